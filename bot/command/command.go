@@ -1,0 +1,158 @@
+// Package command is crmbot's one command language: the parser and the
+// executor shared by Slack, the console and crmbot exec. A command line
+// becomes a reply.Reply, whatever the transport.
+package command
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/bot/reply"
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/crm"
+)
+
+// Role is what a team member may do.
+type Role string
+
+// The roles, from least to most.
+const (
+	Sales   Role = "sales"
+	Manager Role = "manager"
+	Admin   Role = "admin"
+)
+
+// Actor is who runs a command.
+type Actor struct {
+	ID    string // the Slack user id, or the local user name
+	Roles []Role
+}
+
+// Has reports whether the actor holds role (admin holds every role,
+// manager holds sales).
+func (a Actor) Has(role Role) bool {
+	rank := map[Role]int{Sales: 1, Manager: 2, Admin: 3}
+	for _, r := range a.Roles {
+		if rank[r] >= rank[role] {
+			return true
+		}
+	}
+	return false
+}
+
+// AllRoles is the actor's roles when no roles are configured.
+var AllRoles = []Role{Sales, Manager, Admin}
+
+// Executor runs command lines.
+type Executor struct {
+	CRM    *crm.Service
+	Now    func() time.Time
+	Loc    *time.Location
+	Logger *slog.Logger
+}
+
+// spec describes one command of the language.
+type spec struct {
+	name     string
+	aliases  []string
+	usage    string
+	summary  string
+	examples []string
+	role     Role // needed to run it
+	soon     string
+	run      func(e *Executor, ctx context.Context, a Actor, args []string) (*reply.Reply, error)
+}
+
+var specs []*spec
+
+func init() {
+	specs = []*spec{
+		{name: "help", aliases: []string{"aide", "?"}, usage: "help [command]", summary: "usage, with examples", examples: []string{"help", "help sale"}, run: (*Executor).help},
+		{name: "add", aliases: []string{"ajouter", "new"}, usage: "add <name> [key=value…]", summary: "new contact (stage lead)", examples: []string{`add "Jeanne Martin" email=jeanne@martin.fr company="Fromagerie Martin" sector=agroalimentaire employees=12`}, run: (*Executor).add},
+		{name: "edit", aliases: []string{"modifier"}, usage: "edit <contact> key=value…", summary: "change fields (key= clears one)", examples: []string{"edit C42 city=Lyon budget=15000", "edit jeanne@martin.fr phone="}, run: (*Executor).edit},
+		{name: "show", aliases: []string{"voir", "fiche"}, usage: "show <contact>", summary: "contact card", examples: []string{"show C42", "show Martin"}, run: (*Executor).show},
+		{name: "find", aliases: []string{"chercher", "list"}, usage: "find [word…] [field=value…] [sort=field|-field] [limit=N] [page=N]", summary: "list contacts", examples: []string{"find stage=prospect sector=agroalimentaire score>=50", "find grade=A sort=-score", "find Martin city=Lyon"}, run: (*Executor).find},
+		{name: "move", aliases: []string{"deplacer", "déplacer"}, usage: "move <contact> <stage> [note]", summary: "pipeline move: lead, prospect, qualified, customer, lost", examples: []string{"move C42 prospect first call went well", "move Martin prospect-assuré"}, run: (*Executor).move},
+		{name: "log", aliases: []string{"noter"}, usage: "log <contact> <kind> [note]", summary: "interaction: call, meeting, email, email-opened, click, form, download, request, visit", examples: []string{"log C42 call asked for a quote", "log Martin meeting"}, run: (*Executor).log},
+		{name: "sale", aliases: []string{"vente"}, usage: "sale <contact> <amount> [date] [note]", summary: "order; makes the contact a customer", examples: []string{"sale C42 1200", "sale C42 1 200,50 € 20/11/2026 spring order", "sale Martin 350 yesterday"}, run: (*Executor).sale},
+		{name: "score", usage: "score <contact>", summary: "score breakdown, rule by rule", examples: []string{"score C42"}, run: (*Executor).score},
+		{name: "top", usage: "top [N] [field=value…]", summary: "highest scores", examples: []string{"top", "top 20 stage=prospect"}, run: (*Executor).top},
+		{name: "pipeline", usage: "pipeline", summary: "counts per stage, moves and conversion this week", examples: []string{"pipeline"}, run: (*Executor).pipeline},
+		{name: "segments", usage: "segments [rfm|abc|pareto]", summary: "current segmentation", soon: "segments and the digest"},
+		{name: "segment", usage: "segment save <name> <filter…> | segment list | segment delete <name>", summary: "saved segments", soon: "segments and the digest"},
+		{name: "why", usage: "why <contact> [questionnaire]", summary: "whether a questionnaire may be sent now, and if not why", soon: "questionnaires"},
+		{name: "handled", usage: "handled <contact> [note]", summary: "mark a detractor's alert as handled", soon: "questionnaires"},
+		{name: "invite", usage: "invite <contact>", summary: "a Telegram link to send to the customer", soon: "questionnaires"},
+		{name: "survey", usage: "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>", summary: "questionnaires", soon: "questionnaires"},
+		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", soon: "segments and the digest"},
+	}
+}
+
+func lookup(name string) *spec {
+	n := strings.ToLower(name)
+	for _, s := range specs {
+		if s.name == n || slices.Contains(s.aliases, n) {
+			return s
+		}
+	}
+	return nil
+}
+
+// Run parses and runs one command line for actor. It never panics on any
+// input and always returns a reply; a failed command changes nothing.
+func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Reply {
+	words, err := Split(line)
+	if err != nil {
+		return e.failure("", err, "")
+	}
+	if len(words) == 0 {
+		words = []string{"help"}
+	}
+	s := lookup(words[0])
+	if s == nil {
+		return reply.Failure(words[0], string(domain.Invalid),
+			"unknown command "+quote(words[0])+". Type help to see the commands.", "help [command]")
+	}
+	if s.run == nil {
+		return reply.Failure(s.name, string(domain.Unavailable),
+			s.name+" is not available yet in this version of crmbot: it comes with "+s.soon+". Type help for what works now.", s.usage)
+	}
+	if s.role != "" && !actor.Has(s.role) {
+		return reply.Failure(s.name, string(domain.Forbidden), s.name+" needs the "+string(s.role)+" role, which you do not have.", s.usage)
+	}
+	r, err := s.run(e, ctx, actor, words[1:])
+	if err != nil {
+		return e.failure(s.name, err, s.usage)
+	}
+	r.OK, r.Command = true, s.name
+	return r
+}
+
+func (e *Executor) failure(command string, err error, usage string) *reply.Reply {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		if de.Usage != "" {
+			usage = de.Usage
+		}
+		return reply.Failure(command, string(de.Code), de.Error(), usage)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return reply.Failure(command, string(domain.Unavailable), "the command was cancelled or took too long; nothing was changed. Try again.", usage)
+	}
+	if e.Logger != nil {
+		e.Logger.Error("command failed", "command", command, "err", err)
+	}
+	return reply.Failure(command, string(domain.Internal), "something went wrong on our side and nothing was changed; the error is logged. Try again, and tell your admin if it persists.", usage)
+}
+
+func quote(s string) string { return "“" + s + "”" }
+
+func usageError(s string, format string, args ...any) error {
+	return domain.Errorf(domain.Invalid, format, args...).WithUsage(s)
+}
+
+func (e *Executor) now() time.Time { return e.Now().In(e.Loc) }

@@ -1,0 +1,385 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/crmbot/crmbot/bot/reply"
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/crm"
+)
+
+func (e *Executor) help(_ context.Context, _ Actor, args []string) (*reply.Reply, error) {
+	if len(args) > 0 {
+		s := lookup(args[0])
+		if s == nil {
+			return nil, usageError("help [command]", "there is no command %s. Type help to list them.", quote(args[0]))
+		}
+		sec := reply.Section{Fields: []reply.Field{{Label: "usage", Value: s.usage}}}
+		for _, ex := range s.examples {
+			sec.Fields = append(sec.Fields, reply.Field{Label: "example", Value: ex})
+		}
+		if s.soon != "" {
+			sec.Text = "Not available yet: it comes with " + s.soon + "."
+		}
+		return &reply.Reply{Title: s.name + " — " + s.summary, Sections: []reply.Section{sec, helpRefs()}}, nil
+	}
+	t := &reply.Table{Columns: []string{"command", "does"}}
+	for _, s := range specs {
+		does := s.summary
+		if s.soon != "" {
+			does += " (coming soon)"
+		}
+		t.Rows = append(t.Rows, []string{s.usage, does})
+	}
+	return &reply.Reply{Title: "crmbot commands", Sections: []reply.Section{{Table: t}, helpRefs(),
+		{Text: "help <command> shows examples."}}}, nil
+}
+
+func helpRefs() reply.Section {
+	return reply.Section{Heading: "Writing values", Fields: []reply.Field{
+		{Label: "contact", Value: "an id (C42 or 42), an email, a phone number, or a part of the name that matches one contact"},
+		{Label: "words", Value: `quotes group words: add "Jeanne Martin" company="Fromagerie Martin"`},
+		{Label: "amounts", Value: "1200, 1200.50, 1 200,50 €"},
+		{Label: "dates", Value: "2026-11-20, 20/11/2026, today, yesterday"},
+		{Label: "fields", Value: strings.Join(domain.FieldNames(), ", ") + "; attr.<name>=value for your own"},
+	}}
+}
+
+// splitArgs separates key=value words from the other words.
+func splitArgs(args []string) (words []string, set []crm.Assignment) {
+	for _, a := range args {
+		if k, v, ok := assignment(a); ok {
+			set = append(set, crm.Assignment{Key: k, Value: v})
+			continue
+		}
+		words = append(words, a)
+	}
+	return words, set
+}
+
+const addUsage = "add <name> [key=value…]"
+
+func (e *Executor) add(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
+	words, set := splitArgs(args)
+	if len(words) == 0 {
+		return nil, usageError(addUsage, `add needs the contact's name, as in add "Jeanne Martin" email=jeanne@martin.fr`)
+	}
+	c, err := e.CRM.Add(ctx, a.ID, strings.Join(words, " "), set)
+	if err != nil {
+		return nil, err
+	}
+	r := cardReply(&crm.Card{Contact: c, Score: domain.ScoreResult{Score: c.Score, Grade: c.Grade}}, false)
+	r.Title = "Added " + r.Title
+	return r, nil
+}
+
+func (e *Executor) edit(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
+	words, set := splitArgs(args)
+	if len(words) == 0 {
+		return nil, usageError("edit <contact> key=value…", "edit needs a contact and key=value pairs, as in edit C42 city=Lyon")
+	}
+	c, err := e.CRM.Edit(ctx, a.ID, strings.Join(words, " "), set)
+	if err != nil {
+		return nil, err
+	}
+	var changed []reply.Field
+	for _, s := range set {
+		key := s.Key
+		if f, ok := domain.LookupField(key); ok {
+			key = f.Name
+		}
+		v := c.Get(key)
+		if v == "" {
+			v = "(cleared)"
+		}
+		changed = append(changed, reply.Field{Label: key, Value: v})
+	}
+	return &reply.Reply{Title: "Updated " + crm.Describe(c), Sections: []reply.Section{{Fields: changed},
+		{Text: fmt.Sprintf("Score %d (%s)", c.Score, c.Grade)}}, Data: c, Actions: cardActions(c)}, nil
+}
+
+func (e *Executor) show(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
+	if len(args) == 0 {
+		return nil, usageError("show <contact>", "show needs a contact: an id (C42), an email, a phone or a part of the name")
+	}
+	card, err := e.CRM.Show(ctx, strings.Join(args, " "))
+	if err != nil {
+		return nil, err
+	}
+	return cardReply(card, true), nil
+}
+
+const findUsage = "find [word…] [field=value…] [sort=field|-field] [limit=N] [page=N]"
+
+// query reads filters, sort=, limit= and page= words; a bare word matches
+// the name or company.
+func (e *Executor) query(args []string, usage string) (domain.ContactQuery, int, error) {
+	q := domain.ContactQuery{Limit: 20}
+	page := 1
+	for _, w := range args {
+		field, op, value, ok := domain.SplitFilter(w)
+		if !ok {
+			field, op, value = "name", domain.Contains, w
+		}
+		switch strings.ToLower(field) {
+		case "sort":
+			q.Sort, q.Desc = strings.TrimPrefix(value, "-"), strings.HasPrefix(value, "-")
+			if _, _, ok := domain.FilterFieldKind(q.Sort); !ok {
+				return q, 0, usageError(usage, "cannot sort by %s: use a field such as name, score, created or -score for the highest first", quote(q.Sort))
+			}
+			continue
+		case "limit", "page":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 || n > 1000 {
+				return q, 0, usageError(usage, "%s takes a number from 1 to 1000 (got %s)", field, quote(value))
+			}
+			if field == "limit" {
+				q.Limit = n
+			} else {
+				page = n
+			}
+			continue
+		case "segment":
+			return q, 0, domain.Errorf(domain.Unavailable, "segment= filters are not available yet: they come with segments and the digest")
+		}
+		f, err := domain.ParseFilter(field, op, value, e.now())
+		if err != nil {
+			return q, 0, domain.Errorf(domain.Invalid, "%s", err.Error()).WithUsage(usage)
+		}
+		if f.Field == "name" && f.Op == domain.Contains {
+			f.Value, f.Arg = domain.Fold(value), domain.Fold(value)
+			f.Field = "search"
+		}
+		q.Filters = append(q.Filters, f)
+	}
+	q.Offset = (page - 1) * q.Limit
+	return q, page, nil
+}
+
+func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
+	q, page, err := e.query(args, findUsage)
+	if err != nil {
+		return nil, err
+	}
+	list, total, err := e.CRM.Find(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	r := contactList(list)
+	from, to := q.Offset+1, q.Offset+len(list)
+	switch {
+	case total == 0:
+		r.Title = "No contact matches."
+	case len(list) == 0:
+		r.Title = fmt.Sprintf("%d contacts match; page %d is past the end.", total, page)
+	default:
+		r.Title = fmt.Sprintf("Contacts %d–%d of %d", from, to, total)
+	}
+	if int64(to) < total {
+		next := append(withoutPage(args), fmt.Sprintf("page=%d", page+1))
+		r.Sections = append(r.Sections, reply.Section{Text: "More: find " + strings.Join(next, " ")})
+		r.Actions = append(r.Actions, reply.Action{Label: "Next page", Command: "find " + strings.Join(next, " ")})
+	}
+	r.Data = map[string]any{"total": total, "page": page, "limit": q.Limit, "contacts": list}
+	return r, nil
+}
+
+func withoutPage(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if !strings.HasPrefix(strings.ToLower(a), "page=") {
+			out = append(out, quoteWord(a))
+		}
+	}
+	return out
+}
+
+func quoteWord(w string) string {
+	if strings.ContainsAny(w, " \t") {
+		if k, v, ok := assignment(w); ok {
+			return k + `="` + v + `"`
+		}
+		return `"` + w + `"`
+	}
+	return w
+}
+
+func contactList(list []*domain.Contact) *reply.Reply {
+	t := &reply.Table{Columns: []string{"id", "name", "company", "stage", "score", "owner"}}
+	for _, c := range list {
+		t.Rows = append(t.Rows, []string{c.Ref(), c.Name, c.Company, string(c.Stage), fmt.Sprintf("%d %s", c.Score, c.Grade), c.Owner})
+	}
+	return &reply.Reply{Sections: []reply.Section{{Table: t}}}
+}
+
+// splitAt finds the first word after the contact that match accepts and
+// returns the contact reference before it and the words after it.
+func splitAt(args []string, match func(string) bool) (ref string, at string, rest []string, ok bool) {
+	for i := 1; i < len(args); i++ {
+		if match(args[i]) {
+			return strings.Join(args[:i], " "), args[i], args[i+1:], true
+		}
+	}
+	return "", "", nil, false
+}
+
+func (e *Executor) move(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
+	const usage = "move <contact> <stage> [note]"
+	ref, stage, rest, ok := splitAt(args, func(w string) bool { _, err := domain.ParseStage(w); return err == nil })
+	if !ok {
+		if len(args) >= 2 {
+			_, err := domain.ParseStage(args[1])
+			return nil, domain.Errorf(domain.Invalid, "%s", err.Error()).WithUsage(usage)
+		}
+		return nil, usageError(usage, "move needs a contact and a stage, as in move C42 prospect")
+	}
+	c, m, err := e.CRM.Move(ctx, a.ID, ref, stage, strings.Join(rest, " "))
+	if err != nil {
+		return nil, err
+	}
+	return &reply.Reply{Title: fmt.Sprintf("Moved %s from %s to %s", crm.Describe(c), m.From, m.To),
+		Data: m, Actions: cardActions(c)}, nil
+}
+
+func (e *Executor) log(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
+	const usage = "log <contact> <kind> [note]"
+	ref, kind, rest, ok := splitAt(args, func(w string) bool { _, err := domain.ParseInteractionKind(w); return err == nil })
+	if !ok {
+		if len(args) >= 2 {
+			_, err := domain.ParseInteractionKind(args[1])
+			return nil, domain.Errorf(domain.Invalid, "%s", err.Error()).WithUsage(usage)
+		}
+		return nil, usageError(usage, "log needs a contact and a kind, as in log C42 call")
+	}
+	c, i, err := e.CRM.Log(ctx, a.ID, ref, kind, strings.Join(rest, " "))
+	if err != nil {
+		return nil, err
+	}
+	return &reply.Reply{Title: fmt.Sprintf("Logged %s with %s — score %d (%s)", i.Kind, crm.Describe(c), c.Score, c.Grade),
+		Data: i, Actions: cardActions(c)}, nil
+}
+
+func (e *Executor) sale(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
+	const usage = "sale <contact> <amount> [date] [note]"
+	ref, first, rest, ok := splitAt(args, func(w string) bool {
+		return domain.LooksLikeAmountPart(w) && strings.ContainsAny(w, "0123456789")
+	})
+	if !ok {
+		return nil, usageError(usage, "sale needs a contact and an amount, as in sale C42 1200 or sale C42 1 200,50 €")
+	}
+	parts := []string{first}
+	for len(rest) > 0 && domain.LooksLikeAmountPart(rest[0]) {
+		parts, rest = append(parts, rest[0]), rest[1:]
+	}
+	amount, err := domain.ParseAmount(strings.Join(parts, " "))
+	if err != nil {
+		return nil, err.(*domain.Error).WithUsage(usage)
+	}
+	day, _ := domain.ParseDate("today", e.now())
+	if len(rest) > 0 {
+		if d, err := domain.ParseDate(rest[0], e.now()); err == nil {
+			day, rest = d, rest[1:]
+		} else if looksDateish(rest[0]) {
+			return nil, err.(*domain.Error).WithUsage(usage)
+		}
+	}
+	c, o, err := e.CRM.Sale(ctx, a.ID, ref, amount, day, strings.Join(rest, " "))
+	if err != nil {
+		return nil, err
+	}
+	return &reply.Reply{Title: fmt.Sprintf("Recorded a sale of %s on %s for %s — now %s, score %d (%s)",
+		domain.FormatAmount(o.Amount), domain.FormatDate(o.Date), crm.Describe(c), c.Stage, c.Score, c.Grade),
+		Data: o, Actions: cardActions(c)}, nil
+}
+
+// looksDateish tells a mistyped date (32/13/2026) from the first word of a
+// note, so that the former is refused rather than kept as a note.
+func looksDateish(w string) bool {
+	digits := 0
+	for _, r := range w {
+		if r >= '0' && r <= '9' {
+			digits++
+		} else if r != '/' && r != '-' && r != '.' {
+			return false
+		}
+	}
+	return digits >= 4 && strings.ContainsAny(w, "/-.")
+}
+
+func (e *Executor) score(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
+	if len(args) == 0 {
+		return nil, usageError("score <contact>", "score needs a contact, as in score C42")
+	}
+	rep, err := e.CRM.Score(ctx, strings.Join(args, " "))
+	if err != nil {
+		return nil, err
+	}
+	t := &reply.Table{Columns: []string{"points", "rule"}}
+	for _, f := range rep.Result.Fired {
+		t.Rows = append(t.Rows, []string{fmt.Sprintf("%+d", f.Points), f.Rule})
+	}
+	sec := reply.Section{Heading: "Rules that fired", Table: t}
+	if len(rep.Result.Fired) == 0 {
+		sec = reply.Section{Text: "No rule fired."}
+	}
+	total := fmt.Sprintf("Total %d", rep.Result.Raw)
+	if rep.Result.Raw != rep.Result.Score {
+		total += fmt.Sprintf(", clamped to %d", rep.Result.Score)
+	}
+	return &reply.Reply{Title: fmt.Sprintf("Score of %s: %d (%s)", crm.Describe(rep.Contact), rep.Result.Score, rep.Result.Grade),
+		Sections: []reply.Section{sec, {Text: total + "."}}, Data: rep}, nil
+}
+
+func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
+	const usage = "top [N] [field=value…]"
+	n := 10
+	if len(args) > 0 {
+		if v, err := strconv.Atoi(args[0]); err == nil {
+			if v < 1 || v > 200 {
+				return nil, usageError(usage, "top takes a number from 1 to 200 (got %d)", v)
+			}
+			n, args = v, args[1:]
+		}
+	}
+	q, _, err := e.query(args, usage)
+	if err != nil {
+		return nil, err
+	}
+	q.Sort, q.Desc, q.Limit, q.Offset = "score", true, n, 0
+	list, _, err := e.CRM.Find(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	r := contactList(list)
+	r.Title = fmt.Sprintf("Top %d scores", len(list))
+	r.Data = list
+	return r, nil
+}
+
+func (e *Executor) pipeline(ctx context.Context, _ Actor, _ []string) (*reply.Reply, error) {
+	p, err := e.CRM.PipelineReport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts := reply.Section{Heading: "Contacts per stage"}
+	for _, st := range domain.Stages {
+		counts.Fields = append(counts.Fields, reply.Field{Label: string(st), Value: strconv.Itoa(p.Counts[st])})
+	}
+	moves := reply.Section{Heading: "Moves this week", Text: "No move this week."}
+	if len(p.Moves) > 0 {
+		moves.Text = ""
+		for _, m := range p.Moves {
+			moves.Fields = append(moves.Fields, reply.Field{Label: fmt.Sprintf("%s → %s", m.From, m.To), Value: strconv.Itoa(m.Count)})
+		}
+	}
+	conv := reply.Section{Heading: "Conversion this week"}
+	for _, c := range p.Conversions {
+		conv.Fields = append(conv.Fields, reply.Field{Label: fmt.Sprintf("%s → %s", c.From, c.To),
+			Value: fmt.Sprintf("%.1f %% (%d of %d)", c.RatePct, c.Moved, c.Base)})
+	}
+	return &reply.Reply{Title: "Pipeline, week of " + domain.FormatDate(p.WeekStart),
+		Sections: []reply.Section{counts, moves, conv}, Data: p}, nil
+}

@@ -1,0 +1,152 @@
+package domain
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Op is a comparison in a filter.
+type Op string
+
+// The filter comparisons. Contains matches a part of a text.
+const (
+	Eq       Op = "="
+	Ne       Op = "!="
+	Gt       Op = ">"
+	Ge       Op = ">="
+	Lt       Op = "<"
+	Le       Op = "<="
+	Contains Op = "~"
+)
+
+// ops is ordered so that two-character operators are tried first.
+var ops = []Op{Ge, Le, Ne, Eq, Gt, Lt, Contains}
+
+// Filter is one condition of find and top: field op value. Arg is the value
+// read for the field's kind (string, int64 or time.Time).
+type Filter struct {
+	Field string    `json:"field"`
+	Op    Op        `json:"op"`
+	Value string    `json:"value"`
+	Kind  FieldKind `json:"-"`
+	Arg   any       `json:"-"`
+}
+
+// ContactQuery selects and orders contacts.
+type ContactQuery struct {
+	Filters []Filter
+	Sort    string // a field name; "" sorts by id
+	Desc    bool
+	Limit   int
+	Offset  int
+}
+
+// filterOnly are the fields a filter can use beyond the settable Fields.
+var filterOnly = map[string]FieldKind{
+	"id": IntFieldKind, "score": IntFieldKind, "grade": TextField,
+	"satisfaction": IntFieldKind, "created": DateFieldKind, "last_contact": DateFieldKind,
+}
+
+// FilterFieldKind returns the kind of a filterable field (after aliases).
+func FilterFieldKind(name string) (string, FieldKind, bool) {
+	if k, ok := filterOnly[name]; ok {
+		return name, k, true
+	}
+	if f, ok := LookupField(name); ok {
+		return f.Name, f.Kind, true
+	}
+	return "", 0, false
+}
+
+// SplitFilter reports whether word is a filter such as score>=50 and splits it.
+func SplitFilter(word string) (field string, op Op, value string, ok bool) {
+	i := strings.IndexAny(word, "=!<>~")
+	if i <= 0 {
+		return "", "", "", false
+	}
+	for _, o := range ops {
+		if strings.HasPrefix(word[i:], string(o)) {
+			return word[:i], o, word[i+len(o):], true
+		}
+	}
+	return "", "", "", false
+}
+
+// ParseFilter reads field, op and value into a Filter with its typed
+// argument, or says what is wrong.
+func ParseFilter(field string, op Op, value string, now time.Time) (Filter, error) {
+	name, kind, ok := FilterFieldKind(strings.ToLower(field))
+	attr, isAttr := strings.CutPrefix(strings.ToLower(field), AttrPrefix)
+	switch {
+	case isAttr && ValidAttrKey(attr):
+		name, kind = AttrPrefix+attr, TextField
+	case !ok:
+		return Filter{}, Errorf(Invalid, "cannot filter on %q. Filters use: %s, score, grade, created, last_contact, or %sname", field, strings.Join(FieldNames(), ", "), AttrPrefix)
+	}
+	f := Filter{Field: name, Op: op, Value: value, Kind: kind}
+	ordered := op == Gt || op == Ge || op == Lt || op == Le
+	var err error
+	switch kind {
+	case IntFieldKind:
+		var n int
+		n, err = strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(value, "C"), "c"))
+		if err != nil {
+			err = Errorf(Invalid, "%s takes a whole number, as in %s>=10 (got %q)", name, name, value)
+		}
+		f.Arg = int64(n)
+	case MoneyFieldKind:
+		f.Arg, err = ParseAmount(value)
+	case DateFieldKind:
+		f.Arg, err = ParseDate(value, now)
+	case StageFieldKind:
+		var st Stage
+		st, err = ParseStage(value)
+		f.Arg = string(st)
+		if ordered {
+			err = Errorf(Invalid, "stage compares with = or != only, as in stage=prospect")
+		}
+	default:
+		f.Arg = value
+		if name == "email" || name == "phone" {
+			f.Arg = strings.ToLower(value)
+		}
+		if kind == ListFieldKind && ordered {
+			err = Errorf(Invalid, "%s compares with =, != or ~ only, as in %s=vip", name, name)
+		}
+	}
+	if err != nil {
+		return Filter{}, err
+	}
+	if op == Contains && kind != TextField && kind != ListFieldKind && kind != EmailFieldKind && kind != PhoneFieldKind {
+		return Filter{}, Errorf(Invalid, "~ (contains) works on text fields only, not on %s", name)
+	}
+	return f, nil
+}
+
+// Fold returns s in lower case without accents, for matching names as users
+// type them: "Hélène" and "helene" fold alike.
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}

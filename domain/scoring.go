@@ -1,0 +1,326 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Rule gives Points to every contact for which When, an expression over
+// ScoreEnv's fields, is true. Points may be negative.
+type Rule struct {
+	Name   string `json:"name"`
+	When   string `json:"when"`
+	Points int    `json:"points"`
+}
+
+// Grades holds the lowest score of grades A, B and C; below C is D.
+type Grades struct {
+	A, B, C int
+}
+
+// DefaultGrades are the grade thresholds of PRODUCT.md.
+var DefaultGrades = Grades{A: 75, B: 50, C: 25}
+
+// Grade returns the letter of score.
+func (g Grades) Grade(score int) string {
+	switch {
+	case score >= g.A:
+		return "A"
+	case score >= g.B:
+		return "B"
+	case score >= g.C:
+		return "C"
+	}
+	return "D"
+}
+
+// Validate checks that the thresholds are within 0–100 and decreasing.
+func (g Grades) Validate() error {
+	if g.A > 100 || g.C < 0 || g.A <= g.B || g.B <= g.C {
+		return Errorf(Invalid, "grade thresholds must be 100 ≥ A > B > C ≥ 0 (got A=%d B=%d C=%d)", g.A, g.B, g.C)
+	}
+	return nil
+}
+
+// DefaultRules are the built-in scoring rules, drawn from the classic
+// explicit (who the contact is) and behavioural (what the contact did)
+// criteria of lead scoring.
+var DefaultRules = []Rule{
+	{"Decision maker", `role matches "(ceo|pdg|dg|directeur|directrice|gérant|gerante|gerant|gérante|fondat|founder|président|presidente|president|owner)"`, 15},
+	{"Company of 50 or more", `employees >= 50`, 10},
+	{"Company of 10 to 49", `employees >= 10 && employees < 50`, 5},
+	{"Too small for us", `employees > 0 && employees < 5`, -10},
+	{"Target sector", `sector in ["agroalimentaire", "agro", "industrie", "btp", "commerce", "santé", "sante"]`, 10},
+	{"Budget of 10 000 € or more", `budget >= 10000`, 15},
+	{"Budget of 2 000 to 9 999 €", `budget >= 2000 && budget < 10000`, 5},
+	{"Project within 3 months", `has_project_date && project_in_days >= 0 && project_in_days <= 90`, 10},
+	{"Filled a form (30 days)", `forms_30d > 0`, 10},
+	{"Downloaded content (90 days)", `downloads_90d > 0`, 5},
+	{"Opens our emails (90 days)", `emails_opened_90d >= 3`, 5},
+	{"Clicks our links (90 days)", `clicks_90d >= 2`, 5},
+	{"Specific request (90 days)", `requests_90d > 0`, 15},
+	{"Came by referral or trade show", `source in ["referral", "recommandation", "salon", "trade show"]`, 10},
+	{"First contact by phone or site form", `channel in ["phone", "téléphone", "telephone", "site form", "formulaire"]`, 5},
+	{"Contacted in the last 30 days", `days_since_last_contact <= 30`, 5},
+	{"No contact for over 90 days", `days_since_last_contact > 90`, -10},
+}
+
+// WindowCounts counts one kind of interaction over all time and over the
+// last 30 and 90 days, so that old activity stops counting.
+type WindowCounts struct {
+	Total, Last30, Last90 int
+}
+
+// Facts is what the scoring rules know of a contact beyond its fields:
+// counted from its interactions and orders.
+type Facts struct {
+	Counts          map[InteractionKind]WindowCounts
+	LastInteraction time.Time
+	Orders          int
+	Revenue         int64
+	LastOrder       time.Time
+}
+
+// ScoreEnv is the set of names a scoring rule or a filter expression can use.
+// Text is in lower case, money in euros, durations in whole days.
+type ScoreEnv struct {
+	Name             string            `expr:"name"`
+	Email            string            `expr:"email"`
+	City             string            `expr:"city"`
+	Country          string            `expr:"country"`
+	Language         string            `expr:"language"`
+	Gender           string            `expr:"gender"`
+	BirthYear        int               `expr:"birth_year"`
+	Age              int               `expr:"age"`
+	Role             string            `expr:"role"`
+	Company          string            `expr:"company"`
+	Sector           string            `expr:"sector"`
+	Employees        int               `expr:"employees"`
+	Capital          float64           `expr:"capital"`
+	Product          string            `expr:"product"`
+	Budget           float64           `expr:"budget"`
+	HasProjectDate   bool              `expr:"has_project_date"`
+	ProjectInDays    int               `expr:"project_in_days"`
+	Source           string            `expr:"source"`
+	Channel          string            `expr:"channel"`
+	Interests        []string          `expr:"interests"`
+	Categories       []string          `expr:"categories"`
+	PreferredChannel string            `expr:"preferred_channel"`
+	Frequency        string            `expr:"frequency"`
+	Satisfaction     int               `expr:"satisfaction"`
+	Tags             []string          `expr:"tags"`
+	Attrs            map[string]string `expr:"attrs"`
+	Stage            string            `expr:"stage"`
+	Owner            string            `expr:"owner"`
+
+	DaysSinceLastContact int     `expr:"days_since_last_contact"`
+	DaysSinceCreated     int     `expr:"days_since_created"`
+	Orders               int     `expr:"orders"`
+	Revenue              float64 `expr:"revenue"`
+	DaysSinceLastOrder   int     `expr:"days_since_last_order"`
+
+	Calls          int `expr:"calls"`
+	Calls30        int `expr:"calls_30d"`
+	Calls90        int `expr:"calls_90d"`
+	Meetings       int `expr:"meetings"`
+	Meetings30     int `expr:"meetings_30d"`
+	Meetings90     int `expr:"meetings_90d"`
+	Emails         int `expr:"emails"`
+	Emails30       int `expr:"emails_30d"`
+	Emails90       int `expr:"emails_90d"`
+	EmailsOpened   int `expr:"emails_opened"`
+	EmailsOpened30 int `expr:"emails_opened_30d"`
+	EmailsOpened90 int `expr:"emails_opened_90d"`
+	Clicks         int `expr:"clicks"`
+	Clicks30       int `expr:"clicks_30d"`
+	Clicks90       int `expr:"clicks_90d"`
+	Forms          int `expr:"forms"`
+	Forms30        int `expr:"forms_30d"`
+	Forms90        int `expr:"forms_90d"`
+	Downloads      int `expr:"downloads"`
+	Downloads30    int `expr:"downloads_30d"`
+	Downloads90    int `expr:"downloads_90d"`
+	Requests       int `expr:"requests"`
+	Requests30     int `expr:"requests_30d"`
+	Requests90     int `expr:"requests_90d"`
+	Visits         int `expr:"visits"`
+	Visits30       int `expr:"visits_30d"`
+	Visits90       int `expr:"visits_90d"`
+}
+
+// neverDays stands for "never happened" in day counts, so that
+// "days_since_last_order > 90" holds for a contact who never ordered.
+const neverDays = 100000
+
+// NewScoreEnv gathers what the rules can see of c at now.
+func NewScoreEnv(c *Contact, f *Facts, now time.Time) *ScoreEnv {
+	e := &ScoreEnv{
+		Name: lower(c.Name), Email: c.Email, City: lower(c.City), Country: lower(c.Country),
+		Language: c.Language, Gender: lower(c.Gender), BirthYear: c.BirthYear,
+		Role: lower(c.Role), Company: lower(c.Company), Sector: lower(c.Sector),
+		Employees: c.Employees, Capital: float64(c.Capital) / 100, Product: lower(c.Product),
+		Budget: float64(c.Budget) / 100, HasProjectDate: !c.ProjectDate.IsZero(),
+		Source: lower(c.Source), Channel: lower(c.Channel),
+		Interests: lowerAll(c.Interests), Categories: lowerAll(c.Categories),
+		PreferredChannel: lower(c.PreferredChannel), Frequency: lower(c.Frequency),
+		Satisfaction: c.Satisfaction, Tags: lowerAll(c.Tags), Attrs: c.Attrs,
+		Stage: string(c.Stage), Owner: c.Owner,
+		Orders: f.Orders, Revenue: float64(f.Revenue) / 100,
+		DaysSinceCreated:     DaysBetween(c.CreatedAt, now),
+		DaysSinceLastOrder:   neverDays,
+		DaysSinceLastContact: DaysBetween(c.CreatedAt, now),
+	}
+	if c.BirthYear > 0 {
+		e.Age = now.Year() - c.BirthYear
+	}
+	if e.HasProjectDate {
+		e.ProjectInDays = DaysBetween(now, c.ProjectDate)
+	}
+	if !f.LastOrder.IsZero() {
+		e.DaysSinceLastOrder = DaysBetween(f.LastOrder, now)
+	}
+	if last := c.LastContactAt; !last.IsZero() || !f.LastInteraction.IsZero() {
+		if f.LastInteraction.After(last) {
+			last = f.LastInteraction
+		}
+		e.DaysSinceLastContact = DaysBetween(last, now)
+	}
+	counts := func(k InteractionKind) (int, int, int) {
+		w := f.Counts[k]
+		return w.Total, w.Last30, w.Last90
+	}
+	e.Calls, e.Calls30, e.Calls90 = counts(Call)
+	e.Meetings, e.Meetings30, e.Meetings90 = counts(Meeting)
+	e.Emails, e.Emails30, e.Emails90 = counts(EmailSent)
+	e.EmailsOpened, e.EmailsOpened30, e.EmailsOpened90 = counts(EmailOpened)
+	e.Clicks, e.Clicks30, e.Clicks90 = counts(Click)
+	e.Forms, e.Forms30, e.Forms90 = counts(Form)
+	e.Downloads, e.Downloads30, e.Downloads90 = counts(Download)
+	e.Requests, e.Requests30, e.Requests90 = counts(Request)
+	e.Visits, e.Visits30, e.Visits90 = counts(Visit)
+	return e
+}
+
+// DaysBetween counts the whole calendar days from a to b (negative when b is
+// before a), by their dates in UTC.
+func DaysBetween(a, b time.Time) int {
+	ay, am, ad := a.UTC().Date()
+	by, bm, bd := b.UTC().Date()
+	da := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)
+	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da).Hours() / 24)
+}
+
+func lower(s string) string { return strings.ToLower(s) }
+
+func lowerAll(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// CompileExpr compiles a boolean expression over ScoreEnv, the language of
+// scoring rules and of saved segment filters.
+func CompileExpr(src string) (*vm.Program, error) {
+	p, err := expr.Compile(src, expr.Env(ScoreEnv{}), expr.AsBool())
+	if err != nil {
+		return nil, Errorf(Invalid, "%s", strings.TrimSpace(err.Error()))
+	}
+	return p, nil
+}
+
+// Engine scores contacts with compiled rules. It is safe for concurrent use.
+type Engine struct {
+	rules    []Rule
+	programs []*vm.Program
+	grades   Grades
+	vms      sync.Pool
+}
+
+// RuleError says which rule failed to compile and why.
+type RuleError struct {
+	Index int // 0-based position in the list of rules
+	Rule  Rule
+	Err   error
+}
+
+func (e *RuleError) Error() string {
+	return fmt.Sprintf("rule %d (%q): %v", e.Index+1, e.Rule.Name, e.Err)
+}
+
+func (e *RuleError) Unwrap() error { return e.Err }
+
+// NewEngine compiles rules once. It reports the first bad rule as a
+// *RuleError.
+func NewEngine(rules []Rule, grades Grades) (*Engine, error) {
+	if err := grades.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{rules: rules, grades: grades, programs: make([]*vm.Program, len(rules))}
+	for i, r := range rules {
+		if strings.TrimSpace(r.Name) == "" {
+			return nil, &RuleError{Index: i, Rule: r, Err: Errorf(Invalid, "a rule needs a name")}
+		}
+		p, err := CompileExpr(r.When)
+		if err != nil {
+			return nil, &RuleError{Index: i, Rule: r, Err: err}
+		}
+		e.programs[i] = p
+	}
+	e.vms.New = func() any { return new(vm.VM) }
+	return e, nil
+}
+
+// Rules returns the engine's rules.
+func (e *Engine) Rules() []Rule { return e.rules }
+
+// Grades returns the engine's grade thresholds.
+func (e *Engine) Grades() Grades { return e.grades }
+
+// Fired is a rule that gave points to a contact.
+type Fired struct {
+	Rule   string `json:"rule"`
+	Points int    `json:"points"`
+}
+
+// ScoreResult is a contact's score, grade and the rules that made them.
+type ScoreResult struct {
+	Score int     `json:"score"`
+	Grade string  `json:"grade"`
+	Raw   int     `json:"raw"` // the sum before clamping to 0–100
+	Fired []Fired `json:"fired"`
+}
+
+// Score evaluates every rule against c and its facts at now.
+func (e *Engine) Score(c *Contact, f *Facts, now time.Time) ScoreResult {
+	return e.ScoreEnv(NewScoreEnv(c, f, now))
+}
+
+// ScoreEnv evaluates every rule against a prepared environment. A rule that
+// fails at run time (a type error the compiler could not see) does not fire.
+func (e *Engine) ScoreEnv(env *ScoreEnv) ScoreResult {
+	m := e.vms.Get().(*vm.VM)
+	defer e.vms.Put(m)
+	var res ScoreResult
+	for i, p := range e.programs {
+		out, err := m.Run(p, env)
+		if err != nil || out != true {
+			continue
+		}
+		res.Raw += e.rules[i].Points
+		res.Fired = append(res.Fired, Fired{e.rules[i].Name, e.rules[i].Points})
+	}
+	res.Score = min(max(res.Raw, 0), 100)
+	res.Grade = e.grades.Grade(res.Score)
+	return res
+}

@@ -1,0 +1,433 @@
+// Package crm holds the sales team's use cases: adding and editing contacts,
+// pipeline moves, interactions, sales, scoring and the pipeline report. Each
+// command's writes happen in one transaction, so a failed command changes
+// nothing.
+package crm
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// Store is what the use cases need of the database.
+type Store interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	CreateContact(ctx context.Context, c *domain.Contact) error
+	UpdateContact(ctx context.Context, c *domain.Contact) error
+	Contact(ctx context.Context, id int64) (*domain.Contact, error)
+	ContactsBy(ctx context.Context, field, value string, limit int) ([]*domain.Contact, error)
+	ContactsMatching(ctx context.Context, fragment string, limit int) ([]*domain.Contact, error)
+	FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error)
+	SetScore(ctx context.Context, id int64, score int, grade string) error
+	AddMove(ctx context.Context, m *domain.Move) error
+	AddInteraction(ctx context.Context, i *domain.Interaction) error
+	AddOrder(ctx context.Context, o *domain.Order) error
+	RecentMoves(ctx context.Context, contactID int64, limit int) ([]domain.Move, error)
+	RecentInteractions(ctx context.Context, contactID int64, limit int) ([]domain.Interaction, error)
+	RecentOrders(ctx context.Context, contactID int64, limit int) ([]domain.Order, error)
+	MovesBetween(ctx context.Context, from, to time.Time) ([]domain.Move, error)
+	Facts(ctx context.Context, id int64, now time.Time) (*domain.Facts, error)
+	StageCounts(ctx context.Context) (map[domain.Stage]int, error)
+}
+
+// Service runs the sales team's commands.
+type Service struct {
+	Store   Store
+	Scoring *domain.Engine
+	Now     func() time.Time
+	Loc     *time.Location // the team's time zone: "today", weeks
+}
+
+// Assignment is one key=value of a command.
+type Assignment struct {
+	Key, Value string
+}
+
+func (s *Service) now() time.Time { return s.Now().In(s.Loc) }
+
+// Resolve finds the one contact ref names: an id (C42 or 42), an email, a
+// phone number, or a fragment of a name or company that matches exactly one
+// contact. Several matches give a Conflict error that lists them.
+func (s *Service) Resolve(ctx context.Context, ref string) (*domain.Contact, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, domain.Errorf(domain.Invalid, "which contact? Give an id (C42), an email, a phone number or a part of the name")
+	}
+	if id, ok := domain.ParseContactID(ref); ok {
+		return s.Store.Contact(ctx, id)
+	}
+	var list []*domain.Contact
+	var err error
+	if strings.Contains(ref, "@") {
+		list, err = s.Store.ContactsBy(ctx, "email", strings.ToLower(ref), 2)
+	} else if phone, perr := domain.NormalizePhone(ref); perr == nil {
+		list, err = s.Store.ContactsBy(ctx, "phone", phone, 2)
+	} else {
+		list, err = s.Store.ContactsMatching(ctx, ref, 6)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch len(list) {
+	case 0:
+		return nil, domain.Errorf(domain.NotFound, "no contact matches %q: try find %s, or an id such as C42", ref, firstWord(ref))
+	case 1:
+		return list[0], nil
+	}
+	var names []string
+	for i, c := range list {
+		if i == 5 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, describe(c))
+	}
+	return nil, domain.Errorf(domain.Conflict, "%q matches several contacts: %s. Use the id, for example %s.", ref, strings.Join(names, "; "), list[0].Ref())
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return "name~" + f[0]
+	}
+	return ""
+}
+
+func describe(c *domain.Contact) string {
+	d := c.Ref() + " " + c.Name
+	if c.Company != "" {
+		d += " (" + c.Company + ")"
+	}
+	return d
+}
+
+// apply sets every assignment on c, stopping at the first bad one.
+func (s *Service) apply(c *domain.Contact, set []Assignment) error {
+	for _, a := range set {
+		if err := c.Set(a.Key, a.Value, s.now()); err != nil {
+			return err
+		}
+	}
+	return c.Validate()
+}
+
+// Add creates a contact at stage lead, owned by actor unless owner= says
+// otherwise. A contact with the same email or phone is not duplicated: the
+// Conflict error names it.
+func (s *Service) Add(ctx context.Context, actor, name string, set []Assignment) (*domain.Contact, error) {
+	c := &domain.Contact{Name: strings.TrimSpace(name), Stage: domain.Lead, Owner: actor}
+	if err := s.apply(c, set); err != nil {
+		return nil, err
+	}
+	err := s.Store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.checkDuplicate(ctx, c); err != nil {
+			return err
+		}
+		if err := s.Store.CreateContact(ctx, c); err != nil {
+			return err
+		}
+		return s.rescore(ctx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Service) checkDuplicate(ctx context.Context, c *domain.Contact) error {
+	for _, f := range []struct{ field, value string }{{"email", c.Email}, {"phone", c.Phone}} {
+		if f.value == "" {
+			continue
+		}
+		list, err := s.Store.ContactsBy(ctx, f.field, f.value, 2)
+		if err != nil {
+			return err
+		}
+		for _, other := range list {
+			if other.ID != c.ID {
+				return domain.Errorf(domain.Conflict, "%s already has the %s %s: nothing was created. See it with show %s, or change it with edit %s.",
+					describe(other), f.field, f.value, other.Ref(), other.Ref())
+			}
+		}
+	}
+	return nil
+}
+
+// Edit changes fields of the contact ref names. Changing the stage here
+// records a move, as move does.
+func (s *Service) Edit(ctx context.Context, actor, ref string, set []Assignment) (*domain.Contact, error) {
+	if len(set) == 0 {
+		return nil, domain.Errorf(domain.Invalid, "nothing to change: give key=value pairs, as in edit C42 city=Lyon employees=12 (key= clears a field)")
+	}
+	var c *domain.Contact
+	err := s.Store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if c, err = s.Resolve(ctx, ref); err != nil {
+			return err
+		}
+		before := c.Stage
+		if err := s.apply(c, set); err != nil {
+			return err
+		}
+		if err := s.checkDuplicate(ctx, c); err != nil {
+			return err
+		}
+		if c.Stage != before {
+			m := &domain.Move{ContactID: c.ID, From: before, To: c.Stage, Author: actor, At: s.Now().UTC(), Note: "edit"}
+			if err := s.Store.AddMove(ctx, m); err != nil {
+				return err
+			}
+		}
+		if err := s.Store.UpdateContact(ctx, c); err != nil {
+			return err
+		}
+		return s.rescore(ctx, c)
+	})
+	return c, err
+}
+
+// Move moves a contact to stage and records who, when, from, to and why.
+func (s *Service) Move(ctx context.Context, actor, ref, stage, note string) (*domain.Contact, *domain.Move, error) {
+	to, err := domain.ParseStage(stage)
+	if err != nil {
+		return nil, nil, err
+	}
+	var c *domain.Contact
+	var m *domain.Move
+	err = s.Store.InTx(ctx, func(ctx context.Context) error {
+		if c, err = s.Resolve(ctx, ref); err != nil {
+			return err
+		}
+		if c.Stage == to {
+			return domain.Errorf(domain.Conflict, "%s is already at stage %s: nothing was changed", describe(c), to)
+		}
+		m, err = s.moveTo(ctx, actor, c, to, note)
+		return err
+	})
+	return c, m, err
+}
+
+func (s *Service) moveTo(ctx context.Context, actor string, c *domain.Contact, to domain.Stage, note string) (*domain.Move, error) {
+	m := &domain.Move{ContactID: c.ID, From: c.Stage, To: to, Note: note, Author: actor, At: s.Now().UTC()}
+	if err := s.Store.AddMove(ctx, m); err != nil {
+		return nil, err
+	}
+	c.Stage = to
+	if err := s.Store.UpdateContact(ctx, c); err != nil {
+		return nil, err
+	}
+	return m, s.rescore(ctx, c)
+}
+
+// Log records an interaction with the contact, now.
+func (s *Service) Log(ctx context.Context, actor, ref, kind, note string) (*domain.Contact, *domain.Interaction, error) {
+	k, err := domain.ParseInteractionKind(kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	var c *domain.Contact
+	i := &domain.Interaction{Kind: k, Note: note, Author: actor, At: s.Now().UTC()}
+	err = s.Store.InTx(ctx, func(ctx context.Context) error {
+		if c, err = s.Resolve(ctx, ref); err != nil {
+			return err
+		}
+		i.ContactID = c.ID
+		if err := s.Store.AddInteraction(ctx, i); err != nil {
+			return err
+		}
+		c.LastContactAt = i.At
+		if err := s.Store.UpdateContact(ctx, c); err != nil {
+			return err
+		}
+		return s.rescore(ctx, c)
+	})
+	return c, i, err
+}
+
+// Sale records an order of amount cents on day (midnight UTC) and makes the
+// contact a customer, recording that move too.
+func (s *Service) Sale(ctx context.Context, actor, ref string, amount int64, day time.Time, note string) (*domain.Contact, *domain.Order, error) {
+	if amount <= 0 {
+		return nil, nil, domain.Errorf(domain.Invalid, "the amount must be more than 0, as in sale C42 1200")
+	}
+	if day.After(s.now().AddDate(0, 0, 1)) {
+		return nil, nil, domain.Errorf(domain.Invalid, "the sale date %s is in the future: give today's date or an earlier one", domain.FormatDate(day))
+	}
+	var c *domain.Contact
+	o := &domain.Order{Amount: amount, Date: day, Note: note, Author: actor}
+	err := s.Store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if c, err = s.Resolve(ctx, ref); err != nil {
+			return err
+		}
+		o.ContactID = c.ID
+		if err := s.Store.AddOrder(ctx, o); err != nil {
+			return err
+		}
+		if c.Stage != domain.Customer {
+			_, err = s.moveTo(ctx, actor, c, domain.Customer, "sale of "+domain.FormatAmount(amount))
+			return err
+		}
+		return s.rescore(ctx, c)
+	})
+	return c, o, err
+}
+
+// rescore recomputes c's score from its fields and activity and stores it.
+func (s *Service) rescore(ctx context.Context, c *domain.Contact) error {
+	f, err := s.Store.Facts(ctx, c.ID, s.Now())
+	if err != nil {
+		return err
+	}
+	r := s.Scoring.Score(c, f, s.Now())
+	c.Score, c.Grade = r.Score, r.Grade
+	return s.Store.SetScore(ctx, c.ID, r.Score, r.Grade)
+}
+
+// Card is everything show tells about a contact.
+type Card struct {
+	Contact      *domain.Contact      `json:"contact"`
+	Score        domain.ScoreResult   `json:"score"`
+	Facts        *domain.Facts        `json:"-"`
+	Interactions []domain.Interaction `json:"interactions"`
+	Orders       []domain.Order       `json:"orders"`
+	Moves        []domain.Move        `json:"moves"`
+	OrderCount   int                  `json:"order_count"`
+	Revenue      int64                `json:"revenue_cents"`
+}
+
+// Show gathers the contact card of ref.
+func (s *Service) Show(ctx context.Context, ref string) (*Card, error) {
+	c, err := s.Resolve(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	card := &Card{Contact: c}
+	if card.Facts, err = s.Store.Facts(ctx, c.ID, s.Now()); err != nil {
+		return nil, err
+	}
+	card.Score = s.Scoring.Score(c, card.Facts, s.Now())
+	card.OrderCount, card.Revenue = card.Facts.Orders, card.Facts.Revenue
+	if card.Interactions, err = s.Store.RecentInteractions(ctx, c.ID, 5); err != nil {
+		return nil, err
+	}
+	if card.Orders, err = s.Store.RecentOrders(ctx, c.ID, 5); err != nil {
+		return nil, err
+	}
+	if card.Moves, err = s.Store.RecentMoves(ctx, c.ID, 5); err != nil {
+		return nil, err
+	}
+	return card, nil
+}
+
+// Find lists contacts.
+func (s *Service) Find(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error) {
+	return s.Store.FindContacts(ctx, q)
+}
+
+// WeekStart returns the Monday 00:00 (team time) of the ISO week of t.
+func WeekStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	back := (int(t.Weekday()) + 6) % 7
+	y, m, d := t.Date()
+	return time.Date(y, m, d-back, 0, 0, 0, 0, loc)
+}
+
+// Pipeline is the pipeline report: contacts per stage, and this week's
+// moves with the conversion rate out of each stage.
+type Pipeline struct {
+	Counts      map[domain.Stage]int `json:"counts"`
+	WeekStart   time.Time            `json:"week_start"`
+	Moves       []Transition         `json:"moves"`
+	Conversions []Conversion         `json:"conversions"`
+}
+
+// Transition counts this week's moves from one stage to another.
+type Transition struct {
+	From  domain.Stage `json:"from"`
+	To    domain.Stage `json:"to"`
+	Count int          `json:"count"`
+}
+
+// Conversion is the share of the contacts that were at a stage this week
+// (there now, or moved out of it this week) that moved on to the next one.
+type Conversion struct {
+	From    domain.Stage `json:"from"`
+	To      domain.Stage `json:"to"`
+	Moved   int          `json:"moved"`
+	Base    int          `json:"base"`
+	RatePct float64      `json:"rate_pct"`
+}
+
+// PipelineReport computes the pipeline report for the week of now.
+func (s *Service) PipelineReport(ctx context.Context) (*Pipeline, error) {
+	counts, err := s.Store.StageCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	start := WeekStart(s.Now(), s.Loc)
+	moves, err := s.Store.MovesBetween(ctx, start, start.AddDate(0, 0, 7))
+	if err != nil {
+		return nil, err
+	}
+	return BuildPipeline(counts, start, moves), nil
+}
+
+// BuildPipeline derives the report from stage counts and the week's moves.
+func BuildPipeline(counts map[domain.Stage]int, start time.Time, moves []domain.Move) *Pipeline {
+	p := &Pipeline{Counts: counts, WeekStart: start}
+	type pair struct{ from, to domain.Stage }
+	byPair := map[pair]int{}
+	var order []pair
+	leftFrom := map[domain.Stage]map[int64]bool{}
+	forward := map[domain.Stage]map[int64]bool{}
+	for _, m := range moves {
+		k := pair{m.From, m.To}
+		if byPair[k] == 0 {
+			order = append(order, k)
+		}
+		byPair[k]++
+		if leftFrom[m.From] == nil {
+			leftFrom[m.From], forward[m.From] = map[int64]bool{}, map[int64]bool{}
+		}
+		leftFrom[m.From][m.ContactID] = true
+		if m.To == m.From.Next() {
+			forward[m.From][m.ContactID] = true
+		}
+	}
+	for _, k := range order {
+		p.Moves = append(p.Moves, Transition{k.from, k.to, byPair[k]})
+	}
+	for _, st := range []domain.Stage{domain.Lead, domain.Prospect, domain.Qualified} {
+		c := Conversion{From: st, To: st.Next(), Moved: len(forward[st]), Base: counts[st] + len(leftFrom[st])}
+		if c.Base > 0 {
+			c.RatePct = float64(c.Moved) * 100 / float64(c.Base)
+		}
+		p.Conversions = append(p.Conversions, c)
+	}
+	return p
+}
+
+// ScoreReport is a contact's score, explained.
+type ScoreReport struct {
+	Contact *domain.Contact    `json:"contact"`
+	Result  domain.ScoreResult `json:"result"`
+}
+
+// Score explains the score of ref, rule by rule.
+func (s *Service) Score(ctx context.Context, ref string) (*ScoreReport, error) {
+	c, err := s.Resolve(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.Store.Facts(ctx, c.ID, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	return &ScoreReport{Contact: c, Result: s.Scoring.Score(c, f, s.Now())}, nil
+}
+
+// Describe names a contact for messages: C42 Jeanne Martin (Acme).
+func Describe(c *domain.Contact) string { return describe(c) }

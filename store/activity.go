@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+type moveRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	ContactID int64
+	FromStage string
+	ToStage   string
+	Note      string
+	Author    string
+	At        time.Time
+}
+
+func (moveRow) TableName() string { return "moves" }
+
+type interactionRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	ContactID int64
+	Kind      string
+	Note      string
+	Author    string
+	At        time.Time
+}
+
+func (interactionRow) TableName() string { return "interactions" }
+
+type orderRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	ContactID int64
+	Amount    int64
+	Date      time.Time
+	Note      string
+	Author    string
+	CreatedAt time.Time
+}
+
+func (orderRow) TableName() string { return "orders" }
+
+// AddMove records a pipeline move.
+func (db *DB) AddMove(ctx context.Context, m *domain.Move) error {
+	row := moveRow{ContactID: m.ContactID, FromStage: string(m.From), ToStage: string(m.To), Note: m.Note, Author: m.Author, At: m.At.UTC()}
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err, "move")
+	}
+	m.ID = row.ID
+	return nil
+}
+
+// AddInteraction records an interaction.
+func (db *DB) AddInteraction(ctx context.Context, i *domain.Interaction) error {
+	row := interactionRow{ContactID: i.ContactID, Kind: string(i.Kind), Note: i.Note, Author: i.Author, At: i.At.UTC()}
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err, "interaction")
+	}
+	i.ID = row.ID
+	return nil
+}
+
+// AddOrder records an order.
+func (db *DB) AddOrder(ctx context.Context, o *domain.Order) error {
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = db.now().UTC()
+	}
+	row := orderRow{ContactID: o.ContactID, Amount: o.Amount, Date: o.Date.UTC(), Note: o.Note, Author: o.Author, CreatedAt: o.CreatedAt.UTC()}
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
+		return translate(err, "order")
+	}
+	o.ID = row.ID
+	return nil
+}
+
+// RecentMoves returns a contact's last moves, newest first.
+func (db *DB) RecentMoves(ctx context.Context, contactID int64, limit int) ([]domain.Move, error) {
+	var rows []moveRow
+	err := db.conn(ctx).Where("contact_id = ?", contactID).Order("at DESC, id DESC").Limit(limit).Find(&rows).Error
+	return mapRows(rows, moveRow.toDomain), err
+}
+
+// MovesBetween returns every move in [from, to), oldest first.
+func (db *DB) MovesBetween(ctx context.Context, from, to time.Time) ([]domain.Move, error) {
+	var rows []moveRow
+	err := db.conn(ctx).Where("at >= ? AND at < ?", from.UTC(), to.UTC()).Order("at, id").Find(&rows).Error
+	return mapRows(rows, moveRow.toDomain), err
+}
+
+// RecentInteractions returns a contact's last interactions, newest first.
+func (db *DB) RecentInteractions(ctx context.Context, contactID int64, limit int) ([]domain.Interaction, error) {
+	var rows []interactionRow
+	err := db.conn(ctx).Where("contact_id = ?", contactID).Order("at DESC, id DESC").Limit(limit).Find(&rows).Error
+	return mapRows(rows, interactionRow.toDomain), err
+}
+
+// RecentOrders returns a contact's last orders, newest first.
+func (db *DB) RecentOrders(ctx context.Context, contactID int64, limit int) ([]domain.Order, error) {
+	var rows []orderRow
+	err := db.conn(ctx).Where("contact_id = ?", contactID).Order("date DESC, id DESC").Limit(limit).Find(&rows).Error
+	return mapRows(rows, orderRow.toDomain), err
+}
+
+func mapRows[R any, T any](rows []R, f func(R) T) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = f(r)
+	}
+	return out
+}
+
+func (r moveRow) toDomain() domain.Move {
+	return domain.Move{ID: r.ID, ContactID: r.ContactID, From: domain.Stage(r.FromStage), To: domain.Stage(r.ToStage), Note: r.Note, Author: r.Author, At: r.At.UTC()}
+}
+
+func (r interactionRow) toDomain() domain.Interaction {
+	return domain.Interaction{ID: r.ID, ContactID: r.ContactID, Kind: domain.InteractionKind(r.Kind), Note: r.Note, Author: r.Author, At: r.At.UTC()}
+}
+
+func (r orderRow) toDomain() domain.Order {
+	return domain.Order{ID: r.ID, ContactID: r.ContactID, Amount: r.Amount, Date: r.Date.UTC(), Note: r.Note, Author: r.Author, CreatedAt: r.CreatedAt.UTC()}
+}
+
+// Facts counts what the scoring rules need to know of contact id at now:
+// interactions by kind over all time, 30 and 90 days, and its orders.
+func (db *DB) Facts(ctx context.Context, id int64, now time.Time) (*domain.Facts, error) {
+	all, err := db.factsWhere(ctx, now, "contact_id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	if f, ok := all[id]; ok {
+		return f, nil
+	}
+	return &domain.Facts{}, nil
+}
+
+// AllFacts counts the facts of every contact with any activity (or of the
+// given ones), keyed by contact id. Contacts with none are absent.
+func (db *DB) AllFacts(ctx context.Context, now time.Time, ids ...int64) (map[int64]*domain.Facts, error) {
+	if len(ids) > 0 {
+		return db.factsWhere(ctx, now, "contact_id IN ?", ids)
+	}
+	return db.factsWhere(ctx, now, "1 = 1")
+}
+
+func (db *DB) factsWhere(ctx context.Context, now time.Time, where string, args ...any) (map[int64]*domain.Facts, error) {
+	now = now.UTC()
+	d30, d90 := now.AddDate(0, 0, -30), now.AddDate(0, 0, -90)
+	var irows []struct {
+		ContactID int64
+		Kind      string
+		Total     int
+		Last30    int
+		Last90    int
+		LastAt    string
+	}
+	q := `SELECT contact_id, kind, COUNT(*) AS total,
+		SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END) AS last30,
+		SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END) AS last90,
+		MAX(at) AS last_at
+		FROM interactions WHERE ` + where + ` GROUP BY contact_id, kind`
+	if err := db.conn(ctx).Raw(q, append([]any{d30, d90}, args...)...).Scan(&irows).Error; err != nil {
+		return nil, fmt.Errorf("count interactions: %w", err)
+	}
+	out := map[int64]*domain.Facts{}
+	get := func(id int64) *domain.Facts {
+		f, ok := out[id]
+		if !ok {
+			f = &domain.Facts{Counts: map[domain.InteractionKind]domain.WindowCounts{}}
+			out[id] = f
+		}
+		return f
+	}
+	for _, r := range irows {
+		f := get(r.ContactID)
+		f.Counts[domain.InteractionKind(r.Kind)] = domain.WindowCounts{Total: r.Total, Last30: r.Last30, Last90: r.Last90}
+		if t := parseDBTime(r.LastAt); t.After(f.LastInteraction) {
+			f.LastInteraction = t
+		}
+	}
+	var orows []struct {
+		ContactID int64
+		N         int
+		Total     int64
+		LastDate  string
+	}
+	q = `SELECT contact_id, COUNT(*) AS n, SUM(amount) AS total, MAX(date) AS last_date FROM orders WHERE ` + where + ` GROUP BY contact_id`
+	if err := db.conn(ctx).Raw(q, args...).Scan(&orows).Error; err != nil {
+		return nil, fmt.Errorf("count orders: %w", err)
+	}
+	for _, r := range orows {
+		f := get(r.ContactID)
+		f.Orders, f.Revenue, f.LastOrder = r.N, r.Total, parseDBTime(r.LastDate)
+	}
+	return out, nil
+}
+
+// parseDBTime reads a MAX(timestamp) that SQLite returns as text and
+// PostgreSQL as a timestamp rendered to text by the scan.
+func parseDBTime(s string) time.Time {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999-07"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// insertRows writes rows with multi-row INSERTs straight to the connection
+// (or the transaction of ctx): imports and demo data write hundreds of
+// thousands of rows, where gorm's per-row reflection would dominate.
+func (db *DB) insertRows(ctx context.Context, table string, cols []string, n int, row func(i int, args []any) []any) error {
+	const maxVars = 30000 // under SQLite's 32766 and PostgreSQL's 65535
+	per := max(1, min(500, maxVars/len(cols)))
+	pool := db.conn(ctx).Statement.ConnPool
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	args := make([]any, 0, per*len(cols))
+	for start := 0; start < n; start += per {
+		end := min(n, start+per)
+		var b strings.Builder
+		b.WriteString(head)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := range cols {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				if db.postgres {
+					b.WriteString("$" + strconv.Itoa(len(args)+j+1))
+				} else {
+					b.WriteByte('?')
+				}
+			}
+			b.WriteByte(')')
+			args = row(i, args)
+		}
+		if _, err := pool.ExecContext(ctx, b.String(), args...); err != nil {
+			return translate(err, table)
+		}
+	}
+	return nil
+}
+
+var contactCols = []string{"id", "name", "search", "email", "phone", "city", "country", "language", "timezone", "gender",
+	"birth_year", "role", "company", "sector", "employees", "capital", "product", "budget", "project_date", "source",
+	"channel", "interests", "categories", "preferred_channel", "frequency", "satisfaction", "tags", "attrs", "owner",
+	"stage", "score", "grade", "last_contact_at", "created_at", "updated_at"}
+
+// InsertContacts writes many new contacts at once and sets their ids. A
+// contact that already has an id keeps it. Call it inside InTx.
+func (db *DB) InsertContacts(ctx context.Context, cs []*domain.Contact) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	next, err := db.reserveIDs(ctx, "contacts")
+	if err != nil {
+		return err
+	}
+	now := db.now().UTC()
+	for _, c := range cs {
+		if c.ID == 0 {
+			next++
+			c.ID = next
+		}
+		if c.CreatedAt.IsZero() {
+			c.CreatedAt = now
+		}
+		if c.UpdatedAt.IsZero() {
+			c.UpdatedAt = now
+		}
+	}
+	err = db.insertRows(ctx, "contacts", contactCols, len(cs), func(i int, a []any) []any {
+		r := toRow(cs[i])
+		return append(a, r.ID, r.Name, r.Search, r.Email, r.Phone, r.City, r.Country, r.Language, r.Timezone, r.Gender,
+			r.BirthYear, r.Role, r.Company, r.Sector, r.Employees, r.Capital, r.Product, r.Budget, r.ProjectDate, r.Source,
+			r.Channel, r.Interests, r.Categories, r.PreferredChannel, r.Frequency, r.Satisfaction, r.Tags, r.Attrs, r.Owner,
+			r.Stage, r.Score, r.Grade, r.LastContactAt, r.CreatedAt, r.UpdatedAt)
+	})
+	if err != nil {
+		return err
+	}
+	return db.syncSequence(ctx, "contacts")
+}
+
+// reserveIDs locks table against other writers until the transaction ends
+// and returns its highest id, so that the caller can number new rows.
+func (db *DB) reserveIDs(ctx context.Context, table string) (int64, error) {
+	if db.postgres {
+		if err := db.conn(ctx).Exec("LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE").Error; err != nil {
+			return 0, fmt.Errorf("lock %s: %w", table, err)
+		}
+	}
+	var maxID *int64
+	if err := db.conn(ctx).Raw("SELECT MAX(id) FROM " + table).Scan(&maxID).Error; err != nil {
+		return 0, fmt.Errorf("read ids of %s: %w", table, err)
+	}
+	if maxID == nil {
+		return 0, nil
+	}
+	return *maxID, nil
+}
+
+// syncSequence moves PostgreSQL's id sequence past ids written explicitly;
+// SQLite's AUTOINCREMENT follows them by itself.
+func (db *DB) syncSequence(ctx context.Context, table string) error {
+	if !db.postgres {
+		return nil
+	}
+	q := "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), GREATEST((SELECT MAX(id) FROM " + table + "), 1))"
+	return db.conn(ctx).Exec(q).Error
+}
+
+// InsertOrders writes many orders at once.
+func (db *DB) InsertOrders(ctx context.Context, os []domain.Order) error {
+	now := db.now().UTC()
+	cols := []string{"contact_id", "amount", "date", "note", "author", "created_at"}
+	return db.insertRows(ctx, "orders", cols, len(os), func(i int, a []any) []any {
+		o := &os[i]
+		created := o.CreatedAt
+		if created.IsZero() {
+			created = now
+		}
+		return append(a, o.ContactID, o.Amount, o.Date.UTC(), o.Note, o.Author, created.UTC())
+	})
+}
+
+// InsertInteractions writes many interactions at once.
+func (db *DB) InsertInteractions(ctx context.Context, is []domain.Interaction) error {
+	cols := []string{"contact_id", "kind", "note", "author", "at"}
+	return db.insertRows(ctx, "interactions", cols, len(is), func(i int, a []any) []any {
+		x := &is[i]
+		return append(a, x.ContactID, string(x.Kind), x.Note, x.Author, x.At.UTC())
+	})
+}
+
+// InsertMoves writes many pipeline moves at once.
+func (db *DB) InsertMoves(ctx context.Context, ms []domain.Move) error {
+	cols := []string{"contact_id", "from_stage", "to_stage", "note", "author", "at"}
+	return db.insertRows(ctx, "moves", cols, len(ms), func(i int, a []any) []any {
+		m := &ms[i]
+		return append(a, m.ContactID, string(m.From), string(m.To), m.Note, m.Author, m.At.UTC())
+	})
+}
+
+// UpdateContactsLastContact raises each contact's last contact time to the
+// given one where it is later.
+func (db *DB) UpdateContactsLastContact(ctx context.Context, last map[int64]time.Time) error {
+	for id, t := range last {
+		err := db.conn(ctx).Exec("UPDATE contacts SET last_contact_at = ? WHERE id = ? AND (last_contact_at IS NULL OR last_contact_at < ?)", t.UTC(), id, t.UTC()).Error
+		if err != nil {
+			return fmt.Errorf("update last contact of %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// EachContact calls fn with every contact, in id order, batch by batch.
+func (db *DB) EachContact(ctx context.Context, batch int, fn func([]*domain.Contact) error) error {
+	var after int64
+	for {
+		list, err := db.contacts(db.conn(ctx).Where("id > ?", after).Order("id").Limit(batch))
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		if err := fn(list); err != nil {
+			return err
+		}
+		after = list[len(list)-1].ID
+	}
+}
+
+// SetScores stores many scores at once.
+func (db *DB) SetScores(ctx context.Context, scores map[int64]domain.ScoreResult) error {
+	pool := db.conn(ctx).Statement.ConnPool
+	q := "UPDATE contacts SET score = ?, grade = ? WHERE id = ?"
+	if db.postgres {
+		q = "UPDATE contacts SET score = $1, grade = $2 WHERE id = $3"
+	}
+	for id, s := range scores {
+		if _, err := pool.ExecContext(ctx, q, s.Score, s.Grade, id); err != nil {
+			return fmt.Errorf("store score of %d: %w", id, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,347 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+	"gorm.io/gorm"
+)
+
+// contactRow is the contacts table. Lists are stored as "|a|b|" so that a
+// filter can match one item with LIKE; attributes as a JSON object.
+type contactRow struct {
+	ID               int64 `gorm:"primaryKey"`
+	Name             string
+	Search           string
+	Email            string
+	Phone            string
+	City             string
+	Country          string
+	Language         string
+	Timezone         string
+	Gender           string
+	BirthYear        int
+	Role             string
+	Company          string
+	Sector           string
+	Employees        int
+	Capital          int64
+	Product          string
+	Budget           int64
+	ProjectDate      *time.Time
+	Source           string
+	Channel          string
+	Interests        string
+	Categories       string
+	PreferredChannel string
+	Frequency        string
+	Satisfaction     int
+	Tags             string
+	Attrs            string
+	Owner            string
+	Stage            string
+	Score            int
+	Grade            string
+	LastContactAt    *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (contactRow) TableName() string { return "contacts" }
+
+func joinList(l []string) string {
+	if len(l) == 0 {
+		return ""
+	}
+	return "|" + strings.Join(l, "|") + "|"
+}
+
+func splitList(s string) []string {
+	s = strings.Trim(s, "|")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "|")
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// searchText is what a name fragment is matched against.
+func searchText(c *domain.Contact) string {
+	return domain.Fold(c.Name + " | " + c.Company)
+}
+
+func toRow(c *domain.Contact) *contactRow {
+	attrs := ""
+	if len(c.Attrs) > 0 {
+		b, _ := json.Marshal(c.Attrs)
+		attrs = string(b)
+	}
+	return &contactRow{
+		ID: c.ID, Name: c.Name, Search: searchText(c), Email: c.Email, Phone: c.Phone,
+		City: c.City, Country: c.Country, Language: c.Language, Timezone: c.TimeZone,
+		Gender: c.Gender, BirthYear: c.BirthYear, Role: c.Role, Company: c.Company,
+		Sector: c.Sector, Employees: c.Employees, Capital: c.Capital, Product: c.Product,
+		Budget: c.Budget, ProjectDate: optTime(c.ProjectDate), Source: c.Source,
+		Channel: c.Channel, Interests: joinList(c.Interests), Categories: joinList(c.Categories),
+		PreferredChannel: c.PreferredChannel, Frequency: c.Frequency, Satisfaction: c.Satisfaction,
+		Tags: joinList(c.Tags), Attrs: attrs, Owner: c.Owner, Stage: string(c.Stage),
+		Score: c.Score, Grade: c.Grade, LastContactAt: optTime(c.LastContactAt),
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+}
+
+func (r *contactRow) toDomain() *domain.Contact {
+	c := &domain.Contact{
+		ID: r.ID, Name: r.Name, Email: r.Email, Phone: r.Phone, City: r.City,
+		Country: r.Country, Language: r.Language, TimeZone: r.Timezone, Gender: r.Gender,
+		BirthYear: r.BirthYear, Role: r.Role, Company: r.Company, Sector: r.Sector,
+		Employees: r.Employees, Capital: r.Capital, Product: r.Product, Budget: r.Budget,
+		ProjectDate: derefTime(r.ProjectDate), Source: r.Source, Channel: r.Channel,
+		Interests: splitList(r.Interests), Categories: splitList(r.Categories),
+		PreferredChannel: r.PreferredChannel, Frequency: r.Frequency, Satisfaction: r.Satisfaction,
+		Tags: splitList(r.Tags), Owner: r.Owner, Stage: domain.Stage(r.Stage),
+		Score: r.Score, Grade: r.Grade, LastContactAt: derefTime(r.LastContactAt),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if r.Attrs != "" {
+		_ = json.Unmarshal([]byte(r.Attrs), &c.Attrs)
+	}
+	return c
+}
+
+// CreateContact inserts c and sets its id and times.
+func (db *DB) CreateContact(ctx context.Context, c *domain.Contact) error {
+	now := db.now().UTC()
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+	}
+	c.UpdatedAt = now
+	row := toRow(c)
+	if err := db.conn(ctx).Create(row).Error; err != nil {
+		return translate(err, "a contact with this email or phone")
+	}
+	c.ID = row.ID
+	return nil
+}
+
+// UpdateContact writes every field of c.
+func (db *DB) UpdateContact(ctx context.Context, c *domain.Contact) error {
+	c.UpdatedAt = db.now().UTC()
+	res := db.conn(ctx).Select("*").Omit("created_at").Where("id = ?", c.ID).Updates(toRow(c))
+	if res.Error != nil {
+		return translate(res.Error, "a contact with this email or phone")
+	}
+	if res.RowsAffected == 0 {
+		return domain.Errorf(domain.NotFound, "no contact %s", c.Ref())
+	}
+	return nil
+}
+
+// SetScore stores a contact's computed score and grade.
+func (db *DB) SetScore(ctx context.Context, id int64, score int, grade string) error {
+	return db.conn(ctx).Model(&contactRow{}).Where("id = ?", id).
+		UpdateColumns(map[string]any{"score": score, "grade": grade}).Error
+}
+
+// Contact returns the contact with id.
+func (db *DB) Contact(ctx context.Context, id int64) (*domain.Contact, error) {
+	var row contactRow
+	err := db.conn(ctx).Where("id = ?", id).Take(&row).Error
+	if err == gorm.ErrRecordNotFound {
+		return nil, domain.Errorf(domain.NotFound, "no contact %s", domain.ContactRef(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read contact %d: %w", id, err)
+	}
+	return row.toDomain(), nil
+}
+
+// ContactsBy returns the contacts whose email or phone equals value
+// (already normalised), at most limit.
+func (db *DB) ContactsBy(ctx context.Context, field, value string, limit int) ([]*domain.Contact, error) {
+	if field != "email" && field != "phone" {
+		return nil, fmt.Errorf("ContactsBy: unsupported field %q", field)
+	}
+	return db.contacts(db.conn(ctx).Where(field+" = ?", value).Order("id").Limit(limit))
+}
+
+// ContactsMatching returns the contacts whose name or company contains
+// fragment, ignoring case and accents, at most limit.
+func (db *DB) ContactsMatching(ctx context.Context, fragment string, limit int) ([]*domain.Contact, error) {
+	pattern := "%" + escapeLike(domain.Fold(fragment)) + "%"
+	return db.contacts(db.conn(ctx).Where(`search LIKE ? ESCAPE '\'`, pattern).Order("id").Limit(limit))
+}
+
+func (db *DB) contacts(q *gorm.DB) ([]*domain.Contact, error) {
+	var rows []contactRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read contacts: %w", err)
+	}
+	out := make([]*domain.Contact, len(rows))
+	for i := range rows {
+		out[i] = rows[i].toDomain()
+	}
+	return out, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// FindContacts returns the contacts q selects, in its order, and how many
+// match in all.
+func (db *DB) FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error) {
+	tx := db.conn(ctx).Model(&contactRow{})
+	for _, f := range q.Filters {
+		cond, args, err := db.filterSQL(f)
+		if err != nil {
+			return nil, 0, err
+		}
+		tx = tx.Where(cond, args...)
+	}
+	var total int64
+	if err := tx.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count contacts: %w", err)
+	}
+	order := "id"
+	if q.Sort != "" {
+		col, err := column(q.Sort)
+		if err != nil {
+			return nil, 0, err
+		}
+		order = col
+	}
+	if q.Desc {
+		order += " DESC"
+	}
+	if order != "id" {
+		order += ", id"
+	}
+	tx = tx.Order(order).Offset(q.Offset)
+	if q.Limit > 0 {
+		tx = tx.Limit(q.Limit)
+	}
+	list, err := db.contacts(tx)
+	return list, total, err
+}
+
+// column maps a domain field name to its column. Every name reaching SQL
+// goes through here, so no user text is ever spliced into a query.
+func column(field string) (string, error) {
+	switch field {
+	case "created":
+		return "created_at", nil
+	case "last_contact":
+		return "last_contact_at", nil
+	case "id", "score", "grade", "satisfaction":
+		return field, nil
+	}
+	if f, ok := domain.LookupField(field); ok {
+		return f.Name, nil
+	}
+	return "", domain.Errorf(domain.Invalid, "cannot sort or filter on %q", field)
+}
+
+func (db *DB) filterSQL(f domain.Filter) (string, []any, error) {
+	if key, ok := strings.CutPrefix(f.Field, domain.AttrPrefix); ok {
+		expr := "json_extract(attrs, ?)"
+		arg := any("$." + key)
+		if db.postgres {
+			expr, arg = "(NULLIF(attrs, '')::json ->> ?)", key
+		}
+		return textCond("COALESCE("+expr+", '')", f, arg)
+	}
+	col, err := column(f.Field)
+	if err != nil {
+		return "", nil, err
+	}
+	switch f.Kind {
+	case domain.ListFieldKind:
+		v := strings.ToLower(f.Arg.(string))
+		switch f.Op {
+		case domain.Eq:
+			return "LOWER(" + col + ") LIKE ? ESCAPE '\\'", []any{"%|" + escapeLike(v) + "|%"}, nil
+		case domain.Ne:
+			return "LOWER(" + col + ") NOT LIKE ? ESCAPE '\\'", []any{"%|" + escapeLike(v) + "|%"}, nil
+		}
+		return "LOWER(" + col + ") LIKE ? ESCAPE '\\'", []any{"%" + escapeLike(v) + "%"}, nil
+	case domain.TextField, domain.EmailFieldKind, domain.PhoneFieldKind:
+		return textCond(col, f)
+	case domain.DateFieldKind:
+		// A day filter compares whole days: created=2026-11-20 is that day.
+		day := f.Arg.(time.Time)
+		next := day.AddDate(0, 0, 1)
+		switch f.Op {
+		case domain.Eq:
+			return col + " >= ? AND " + col + " < ?", []any{day, next}, nil
+		case domain.Ne:
+			return "(" + col + " IS NULL OR " + col + " < ? OR " + col + " >= ?)", []any{day, next}, nil
+		case domain.Gt:
+			return col + " >= ?", []any{next}, nil
+		case domain.Le:
+			return col + " < ?", []any{next}, nil
+		}
+		return col + " " + string(f.Op) + " ?", []any{day}, nil
+	}
+	op := string(f.Op)
+	if f.Op == domain.Ne {
+		op = "<>"
+	}
+	return col + " " + op + " ?", []any{f.Arg}, nil
+}
+
+// textCond compares text without regard to case.
+func textCond(col string, f domain.Filter, pre ...any) (string, []any, error) {
+	v := strings.ToLower(f.Arg.(string))
+	lc := "LOWER(" + col + ")"
+	switch f.Op {
+	case domain.Eq:
+		return lc + " = ?", append(pre, v), nil
+	case domain.Ne:
+		return lc + " <> ?", append(pre, v), nil
+	case domain.Contains:
+		return lc + " LIKE ? ESCAPE '\\'", append(pre, "%"+escapeLike(v)+"%"), nil
+	}
+	return lc + " " + string(f.Op) + " ?", append(pre, v), nil
+}
+
+// StageCounts counts the contacts at each stage.
+func (db *DB) StageCounts(ctx context.Context) (map[domain.Stage]int, error) {
+	var rows []struct {
+		Stage string
+		N     int
+	}
+	if err := db.conn(ctx).Model(&contactRow{}).Select("stage, COUNT(*) AS n").Group("stage").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("count stages: %w", err)
+	}
+	out := map[domain.Stage]int{}
+	for _, r := range rows {
+		out[domain.Stage(r.Stage)] = r.N
+	}
+	return out, nil
+}
+
+// CountContacts counts every contact.
+func (db *DB) CountContacts(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.conn(ctx).Model(&contactRow{}).Count(&n).Error
+	return n, err
+}

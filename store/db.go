@@ -1,0 +1,152 @@
+// Package store keeps crmbot's data in SQLite or PostgreSQL through gorm. It
+// is the only package that knows gorm and SQL; it takes and returns the
+// types of package domain.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// DB is a crmbot database. Its methods run inside the transaction that ctx
+// carries, if any (see InTx).
+type DB struct {
+	gorm     *gorm.DB
+	postgres bool
+	now      func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// Now is the clock used for the times the store sets itself; nil means
+	// time.Now. Times are always stored in UTC.
+	Now func() time.Time
+	// Logger receives slow-query and error logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database rather than a
+// SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn: a postgres:// URL, or else the path of a SQLite file
+// (created if missing). SQLite is opened in WAL mode with foreign keys on and
+// a busy timeout, and its write transactions take the lock at once, so that
+// a console and a crmbot exec can write at the same time.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	cfg := &gorm.Config{
+		NowFunc:                func() time.Time { return now().UTC() },
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		Logger:                 logger.Discard,
+		PrepareStmt:            false,
+	}
+	var dialector gorm.Dialector
+	pg := IsPostgres(dsn)
+	if pg {
+		dialector = postgres.Open(dsn)
+	} else {
+		dialector = sqlite.Open(sqliteDSN(dsn))
+	}
+	g, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redact(dsn), err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	if !pg {
+		// One writer at a time is SQLite's rule anyway; a few connections
+		// let readers run beside it in WAL mode.
+		sqlDB.SetMaxOpenConns(4)
+	} else {
+		sqlDB.SetMaxOpenConns(16)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redact(dsn), err)
+	}
+	return &DB{gorm: g, postgres: pg, now: now}, nil
+}
+
+func sqliteDSN(path string) string {
+	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=15000&_txlock=immediate&_synchronous=NORMAL"
+	if strings.Contains(path, "?") {
+		return path + "&" + params
+	}
+	return "file:" + path + "?" + params
+}
+
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	return u.Redacted()
+}
+
+// Close closes the connections.
+func (db *DB) Close() error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Postgres reports whether the database is PostgreSQL.
+func (db *DB) Postgres() bool { return db.postgres }
+
+type txKey struct{}
+
+// InTx runs fn in one transaction: every store call fn makes with the ctx it
+// is given takes part in it, and nothing is kept if fn returns an error.
+// Nested calls join the outer transaction.
+func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// conn returns the transaction ctx carries, or the pool.
+func (db *DB) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return db.gorm.WithContext(ctx)
+}
+
+// translate gives database errors a domain code.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return &domain.Error{Code: domain.NotFound, Message: what + " not found", Err: err}
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return &domain.Error{Code: domain.Conflict, Message: what + " already exists", Err: err}
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return &domain.Error{Code: domain.NotFound, Message: "the contact of this " + what + " does not exist", Err: err}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
