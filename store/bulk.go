@@ -191,3 +191,16 @@ func (db *DB) SetScores(ctx context.Context, scores map[int64]domain.ScoreResult
 	}
 	return nil
 }
+
+// ContactsByIDs returns the contacts with the given ids, in id order.
+func (db *DB) ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error) {
+	var out []*domain.Contact
+	for start := 0; start < len(ids); start += 5000 {
+		part, err := db.contacts(db.conn(ctx).Where("id IN ?", ids[start:min(len(ids), start+5000)]).Order("id"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, part...)
+	}
+	return out, nil
+}

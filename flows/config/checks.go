@@ -1,0 +1,92 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+var questionTypes = []string{"rating", "nps", "choice", "multi", "yesno", "text"}
+
+var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// checkSections checks the sections beyond scoring.
+func checkSections(f File, name string, at func(...any) (int, int)) Problems {
+	var probs Problems
+	add := func(msg string, path ...any) {
+		l, c := at(path...)
+		probs = append(probs, Problem{name, l, c, msg})
+	}
+	if f.RFM != nil && f.RFM.WindowDays < 0 {
+		add("rfm.window_days must be 0 (all history) or a number of days", "rfm", "window_days")
+	}
+	if a := f.ABC; a != nil && !(a.A > 0 && a.A < a.B && a.B < 100) {
+		add(fmt.Sprintf("abc needs 0 < a < b < 100 (cumulative revenue shares in %%), got a=%g b=%g", a.A, a.B), "abc")
+	}
+	if t := f.Throttle; t != nil {
+		for key, v := range map[string]int{"recontact_days": t.RecontactDays, "max_per_year": t.MaxPerYear,
+			"cooldown_after_interaction_days": t.CooldownAfterInteractionDays, "reminder_after_days": t.ReminderAfterDays} {
+			if v < 0 {
+				add(fmt.Sprintf("throttle.%s cannot be negative", key), "throttle", key)
+			}
+		}
+		if q := t.QuietHours; q != nil {
+			for key, v := range map[string]string{"start": q.Start, "end": q.End} {
+				if _, err := time.Parse("15:04", v); err != nil && q.Enabled {
+					add(fmt.Sprintf("throttle.quiet_hours.%s must be a time like 20:00 (got %q)", key, v), "throttle", "quiet_hours", key)
+				}
+			}
+		}
+		if c := t.Company; c != nil && (c.Max < 1 || c.PerDays < 1) {
+			add("throttle.company needs max ≥ 1 and per_days ≥ 1; leave it out for no per-company cap", "throttle", "company")
+		}
+	}
+	checkQuestionnaires(f.Questionnaires, add)
+	if d := f.Digest; d != nil {
+		if d.Weekday != "" && !slices.Contains(weekdays, strings.ToLower(d.Weekday)) {
+			add(fmt.Sprintf("digest.weekday must be a day such as monday (got %q)", d.Weekday), "digest", "weekday")
+		}
+		if _, err := time.Parse("15:04", d.Time); d.Time != "" && err != nil {
+			add(fmt.Sprintf("digest.time must be a time like 09:00 (got %q)", d.Time), "digest", "time")
+		}
+	}
+	return probs
+}
+
+func checkQuestionnaires(qs []Questionnaire, add func(string, ...any)) {
+	seen := map[string]bool{"satisfaction": true, "preferences": true}
+	for i, q := range qs {
+		if q.ID == "" {
+			add("a questionnaire needs an id", "questionnaires", i)
+			continue
+		}
+		if seen[q.ID] {
+			add(fmt.Sprintf("questionnaire id %q is used twice (satisfaction and preferences are built in)", q.ID), "questionnaires", i, "id")
+		}
+		seen[q.ID] = true
+		if len(q.Questions) == 0 {
+			add(fmt.Sprintf("questionnaire %q has no questions", q.ID), "questionnaires", i)
+		}
+		ids := map[string]bool{}
+		for j, qu := range q.Questions {
+			path := []any{"questionnaires", i, "questions", j}
+			switch {
+			case qu.ID == "":
+				add(fmt.Sprintf("question %d of %q needs an id", j+1, q.ID), path...)
+			case ids[qu.ID]:
+				add(fmt.Sprintf("question id %q is used twice in %q", qu.ID, q.ID), append(path, "id")...)
+			}
+			ids[qu.ID] = true
+			if !slices.Contains(questionTypes, qu.Type) {
+				add(fmt.Sprintf("question %q has type %q: use one of %s", qu.ID, qu.Type, strings.Join(questionTypes, ", ")), append(path, "type")...)
+			}
+			if (qu.Type == "choice" || qu.Type == "multi") && len(qu.Options) < 2 {
+				add(fmt.Sprintf("question %q of type %s needs at least two options", qu.ID, qu.Type), path...)
+			}
+			if qu.Text.FR == "" || qu.Text.EN == "" {
+				add(fmt.Sprintf("question %q needs its text in French and English (text: {fr: …, en: …})", qu.ID), path...)
+			}
+		}
+	}
+}

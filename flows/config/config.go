@@ -1,0 +1,301 @@
+// Package config reads crmbot's YAML configuration file: scoring rules and
+// grades, segmentation settings, the throttle policy, questionnaires, the
+// digest schedule and roles. What the file leaves out keeps its built-in
+// default; a section given replaces that section's defaults.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/crmbot/crmbot/domain"
+	"go.yaml.in/yaml/v3"
+)
+
+// File is the configuration file as written.
+type File struct {
+	Scoring        *Scoring        `yaml:"scoring"`
+	RFM            *RFM            `yaml:"rfm"`
+	ABC            *ABC            `yaml:"abc"`
+	Throttle       *Throttle       `yaml:"throttle"`
+	Questionnaires []Questionnaire `yaml:"questionnaires"`
+	Digest         *Digest         `yaml:"digest"`
+	Roles          *Roles          `yaml:"roles"`
+}
+
+// Scoring is the scoring section.
+type Scoring struct {
+	Grades *struct {
+		A int `yaml:"A"`
+		B int `yaml:"B"`
+		C int `yaml:"C"`
+	} `yaml:"grades"`
+	Rules []struct {
+		Name   string `yaml:"name"`
+		When   string `yaml:"when"`
+		Points int    `yaml:"points"`
+	} `yaml:"rules"`
+}
+
+// RFM is the rfm section.
+type RFM struct {
+	WindowDays int `yaml:"window_days"`
+}
+
+// ABC is the abc section: cumulative revenue shares in %.
+type ABC struct {
+	A float64 `yaml:"a"`
+	B float64 `yaml:"b"`
+}
+
+// Throttle is the throttle section.
+type Throttle struct {
+	RecontactDays                int `yaml:"recontact_days"`
+	MaxPerYear                   int `yaml:"max_per_year"`
+	CooldownAfterInteractionDays int `yaml:"cooldown_after_interaction_days"`
+	QuietHours                   *struct {
+		Enabled bool   `yaml:"enabled"`
+		Start   string `yaml:"start"`
+		End     string `yaml:"end"`
+	} `yaml:"quiet_hours"`
+	Weekends          *bool `yaml:"weekends"`
+	ReminderAfterDays int   `yaml:"reminder_after_days"`
+	Fatigue           *struct {
+		Unanswered int `yaml:"unanswered"`
+		PauseDays  int `yaml:"pause_days"`
+	} `yaml:"fatigue"`
+	Company *struct {
+		Max     int `yaml:"max"`
+		PerDays int `yaml:"per_days"`
+	} `yaml:"company"`
+	Detractor *struct {
+		NPSBelow  int `yaml:"nps_below"`
+		CSATBelow int `yaml:"csat_below"`
+	} `yaml:"detractor"`
+	Telegram *struct {
+		GlobalPerSecond  float64 `yaml:"global_per_second"`
+		PerChatPerSecond float64 `yaml:"per_chat_per_second"`
+	} `yaml:"telegram"`
+}
+
+// Text is a text in French and English.
+type Text struct {
+	FR string `yaml:"fr"`
+	EN string `yaml:"en"`
+}
+
+// Questionnaire is one questionnaire definition.
+type Questionnaire struct {
+	ID         string     `yaml:"id"`
+	Version    int        `yaml:"version"`
+	PeriodDays int        `yaml:"period_days"`
+	Title      Text       `yaml:"title"`
+	Questions  []Question `yaml:"questions"`
+}
+
+// Question is one question of a questionnaire.
+type Question struct {
+	ID       string `yaml:"id"`
+	Type     string `yaml:"type"`
+	Text     Text   `yaml:"text"`
+	Optional bool   `yaml:"optional"`
+	Options  []struct {
+		ID   string `yaml:"id"`
+		Text Text   `yaml:"text"`
+	} `yaml:"options"`
+	Sets string `yaml:"sets"`
+}
+
+// Digest is the digest section.
+type Digest struct {
+	Channels []string `yaml:"channels"`
+	Weekday  string   `yaml:"weekday"`
+	Time     string   `yaml:"time"`
+}
+
+// Roles maps roles to Slack user ids or user group ids.
+type Roles struct {
+	Admin   []string `yaml:"admin"`
+	Manager []string `yaml:"manager"`
+	Sales   []string `yaml:"sales"`
+}
+
+// Config is the configuration in force: the file's values over the
+// built-in defaults, checked.
+type Config struct {
+	Source  string // the file it came from, or "built-in defaults"
+	File    File
+	Grades  domain.Grades
+	Rules   []domain.Rule
+	Scoring *domain.Engine
+}
+
+// Problem is one thing wrong in the file, with its place.
+type Problem struct {
+	File         string
+	Line, Column int
+	Message      string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Column, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Message)
+}
+
+// Problems is the error of a bad file: every problem found.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Default is the built-in configuration.
+func Default() *Config {
+	c, err := build(File{}, "built-in defaults", nil)
+	if err != nil {
+		panic("config: built-in defaults are invalid: " + err.Error())
+	}
+	return c
+}
+
+// Load reads the file at path; an empty path gives the defaults.
+func Load(path string) (*Config, error) {
+	if path == "" {
+		return Default(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return Parse(data, path)
+}
+
+// Parse reads a configuration file's content; name is used in messages. A
+// bad file gives Problems, each with its line and column.
+func Parse(data []byte, name string) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, Problems{yamlProblem(name, err)}
+	}
+	var f File
+	if len(root.Content) > 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+			return nil, Problems{yamlProblem(name, err)}
+		}
+	}
+	return build(f, name, &root)
+}
+
+func yamlProblem(name string, err error) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = strings.Join(te.Errors, "; ")
+	}
+	p := Problem{File: name, Message: msg}
+	if n, _ := fmt.Sscanf(msg, "line %d:", &p.Line); n == 1 {
+		p.Message = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+		p.Column = 1
+	}
+	return p
+}
+
+// build applies f over the defaults and checks the result. root, when
+// given, locates problems in the file.
+func build(f File, name string, root *yaml.Node) (*Config, error) {
+	c := &Config{Source: name, File: f, Grades: domain.DefaultGrades, Rules: domain.DefaultRules}
+	var probs Problems
+	at := func(path ...any) (int, int) { return locate(root, path...) }
+	if s := f.Scoring; s != nil {
+		if s.Grades != nil {
+			c.Grades = domain.Grades{A: s.Grades.A, B: s.Grades.B, C: s.Grades.C}
+		}
+		if s.Rules != nil {
+			c.Rules = make([]domain.Rule, len(s.Rules))
+			for i, r := range s.Rules {
+				c.Rules[i] = domain.Rule{Name: r.Name, When: r.When, Points: r.Points}
+			}
+		}
+	}
+	if err := c.Grades.Validate(); err != nil {
+		l, col := at("scoring", "grades")
+		probs = append(probs, Problem{name, l, col, err.Error()})
+	}
+	for i, r := range c.Rules {
+		if _, err := domain.NewEngine([]domain.Rule{r}, domain.DefaultGrades); err != nil {
+			l, col := at("scoring", "rules", i, "when")
+			if strings.TrimSpace(r.Name) == "" {
+				l, col = at("scoring", "rules", i)
+			}
+			var re *domain.RuleError
+			msg := err.Error()
+			if errors.As(err, &re) {
+				msg = fmt.Sprintf("scoring rule %d (%q): %v", i+1, r.Name, re.Err)
+			}
+			probs = append(probs, Problem{name, l, col, msg})
+		}
+	}
+	probs = append(probs, checkSections(f, name, at)...)
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	engine, err := domain.NewEngine(c.Rules, c.Grades)
+	if err != nil {
+		return nil, Problems{{File: name, Message: err.Error()}}
+	}
+	c.Scoring = engine
+	return c, nil
+}
+
+// locate returns the line and column of the node at path (map keys and
+// sequence indexes) under root, or of the deepest part of it that exists.
+func locate(root *yaml.Node, path ...any) (int, int) {
+	if root == nil {
+		return 0, 0
+	}
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line, col := n.Line, n.Column
+	for _, p := range path {
+		var next *yaml.Node
+		switch k := p.(type) {
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == k {
+						next = n.Content[i+1]
+						line, col = n.Content[i].Line, n.Content[i].Column
+					}
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && k < len(n.Content) {
+				next = n.Content[k]
+			}
+		}
+		if next == nil {
+			break
+		}
+		n = next
+		if n.Kind == yaml.ScalarNode || n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+			line, col = n.Line, n.Column
+		} else if _, isIdx := p.(int); isIdx {
+			line, col = n.Line, n.Column
+		}
+	}
+	return line, col
+}
