@@ -55,11 +55,16 @@ var contactCols = []string{"id", "name", "search", "email", "phone", "city", "co
 	"stage", "score", "grade", "last_contact_at", "created_at", "updated_at"}
 
 // InsertContacts writes many new contacts at once and sets their ids. A
-// contact that already has an id keeps it. Call it inside InTx.
+// contact that already has an id keeps it. It joins the transaction of ctx
+// or makes its own.
 func (db *DB) InsertContacts(ctx context.Context, cs []*domain.Contact) error {
 	if len(cs) == 0 {
 		return nil
 	}
+	return db.InTx(ctx, func(ctx context.Context) error { return db.insertContacts(ctx, cs) })
+}
+
+func (db *DB) insertContacts(ctx context.Context, cs []*domain.Contact) error {
 	next, err := db.reserveIDs(ctx, "contacts")
 	if err != nil {
 		return err

@@ -1,0 +1,51 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/store"
+	"github.com/crmbot/crmbot/store/storetest"
+)
+
+func TestSmoke(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) }
+	storetest.Each(t, now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := &domain.Contact{Name: "Hélène Dupré", Email: "h@d.fr", Stage: domain.Lead, Tags: []string{"vip"}, Attrs: map[string]string{"card": "gold"}}
+		if err := db.CreateContact(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddInteraction(ctx, &domain.Interaction{ContactID: c.ID, Kind: domain.Form, At: now().Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := db.Facts(ctx, c.ID, now())
+		if err != nil || f.Counts[domain.Form].Last30 != 1 || f.LastInteraction.IsZero() {
+			t.Fatalf("facts %+v %v", f, err)
+		}
+		list, err := db.ContactsMatching(ctx, "helene", 5)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("matching %v %v", list, err)
+		}
+		for _, w := range []string{"tags=vip", "attr.card=gold", "created=2026-11-25", "stage=lead"} {
+			fl, op, v, _ := domain.SplitFilter(w)
+			flt, err := domain.ParseFilter(fl, op, v, now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, n, err := db.FindContacts(ctx, domain.ContactQuery{Filters: []domain.Filter{flt}})
+			if err != nil || n != 1 || len(got) != 1 {
+				t.Fatalf("%s: %v %d %v", w, got, n, err)
+			}
+		}
+		if err := db.InsertContacts(ctx, []*domain.Contact{{Name: "A", Stage: domain.Lead}, {Name: "B", Stage: domain.Lead}}); err != nil {
+			t.Fatal(err)
+		}
+		d := &domain.Contact{Name: "Z", Stage: domain.Lead}
+		if err := db.CreateContact(ctx, d); err != nil || d.ID != 4 {
+			t.Fatalf("after bulk: id %d %v", d.ID, err)
+		}
+	})
+}
