@@ -159,7 +159,15 @@ const neverDays = 100000
 
 // NewScoreEnv gathers what the rules can see of c at now.
 func NewScoreEnv(c *Contact, f *Facts, now time.Time) *ScoreEnv {
-	e := &ScoreEnv{
+	e := new(ScoreEnv)
+	e.fill(c, f, now)
+	return e
+}
+
+// fill sets every field of e; scoring reuses one ScoreEnv per goroutine so
+// that scoring a contact allocates next to nothing.
+func (e *ScoreEnv) fill(c *Contact, f *Facts, now time.Time) {
+	*e = ScoreEnv{
 		Name: lower(c.Name), Email: c.Email, City: lower(c.City), Country: lower(c.Country),
 		Language: c.Language, Gender: lower(c.Gender), BirthYear: c.BirthYear,
 		Role: lower(c.Role), Company: lower(c.Company), Sector: lower(c.Sector),
@@ -203,7 +211,6 @@ func NewScoreEnv(c *Contact, f *Facts, now time.Time) *ScoreEnv {
 	e.Downloads, e.Downloads30, e.Downloads90 = counts(Download)
 	e.Requests, e.Requests30, e.Requests90 = counts(Request)
 	e.Visits, e.Visits30, e.Visits90 = counts(Visit)
-	return e
 }
 
 // DaysBetween counts the whole calendar days from a to b (negative when b is
@@ -244,7 +251,13 @@ type Engine struct {
 	rules    []Rule
 	programs []*vm.Program
 	grades   Grades
-	vms      sync.Pool
+	scratch  sync.Pool // of *scratch
+}
+
+// scratch is what one scoring goroutine reuses from contact to contact.
+type scratch struct {
+	vm  vm.VM
+	env ScoreEnv
 }
 
 // RuleError says which rule failed to compile and why.
@@ -277,7 +290,7 @@ func NewEngine(rules []Rule, grades Grades) (*Engine, error) {
 		}
 		e.programs[i] = p
 	}
-	e.vms.New = func() any { return new(vm.VM) }
+	e.scratch.New = func() any { return new(scratch) }
 	return e, nil
 }
 
@@ -301,19 +314,15 @@ type ScoreResult struct {
 	Fired []Fired `json:"fired"`
 }
 
-// Score evaluates every rule against c and its facts at now.
-func (e *Engine) Score(c *Contact, f *Facts, now time.Time) ScoreResult {
-	return e.ScoreEnv(NewScoreEnv(c, f, now))
-}
-
-// ScoreEnv evaluates every rule against a prepared environment. A rule that
+// Score evaluates every rule against c and its facts at now. A rule that
 // fails at run time (a type error the compiler could not see) does not fire.
-func (e *Engine) ScoreEnv(env *ScoreEnv) ScoreResult {
-	m := e.vms.Get().(*vm.VM)
-	defer e.vms.Put(m)
-	var res ScoreResult
+func (e *Engine) Score(c *Contact, f *Facts, now time.Time) ScoreResult {
+	s := e.scratch.Get().(*scratch)
+	defer e.scratch.Put(s)
+	s.env.fill(c, f, now)
+	res := ScoreResult{Fired: make([]Fired, 0, 8)}
 	for i, p := range e.programs {
-		out, err := m.Run(p, env)
+		out, err := s.vm.Run(p, &s.env)
 		if err != nil || out != true {
 			continue
 		}
