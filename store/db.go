@@ -67,7 +67,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	}
 	g, err := gorm.Open(dialector, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
 	sqlDB, err := g.DB()
 	if err != nil {
@@ -81,7 +81,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		sqlDB.SetMaxOpenConns(16)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
-		return nil, fmt.Errorf("open database %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
 	return &DB{gorm: g, postgres: pg, now: now}, nil
 }
@@ -94,7 +94,8 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?" + params
 }
 
-func redact(dsn string) string {
+// Redact hides the password of a database URL, for logs and messages.
+func Redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil || u.User == nil {
 		return dsn
