@@ -18,8 +18,8 @@ func ParseAmount(s string) (int64, error) {
 		return 0, Errorf(Invalid, "%q is not an amount: write it like 1200, 1200.50 or 1 200,50 €", s)
 	}
 	t := strings.TrimSpace(s)
-	for _, cur := range []string{"€", "EUR", "eur", "euros", "euro"} {
-		t = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(t, cur), cur))
+	for _, cur := range []string{"€", "euros", "euro", "eur"} {
+		t = strings.TrimSpace(trimFold(t, cur))
 	}
 	if t == "" {
 		return bad()
@@ -35,14 +35,16 @@ func ParseAmount(s string) (int64, error) {
 		frac = t[mark+1:]
 		t = t[:mark]
 	}
-	for _, r := range t {
-		switch {
-		case r >= '0' && r <= '9':
-			digits.WriteRune(r)
-		case r == ',' || r == '.' || r == '\'' || unicode.IsSpace(r):
-		default:
+	// Thousands come in groups of three digits after the first one, so that
+	// "1.2.3" or an amount run together with a date is refused, not misread.
+	groups := strings.FieldsFunc(t, func(r rune) bool {
+		return r == ',' || r == '.' || r == '\'' || unicode.IsSpace(r)
+	})
+	for i, g := range groups {
+		if !allDigits(g) || len(groups) > 1 && (i == 0 && len(g) > 3 || i > 0 && len(g) != 3) {
 			return bad()
 		}
+		digits.WriteString(g)
 	}
 	if digits.Len() == 0 || digits.Len() > 13 {
 		return bad()
@@ -60,6 +62,17 @@ func ParseAmount(s string) (int64, error) {
 		cents += int64(f)
 	}
 	return cents, nil
+}
+
+// trimFold removes affix from both ends of s, ignoring case.
+func trimFold(s, affix string) string {
+	if len(s) >= len(affix) && strings.EqualFold(s[:len(affix)], affix) {
+		s = s[len(affix):]
+	}
+	if len(s) >= len(affix) && strings.EqualFold(s[len(s)-len(affix):], affix) {
+		s = s[:len(s)-len(affix)]
+	}
+	return s
 }
 
 func allDigits(s string) bool {
@@ -155,7 +168,13 @@ func NormalizeEmail(s string) (string, error) {
 func NormalizePhone(s string) (string, error) {
 	var digits strings.Builder
 	plus := false
-	for i, r := range strings.TrimSpace(s) {
+	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "+") || strings.HasPrefix(t, "00") {
+		// "+33 (0)6 12 34 56 78": the bracketed trunk 0 is not dialled
+		// with the country code.
+		t = strings.Replace(t, "(0)", "", 1)
+	}
+	for i, r := range t {
 		switch {
 		case r >= '0' && r <= '9':
 			digits.WriteRune(r)

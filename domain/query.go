@@ -117,6 +117,9 @@ func ParseFilter(field string, op Op, value string, now time.Time) (Filter, erro
 		if name == "email" || name == "phone" {
 			f.Arg = strings.ToLower(value)
 		}
+		if p, perr := NormalizePhone(value); name == "phone" && (op == Eq || op == Ne) && perr == nil {
+			f.Arg = p // compare with phones as they are stored
+		}
 		if kind == ListFieldKind && ordered {
 			err = Errorf(Invalid, "%s compares with =, != or ~ only, as in %s=vip", name, name)
 		}
