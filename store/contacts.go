@@ -253,6 +253,8 @@ func column(field string) (string, error) {
 		return "last_contact_at", nil
 	case "id", "score", "grade", "satisfaction":
 		return field, nil
+	case "search": // name and company folded, as ContactsMatching reads them
+		return field, nil
 	}
 	if f, ok := domain.LookupField(field); ok {
 		return f.Name, nil
@@ -262,7 +264,7 @@ func column(field string) (string, error) {
 
 func (db *DB) filterSQL(f domain.Filter) (string, []any, error) {
 	if key, ok := strings.CutPrefix(f.Field, domain.AttrPrefix); ok {
-		expr := "json_extract(attrs, ?)"
+		expr := "json_extract(NULLIF(attrs, ''), ?)"
 		arg := any("$." + key)
 		if db.postgres {
 			expr, arg = "(NULLIF(attrs, '')::json ->> ?)", key

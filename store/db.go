@@ -5,14 +5,17 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -63,7 +66,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if pg {
 		dialector = postgres.Open(dsn)
 	} else {
-		dialector = sqlite.Open(sqliteDSN(dsn))
+		dialector = sqlite.New(sqlite.Config{DriverName: sqliteDriver(), DSN: sqliteDSN(dsn)})
 	}
 	g, err := gorm.Open(dialector, cfg)
 	if err != nil {
@@ -84,6 +87,21 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
 	return &DB{gorm: g, postgres: pg, now: now}, nil
+}
+
+var registerSQLite sync.Once
+
+// sqliteDriver registers, once, the SQLite driver crmbot uses: SQLite's own
+// lower() changes ASCII letters only, so that "Évry" and "évry" would not
+// match in a filter; this one lowers every letter, as PostgreSQL does.
+func sqliteDriver() string {
+	const name = "sqlite3_crmbot"
+	registerSQLite.Do(func() {
+		sql.Register(name, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			return c.RegisterFunc("lower", strings.ToLower, true)
+		}})
+	})
+	return name
 }
 
 func sqliteDSN(path string) string {
