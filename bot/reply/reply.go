@@ -4,6 +4,7 @@
 package reply
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -62,9 +63,17 @@ func Failure(command, code, message, usage string) *Reply {
 	return &Reply{Command: command, Error: &Error{Code: code, Message: message, Usage: usage}}
 }
 
-// JSON renders r as one indented JSON document.
+// JSON renders r as one indented JSON document, with <, > and & written
+// as they are ("usage": "show <contact>"), not escaped for HTML.
 func (r *Reply) JSON() ([]byte, error) {
-	return json.MarshalIndent(r, "", "  ")
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Text renders r for a terminal.
@@ -80,13 +89,22 @@ func (r *Reply) Text() string {
 	if r.Title != "" {
 		b.WriteString(r.Title + "\n")
 	}
-	for i, s := range r.Sections {
-		if i > 0 || r.Title != "" {
+	for _, s := range r.Sections {
+		if s.empty() {
+			continue
+		}
+		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
 		s.writeText(&b)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// empty reports whether s has nothing to show, such as the fields of a
+// contact with none set; it is left out rather than drawn as a blank line.
+func (s Section) empty() bool {
+	return s.Heading == "" && len(s.Fields) == 0 && s.Table == nil && s.Text == ""
 }
 
 func (s Section) writeText(b *strings.Builder) {
@@ -121,15 +139,17 @@ func writeTable(b *strings.Builder, t *Table) {
 		}
 	}
 	line := func(cells []string) {
-		b.WriteString(" ")
+		var l strings.Builder
+		l.WriteString(" ")
 		for i, cell := range cells {
 			pad := 0
 			if i < len(widths)-1 {
 				pad = widths[i] - utf8.RuneCountInString(cell)
 			}
-			b.WriteString(" " + cell + strings.Repeat(" ", pad))
+			l.WriteString(" " + cell + strings.Repeat(" ", pad))
 		}
-		b.WriteString("\n")
+		// A short row, or one ending in empty cells, has no trailing blanks.
+		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
 	}
 	line(t.Columns)
 	for _, row := range t.Rows {
