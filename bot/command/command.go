@@ -107,6 +107,12 @@ func lookup(name string) *spec {
 func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Reply {
 	words, err := Split(line)
 	if err != nil {
+		// Name the command and its usage when the first word is one.
+		if f := strings.Fields(line); len(f) > 0 {
+			if s := lookup(f[0]); s != nil {
+				return e.failure(s.name, err, s.usage)
+			}
+		}
 		return e.failure("", err, "")
 	}
 	if len(words) == 0 {

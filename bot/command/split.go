@@ -3,6 +3,7 @@ package command
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/domain"
 )
@@ -14,7 +15,11 @@ var closing = map[rune]rune{'"': '"', '\'': '\'', '“': '”', '”': '”', '�
 // Split cuts a command line into words like a shell does: white space
 // separates words, quotes group them (key="two words" too). An apostrophe
 // inside a word is kept as a letter, so O'Neil and l'Oréal need no quotes.
+// Invalid UTF-8 and control characters are refused (see checkText).
 func Split(line string) ([]string, error) {
+	if err := checkText(line); err != nil {
+		return nil, err
+	}
 	var words []string
 	var cur strings.Builder
 	inWord := false
@@ -28,16 +33,27 @@ func Split(line string) ([]string, error) {
 				cur.Reset()
 				inWord = false
 			}
-		case closing[r] != 0 && !(isApostrophe(r) && i > 0 && isLetter(runes[i-1]) && i+1 < len(runes) && isLetter(runes[i+1])):
-			end := closing[r]
+		case closing[r] != 0 && !innerApostrophe(runes, i):
 			j := i + 1
-			for j < len(runes) && runes[j] != end && !(r == '"' && runes[j] == '”') {
+			for j < len(runes) && !closes(r, runes, j) {
 				j++
 			}
-			if j == len(runes) {
-				return nil, domain.Errorf(domain.Invalid, "a quote %c is not closed: close it with %c, as in add \"Jeanne Martin\"", r, end)
+			if j == len(runes) && isApostrophe(r) && i > 0 && unicode.IsLetter(runes[i-1]) {
+				// An apostrophe that ends a word and opens nothing is
+				// a letter too: the Martins' order.
+				cur.WriteRune(r)
+				continue
 			}
-			cur.WriteString(string(runes[i+1 : j]))
+			if j == len(runes) {
+				return nil, domain.Errorf(domain.Invalid, "a quote %c is not closed: close it with %c, as in add \"Jeanne Martin\"", r, closing[r])
+			}
+			quoted := string(runes[i+1 : j])
+			if r == '«' {
+				// French typography puts spaces inside guillemets:
+				// « Jeanne Martin » is the name Jeanne Martin.
+				quoted = strings.TrimFunc(quoted, unicode.IsSpace)
+			}
+			cur.WriteString(quoted)
 			inWord = true
 			i = j
 		default:
@@ -51,9 +67,39 @@ func Split(line string) ([]string, error) {
 	return words, nil
 }
 
+// checkText refuses a line that is not valid UTF-8 or that holds a control
+// character other than a tab or a line break (which separate words): such
+// bytes would be stored in contacts and printed back to terminals.
+func checkText(line string) error {
+	if !utf8.ValidString(line) {
+		return domain.Errorf(domain.Invalid, "the command is not valid UTF-8 text: type it again, or paste it as plain text")
+	}
+	for _, r := range line {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return domain.Errorf(domain.Invalid, "the command holds an invisible control character (%U): type it again, or paste it as plain text", r)
+		}
+	}
+	return nil
+}
+
+// closes reports whether runes[j] closes the quote open opened. A straight
+// double quote is also closed by the curly one phones type, and inside a
+// quote an apostrophe between two letters stays a letter: 'O'Neil' is the
+// one word O'Neil.
+func closes(open rune, runes []rune, j int) bool {
+	if innerApostrophe(runes, j) {
+		return false
+	}
+	return runes[j] == closing[open] || open == '"' && runes[j] == '”'
+}
+
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == '‘' }
 
-func isLetter(r rune) bool { return unicode.IsLetter(r) }
+// innerApostrophe reports whether runes[i] is an apostrophe between two
+// letters, as in O'Neil or l'Oréal: a letter of the word, not a quote.
+func innerApostrophe(runes []rune, i int) bool {
+	return isApostrophe(runes[i]) && i > 0 && unicode.IsLetter(runes[i-1]) && i+1 < len(runes) && unicode.IsLetter(runes[i+1])
+}
 
 // assignment splits a word key=value where key is a plain name (letters,
 // digits, _ . -). It is what add and edit read as fields.
