@@ -3,6 +3,8 @@ package command
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -124,19 +126,20 @@ func (e *Executor) query(args []string, usage string) (domain.ContactQuery, int,
 		if !ok {
 			field, op, value = "name", domain.Contains, w
 		}
-		switch strings.ToLower(field) {
+		switch name := strings.ToLower(field); name {
 		case "sort":
-			q.Sort, q.Desc = strings.TrimPrefix(value, "-"), strings.HasPrefix(value, "-")
-			if _, _, ok := domain.FilterFieldKind(q.Sort); !ok {
-				return q, 0, usageError(usage, "cannot sort by %s: use a field such as name, score, created or -score for the highest first", quote(q.Sort))
+			sort := strings.ToLower(value)
+			q.Sort, q.Desc = strings.TrimPrefix(sort, "-"), strings.HasPrefix(sort, "-")
+			if _, _, ok := domain.FilterFieldKind(q.Sort); !ok || op != domain.Eq {
+				return q, 0, usageError(usage, "cannot sort by %s: use a field such as name, score, created or -score for the highest first", quote(value))
 			}
 			continue
 		case "limit", "page":
 			n, err := strconv.Atoi(value)
-			if err != nil || n < 1 || n > 1000 {
-				return q, 0, usageError(usage, "%s takes a number from 1 to 1000 (got %s)", field, quote(value))
+			if err != nil || n < 1 || n > 1000 || op != domain.Eq {
+				return q, 0, usageError(usage, "%s takes a number from 1 to 1000, as in %s=20 (got %s)", name, name, quote(w))
 			}
-			if field == "limit" {
+			if name == "limit" {
 				q.Limit = n
 			} else {
 				page = n
@@ -197,14 +200,37 @@ func withoutPage(args []string) []string {
 	return out
 }
 
+// quoteWord writes w so that Split reads it back as the one word w: as it
+// is when it needs no quotes, else key="value" or "word". A word holding
+// both kinds of straight quote is written as several runs, each in the
+// quote that does not occur in it, which Split joins back into one word.
 func quoteWord(w string) string {
-	if strings.ContainsAny(w, " \t") {
-		if k, v, ok := assignment(w); ok {
-			return k + `="` + v + `"`
-		}
-		return `"` + w + `"`
+	if words, err := Split(w); err == nil && len(words) == 1 && words[0] == w {
+		return w
 	}
-	return w
+	var b strings.Builder
+	if k, v, ok := assignment(w); ok {
+		b.WriteString(k + "=")
+		w = v
+	}
+	runes := []rune(w)
+	for first := true; first || len(runes) > 0; first = false {
+		open, n := '"', 0
+		for _, q := range []rune{'"', '\''} {
+			m := slices.IndexFunc(runes, func(r rune) bool { return r == closing[q] || q == '"' && r == '”' })
+			if m < 0 {
+				m = len(runes)
+			}
+			if m > n {
+				open, n = q, m
+			}
+		}
+		b.WriteRune(open)
+		b.WriteString(string(runes[:n]))
+		b.WriteRune(closing[open])
+		runes = runes[n:]
+	}
+	return b.String()
 }
 
 func contactList(list []*domain.Contact) *reply.Reply {
@@ -226,15 +252,26 @@ func splitAt(args []string, match func(string) bool) (ref string, at string, res
 	return "", "", nil, false
 }
 
+// notFoundAfter explains why splitAt found no word that parse accepts
+// after the contact: too few words, the one word after the contact, or, when
+// the contact may be several words long, every word after the first.
+func notFoundAfter(args []string, parse func(string) error, usage, tooFew, want string) error {
+	switch len(args) {
+	case 0, 1:
+		return usageError(usage, "%s", tooFew)
+	case 2:
+		return parse(args[1]) // Run adds the usage
+	}
+	return usageError(usage, "none of the words after the contact (%s) is %s", quote(strings.Join(args[1:], " ")), want)
+}
+
 func (e *Executor) move(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
 	const usage = "move <contact> <stage> [note]"
-	ref, stage, rest, ok := splitAt(args, func(w string) bool { _, err := domain.ParseStage(w); return err == nil })
+	parse := func(w string) error { _, err := domain.ParseStage(w); return err }
+	ref, stage, rest, ok := splitAt(args, func(w string) bool { return parse(w) == nil })
 	if !ok {
-		if len(args) >= 2 {
-			_, err := domain.ParseStage(args[1])
-			return nil, domain.Errorf(domain.Invalid, "%s", err.Error()).WithUsage(usage)
-		}
-		return nil, usageError(usage, "move needs a contact and a stage, as in move C42 prospect")
+		return nil, notFoundAfter(args, parse, usage, "move needs a contact and a stage, as in move C42 prospect",
+			"a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, prospect, prospect-assuré, client, perdu), as in move C42 prospect")
 	}
 	c, m, err := e.CRM.Move(ctx, a.ID, ref, stage, strings.Join(rest, " "))
 	if err != nil {
@@ -246,13 +283,11 @@ func (e *Executor) move(ctx context.Context, a Actor, args []string) (*reply.Rep
 
 func (e *Executor) log(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
 	const usage = "log <contact> <kind> [note]"
-	ref, kind, rest, ok := splitAt(args, func(w string) bool { _, err := domain.ParseInteractionKind(w); return err == nil })
+	parse := func(w string) error { _, err := domain.ParseInteractionKind(w); return err }
+	ref, kind, rest, ok := splitAt(args, func(w string) bool { return parse(w) == nil })
 	if !ok {
-		if len(args) >= 2 {
-			_, err := domain.ParseInteractionKind(args[1])
-			return nil, domain.Errorf(domain.Invalid, "%s", err.Error()).WithUsage(usage)
-		}
-		return nil, usageError(usage, "log needs a contact and a kind, as in log C42 call")
+		return nil, notFoundAfter(args, parse, usage, "log needs a contact and a kind, as in log C42 call",
+			"an interaction kind: use call, meeting, email, email-opened, click, form, download, request or visit, as in log C42 call")
 	}
 	c, i, err := e.CRM.Log(ctx, a.ID, ref, kind, strings.Join(rest, " "))
 	if err != nil {
@@ -265,25 +300,25 @@ func (e *Executor) log(ctx context.Context, a Actor, args []string) (*reply.Repl
 func (e *Executor) sale(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
 	const usage = "sale <contact> <amount> [date] [note]"
 	ref, first, rest, ok := splitAt(args, func(w string) bool {
-		return domain.LooksLikeAmountPart(w) && strings.ContainsAny(w, "0123456789")
+		// A date such as 20.11.2026 looks like an amount but is not one;
+		// a negative amount is taken, for ParseAmount to refuse it.
+		_, err := domain.ParseDate(w, e.now())
+		return err != nil && domain.LooksLikeAmountPart(strings.TrimPrefix(w, "-")) && strings.ContainsAny(w, "0123456789")
 	})
 	if !ok {
 		return nil, usageError(usage, "sale needs a contact and an amount, as in sale C42 1200 or sale C42 1 200,50 €")
 	}
-	parts := []string{first}
-	for len(rest) > 0 && domain.LooksLikeAmountPart(rest[0]) {
-		parts, rest = append(parts, rest[0]), rest[1:]
-	}
+	parts, rest := amountWords(first, rest)
 	amount, err := domain.ParseAmount(strings.Join(parts, " "))
 	if err != nil {
-		return nil, err.(*domain.Error).WithUsage(usage)
+		return nil, err // Run adds the usage
 	}
 	day, _ := domain.ParseDate("today", e.now())
 	if len(rest) > 0 {
 		if d, err := domain.ParseDate(rest[0], e.now()); err == nil {
 			day, rest = d, rest[1:]
 		} else if looksDateish(rest[0]) {
-			return nil, err.(*domain.Error).WithUsage(usage)
+			return nil, err
 		}
 	}
 	c, o, err := e.CRM.Sale(ctx, a.ID, ref, amount, day, strings.Join(rest, " "))
@@ -293,6 +328,37 @@ func (e *Executor) sale(ctx context.Context, a Actor, args []string) (*reply.Rep
 	return &reply.Reply{Title: fmt.Sprintf("Recorded a sale of %s on %s for %s — now %s, score %d (%s)",
 		domain.FormatAmount(o.Amount), domain.FormatDate(o.Date), crm.Describe(c), c.Stage, c.Score, c.Grade),
 		Data: o, Actions: cardActions(c)}, nil
+}
+
+var (
+	// leadGroup is the first word of an amount typed with thousands
+	// separated by spaces: 1 to 3 digits, maybe after a €.
+	leadGroup = regexp.MustCompile(`^€?[0-9]{1,3}$`)
+	// thousands is a group of three digits after it, maybe with the
+	// decimals or the € that end the amount.
+	thousands = regexp.MustCompile(`^[0-9]{3}([.,][0-9]{1,2})?€?$`)
+)
+
+// amountWords gathers the words of an amount from its first word: the
+// thousands groups of "1 200 000,50" and a currency word ("€", "EUR",
+// "euros") after it. It stops at anything else, so that "1200 3 boxes"
+// is 1200 € and the note "3 boxes", and "1200 20.11.2026" a date.
+func amountWords(first string, rest []string) (parts, after []string) {
+	parts = []string{first}
+	grouping := leadGroup.MatchString(first)
+	for len(rest) > 0 {
+		w := rest[0]
+		switch {
+		case w == "€" || strings.EqualFold(w, "eur") || strings.EqualFold(w, "euro") || strings.EqualFold(w, "euros"):
+			return append(parts, "€"), rest[1:]
+		case grouping && thousands.MatchString(w):
+			parts, rest = append(parts, w), rest[1:]
+			grouping = len(w) == 3
+		default:
+			return parts, rest
+		}
+	}
+	return parts, rest
 }
 
 // looksDateish tells a mistyped date (32/13/2026) from the first word of a

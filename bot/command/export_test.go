@@ -1,0 +1,4 @@
+package command
+
+// QuoteWord exports quoteWord to the tests of package command_test.
+var QuoteWord = quoteWord
