@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
+	"gorm.io/gorm"
 )
 
 // insertRows writes rows with multi-row INSERTs straight to the connection
@@ -43,10 +44,26 @@ func (db *DB) insertRows(ctx context.Context, table string, cols []string, n int
 			args = row(i, args)
 		}
 		if _, err := pool.ExecContext(ctx, b.String(), args...); err != nil {
-			return translate(err, table)
+			return translate(db.driverError(err), bulkWhat[table])
 		}
 	}
 	return nil
+}
+
+// bulkWhat names a table's rows in error messages.
+var bulkWhat = map[string]string{
+	"contacts": "a contact with this email or phone", "orders": "order", "interactions": "interaction", "moves": "move",
+}
+
+// driverError gives an error of the driver, which gorm has not seen, the
+// gorm meaning (duplicate key, foreign key) that translate reads.
+func (db *DB) driverError(err error) error {
+	if tr, ok := db.gorm.Dialector.(gorm.ErrorTranslator); ok {
+		if t := tr.Translate(err); t != err {
+			return fmt.Errorf("%w (%w)", t, err)
+		}
+	}
+	return err
 }
 
 var contactCols = []string{"id", "name", "search", "email", "phone", "city", "country", "language", "timezone", "gender",

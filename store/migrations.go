@@ -133,17 +133,23 @@ func (db *DB) dialectSQL(sql string) string {
 // Concurrent callers are safe: on PostgreSQL an advisory lock serialises
 // them, on SQLite the immediate transaction does.
 func (db *DB) Migrate(ctx context.Context) ([]int, error) {
-	if err := db.gorm.WithContext(ctx).AutoMigrate(&schemaMigration{}); err != nil {
+	// Even the table of migrations is made under the lock: two processes
+	// starting on a new database would both try to create it.
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := db.migrationLock(tx); err != nil {
+			return err
+		}
+		return tx.AutoMigrate(&schemaMigration{})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("migrate: create schema_migrations: %w", err)
 	}
 	var applied []int
 	for _, m := range migrations {
 		done := false
 		err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if db.postgres {
-				if err := tx.Exec("SELECT pg_advisory_xact_lock(424242)").Error; err != nil {
-					return err
-				}
+			if err := db.migrationLock(tx); err != nil {
+				return err
 			}
 			var n int64
 			if err := tx.Model(&schemaMigration{}).Where("version = ?", m.version).Count(&n).Error; err != nil {
@@ -168,6 +174,15 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 		}
 	}
 	return applied, nil
+}
+
+// migrationLock serialises migrations until the end of tx: an advisory lock
+// on PostgreSQL; on SQLite the immediate transaction already does.
+func (db *DB) migrationLock(tx *gorm.DB) error {
+	if !db.postgres {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(424242)").Error
 }
 
 // SchemaVersion returns the highest applied migration, 0 for a new database.

@@ -1,0 +1,125 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/store"
+)
+
+func TestBulkInsertThenCreateGetsNextID(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		batch := []*domain.Contact{
+			everyField(),
+			{Name: "Preset id", Stage: domain.Lead, ID: 10},
+			{Name: "Numbered", Stage: domain.Customer, Tags: []string{"a", "b"}},
+		}
+		if err := db.InsertContacts(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(batch); !slices.Equal(got, []int64{1, 10, 2}) {
+			t.Errorf("bulk ids = %v, want [1 10 2]", got)
+		}
+		want := everyField()
+		want.ID, want.UpdatedAt = 1, testNow
+		sameJSON(t, "a bulk contact read back", reload(t, db, 1), want)
+		if got := reload(t, db, 2); !slices.Equal(got.Tags, []string{"a", "b"}) || !got.CreatedAt.Equal(testNow) {
+			t.Errorf("bulk contact 2 = %+v", got)
+		}
+
+		next := create(t, db, &domain.Contact{Name: "After bulk"})
+		if next.ID != 11 {
+			t.Errorf("CreateContact after a bulk insert got id %d, want 11", next.ID)
+		}
+		if err := db.InsertContacts(ctx, []*domain.Contact{{Name: "B1", Stage: domain.Lead}, {Name: "B2", Stage: domain.Lead}}); err != nil {
+			t.Fatal(err)
+		}
+		if again := create(t, db, &domain.Contact{Name: "After the second"}); again.ID != 14 {
+			t.Errorf("CreateContact after the second bulk insert got id %d, want 14", again.ID)
+		}
+
+		// Orders in several statements' worth of rows, then one more.
+		orders := make([]domain.Order, 1201)
+		var sum int64
+		for i := range orders {
+			orders[i] = domain.Order{ContactID: int64(1 + i%2), Amount: int64(100 + i), Date: day(2026, 1, 1).AddDate(0, 0, i%300), Author: "import"}
+			sum += int64(100 + i)
+		}
+		if err := db.InsertOrders(ctx, orders); err != nil {
+			t.Fatal(err)
+		}
+		o := addOrder(t, db, 1, 5, day(2026, 11, 24))
+		if o.ID != 1202 {
+			t.Errorf("AddOrder after 1201 bulk orders got id %d, want 1202", o.ID)
+		}
+		all, err := db.AllFacts(ctx, testNow)
+		if err != nil || all[1].Orders+all[2].Orders != 1202 || all[1].Revenue+all[2].Revenue != sum+5 ||
+			!all[1].LastOrder.Equal(day(2026, 11, 24)) {
+			t.Errorf("facts after bulk orders: %+v %+v, %v; want 1202 orders, %d cents", all[1], all[2], err, sum+5)
+		}
+
+		is := []domain.Interaction{{ContactID: 1, Kind: domain.Form, At: testNow}, {ContactID: 2, Kind: domain.Call, At: testNow}}
+		ms := []domain.Move{{ContactID: 2, From: domain.Lead, To: domain.Customer, Author: "import", At: testNow}}
+		if err := db.InsertInteractions(ctx, is); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InsertMoves(ctx, ms); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.RecentMoves(ctx, 2, 5); len(got) != 1 || got[0].To != domain.Customer || got[0].Author != "import" {
+			t.Errorf("bulk moves read back as %+v", got)
+		}
+		f, _ := db.Facts(ctx, 1, testNow)
+		if f.Counts[domain.Form].Last30 != 1 {
+			t.Errorf("bulk interactions: %+v", f.Counts)
+		}
+	})
+}
+
+func TestBulkInsertIsAllOrNothing(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		create(t, db, &domain.Contact{Name: "Taken", Email: "taken@x.fr"})
+		many := make([]*domain.Contact, 700) // more than one statement's worth
+		for i := range many {
+			many[i] = &domain.Contact{Name: fmt.Sprint("N", i), Email: fmt.Sprintf("n%d@x.fr", i), Stage: domain.Lead}
+		}
+		many[650].Email = "taken@x.fr"
+		err := db.InsertContacts(ctx, many)
+		wantCode(t, "bulk insert with a taken email", err, domain.Conflict)
+		if n, _ := db.CountContacts(ctx); n != 1 {
+			t.Errorf("%d contacts after a failed bulk insert, want 1", n)
+		}
+
+		// Inside a transaction that fails later, a bulk insert is undone too.
+		err = db.InTx(ctx, func(ctx context.Context) error {
+			if err := db.InsertContacts(ctx, []*domain.Contact{{Name: "X", Stage: domain.Lead}}); err != nil {
+				return err
+			}
+			if err := db.InsertOrders(ctx, []domain.Order{{ContactID: 1, Amount: 5, Date: day(2026, 1, 1)}}); err != nil {
+				return err
+			}
+			return errAbort
+		})
+		if !errors.Is(err, errAbort) {
+			t.Fatal(err)
+		}
+		f, _ := db.Facts(ctx, 1, testNow)
+		if n, _ := db.CountContacts(ctx); n != 1 || f.Orders != 0 {
+			t.Errorf("after a failed transaction: %d contacts, %d orders", n, f.Orders)
+		}
+		err = db.InsertOrders(ctx, []domain.Order{{ContactID: 999, Amount: 5, Date: day(2026, 1, 1)}})
+		wantCode(t, "bulk order of C999", err, domain.NotFound)
+		if err := db.InsertContacts(ctx, nil); err != nil {
+			t.Errorf("an empty bulk insert: %v", err)
+		}
+		if c := create(t, db, &domain.Contact{Name: "Next"}); c.ID < 2 {
+			t.Errorf("id %d after failed bulk inserts", c.ID)
+		}
+	})
+}
