@@ -56,14 +56,17 @@ func (s *Service) Resolve(ctx context.Context, ref string) (*domain.Contact, err
 	if ref == "" {
 		return nil, domain.Errorf(domain.Invalid, "which contact? Give an id (C42), an email, a phone number or a part of the name")
 	}
-	if id, ok := domain.ParseContactID(ref); ok {
+	// A phone number typed without spaces (0612345678) is all digits too:
+	// it is a phone when it reads as one, an id otherwise.
+	phone, perr := domain.NormalizePhone(ref)
+	if id, ok := domain.ParseContactID(ref); ok && perr != nil {
 		return s.Store.Contact(ctx, id)
 	}
 	var list []*domain.Contact
 	var err error
 	if strings.Contains(ref, "@") {
 		list, err = s.Store.ContactsBy(ctx, "email", strings.ToLower(ref), 2)
-	} else if phone, perr := domain.NormalizePhone(ref); perr == nil {
+	} else if perr == nil {
 		list, err = s.Store.ContactsBy(ctx, "phone", phone, 2)
 	} else {
 		list, err = s.Store.ContactsMatching(ctx, ref, 6)
@@ -185,7 +188,10 @@ func (s *Service) Edit(ctx context.Context, actor, ref string, set []Assignment)
 		}
 		return s.rescore(ctx, c)
 	})
-	return c, err
+	if err != nil {
+		return nil, err // c may hold the refused changes: never hand it out
+	}
+	return c, nil
 }
 
 // Move moves a contact to stage and records who, when, from, to and why.
@@ -206,7 +212,10 @@ func (s *Service) Move(ctx context.Context, actor, ref, stage, note string) (*do
 		m, err = s.moveTo(ctx, actor, c, to, note)
 		return err
 	})
-	return c, m, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, m, nil
 }
 
 func (s *Service) moveTo(ctx context.Context, actor string, c *domain.Contact, to domain.Stage, note string) (*domain.Move, error) {
@@ -243,7 +252,10 @@ func (s *Service) Log(ctx context.Context, actor, ref, kind, note string) (*doma
 		}
 		return s.rescore(ctx, c)
 	})
-	return c, i, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, i, nil
 }
 
 // Sale records an order of amount cents on day (midnight UTC) and makes the
@@ -252,7 +264,8 @@ func (s *Service) Sale(ctx context.Context, actor, ref string, amount int64, day
 	if amount <= 0 {
 		return nil, nil, domain.Errorf(domain.Invalid, "the amount must be more than 0, as in sale C42 1200")
 	}
-	if day.After(s.now().AddDate(0, 0, 1)) {
+	// Days are midnight UTC of the date; today is the team's date.
+	if y, m, d := s.now().Date(); day.After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
 		return nil, nil, domain.Errorf(domain.Invalid, "the sale date %s is in the future: give today's date or an earlier one", domain.FormatDate(day))
 	}
 	var c *domain.Contact
@@ -272,7 +285,10 @@ func (s *Service) Sale(ctx context.Context, actor, ref string, amount int64, day
 		}
 		return s.rescore(ctx, c)
 	})
-	return c, o, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, o, nil
 }
 
 // rescore recomputes c's score from its fields and activity and stores it.
