@@ -6,10 +6,12 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/crmbot/crmbot/domain"
@@ -208,8 +210,19 @@ func yamlProblem(name string, err error) Problem {
 	if n, _ := fmt.Sscanf(msg, "line %d:", &p.Line); n == 1 {
 		p.Message = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
 		p.Column = 1
+		if slices.Contains(yamlParserProblems, p.Message) {
+			p.Line++
+		}
 	}
 	return p
+}
+
+// yamlParserProblems are the syntax errors of the YAML parser (as opposed
+// to its scanner), whose line yaml.v3 counts from 0: the line where the
+// unfinished construct starts is one more.
+var yamlParserProblems = []string{
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected '-' indicator",
+	"did not find expected <document start>", "did not find expected key", "did not find expected node content",
 }
 
 // build applies f over the defaults and checks the result. root, when
@@ -248,6 +261,11 @@ func build(f File, name string, root *yaml.Node) (*Config, error) {
 		}
 	}
 	probs = append(probs, checkSections(f, name, at)...)
+	// In the order of the file, the same from run to run (some checks
+	// range over maps).
+	slices.SortStableFunc(probs, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
 	if len(probs) > 0 {
 		return nil, probs
 	}
