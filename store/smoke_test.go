@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -13,7 +12,7 @@ import (
 func TestSmoke(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) }
 	storetest.Each(t, now, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := t.Context()
 		c := &domain.Contact{Name: "Hélène Dupré", Email: "h@d.fr", Stage: domain.Lead, Tags: []string{"vip"}, Attrs: map[string]string{"card": "gold"}}
 		if err := db.CreateContact(ctx, c); err != nil {
 			t.Fatal(err)

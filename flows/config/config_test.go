@@ -82,7 +82,8 @@ func TestParseFullExample(t *testing.T) {
 		"U0ADMIN|U0MANAGER|U0SALES1,U0SALES2")
 
 	// The engine in force is the file's.
-	res := c.Scoring.Score(&domain.Contact{Name: "X", Employees: 60, CreatedAt: time.Now()}, &domain.Facts{}, time.Now())
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	res := c.Scoring.Score(&domain.Contact{Name: "X", Employees: 60, CreatedAt: now}, &domain.Facts{}, now)
 	if res.Score != 10 || len(res.Fired) != 1 {
 		t.Errorf("the file's rules score a company of 60 at %d (%v), want 10", res.Score, res.Fired)
 	}
