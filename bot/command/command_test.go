@@ -1,6 +1,7 @@
 package command_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -779,4 +780,30 @@ func TestJSON(t *testing.T) {
 		mustContain(t, tt.line, string(b), tt.want...)
 		mustNotContain(t, tt.line, string(b), `"client"`, `"piste"`, `"prospect-assuré"`)
 	}
+}
+
+// A command cancelled by its context, or failing on the database, says so
+// without details, logs the cause and changes nothing.
+func TestRunFailures(t *testing.T) {
+	e := seeded(t)
+	before := e.snapshot(t)
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, line := range []string{"add Bob", "move C1 prospect", "show C1"} {
+		r := e.exec.Run(cancelled, e.actor, line)
+		if r.OK || r.Error.Code != string(domain.Unavailable) {
+			t.Fatalf("%s with a cancelled context: %s", line, describeReply(r))
+		}
+		mustContain(t, line, r.Error.Message, "cancelled", "nothing was changed")
+	}
+	e.unchanged(t, "cancelled commands", before)
+
+	e.db.Close()
+	r := e.exec.Run(t.Context(), e.actor, "show C1")
+	if r.OK || r.Error.Code != string(domain.Internal) || r.Command != "show" || r.Error.Usage != "show <contact>" {
+		t.Fatalf("show on a closed database: %s", describeReply(r))
+	}
+	mustContain(t, "the message", r.Error.Message, "something went wrong on our side", "logged")
+	mustNotContain(t, "the message", r.Error.Message, "sql", "closed")
+	mustContain(t, "the log", e.logs.String(), "command failed", "command=show", "database is closed")
 }
