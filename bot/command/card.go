@@ -45,8 +45,7 @@ func activity(card *crm.Card) []reply.Section {
 	orders := reply.Section{Heading: "Orders", Text: "No order yet."}
 	if card.OrderCount > 0 {
 		// The totals head the list: a section's text comes after its fields.
-		orders.Heading = fmt.Sprintf("Orders: %d in all, %s", card.OrderCount, domain.FormatAmount(card.Revenue))
-		orders.Text = ""
+		orders = reply.Section{Heading: fmt.Sprintf("Orders: %d in all, %s", card.OrderCount, domain.FormatAmount(card.Revenue))}
 		for _, o := range card.Orders {
 			orders.Fields = append(orders.Fields, reply.Field{Label: domain.FormatDate(o.Date), Value: joinNonEmpty(domain.FormatAmount(o.Amount), o.Note)})
 		}
