@@ -243,11 +243,3 @@ func mustNotContain(t testing.TB, what, s string, words ...string) {
 
 // ctx is a context for setup calls outside Run.
 func ctx(t testing.TB) context.Context { return t.Context() }
-
-// knownBug skips the rest of t for a bug of another package, found by
-// these tests and reported to its owners. Call it only where the check
-// failed, so that the test passes on its own once the bug is fixed.
-func knownBug(t *testing.T, bug string) {
-	t.Helper()
-	t.Skip("known bug, reported: " + bug)
-}
