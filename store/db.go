@@ -104,12 +104,13 @@ func sqliteDriver() string {
 	return name
 }
 
+// sqliteDSN makes a file: URI of path. The characters that end or escape a
+// URI's path are percent-encoded, so that a # or ? in a folder name opens
+// that very file, with our settings.
 func sqliteDSN(path string) string {
 	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=15000&_txlock=immediate&_synchronous=NORMAL"
-	if strings.Contains(path, "?") {
-		return path + "&" + params
-	}
-	return "file:" + path + "?" + params
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + escaped + "?" + params
 }
 
 // Redact hides the password of a database URL, for logs and messages.
