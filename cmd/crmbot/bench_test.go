@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crmbot/crmbot/bot/command"
+	"github.com/crmbot/crmbot/flows/demo"
+)
+
+// benchDB returns a SQLite database filled by demo with n contacts. It is
+// kept in CRMBOT_BENCH_DIR (default: the system's temporary folder) so that
+// later runs reuse it.
+func benchDB(b *testing.B, n int) string {
+	b.Helper()
+	dir := os.Getenv("CRMBOT_BENCH_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	path := fmt.Sprintf("%s/crmbot-bench-%d.db", dir, n)
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	tmp := path + ".part"
+	os.Remove(tmp)
+	b.Setenv("CRMBOT_DATABASE", tmp)
+	a, err := open(context.Background(), io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := demo.Generate(context.Background(), a.db, a.cfg.Scoring, demo.Options{Contacts: n, Seed: 1, Now: time.Now()}); err != nil {
+		b.Fatal(err)
+	}
+	a.close()
+	b.Logf("built %s in %s", path, time.Since(start))
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	os.Remove(tmp + "-wal")
+	os.Remove(tmp + "-shm")
+	return path
+}
+
+// BenchmarkCommands measures each command's latency through the executor,
+// as the console and crmbot exec run it, on a 100,000-contact SQLite
+// database made by demo. It reports the median and the 99th percentile.
+//
+//	go test ./cmd/crmbot -run '^$' -bench BenchmarkCommands -benchtime 2000x
+func BenchmarkCommands(b *testing.B) {
+	b.Setenv("CRMBOT_DATABASE", benchDB(b, 100_000))
+	b.Setenv("CRMBOT_CONFIG", "")
+	a, err := open(context.Background(), io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.close()
+	actor := command.Actor{ID: "bench", Roles: command.AllRoles}
+	stages := []string{"prospect", "qualified", "lead"}
+	cases := []struct {
+		name string
+		line func(i int) string
+	}{
+		{"show", func(i int) string { return fmt.Sprintf("show C%d", 1+(i*7919)%100_000) }},
+		{"show-email", func(i int) string { return "show " + a.emailOf(b, 1+(i*7919)%100_000) }},
+		{"move", func(i int) string { return fmt.Sprintf("move C%d %s bench", 1+(i*104729)%100_000, stages[i%3]) }},
+		{"log", func(i int) string { return fmt.Sprintf("log C%d call bench", 1+(i*15485863)%100_000) }},
+		{"find", func(i int) string { return "find stage=prospect sector=agroalimentaire score>=50 sort=-score" }},
+		{"find-name", func(i int) string { return "find dupont" }},
+		{"top", func(i int) string { return "top 10 stage=qualified" }},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			lat := make([]time.Duration, 0, b.N)
+			for i := 0; b.Loop(); i++ {
+				line := c.line(i)
+				start := time.Now()
+				r := a.exec.Run(ctx, actor, line)
+				lat = append(lat, time.Since(start))
+				if !r.OK && r.Error.Code != "conflict" {
+					b.Fatalf("%s: %s", line, r.Error.Message)
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+func (a *app) emailOf(b *testing.B, id int) string {
+	c, err := a.db.Contact(context.Background(), int64(id))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c.Email
+}

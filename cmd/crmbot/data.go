@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/crmbot/crmbot/flows/csvio"
+	"github.com/crmbot/crmbot/flows/demo"
+	"github.com/spf13/cobra"
+)
+
+func demoCmd() *cobra.Command {
+	var n int
+	var seed int64
+	var add bool
+	c := &cobra.Command{
+		Use:   "demo [--contacts N]",
+		Short: "Fill the database with realistic sample data",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if n < 1 || n > 10_000_000 {
+				return fmt.Errorf("--contacts takes a number from 1 to 10000000 (got %d)", n)
+			}
+			a, err := open(cmd.Context(), cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer a.close()
+			have, err := a.db.CountContacts(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if have > 0 && !add {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s already holds %d contacts: no sample data added (use --add to add more).\n", a.dbName, have)
+				return nil
+			}
+			start := time.Now()
+			st, err := demo.Generate(cmd.Context(), a.db, a.cfg.Scoring, demo.Options{
+				Contacts: n, Seed: seed, Now: a.now(), Owners: []string{"alice", "bruno", "chloe", loginName()},
+			})
+			if err != nil {
+				return err
+			}
+			el := time.Since(start)
+			rows := st.Contacts + st.Orders + st.Interactions + st.Moves
+			fmt.Fprintf(cmd.OutOrStdout(), "Added %d contacts, %d orders, %d interactions and %d pipeline moves to %s in %s (%.0f rows/s).\n",
+				st.Contacts, st.Orders, st.Interactions, st.Moves, a.dbName, el.Round(time.Millisecond), float64(rows)/el.Seconds())
+			return nil
+		},
+	}
+	c.Flags().IntVar(&n, "contacts", 500, "how many contacts to make")
+	c.Flags().Int64Var(&seed, "seed", 1, "random seed: the same seed makes the same data")
+	c.Flags().BoolVar(&add, "add", false, "add sample data even if the database already holds contacts")
+	return c
+}
+
+func importCmd() *cobra.Command {
+	var as string
+	c := &cobra.Command{
+		Use:       "import contacts|orders|interactions FILE.csv",
+		Short:     "Import a CSV file; a bad row is reported with its line and nothing is kept",
+		Args:      cobra.ExactArgs(2),
+		ValidArgs: []string{"contacts", "orders", "interactions"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kind, path := args[0], args[1]
+			if kind != "contacts" && kind != "orders" && kind != "interactions" {
+				return fmt.Errorf("import what? Use crmbot import contacts|orders|interactions FILE.csv (got %q)", kind)
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			a, err := open(cmd.Context(), cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer a.close()
+			start := time.Now()
+			res, err := csvio.Import(cmd.Context(), a.db, a.cfg.Scoring, a.now(), kind, f, a.localActor(as).ID)
+			if err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\nNothing was imported.\n", path, err)
+				return exitError{1}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Imported %s from %s in %s.\n", res, path, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&as, "as", "", "the team member recorded as author and default owner")
+	return c
+}
+
+func exportCmd() *cobra.Command {
+	var format string
+	c := &cobra.Command{
+		Use:   "export contacts [--format csv|json]",
+		Short: "Write every contact to standard output",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] != "contacts" {
+				return fmt.Errorf("export what? Use crmbot export contacts [--format csv|json] (got %q)", args[0])
+			}
+			if format != "csv" && format != "json" {
+				return fmt.Errorf("--format is csv or json (got %q)", format)
+			}
+			a, err := open(cmd.Context(), cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer a.close()
+			return csvio.Export(cmd.Context(), a.db, format, cmd.OutOrStdout())
+		},
+	}
+	c.Flags().StringVar(&format, "format", "csv", "csv or json")
+	return c
+}

@@ -1,0 +1,382 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/crmbot/crmbot/store/storetest"
+)
+
+// These tests run the real binary, as users and scripts do.
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "crmbot-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "crmbot")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build crmbot: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// crmbot runs the binary against database dsn in a fresh working folder.
+func crmbot(t *testing.T, dsn string, args ...string) result {
+	t.Helper()
+	return crmbotIn(t, dsn, nil, args...)
+}
+
+func crmbotIn(t *testing.T, dsn string, stdin io.Reader, args ...string) result {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), binary, args...)
+	cmd.Env = append(os.Environ(), "CRMBOT_DATABASE="+dsn, "CRMBOT_CONFIG=", "CRMBOT_TIMEZONE=Europe/Paris")
+	cmd.Dir = t.TempDir()
+	cmd.Stdin = stdin
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run crmbot %v: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// reply is the JSON document of crmbot exec --json.
+type reply struct {
+	OK      bool            `json:"ok"`
+	Command string          `json:"command"`
+	Title   string          `json:"title"`
+	Data    json.RawMessage `json:"data"`
+	Error   *struct {
+		Code, Message, Usage string
+	} `json:"error"`
+}
+
+func execJSON(t *testing.T, dsn string, args ...string) reply {
+	t.Helper()
+	r := crmbot(t, dsn, append([]string{"exec", "--json"}, args...)...)
+	var rep reply
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("exec %v: not JSON (%v): %q %q", args, err, r.stdout, r.stderr)
+	}
+	if rep.OK != (r.code == 0) {
+		t.Fatalf("exec %v: ok=%v but exit status %d", args, rep.OK, r.code)
+	}
+	return rep
+}
+
+func mustOK(t *testing.T, rep reply) reply {
+	t.Helper()
+	if !rep.OK {
+		t.Fatalf("%s failed: %+v", rep.Command, rep.Error)
+	}
+	return rep
+}
+
+func eachDB(t *testing.T, fn func(t *testing.T, dsn string)) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) { fn(t, storetest.DSN(t, kind)) })
+	}
+}
+
+func TestExecWorksTheLanguageEndToEnd(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		add := mustOK(t, execJSON(t, dsn, `add "Hélène Dupré" email=helene@dupre.fr phone="06 12 34 56 78" company="Fromagerie Dupré" sector=agroalimentaire employees=60 role=gérante`))
+		var card struct {
+			Contact struct {
+				ID    int64
+				Name  string
+				Stage string
+				Owner string
+				Phone string
+			}
+			Score struct{ Score int }
+		}
+		if err := json.Unmarshal(add.Data, &card); err != nil {
+			t.Fatal(err)
+		}
+		if card.Contact.ID != 1 || card.Contact.Stage != "lead" || card.Contact.Phone != "+33612345678" || card.Score.Score < 35 {
+			t.Fatalf("added %+v", card)
+		}
+		// Flags before or after the command; several words or one.
+		mustOK(t, execJSON(t, dsn, "move", "helene", "prospect-assuré", "visited the shop"))
+		if r := crmbot(t, dsn, "exec", "log C1 meeting", "--json"); r.code != 0 || !strings.Contains(r.stdout, `"kind": "meeting"`) {
+			t.Fatalf("log: %+v", r)
+		}
+		sale := mustOK(t, execJSON(t, dsn, `sale C1 1 200,50 € 20/11/2026 first order`))
+		if !strings.Contains(sale.Title, "1 200,50 €") || !strings.Contains(sale.Title, "now customer") {
+			t.Fatalf("sale title %q", sale.Title)
+		}
+		show := mustOK(t, execJSON(t, dsn, "show", "06 12 34 56 78"))
+		var shown struct {
+			Contact      struct{ Stage string }
+			OrderCount   int   `json:"order_count"`
+			Revenue      int64 `json:"revenue_cents"`
+			Moves        []struct{ From, To, Author string }
+			Interactions []struct{ Kind string }
+		}
+		if err := json.Unmarshal(show.Data, &shown); err != nil {
+			t.Fatal(err)
+		}
+		if shown.Contact.Stage != "customer" || shown.OrderCount != 1 || shown.Revenue != 120050 ||
+			len(shown.Moves) != 2 || shown.Moves[0].To != "customer" || shown.Moves[1].To != "qualified" ||
+			len(shown.Interactions) != 1 {
+			t.Fatalf("show: %+v", shown)
+		}
+		text := crmbot(t, dsn, "exec", "pipeline")
+		if text.code != 0 || !strings.Contains(text.stdout, "customer") {
+			t.Fatalf("pipeline: %+v", text)
+		}
+	})
+}
+
+func TestExecFailureSaysWhatIsWrongAndExitsNonZero(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	r := crmbot(t, dsn, "exec", "show C999")
+	if r.code != 1 || !strings.Contains(r.stderr, "no contact C999") {
+		t.Fatalf("%+v", r)
+	}
+	rep := execJSON(t, dsn, "sale", "C999", "abc")
+	if rep.OK || rep.Error == nil || rep.Error.Code != "invalid" || !strings.Contains(rep.Error.Usage, "sale <contact> <amount>") {
+		t.Fatalf("%+v", rep)
+	}
+}
+
+// snapshot is everything export shows, to compare before and after.
+func snapshot(t *testing.T, dsn string) string {
+	t.Helper()
+	r := crmbot(t, dsn, "export", "contacts", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("export: %+v", r)
+	}
+	show := crmbot(t, dsn, "exec", "--json", "show C1")
+	return r.stdout + show.stdout
+}
+
+func TestBadInputChangesNothing(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" email=jeanne@martin.fr`))
+		mustOK(t, execJSON(t, dsn, `add "Paul Martin" email=paul@martin.fr`))
+		before := snapshot(t, dsn)
+		bad := []struct{ line, says string }{
+			{"move C42 prospect", "no contact C42"},
+			{"move C1 nowhere", "not a pipeline stage"},
+			{"move Martin prospect", "matches several contacts"},
+			{"edit C1 colour=blue", `"colour" is not a contact field`},
+			{"edit C1 email=not-an-email", "not an email address"},
+			{"edit C1 employees=many", "not a whole number"},
+			{"edit C1 email=paul@martin.fr", "already has the email"},
+			{"log C1 dance", "not an interaction kind"},
+			{"sale C1 12abc", "sale needs a contact and an amount"},
+			{"sale C1 0", "more than 0"},
+			{"sale C1 100 32/13/2026", "not a date"},
+			{"sale C1 100 2099-01-01", "in the future"},
+			{`add "Jeanne Bis" email=jeanne@martin.fr`, "already has the email"},
+			{"add", "needs the contact's name"},
+			{`add "Unclosed`, "not closed"},
+		}
+		for _, b := range bad {
+			rep := execJSON(t, dsn, b.line)
+			if rep.OK || rep.Error == nil || !strings.Contains(rep.Error.Message, b.says) {
+				t.Errorf("%s: want error saying %q, got %+v", b.line, b.says, rep.Error)
+			}
+		}
+		if after := snapshot(t, dsn); after != before {
+			t.Fatalf("bad commands changed the data:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
+
+func TestImportWithABadRowKeepsNothing(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		dir := t.TempDir()
+		good := filepath.Join(dir, "contacts.csv")
+		os.WriteFile(good, []byte("\ufeffName;Email;Employees;Sector\nJeanne Martin;jeanne@martin.fr;12;agro\nPaul Durand;paul@durand.fr;3;btp\n"), 0o644)
+		orders := filepath.Join(dir, "orders.csv")
+		os.WriteFile(orders, []byte("contact,amount,date,note\njeanne@martin.fr,\"1 200,50 €\",20/11/2026,first\nC2,300,2026-11-01,\nC1,oops,2026-11-02,\n"), 0o644)
+		if r := crmbot(t, dsn, "import", "contacts", good); r.code != 0 {
+			t.Fatalf("import contacts: %+v", r)
+		}
+		before := snapshot(t, dsn)
+		r := crmbot(t, dsn, "import", "orders", orders)
+		if r.code != 1 || !strings.Contains(r.stderr, "line 4") || !strings.Contains(r.stderr, "Nothing was imported") {
+			t.Fatalf("import with a bad row: %+v", r)
+		}
+		if after := snapshot(t, dsn); after != before {
+			t.Fatal("a failed import kept data")
+		}
+	})
+}
+
+func TestExportThenImportRoundTrips(t *testing.T) {
+	src := storetest.DSN(t, "sqlite")
+	if r := crmbot(t, src, "demo", "--contacts", "60"); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	first := crmbot(t, src, "export", "contacts")
+	file := filepath.Join(t.TempDir(), "export.csv")
+	os.WriteFile(file, []byte(first.stdout), 0o644)
+	eachDB(t, func(t *testing.T, dsn string) {
+		if r := crmbot(t, dsn, "import", "contacts", file); r.code != 0 {
+			t.Fatalf("import: %+v", r)
+		}
+		again := crmbot(t, dsn, "export", "contacts")
+		want, got := exportWithoutScores(t, first.stdout), exportWithoutScores(t, again.stdout)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round trip differs:\n%v\n---\n%v", want[:2], got[:2])
+		}
+	})
+}
+
+// exportWithoutScores drops the score and grade columns: an import of
+// contacts without their activity scores them anew.
+func exportWithoutScores(t *testing.T, text string) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := []int{}
+	for i, h := range rows[0] {
+		if h != "score" && h != "grade" {
+			keep = append(keep, i)
+		}
+	}
+	out := make([][]string, len(rows))
+	for r, row := range rows {
+		for _, i := range keep {
+			out[r] = append(out[r], row[i])
+		}
+	}
+	return out
+}
+
+func TestTwoProcessesWriteAtOnce(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		mustOK(t, execJSON(t, dsn, `add "Jeanne Martin"`))
+		const each = 12
+		var wg sync.WaitGroup
+		errs := make(chan string, 2*each)
+		for w := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					line := fmt.Sprintf("log C1 call writer %d call %d", w, i)
+					if i%3 == 0 {
+						line = fmt.Sprintf(`add "Writer %d Contact %d"`, w, i)
+					}
+					if r := crmbot(t, dsn, "exec", line); r.code != 0 {
+						errs <- r.stderr
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Errorf("a concurrent write failed: %s", e)
+		}
+		rep := mustOK(t, execJSON(t, dsn, "find limit=100"))
+		var found struct{ Total int }
+		json.Unmarshal(rep.Data, &found)
+		if found.Total != 1+2*4 {
+			t.Fatalf("want 9 contacts, got %d", found.Total)
+		}
+		show := mustOK(t, execJSON(t, dsn, "show C1"))
+		var card struct {
+			Contact struct {
+				LastContactAt string `json:"last_contact_at"`
+			}
+			Facts any
+		}
+		json.Unmarshal(show.Data, &card)
+		if card.Contact.LastContactAt == "" {
+			t.Fatal("no interaction recorded")
+		}
+	})
+}
+
+func TestCheckNamesTheLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "crmbot.yaml")
+	os.WriteFile(bad, []byte("scoring:\n  rules:\n    - name: Big\n      when: employees >=\n      points: 10\n"), 0o644)
+	r := crmbot(t, "unused.db", "check", bad)
+	if r.code != 1 || !strings.Contains(r.stderr, bad+":4:") {
+		t.Fatalf("%+v", r)
+	}
+	good := filepath.Join(dir, "good.yaml")
+	os.WriteFile(good, []byte("scoring:\n  rules:\n    - {name: Big, when: employees >= 50, points: 10}\n"), 0o644)
+	if r := crmbot(t, "unused.db", "check", good); r.code != 0 || !strings.Contains(r.stdout, "1 scoring rules") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestConsoleRunsCommandsFromStandardInput(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	in := strings.NewReader("add \"Zoé Lefèvre\" city=Nantes\nshow zoe\nbogus\nquit\n")
+	r := crmbotIn(t, dsn, in, "console")
+	if r.code != 0 || !strings.Contains(r.stdout, "Added C1 Zoé Lefèvre") || !strings.Contains(r.stdout, "Nantes") ||
+		!strings.Contains(r.stdout, "unknown command “bogus”") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestRunServesHealthAndStopsOnSIGTERM(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	cmd := exec.CommandContext(t.Context(), binary, "run")
+	cmd.Env = append(os.Environ(), "CRMBOT_DATABASE="+dsn, "CRMBOT_HTTP_ADDR=127.0.0.1:0", "SLACK_BOT_TOKEN=", "TELEGRAM_BOT_TOKEN=")
+	cmd.Dir = t.TempDir()
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := ""
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if _, rest, ok := strings.Cut(sc.Text(), "http="); ok {
+			addr = strings.Fields(rest)[0]
+			break
+		}
+	}
+	go io.Copy(io.Discard, stderr)
+	if addr == "" {
+		t.Fatal("crmbot run did not say where it listens")
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("crmbot run did not stop cleanly: %v", err)
+	}
+}
