@@ -1,0 +1,142 @@
+// Package csvio is the spreadsheet round trip: it imports contacts, orders
+// and interactions from CSV files and exports contacts as CSV or JSON. What
+// Export writes, Import reads back.
+//
+// An import is all or nothing: every row is checked first, every bad row is
+// reported with its line as a spreadsheet numbers it (the header is line 1),
+// and only a file without problems is written, in one transaction, with the
+// scores of the contacts it touched recomputed in that same transaction.
+package csvio
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/crm"
+)
+
+// Store is what imports need of the database; *store.DB satisfies it.
+type Store interface {
+	ExportStore
+	crm.BulkStore
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	CountContacts(ctx context.Context) (int64, error)
+	ContactsBy(ctx context.Context, field, value string, limit int) ([]*domain.Contact, error)
+	InsertContacts(ctx context.Context, cs []*domain.Contact) error
+	UpdateContact(ctx context.Context, c *domain.Contact) error
+	InsertOrders(ctx context.Context, os []domain.Order) error
+	InsertInteractions(ctx context.Context, is []domain.Interaction) error
+	InsertMoves(ctx context.Context, ms []domain.Move) error
+	UpdateContactsLastContact(ctx context.Context, last map[int64]time.Time) error
+}
+
+// ExportStore is what Export needs of the database.
+type ExportStore interface {
+	EachContact(ctx context.Context, batch int, fn func([]*domain.Contact) error) error
+}
+
+// The kinds of file Import reads.
+const (
+	Contacts     = "contacts"
+	Orders       = "orders"
+	Interactions = "interactions"
+)
+
+// Result counts what an import did.
+type Result struct {
+	Kind      string `json:"kind"`      // contacts, orders or interactions
+	Rows      int    `json:"rows"`      // data rows read; empty rows are skipped
+	Created   int    `json:"created"`   // contacts, orders or interactions created
+	Updated   int    `json:"updated"`   // contacts changed (contacts files)
+	Unchanged int    `json:"unchanged"` // contacts the file gives as they are
+	Customers int    `json:"customers"` // contacts an orders file made customers
+}
+
+// String says what was imported, as in "120 contacts (100 created, 20
+// updated)".
+func (r Result) String() string {
+	switch r.Kind {
+	case Contacts:
+		s := fmt.Sprintf("%d contacts (%d created, %d updated", r.Rows, r.Created, r.Updated)
+		if r.Unchanged > 0 {
+			s += fmt.Sprintf(", %d unchanged", r.Unchanged)
+		}
+		return s + ")"
+	case Orders:
+		return fmt.Sprintf("%d orders (%d contacts became customers)", r.Created, r.Customers)
+	}
+	return fmt.Sprintf("%d %s", r.Created, r.Kind)
+}
+
+// env is what one import works with.
+type env struct {
+	st     Store
+	engine *domain.Engine
+	now    time.Time
+	actor  string
+}
+
+// Import reads a CSV file of kind contacts, orders or interactions from r
+// and writes it in one transaction, as actor (the author of what it
+// records and the default owner of new contacts). now resolves dates such
+// as "today" and stamps what is created. A file with any problem is not
+// imported at all: the *domain.Error (code Invalid) lists each bad row with
+// its line, its column, what is wrong and how to write it.
+//
+// Contacts: the columns are the fields of add (French names work too),
+// attr.<name> for custom attributes, and id, score, grade and created_at as
+// Export writes them (score and grade are recomputed). A row with an empty
+// id is a new contact (stage lead and owner actor unless the row says
+// otherwise); with the id of an existing contact it updates the columns
+// the file has (an empty cell clears a field); with an unknown id it
+// creates the contact with that id. Orders: contact (an id such as C42, an
+// email or a phone), amount, date, optional note; the contact becomes a
+// customer. Interactions: contact, kind, date, optional note; the
+// contact's last contact time follows.
+func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time, kind string, r io.Reader, actor string) (Result, error) {
+	var run func(context.Context, *env, *table) (Result, error)
+	switch kind {
+	case Contacts:
+		run = importContacts
+	case Orders:
+		run = importOrders
+	case Interactions:
+		run = importInteractions
+	default:
+		return Result{}, errInvalid("cannot import %q: the kinds of file are contacts, orders and interactions", kind)
+	}
+	t, err := readTable(r)
+	if err != nil {
+		return Result{}, err
+	}
+	e := &env{st: st, engine: engine, now: now, actor: actor}
+	var res Result
+	err = st.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = run(ctx, e, t)
+		return err
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	res.Kind, res.Rows = kind, len(t.Rows)
+	return res, nil
+}
+
+// rescoreChunk bounds the ids of one crm.Rescore call, which reads facts
+// with one "IN" list: SQLite and PostgreSQL cap the number of parameters.
+const rescoreChunk = 5000
+
+// rescore recomputes the scores of the contacts with ids.
+func (e *env) rescore(ctx context.Context, ids []int64) error {
+	for start := 0; start < len(ids); start += rescoreChunk {
+		part := ids[start:min(len(ids), start+rescoreChunk)]
+		if _, err := crm.Rescore(ctx, e.st, e.engine, e.now, part...); err != nil {
+			return fmt.Errorf("rescore imported contacts: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+package csvio
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// exportBatch is how many contacts Export holds in memory at once.
+const exportBatch = 1000
+
+// Export writes every contact to w, in id order, as CSV (the columns id,
+// the fields of add in domain.Fields order, score, grade, created_at, then
+// attr.<name> for each custom attribute any contact has) or as a JSON array
+// of domain.Contact. It reads the contacts batch by batch. What it writes
+// as CSV, Import reads back.
+func Export(ctx context.Context, st ExportStore, format string, w io.Writer) error {
+	switch format {
+	case "csv":
+		return exportCSV(ctx, st, w)
+	case "json":
+		return exportJSON(ctx, st, w)
+	}
+	return errInvalid("cannot export as %q: the formats are csv and json", format)
+}
+
+func exportCSV(ctx context.Context, st ExportStore, w io.Writer) error {
+	keys, err := attrKeys(ctx, st)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	header := exportHeader(keys)
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	row := make([]string, len(header))
+	err = st.EachContact(ctx, exportBatch, func(list []*domain.Contact) error {
+		for _, c := range list {
+			if err := fillRow(row, c, keys); err != nil {
+				return err
+			}
+			if err := cw.Write(row); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// attrKeys reads the names of every custom attribute in use, sorted: the
+// CSV header needs them before the first row.
+func attrKeys(ctx context.Context, st ExportStore) ([]string, error) {
+	set := map[string]bool{}
+	err := st.EachContact(ctx, exportBatch, func(list []*domain.Contact) error {
+		for _, c := range list {
+			for k := range c.Attrs {
+				set[k] = true
+			}
+		}
+		return nil
+	})
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys, err
+}
+
+func exportHeader(keys []string) []string {
+	h := slices.Concat([]string{colID}, domain.FieldNames(), []string{colScore, colGrade, colCreated})
+	for _, k := range keys {
+		h = append(h, domain.AttrPrefix+k)
+	}
+	return h
+}
+
+// fillRow writes c into row, in the order of exportHeader(keys).
+func fillRow(row []string, c *domain.Contact, keys []string) error {
+	row[0] = c.Ref()
+	i := 1
+	for _, f := range domain.Fields {
+		row[i] = c.Get(f.Name)
+		i++
+	}
+	row[i], row[i+1], row[i+2] = strconv.Itoa(c.Score), c.Grade, formatTime(c.CreatedAt)
+	i += 3
+	for _, k := range keys {
+		row[i] = c.Attrs[k]
+		i++
+	}
+	for k := range c.Attrs {
+		if _, found := slices.BinarySearch(keys, k); !found {
+			return domain.Errorf(domain.Conflict, "the contacts changed during the export (%s got the attribute %s after the header was written): run the export again", c.Ref(), k)
+		}
+	}
+	return nil
+}
+
+func exportJSON(ctx context.Context, st ExportStore, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	n := 0
+	err := st.EachContact(ctx, exportBatch, func(list []*domain.Contact) error {
+		for _, c := range list {
+			b, err := json.Marshal(c)
+			if err != nil {
+				return fmt.Errorf("export %s: %w", c.Ref(), err)
+			}
+			if n > 0 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n")
+			bw.Write(b)
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+// formatTime writes a time as Export does: UTC, to the second.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+}
+
+// parseTime reads a point in time: RFC 3339 as Export writes it, a date
+// and time as spreadsheets write them (in now's time zone), or a day as
+// domain.ParseDate reads it (midnight UTC).
+func parseTime(v string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
+		"02/01/2006 15:04:05", "02/01/2006 15:04", "2/1/2006 15:04:05", "2/1/2006 15:04"} {
+		if t, err := time.ParseInLocation(layout, v, now.Location()); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return domain.ParseDate(v, now)
+}

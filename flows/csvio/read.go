@@ -1,0 +1,152 @@
+package csvio
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// record is one data row of a file. Line is the row number a spreadsheet
+// shows (the header is 1); FileLine is where the row starts in the file as
+// a text editor counts, which differs once a quoted cell holds line breaks.
+type record struct {
+	Line     int
+	FileLine int
+	Cells    []string
+}
+
+// where names a row for messages: its spreadsheet row, and its line in the
+// file when that differs.
+func (r *record) where() string {
+	if r.FileLine != r.Line {
+		return fmt.Sprintf("line %d (line %d in a text editor)", r.Line, r.FileLine)
+	}
+	return fmt.Sprintf("line %d", r.Line)
+}
+
+// table is a CSV file read whole: its header cells and its data rows.
+// Rows whose cells are all empty are left out.
+type table struct {
+	Header []string
+	Rows   []record
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// readTable reads a CSV file: UTF-8 with or without a byte order mark,
+// cells separated by "," or ";" (whichever the header line uses more). A
+// syntax error is returned as a *domain.Error that names its line.
+func readTable(r io.Reader) (*table, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
+		br.Discard(len(bom))
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = detectSeparator(br)
+	cr.FieldsPerRecord = -1
+	t := &table{}
+	embedded := 0 // line breaks inside quoted cells read so far
+	for {
+		cells, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, syntaxError(err, embedded)
+		}
+		fileLine, _ := cr.FieldPos(0)
+		rec := record{Line: fileLine - embedded, FileLine: fileLine, Cells: cells}
+		embedded += countBreaks(cells)
+		if !validUTF8(cells) {
+			return nil, domain.Errorf(domain.Invalid, "%s: the text is not UTF-8: save the file as \"CSV UTF-8\" (in Excel: Save As, then CSV UTF-8; in LibreOffice: character set Unicode (UTF-8))", rec.where())
+		}
+		if t.Header == nil {
+			t.Header = cells
+			continue
+		}
+		if !blank(cells) {
+			t.Rows = append(t.Rows, rec)
+		}
+	}
+	if t.Header == nil {
+		return nil, domain.Errorf(domain.Invalid, "the file is empty: its first line must name the columns, as in name;email;phone")
+	}
+	return t, nil
+}
+
+// detectSeparator looks at the header line, without consuming it, and
+// returns ';' when it holds more semicolons than commas outside quotes.
+func detectSeparator(br *bufio.Reader) rune {
+	buf, _ := br.Peek(br.Size())
+	commas, semicolons, quoted := 0, 0, false
+	for _, b := range buf {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case quoted:
+		case b == '\n':
+			return pick(commas, semicolons)
+		case b == ',':
+			commas++
+		case b == ';':
+			semicolons++
+		}
+	}
+	return pick(commas, semicolons)
+}
+
+func pick(commas, semicolons int) rune {
+	if semicolons > commas {
+		return ';'
+	}
+	return ','
+}
+
+func countBreaks(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		n += strings.Count(c, "\n")
+	}
+	return n
+}
+
+func validUTF8(cells []string) bool {
+	for _, c := range cells {
+		if !utf8.ValidString(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// syntaxError turns a CSV syntax error into a message that names the row
+// as a spreadsheet numbers it and says how to write the cell.
+func syntaxError(err error, embedded int) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("read the file: %w", err)
+	}
+	rec := record{Line: pe.StartLine - embedded, FileLine: pe.StartLine}
+	hint := "a cell that holds the separator, a quote or a line break must be in double quotes, with each quote inside it doubled, as in \"Jeanne \"\"Jo\"\" Martin\""
+	return &domain.Error{
+		Code:    domain.Invalid,
+		Message: fmt.Sprintf("%s: the file cannot be read (%v): %s.", rec.where(), pe.Err, hint),
+		Err:     err,
+	}
+}
