@@ -101,6 +101,13 @@ CREATE TABLE orders (
 CREATE INDEX orders_contact ON orders (contact_id, date);
 CREATE INDEX orders_date ON orders (date);
 `},
+	{2, "claimed events: Slack deliveries applied once", `
+CREATE TABLE claimed_events (
+	id {{text}} PRIMARY KEY,
+	claimed_at {{ts}} NOT NULL
+);
+CREATE INDEX claimed_events_at ON claimed_events (claimed_at);
+`},
 }
 
 // schemaMigration records an applied migration.
