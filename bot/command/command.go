@@ -62,7 +62,8 @@ type spec struct {
 	usage    string
 	summary  string
 	examples []string
-	role     Role // needed to run it
+	public   bool                     // anyone may run it, even with no role (help)
+	needs    func(args []string) Role // the role a subcommand needs beyond sales, or ""
 	soon     string
 	run      func(e *Executor, ctx context.Context, a Actor, args []string) (*reply.Reply, error)
 }
@@ -71,7 +72,7 @@ var specs []*spec
 
 func init() {
 	specs = []*spec{
-		{name: "help", aliases: []string{"aide", "?"}, usage: "help [command]", summary: "usage, with examples", examples: []string{"help", "help sale"}, run: (*Executor).help},
+		{name: "help", aliases: []string{"aide", "?"}, usage: "help [command]", summary: "usage, with examples", examples: []string{"help", "help sale"}, public: true, run: (*Executor).help},
 		{name: "add", aliases: []string{"ajouter", "new"}, usage: "add <name> [key=value…]", summary: "new contact (stage lead)", examples: []string{`add "Jeanne Martin" email=jeanne@martin.fr company="Fromagerie Martin" sector=agroalimentaire employees=12`}, run: (*Executor).add},
 		{name: "edit", aliases: []string{"modifier"}, usage: "edit <contact> key=value…", summary: "change fields (key= clears one)", examples: []string{"edit C42 city=Lyon budget=15000", "edit jeanne@martin.fr phone="}, run: (*Executor).edit},
 		{name: "show", aliases: []string{"voir", "fiche"}, usage: "show <contact>", summary: "contact card", examples: []string{"show C42", "show Martin"}, run: (*Executor).show},
@@ -83,12 +84,12 @@ func init() {
 		{name: "top", usage: "top [N] [field=value…]", summary: "highest scores", examples: []string{"top", "top 20 stage=prospect"}, run: (*Executor).top},
 		{name: "pipeline", usage: "pipeline", summary: "counts per stage, moves and conversion this week", examples: []string{"pipeline"}, run: (*Executor).pipeline},
 		{name: "segments", usage: "segments [rfm|abc|pareto]", summary: "current segmentation", soon: "segments and the digest"},
-		{name: "segment", usage: "segment save <name> <filter…> | segment list | segment delete <name>", summary: "saved segments", soon: "segments and the digest"},
+		{name: "segment", usage: "segment save <name> <filter…> | segment list | segment delete <name>", summary: "saved segments", needs: subcommands(map[string]Role{"save": Manager, "delete": Manager}), soon: "segments and the digest"},
 		{name: "why", usage: "why <contact> [questionnaire]", summary: "whether a questionnaire may be sent now, and if not why", soon: "questionnaires"},
 		{name: "handled", usage: "handled <contact> [note]", summary: "mark a detractor's alert as handled", soon: "questionnaires"},
 		{name: "invite", usage: "invite <contact>", summary: "a Telegram link to send to the customer", soon: "questionnaires"},
-		{name: "survey", usage: "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>", summary: "questionnaires", soon: "questionnaires"},
-		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", soon: "segments and the digest"},
+		{name: "survey", usage: "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>", summary: "questionnaires", needs: surveyNeeds, soon: "questionnaires"},
+		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", needs: subcommands(map[string]Role{"post": Manager}), soon: "segments and the digest"},
 	}
 }
 
@@ -123,12 +124,14 @@ func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Rep
 		return reply.Failure(words[0], string(domain.Invalid),
 			"unknown command "+quote(words[0])+". Type help to see the commands.", "help [command]")
 	}
+	// The role comes first: a member is told what they may not do before
+	// being told that it is not there yet.
+	if r := s.refuse(actor, words[1:]); r != nil {
+		return r
+	}
 	if s.run == nil {
 		return reply.Failure(s.name, string(domain.Unavailable),
 			s.name+" is not available yet in this version of crmbot: it comes with "+s.soon+". Type help for what works now.", s.usage)
-	}
-	if s.role != "" && !actor.Has(s.role) {
-		return reply.Failure(s.name, string(domain.Forbidden), s.name+" needs the "+string(s.role)+" role, which you do not have.", s.usage)
 	}
 	r, err := s.run(e, ctx, actor, words[1:])
 	if err != nil {
