@@ -1,0 +1,274 @@
+// Package demo fills a database with realistic sample data for a French
+// small business: contacts with their companies, pipeline moves,
+// interactions over the last two years, two years of orders whose revenue
+// follows the 80/20 rule, and scores.
+//
+// Data is made and written in streaming batches (5,000 contacts with all
+// their activity by default), each in its own transaction, so that memory
+// stays flat however many contacts are asked for. A failure or a
+// cancellation keeps the batches already written: demo data needs no
+// all-or-nothing, and one transaction over millions of rows would hold the
+// database's write lock for minutes.
+//
+// Questionnaire answers are not made yet: the store has no place for them.
+package demo
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// Store is what Generate needs of the database; *store.DB provides it.
+type Store interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error)
+	InsertContacts(ctx context.Context, cs []*domain.Contact) error
+	InsertMoves(ctx context.Context, ms []domain.Move) error
+	InsertInteractions(ctx context.Context, is []domain.Interaction) error
+	InsertOrders(ctx context.Context, os []domain.Order) error
+}
+
+// Options tune Generate. The zero value makes 500 contacts with seed 0 at
+// the current time.
+type Options struct {
+	// Contacts is how many contacts to make; 0 means 500.
+	Contacts int
+	// Seed makes the data: the same seed, time and owners make the same
+	// contacts with the same activity.
+	Seed int64
+	// Now is the day the data leads up to; the zero time means time.Now().
+	// Scores are computed at Now.
+	Now time.Time
+	// Owners are the team members who follow the contacts and log their
+	// activity; none means alice, bruno and chloe.
+	Owners []string
+	// Batch is how many contacts (with their activity) each transaction
+	// writes; 0 means 5,000.
+	Batch int
+	// Progress, when set, is called after each batch with the number of
+	// contacts written so far and the number asked for.
+	Progress func(done, total int)
+}
+
+// DefaultOwners follow the contacts when Options.Owners is empty.
+var DefaultOwners = []string{"alice", "bruno", "chloe"}
+
+// Stats counts what Generate wrote. Revenue is in cents.
+type Stats struct {
+	Contacts     int           `json:"contacts"`
+	Orders       int           `json:"orders"`
+	Interactions int           `json:"interactions"`
+	Moves        int           `json:"moves"`
+	Revenue      int64         `json:"revenue_cents"`
+	Duration     time.Duration `json:"duration"`
+}
+
+// Rows is the number of rows written, in every table.
+func (s Stats) Rows() int { return s.Contacts + s.Orders + s.Interactions + s.Moves }
+
+// Generate adds opt.Contacts sample contacts, with their pipeline moves,
+// interactions and orders, after the contacts the database already holds.
+// Every contact is scored by engine (the built-in rules when nil) at
+// opt.Now, from the very facts it is written with, so the stored scores are
+// those that crm.Rescore would compute at that time.
+//
+// Emails and phone numbers are derived from contact ids, so that they never
+// collide with each other (phones up to 45 million contacts); one typed by
+// a user could, which fails that batch. Generate numbers contacts after the
+// highest id it sees at the start: another writer adding contacts while it
+// runs makes it fail with a conflict. Batches already written stay (see
+// the package comment); the Stats returned count them.
+func Generate(ctx context.Context, st Store, engine *domain.Engine, opt Options) (Stats, error) {
+	start := time.Now()
+	g, err := newGenerator(opt, engine)
+	if err != nil {
+		return Stats{}, err
+	}
+	last, _, err := st.FindContacts(ctx, domain.ContactQuery{Sort: "id", Desc: true, Limit: 1})
+	if err != nil {
+		return Stats{}, fmt.Errorf("demo: read the last contact id: %w", err)
+	}
+	if len(last) > 0 {
+		g.base = last[0].ID
+	}
+	stats, err := g.run(ctx, st)
+	stats.Duration = time.Since(start)
+	return stats, err
+}
+
+// generator makes the contacts of one Generate call. Contact k (from 0) is
+// drawn from its own random stream, seeded by the seed and k, so that what
+// it gets does not depend on batches.
+type generator struct {
+	opt    Options
+	engine *domain.Engine
+	owners choice[string]
+	base   int64 // contact k gets id base+1+k
+	pcg    *rand.PCG
+	r      *rand.Rand
+}
+
+// newGenerator checks opt and fills in its defaults.
+func newGenerator(opt Options, engine *domain.Engine) (*generator, error) {
+	switch {
+	case opt.Contacts < 0:
+		return nil, domain.Errorf(domain.Invalid, "cannot make %d sample contacts: give a positive number", opt.Contacts)
+	case opt.Contacts == 0:
+		opt.Contacts = 500
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = 5000
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	var owners []string
+	for _, o := range opt.Owners {
+		if o = strings.TrimSpace(o); o != "" {
+			owners = append(owners, o)
+		}
+	}
+	if len(owners) == 0 {
+		owners = DefaultOwners
+	}
+	if engine == nil {
+		var err error
+		if engine, err = domain.NewEngine(domain.DefaultRules, domain.DefaultGrades); err != nil {
+			return nil, fmt.Errorf("demo: built-in scoring rules: %w", err)
+		}
+	}
+	pcg := rand.NewPCG(0, 0)
+	return &generator{opt: opt, engine: engine, owners: uniform(owners...), pcg: pcg, r: rand.New(pcg)}, nil
+}
+
+// batch is the contacts of one transaction with all their activity.
+type batch struct {
+	contacts     []*domain.Contact
+	moves        []domain.Move
+	interactions []domain.Interaction
+	orders       []domain.Order
+	revenue      int64
+}
+
+// run makes batches in one goroutine while it writes the previous one in
+// this one, so that generating and scoring overlap the database's work.
+func (g *generator) run(ctx context.Context, st Store) (Stats, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *batch, 1)
+	go g.produce(ctx, batches)
+	var stats Stats
+	for b := range batches {
+		if err := write(ctx, st, b); err != nil {
+			cancel()
+			for range batches { // let the producer finish
+			}
+			return stats, err
+		}
+		stats.Contacts += len(b.contacts)
+		stats.Moves += len(b.moves)
+		stats.Interactions += len(b.interactions)
+		stats.Orders += len(b.orders)
+		stats.Revenue += b.revenue
+		if g.opt.Progress != nil {
+			g.opt.Progress(stats.Contacts, g.opt.Contacts)
+		}
+	}
+	if err := ctx.Err(); err != nil && stats.Contacts < g.opt.Contacts {
+		return stats, fmt.Errorf("demo: stopped after %d contacts: %w", stats.Contacts, context.Cause(ctx))
+	}
+	return stats, nil
+}
+
+// produce sends the batches in order and closes out when done or when ctx
+// ends.
+func (g *generator) produce(ctx context.Context, out chan<- *batch) {
+	defer close(out)
+	for from := 0; from < g.opt.Contacts; from += g.opt.Batch {
+		b := g.batch(from, min(g.opt.Contacts, from+g.opt.Batch))
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// batch makes contacts from to to-1.
+func (g *generator) batch(from, to int) *batch {
+	b := &batch{contacts: make([]*domain.Contact, 0, to-from)}
+	for k := from; k < to; k++ {
+		h := g.contact(k)
+		b.contacts = append(b.contacts, h.c)
+		b.moves = append(b.moves, h.moves...)
+		b.interactions = append(b.interactions, h.interactions...)
+		b.orders = append(b.orders, h.orders...)
+		b.revenue += h.revenue
+	}
+	b.sortByTime()
+	return b
+}
+
+// sortByTime orders the batch's activity by time. The indexes on times then
+// take the batch's rows in one sweep instead of at random places, which
+// makes SQLite write several times fewer pages; ids follow time too, as when
+// the team logs day after day.
+func (b *batch) sortByTime() {
+	// Stable: a contact's moves may share a time, and must keep their order.
+	slices.SortStableFunc(b.moves, func(x, y domain.Move) int { return x.At.Compare(y.At) })
+	slices.SortFunc(b.interactions, func(x, y domain.Interaction) int {
+		return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.ContactID, y.ContactID))
+	})
+	slices.SortFunc(b.orders, func(x, y domain.Order) int {
+		return cmp.Or(x.Date.Compare(y.Date), cmp.Compare(x.ContactID, y.ContactID))
+	})
+}
+
+// contact makes contact k with its history, and scores it.
+func (g *generator) contact(k int) *history {
+	g.pcg.Seed(mix(uint64(g.opt.Seed)), mix(uint64(k)^0x5bd1e995))
+	c := newContact(g.r, g.base+1+int64(k), g.owners, g.opt.Now)
+	h := newHistory(g.r, c, g.opt.Now, (float64(k)+g.r.Float64())/float64(g.opt.Contacts))
+	res := g.engine.Score(c, h.facts(g.opt.Now), g.opt.Now)
+	c.Score, c.Grade = res.Score, res.Grade
+	return h
+}
+
+// mix is SplitMix64's finaliser: neighbouring inputs give unrelated seeds.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// write stores one batch in one transaction.
+func write(ctx context.Context, st Store, b *batch) error {
+	err := st.InTx(ctx, func(ctx context.Context) error {
+		if err := st.InsertContacts(ctx, b.contacts); err != nil {
+			return fmt.Errorf("contacts: %w", err)
+		}
+		if err := st.InsertMoves(ctx, b.moves); err != nil {
+			return fmt.Errorf("pipeline moves: %w", err)
+		}
+		if err := st.InsertInteractions(ctx, b.interactions); err != nil {
+			return fmt.Errorf("interactions: %w", err)
+		}
+		if err := st.InsertOrders(ctx, b.orders); err != nil {
+			return fmt.Errorf("orders: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		first, last := b.contacts[0].ID, b.contacts[len(b.contacts)-1].ID
+		return fmt.Errorf("demo: write contacts %s to %s: %w", domain.ContactRef(first), domain.ContactRef(last), err)
+	}
+	return nil
+}
