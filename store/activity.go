@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -140,10 +141,19 @@ func (db *DB) Facts(ctx context.Context, id int64, now time.Time) (*domain.Facts
 // AllFacts counts the facts of every contact with any activity (or of the
 // given ones), keyed by contact id. Contacts with none are absent.
 func (db *DB) AllFacts(ctx context.Context, now time.Time, ids ...int64) (map[int64]*domain.Facts, error) {
-	if len(ids) > 0 {
-		return db.factsWhere(ctx, now, "contact_id IN ?", ids)
+	if len(ids) == 0 {
+		return db.factsWhere(ctx, now, "1 = 1")
 	}
-	return db.factsWhere(ctx, now, "1 = 1")
+	// In chunks: SQLite takes at most 32,766 variables in a statement.
+	out := map[int64]*domain.Facts{}
+	for start := 0; start < len(ids); start += 5000 {
+		part, err := db.factsWhere(ctx, now, "contact_id IN ?", ids[start:min(len(ids), start+5000)])
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(out, part)
+	}
+	return out, nil
 }
 
 func (db *DB) factsWhere(ctx context.Context, now time.Time, where string, args ...any) (map[int64]*domain.Facts, error) {

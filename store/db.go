@@ -108,7 +108,7 @@ func sqliteDriver() string {
 // URI's path are percent-encoded, so that a # or ? in a folder name opens
 // that very file, with our settings.
 func sqliteDSN(path string) string {
-	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=15000&_txlock=immediate&_synchronous=NORMAL"
+	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=15000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-65536"
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	return "file:" + escaped + "?" + params
 }
