@@ -1,0 +1,81 @@
+package slackbot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/slack-go/slack"
+)
+
+// maxBody bounds a request's body; Slack's are a few kilobytes.
+const maxBody = 1 << 20
+
+// Handler serves Slack's HTTP endpoints: POST /slack/commands,
+// /slack/interactions and /slack/events. A request whose signature is
+// missing, wrong or older than five minutes is refused with 401 before
+// anything runs; one from another workspace than SLACK_TEAM_ID with 403.
+// Every accepted request is answered at once.
+func (b *Bot) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /slack/commands", b.signed(func(ctx context.Context, r *http.Request, _ []byte) (any, error) {
+		c, err := slack.SlashCommandParse(r)
+		if err != nil {
+			return nil, errBadRequest
+		}
+		return b.onCommand(ctx, c)
+	}))
+	mux.HandleFunc("POST /slack/interactions", b.signed(func(ctx context.Context, r *http.Request, _ []byte) (any, error) {
+		ic, err := slack.InteractionCallbackParse(r)
+		if err != nil {
+			return nil, errBadRequest
+		}
+		return b.onInteraction(ctx, ic)
+	}))
+	mux.HandleFunc("POST /slack/events", b.signed(func(ctx context.Context, _ *http.Request, body []byte) (any, error) {
+		return b.onEvent(ctx, body)
+	}))
+	return mux
+}
+
+// errBadRequest is a request Slack would not send.
+var errBadRequest = errors.New("malformed Slack request")
+
+// signed checks a request's signature, then runs handle and writes the
+// acknowledgement it returns.
+func (b *Bot) signed(handle func(ctx context.Context, r *http.Request, body []byte) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err := verify(b.cfg.SigningSecret, r.Header, body, b.now()); err != nil {
+			b.log.Warn("refused a Slack request", "path", r.URL.Path, "reason", err, "remote", r.RemoteAddr)
+			http.Error(w, "invalid Slack signature", http.StatusUnauthorized)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		ack, err := handle(r.Context(), r, body)
+		writeAck(w, ack, err)
+	}
+}
+
+// writeAck writes an acknowledgement: 200 with its JSON, or empty; 403 for
+// another workspace; 400 for a malformed request.
+func writeAck(w http.ResponseWriter, ack any, err error) {
+	switch {
+	case errors.Is(err, errOtherTeam):
+		http.Error(w, "this crmbot serves another Slack workspace", http.StatusForbidden)
+	case err != nil:
+		http.Error(w, "malformed Slack request", http.StatusBadRequest)
+	case ack == nil:
+		w.WriteHeader(http.StatusOK)
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(ack)
+	}
+}
