@@ -125,7 +125,9 @@ func (f *fakeSlack) webAPI(w http.ResponseWriter, r *http.Request) {
 // websocket is Socket Mode's connection: hello, then the envelopes a test
 // sends; the acknowledgements the bot writes go to f.acks.
 func (f *fakeSlack) websocket(w http.ResponseWriter, r *http.Request) {
-	conn, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+	// Slack-go sends Origin https://api.slack.com, as Slack expects.
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	conn, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		return
 	}
