@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
@@ -40,32 +41,79 @@ func runBot(ctx context.Context, cmd *cobra.Command) error {
 	defer a.close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	srv, err := a.serveHTTP(ctx, env("CRMBOT_HTTP_ADDR", "127.0.0.1:8080"))
+	bot, err := a.slackBot()
+	if err != nil {
+		return err
+	}
+	srv, err := a.serveHTTP(ctx, env("CRMBOT_HTTP_ADDR", "127.0.0.1:8080"), bot)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 	a.log.Info("crmbot is running", "http", srv.Addr, "database", store.Redact(a.dbName))
-	if env("SLACK_BOT_TOKEN", "") == "" && env("TELEGRAM_BOT_TOKEN", "") == "" {
+	if env("TELEGRAM_BOT_TOKEN", "") != "" {
+		a.log.Warn("the Telegram transport is not available yet in this version; TELEGRAM_BOT_TOKEN is ignored")
+	}
+	errc := make(chan error, 1)
+	if bot != nil {
+		go func() { errc <- bot.Run(ctx) }()
+	} else if env("TELEGRAM_BOT_TOKEN", "") == "" {
 		fmt.Fprintln(cmd.ErrOrStderr(), noTransport)
 		if isTerminal(os.Stdin) {
 			return a.console(cmd, "").Run(ctx)
 		}
-	} else {
-		a.log.Warn("Slack and Telegram transports are not available yet in this version; serving HTTP only")
 	}
-	<-ctx.Done()
+	running := bot != nil
+	select {
+	case <-ctx.Done():
+	case err = <-errc: // Slack refused the connection
+		running = false
+		cancel()
+	}
 	a.log.Info("crmbot is stopping")
 	shut, done := context.WithTimeout(context.Background(), 5*time.Second)
 	defer done()
-	return srv.Shutdown(shut)
+	err = errors.Join(err, srv.Shutdown(shut))
+	if running {
+		err = errors.Join(err, <-errc) // the commands under way answer first
+	}
+	return err
 }
 
-// serveHTTP starts the HTTP server: /healthz and /metrics for now.
-func (a *app) serveHTTP(ctx context.Context, addr string) (*http.Server, error) {
+// slackBot wires the Slack transport from the SLACK_* variables, or returns
+// nil when SLACK_BOT_TOKEN is not set.
+func (a *app) slackBot() (*slackbot.Bot, error) {
+	cfg := slackbot.Config{
+		BotToken:      env("SLACK_BOT_TOKEN", ""),
+		AppToken:      env("SLACK_APP_TOKEN", ""),
+		SigningSecret: env("SLACK_SIGNING_SECRET", ""),
+		APIURL:        env("SLACK_API_URL", ""),
+		TeamID:        env("SLACK_TEAM_ID", ""),
+		Roles:         a.cfg.File.Roles,
+	}
+	if cfg.BotToken == "" {
+		return nil, nil
+	}
+	if cfg.AppToken == "" && cfg.SigningSecret == "" {
+		return nil, errors.New("SLACK_BOT_TOKEN is set, but Slack cannot reach crmbot: set SLACK_APP_TOKEN (Socket Mode, no public URL) or SLACK_SIGNING_SECRET (HTTP endpoints /slack/commands, /slack/interactions, /slack/events), or both; the README's Slack section walks through it")
+	}
+	bot, err := slackbot.New(cfg, a.exec, a.db, a.now, a.log)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("Slack is enabled", "socket_mode", cfg.AppToken != "", "http_endpoints", cfg.SigningSecret != "", "team", cfg.TeamID)
+	return bot, nil
+}
+
+// serveHTTP starts the HTTP server: /healthz, /metrics and, with a signing
+// secret, Slack's endpoints.
+func (a *app) serveHTTP(ctx context.Context, addr string, bot *slackbot.Bot) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /metrics", a.metrics)
+	if bot != nil && env("SLACK_SIGNING_SECRET", "") != "" {
+		mux.Handle("POST /slack/", bot.Handler())
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("CRMBOT_HTTP_ADDR=%s: %w", addr, err)
