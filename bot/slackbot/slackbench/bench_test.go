@@ -33,7 +33,8 @@ const secret = "bench-secret"
 
 // load returns the load's parameters: 200 requests a second for 30
 // seconds on 100,000 contacts, unless CRMBOT_SLACKBENCH_RATE, _SECONDS or
-// _CONTACTS say otherwise (for a quick run).
+// _CONTACTS say otherwise (for a quick run). CRMBOT_SLACKBENCH_WORKERS sets
+// the bot's Workers.
 func load() (rate, seconds, contacts int) {
 	return envInt("CRMBOT_SLACKBENCH_RATE", 200), envInt("CRMBOT_SLACKBENCH_SECONDS", 30), envInt("CRMBOT_SLACKBENCH_CONTACTS", 100_000)
 }
@@ -65,7 +66,8 @@ func BenchmarkAckLatency(b *testing.B) {
 	answers := newAnswers()
 	sink := httptest.NewServer(answers)
 	defer sink.Close()
-	bot, err := slackbot.New(slackbot.Config{BotToken: "xoxb-bench", SigningSecret: secret, APIURL: sink.URL + "/api/"}, exec, db, time.Now, log)
+	bot, err := slackbot.New(slackbot.Config{BotToken: "xoxb-bench", SigningSecret: secret, APIURL: sink.URL + "/api/",
+		Workers: envInt("CRMBOT_SLACKBENCH_WORKERS", 0)}, exec, db, time.Now, log)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -92,7 +94,9 @@ func benchDB(b *testing.B, n int) (*store.DB, *config.Config) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	cached := filepath.Join(dir, fmt.Sprintf("crmbot-slackbench-%d.db", n))
+	// The schema version is in the name; after a change to a migration
+	// that keeps its version, delete the file.
+	cached := filepath.Join(dir, fmt.Sprintf("crmbot-slackbench-%d-v%d.db", n, store.LatestVersion()))
 	if _, err := os.Stat(cached); err != nil {
 		build(b, cfg, cached, n)
 	}
