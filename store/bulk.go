@@ -66,7 +66,7 @@ func (db *DB) driverError(err error) error {
 	return err
 }
 
-var contactCols = []string{"id", "name", "search", "email", "phone", "city", "country", "language", "timezone", "gender",
+var contactCols = []string{"id", "name", "email", "phone", "city", "country", "language", "timezone", "gender",
 	"birth_year", "role", "company", "sector", "employees", "capital", "product", "budget", "project_date", "source",
 	"channel", "interests", "categories", "preferred_channel", "frequency", "satisfaction", "tags", "attrs", "owner",
 	"stage", "score", "grade", "last_contact_at", "created_at", "updated_at"}
@@ -101,12 +101,15 @@ func (db *DB) insertContacts(ctx context.Context, cs []*domain.Contact) error {
 	}
 	err = db.insertRows(ctx, "contacts", contactCols, len(cs), func(i int, a []any) []any {
 		r := toRow(cs[i])
-		return append(a, r.ID, r.Name, r.Search, r.Email, r.Phone, r.City, r.Country, r.Language, r.Timezone, r.Gender,
+		return append(a, r.ID, r.Name, r.Email, r.Phone, r.City, r.Country, r.Language, r.Timezone, r.Gender,
 			r.BirthYear, r.Role, r.Company, r.Sector, r.Employees, r.Capital, r.Product, r.Budget, r.ProjectDate, r.Source,
 			r.Channel, r.Interests, r.Categories, r.PreferredChannel, r.Frequency, r.Satisfaction, r.Tags, r.Attrs, r.Owner,
 			r.Stage, r.Score, r.Grade, r.LastContactAt, r.CreatedAt, r.UpdatedAt)
 	})
 	if err != nil {
+		return err
+	}
+	if err := db.writeWords(ctx, cs, false); err != nil {
 		return err
 	}
 	return db.syncSequence(ctx, "contacts")

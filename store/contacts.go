@@ -16,7 +16,6 @@ import (
 type contactRow struct {
 	ID               int64 `gorm:"primaryKey"`
 	Name             string
-	Search           string
 	Email            string
 	Phone            string
 	City             string
@@ -83,11 +82,6 @@ func derefTime(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// searchText is what a name fragment is matched against.
-func searchText(c *domain.Contact) string {
-	return domain.Fold(c.Name + " | " + c.Company)
-}
-
 func toRow(c *domain.Contact) *contactRow {
 	attrs := ""
 	if len(c.Attrs) > 0 {
@@ -95,7 +89,7 @@ func toRow(c *domain.Contact) *contactRow {
 		attrs = string(b)
 	}
 	return &contactRow{
-		ID: c.ID, Name: c.Name, Search: searchText(c), Email: c.Email, Phone: c.Phone,
+		ID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone,
 		City: c.City, Country: c.Country, Language: c.Language, Timezone: c.TimeZone,
 		Gender: c.Gender, BirthYear: c.BirthYear, Role: c.Role, Company: c.Company,
 		Sector: c.Sector, Employees: c.Employees, Capital: c.Capital, Product: c.Product,
@@ -134,25 +128,29 @@ func (db *DB) CreateContact(ctx context.Context, c *domain.Contact) error {
 		c.CreatedAt = now
 	}
 	c.UpdatedAt = now
-	row := toRow(c)
-	if err := db.conn(ctx).Create(row).Error; err != nil {
-		return translate(err, "a contact with this email or phone")
-	}
-	c.ID = row.ID
-	return nil
+	return db.InTx(ctx, func(ctx context.Context) error {
+		row := toRow(c)
+		if err := db.conn(ctx).Create(row).Error; err != nil {
+			return translate(err, "a contact with this email or phone")
+		}
+		c.ID = row.ID
+		return db.writeWords(ctx, []*domain.Contact{c}, false)
+	})
 }
 
 // UpdateContact writes every field of c.
 func (db *DB) UpdateContact(ctx context.Context, c *domain.Contact) error {
 	c.UpdatedAt = db.now().UTC()
-	res := db.conn(ctx).Select("*").Omit("created_at").Where("id = ?", c.ID).Updates(toRow(c))
-	if res.Error != nil {
-		return translate(res.Error, "a contact with this email or phone")
-	}
-	if res.RowsAffected == 0 {
-		return domain.Errorf(domain.NotFound, "no contact %s", c.Ref())
-	}
-	return nil
+	return db.InTx(ctx, func(ctx context.Context) error {
+		res := db.conn(ctx).Select("*").Omit("created_at").Where("id = ?", c.ID).Updates(toRow(c))
+		if res.Error != nil {
+			return translate(res.Error, "a contact with this email or phone")
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.NotFound, "no contact %s", c.Ref())
+		}
+		return db.writeWords(ctx, []*domain.Contact{c}, true)
+	})
 }
 
 // SetScore stores a contact's computed score and grade.
@@ -180,14 +178,17 @@ func (db *DB) ContactsBy(ctx context.Context, field, value string, limit int) ([
 	if field != "email" && field != "phone" {
 		return nil, fmt.Errorf("ContactsBy: unsupported field %q", field)
 	}
-	return db.contacts(db.conn(ctx).Where(field+" = ?", value).Order("id").Limit(limit))
+	// "<> ''" lets the database use the unique index, which leaves out
+	// empty values.
+	return db.contacts(db.conn(ctx).Where(field+" = ? AND "+field+" <> ''", value).Order("id").Limit(limit))
 }
 
-// ContactsMatching returns the contacts whose name or company contains
-// fragment, ignoring case and accents, at most limit.
+// ContactsMatching returns the contacts whose name or company has a word
+// starting with each word of fragment, ignoring case and accents, at most
+// limit: "dup" and "jean dup" both find Jean Dupont.
 func (db *DB) ContactsMatching(ctx context.Context, fragment string, limit int) ([]*domain.Contact, error) {
-	pattern := "%" + escapeLike(domain.Fold(fragment)) + "%"
-	return db.contacts(db.conn(ctx).Where(`search LIKE ? ESCAPE '\'`, pattern).Order("id").Limit(limit))
+	cond, args := wordsCond(fragment)
+	return db.contacts(db.conn(ctx).Where(cond, args...).Order("id").Limit(limit))
 }
 
 func (db *DB) contacts(q *gorm.DB) ([]*domain.Contact, error) {
@@ -209,18 +210,15 @@ func escapeLike(s string) string {
 // FindContacts returns the contacts q selects, in its order, and how many
 // match in all.
 func (db *DB) FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error) {
-	tx := db.conn(ctx).Model(&contactRow{})
+	where := db.conn(ctx).Model(&contactRow{})
 	for _, f := range q.Filters {
 		cond, args, err := db.filterSQL(f)
 		if err != nil {
 			return nil, 0, err
 		}
-		tx = tx.Where(cond, args...)
+		where = where.Where(cond, args...)
 	}
-	var total int64
-	if err := tx.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count contacts: %w", err)
-	}
+	where = where.Session(&gorm.Session{}) // reusable for the count
 	order := "id"
 	if q.Sort != "" {
 		col, err := column(q.Sort)
@@ -235,12 +233,22 @@ func (db *DB) FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domai
 	if order != "id" {
 		order += ", id"
 	}
-	tx = tx.Order(order).Offset(q.Offset)
+	page := where.Order(order).Offset(q.Offset)
 	if q.Limit > 0 {
-		tx = tx.Limit(q.Limit)
+		page = page.Limit(q.Limit)
 	}
-	list, err := db.contacts(tx)
-	return list, total, err
+	list, err := db.contacts(page)
+	if err != nil {
+		return nil, 0, err
+	}
+	total := int64(q.Offset + len(list))
+	if len(list) == 0 || q.Limit > 0 && len(list) == q.Limit {
+		// The page does not tell how many match in all: count them.
+		if err := where.Count(&total).Error; err != nil {
+			return nil, 0, fmt.Errorf("count contacts: %w", err)
+		}
+	}
+	return list, total, nil
 }
 
 // column maps a domain field name to its column. Every name reaching SQL
@@ -252,8 +260,6 @@ func column(field string) (string, error) {
 	case "last_contact":
 		return "last_contact_at", nil
 	case "id", "score", "grade", "satisfaction":
-		return field, nil
-	case "search": // name and company folded, as ContactsMatching reads them
 		return field, nil
 	}
 	if f, ok := domain.LookupField(field); ok {
@@ -269,7 +275,14 @@ func (db *DB) filterSQL(f domain.Filter) (string, []any, error) {
 		if db.postgres {
 			expr, arg = "(NULLIF(attrs, '')::json ->> ?)", key
 		}
-		return textCond("COALESCE("+expr+", '')", f, arg)
+		return db.textCond("COALESCE("+expr+", '')", f, arg)
+	}
+	if f.Field == "search" {
+		cond, args := wordsCond(f.Arg.(string))
+		if f.Op == domain.Ne {
+			cond = "NOT (" + cond + ")"
+		}
+		return cond, args, nil
 	}
 	col, err := column(f.Field)
 	if err != nil {
@@ -280,13 +293,13 @@ func (db *DB) filterSQL(f domain.Filter) (string, []any, error) {
 		v := strings.ToLower(f.Arg.(string))
 		switch f.Op {
 		case domain.Eq:
-			return "LOWER(" + col + ") LIKE ? ESCAPE '\\'", []any{"%|" + escapeLike(v) + "|%"}, nil
+			return db.likeCol(col, v) + " LIKE ? ESCAPE '\\'", []any{"%|" + escapeLike(v) + "|%"}, nil
 		case domain.Ne:
-			return "LOWER(" + col + ") NOT LIKE ? ESCAPE '\\'", []any{"%|" + escapeLike(v) + "|%"}, nil
+			return db.likeCol(col, v) + " NOT LIKE ? ESCAPE '\\'", []any{"%|" + escapeLike(v) + "|%"}, nil
 		}
-		return "LOWER(" + col + ") LIKE ? ESCAPE '\\'", []any{"%" + escapeLike(v) + "%"}, nil
+		return db.likeCol(col, v) + " LIKE ? ESCAPE '\\'", []any{"%" + escapeLike(v) + "%"}, nil
 	case domain.TextField, domain.EmailFieldKind, domain.PhoneFieldKind:
-		return textCond(col, f)
+		return db.textCond(col, f)
 	case domain.DateFieldKind:
 		// A day filter compares whole days: created=2026-11-20 is that day.
 		day := f.Arg.(time.Time)
@@ -310,19 +323,44 @@ func (db *DB) filterSQL(f domain.Filter) (string, []any, error) {
 	return col + " " + op + " ?", []any{f.Arg}, nil
 }
 
-// textCond compares text without regard to case.
-func textCond(col string, f domain.Filter, pre ...any) (string, []any, error) {
+// textCond compares text without regard to case. On SQLite an ASCII value
+// is compared with NOCASE or a plain LIKE, which the indexes serve and which need
+// no call of our Unicode lower() per row; other values go through lower().
+func (db *DB) textCond(col string, f domain.Filter, pre ...any) (string, []any, error) {
 	v := strings.ToLower(f.Arg.(string))
 	lc := "LOWER(" + col + ")"
-	switch f.Op {
-	case domain.Eq:
+	ascii := !db.postgres && isASCII(v)
+	switch {
+	case f.Op == domain.Eq && ascii:
+		return col + " = ? COLLATE NOCASE", append(pre, v), nil
+	case f.Op == domain.Ne && ascii:
+		return col + " <> ? COLLATE NOCASE", append(pre, v), nil
+	case f.Op == domain.Eq:
 		return lc + " = ?", append(pre, v), nil
-	case domain.Ne:
+	case f.Op == domain.Ne:
 		return lc + " <> ?", append(pre, v), nil
-	case domain.Contains:
-		return lc + " LIKE ? ESCAPE '\\'", append(pre, "%"+escapeLike(v)+"%"), nil
+	case f.Op == domain.Contains:
+		return db.likeCol(col, v) + " LIKE ? ESCAPE '\\'", append(pre, "%"+escapeLike(v)+"%"), nil
 	}
 	return lc + " " + string(f.Op) + " ?", append(pre, v), nil
+}
+
+// likeCol is what a LIKE with the lower-case pattern v compares: SQLite's
+// LIKE ignores the case of ASCII letters by itself.
+func (db *DB) likeCol(col, v string) string {
+	if !db.postgres && isASCII(v) {
+		return col
+	}
+	return "LOWER(" + col + ")"
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // StageCounts counts the contacts at each stage.

@@ -130,10 +130,13 @@ func TestContactsMatching(t *testing.T) {
 			"HELENE":  {helene.ID},
 			"helen":   {helene.ID, helena.ID},
 			"emile":   {helene.ID}, // the company counts too
-			"dupre h": nil,
+			"dupre h": {helene.ID}, // each word starts a word, in any order
+			"h dup":   {helene.ID},
+			"lene":    nil, // words match by their start
 			"100%":    {3},
-			"%":       {3}, // LIKE wildcards are plain characters
-			"_":       {3},
+			"sur":     {3},
+			"%":       nil, // no word: punctuation matches nothing
+			"_":       nil,
 			"zzz":     nil,
 		} {
 			got, err := db.ContactsMatching(ctx, frag, 10)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -10,7 +11,8 @@ import (
 )
 
 // migration is one versioned step of the schema. Its SQL is written once for
-// both dialects: {{id}}, {{ts}} and {{text}} stand for the types that differ.
+// both dialects: {{id}}, {{ts}}, {{text}} and {{bytes}} stand for the types
+// that differ.
 // Applied migrations are never edited; a change is a new migration.
 type migration struct {
 	version int
@@ -18,12 +20,13 @@ type migration struct {
 	sql     string
 }
 
+var ciIndex = regexp.MustCompile(`\{\{ci (\w+)\}\}`)
+
 var migrations = []migration{
 	{1, "contacts, pipeline moves, interactions and orders", `
 CREATE TABLE contacts (
 	id {{id}},
 	name {{text}} NOT NULL,
-	search {{text}} NOT NULL DEFAULT '',
 	email {{text}} NOT NULL DEFAULT '',
 	phone {{text}} NOT NULL DEFAULT '',
 	city {{text}} NOT NULL DEFAULT '',
@@ -61,10 +64,18 @@ CREATE UNIQUE INDEX contacts_email ON contacts (email) WHERE email <> '';
 CREATE UNIQUE INDEX contacts_phone ON contacts (phone) WHERE phone <> '';
 CREATE INDEX contacts_stage ON contacts (stage);
 CREATE INDEX contacts_score ON contacts (score);
-CREATE INDEX contacts_owner ON contacts (owner);
-CREATE INDEX contacts_sector ON contacts (sector);
-CREATE INDEX contacts_company ON contacts (company);
+CREATE INDEX contacts_owner ON contacts ({{ci owner}});
+CREATE INDEX contacts_sector ON contacts ({{ci sector}});
+CREATE INDEX contacts_company ON contacts ({{ci company}});
+CREATE INDEX contacts_city ON contacts ({{ci city}});
 CREATE INDEX contacts_created ON contacts (created_at);
+
+CREATE TABLE contact_words (
+	word {{bytes}} NOT NULL,
+	contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+	PRIMARY KEY (word, contact_id)
+);
+CREATE INDEX contact_words_contact ON contact_words (contact_id);
 
 CREATE TABLE moves (
 	id {{id}},
@@ -124,6 +135,8 @@ func (db *DB) dialectSQL(sql string) string {
 		"{{id}}":   {"INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY"},
 		"{{ts}}":   {"DATETIME", "TIMESTAMPTZ"},
 		"{{text}}": {"TEXT", "TEXT"},
+		// Compared byte by byte, so that a prefix is an index range.
+		"{{bytes}}": {"TEXT", `TEXT COLLATE "C"`},
 	}
 	i := 0
 	if db.postgres {
@@ -132,7 +145,13 @@ func (db *DB) dialectSQL(sql string) string {
 	for k, v := range types {
 		sql = strings.ReplaceAll(sql, k, v[i])
 	}
-	return sql
+	// {{ci col}} indexes col for the case-insensitive comparisons of
+	// textCond.
+	ci := "$1 COLLATE NOCASE"
+	if db.postgres {
+		ci = "LOWER($1)"
+	}
+	return ciIndex.ReplaceAllString(sql, ci)
 }
 
 // Migrate applies, in order and each in its own transaction, the migrations
