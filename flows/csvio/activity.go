@@ -89,7 +89,7 @@ func readActivity(ctx context.Context, e *env, t *table, s schema, p *problems) 
 		return nil, nil, err
 	}
 	rows := make([]activityRow, len(t.Rows))
-	w := newWanted()
+	w := newWanted(len(t.Rows))
 	for i := range t.Rows {
 		rec := &t.Rows[i]
 		cols.checkWidth(rec, p)
@@ -103,7 +103,7 @@ func readActivity(ctx context.Context, e *env, t *table, s schema, p *problems) 
 			p.add(rec, cols.title("contact"), "%q names no contact: give its id (C42), email or phone (a name could match several contacts)", clip(v))
 		default:
 			rows[i].ref = r
-			w.add(r)
+			w.add(r, rec)
 		}
 	}
 	k := newKnown()
@@ -125,14 +125,14 @@ func readActivity(ctx context.Context, e *env, t *table, s schema, p *problems) 
 	return cols, rows, nil
 }
 
-func (w *wanted) add(r ref) {
+func (w *wanted) add(r ref, rec *record) {
 	switch {
 	case r.id != 0:
 		w.ids[r.id] = true
-	case r.email != "":
-		w.emails[r.email] = true
-	default:
-		w.phones[r.phone] = true
+	case r.email != "" && w.emails[r.email] == nil:
+		w.emails[r.email] = rec
+	case r.phone != "" && w.phones[r.phone] == nil:
+		w.phones[r.phone] = rec
 	}
 }
 

@@ -247,26 +247,22 @@ func same(a, b *domain.Contact) bool {
 // checkDuplicates refuses an email or phone given twice in the file, or
 // that another contact of the database already has.
 func (e *env) checkDuplicates(ctx context.Context, rows []contactRow, cols *columns, k *known, p *problems) error {
-	w := newWanted()
-	first := map[string]map[string]*record{"email": make(map[string]*record, len(rows)), "phone": make(map[string]*record, len(rows))}
+	w := newWanted(len(rows))
 	for i := range rows {
 		r := &rows[i]
-		for _, f := range []struct{ name, value string }{{"email", r.c.Email}, {"phone", r.c.Phone}} {
+		for _, f := range []struct {
+			name, value string
+			first       map[string]*record
+		}{{"email", r.c.Email, w.emails}, {"phone", r.c.Phone, w.phones}} {
 			if f.value == "" {
 				continue
 			}
-			if at, dup := first[f.name][f.value]; dup {
+			if at, dup := f.first[f.value]; dup {
 				p.add(r.rec, cols.title(f.name), "%s is already on %s: two contacts cannot share an %s; merge the rows or correct one", f.value, at.where(), f.name)
 				continue
 			}
-			first[f.name][f.value] = r.rec
+			f.first[f.value] = r.rec
 		}
-	}
-	for v := range first["email"] {
-		w.emails[v] = true
-	}
-	for v := range first["phone"] {
-		w.phones[v] = true
 	}
 	if err := k.loadHolders(ctx, e.st, w); err != nil {
 		return err

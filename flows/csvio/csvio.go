@@ -126,8 +126,8 @@ func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time,
 	return res, nil
 }
 
-// rescoreChunk bounds the ids of one crm.Rescore call, which reads facts
-// with one "IN" list: SQLite and PostgreSQL cap the number of parameters.
+// rescoreChunk bounds the contacts one crm.Rescore call reads and scores
+// at once, as EachContact does for a rescore of everything.
 const rescoreChunk = 5000
 
 // rescore recomputes the scores of the contacts with ids.

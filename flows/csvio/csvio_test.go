@@ -484,3 +484,18 @@ func TestLargeFileReportsEveryPartInLineOrder(t *testing.T) {
 		}
 	})
 }
+
+func TestExcelSeparatorLine(t *testing.T) {
+	storetest.Each(t, clock, func(t *testing.T, db *store.DB) {
+		file := bom + "sep=;\r\nname;company;employees\r\nA;\"X, Y\";1\r\nB;Z;x\r\n"
+		msg := impErr(t, db, csvio.Contacts, file)
+		contains(t, msg, "line 3 (line 4 in a text editor), column employees")
+		res := imp(t, db, csvio.Contacts, strings.Replace(file, ";x", ";2", 1))
+		if res.Created != 2 {
+			t.Fatalf("result %+v", res)
+		}
+		if c := contact(t, db, 1); c.Company != "X, Y" || c.Employees != 1 {
+			t.Errorf("C1: %+v", c)
+		}
+	})
+}

@@ -41,28 +41,34 @@ type table struct {
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // readTable reads a CSV file: UTF-8 with or without a byte order mark,
-// cells separated by "," or ";" (whichever the header line uses more). A
-// syntax error is returned as a *domain.Error that names its line.
+// cells separated by "," or ";" (whichever the header line uses more, or
+// as a first line "sep=;" says). A syntax error is returned as a
+// *domain.Error that names its line.
 func readTable(r io.Reader) (*table, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
 		br.Discard(len(bom))
 	}
 	cr := csv.NewReader(br)
-	cr.Comma = detectSeparator(br)
 	cr.FieldsPerRecord = -1
 	t := &table{}
 	embedded := 0 // line breaks inside quoted cells read so far
+	skipped := 0  // lines before the header that the reader did not see
+	if sep, ok := excelSeparator(br); ok {
+		cr.Comma, skipped = sep, 1
+	} else {
+		cr.Comma = detectSeparator(br)
+	}
 	for {
 		cells, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, syntaxError(err, embedded)
+			return nil, syntaxError(err, embedded, skipped)
 		}
-		fileLine, _ := cr.FieldPos(0)
-		rec := record{Line: fileLine - embedded, FileLine: fileLine, Cells: cells}
+		line, _ := cr.FieldPos(0)
+		rec := record{Line: line - embedded, FileLine: line + skipped, Cells: cells}
 		embedded += countBreaks(cells)
 		if !validUTF8(cells) {
 			return nil, domain.Errorf(domain.Invalid, "%s: the text is not UTF-8: save the file as \"CSV UTF-8\" (in Excel: Save As, then CSV UTF-8; in LibreOffice: character set Unicode (UTF-8))", rec.where())
@@ -79,6 +85,30 @@ func readTable(r io.Reader) (*table, error) {
 		return nil, domain.Errorf(domain.Invalid, "the file is empty: its first line must name the columns, as in name;email;phone")
 	}
 	return t, nil
+}
+
+// excelSeparator reads the line "sep=;" that Excel may write before the
+// header to name the separator, and which it does not show as a row.
+func excelSeparator(br *bufio.Reader) (rune, bool) {
+	head, _ := br.Peek(6)
+	if len(head) < 6 || !strings.EqualFold(string(head[:4]), "sep=") || head[4] != ',' && head[4] != ';' && head[4] != '\t' {
+		return 0, false
+	}
+	n := 5
+	switch {
+	case head[5] == '\n':
+		n = 6
+	case head[5] == '\r':
+		if h, _ := br.Peek(7); len(h) == 7 && h[6] == '\n' {
+			n = 7
+		} else {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	br.Discard(n)
+	return rune(head[4]), true
 }
 
 // detectSeparator looks at the header line, without consuming it, and
@@ -137,12 +167,12 @@ func blank(cells []string) bool {
 
 // syntaxError turns a CSV syntax error into a message that names the row
 // as a spreadsheet numbers it and says how to write the cell.
-func syntaxError(err error, embedded int) error {
+func syntaxError(err error, embedded, skipped int) error {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("read the file: %w", err)
 	}
-	rec := record{Line: pe.StartLine - embedded, FileLine: pe.StartLine}
+	rec := record{Line: pe.StartLine - embedded, FileLine: pe.StartLine + skipped}
 	hint := "a cell that holds the separator, a quote or a line break must be in double quotes, with each quote inside it doubled, as in \"Jeanne \"\"Jo\"\" Martin\""
 	return &domain.Error{
 		Code:    domain.Invalid,
