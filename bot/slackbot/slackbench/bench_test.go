@@ -101,13 +101,8 @@ func benchDB(b *testing.B, n int) (*store.DB, *config.Config) {
 		build(b, cfg, cached, n)
 	}
 	path := filepath.Join(b.TempDir(), "bench.db")
-	data, err := os.ReadFile(cached)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		b.Fatal(err)
-	}
+	copyFile(b, cached, path)
+	copyFile(b, cached+"-wal", path+"-wal")
 	db, err := store.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -137,11 +132,28 @@ func build(b *testing.B, cfg *config.Config, path string, n int) {
 	}
 	db.Close()
 	b.Logf("built %s in %s", path, time.Since(start).Round(time.Second))
+	// The write-ahead log may still hold data: it goes with the file, the
+	// WAL first so that a whole file never lacks it.
+	os.Rename(tmp+"-wal", path+"-wal")
+	os.Remove(tmp + "-shm")
 	if err := os.Rename(tmp, path); err != nil {
 		b.Fatal(err)
 	}
-	os.Remove(tmp + "-wal")
-	os.Remove(tmp + "-shm")
+}
+
+// copyFile copies from to to, if from exists.
+func copyFile(b *testing.B, from, to string) {
+	b.Helper()
+	data, err := os.ReadFile(from)
+	if os.IsNotExist(err) {
+		return
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // line is one request of the load: a show, or a move that is valid (each
