@@ -62,7 +62,7 @@ CREATE TABLE contacts (
 );
 CREATE UNIQUE INDEX contacts_email ON contacts (email) WHERE email <> '';
 CREATE UNIQUE INDEX contacts_phone ON contacts (phone) WHERE phone <> '';
-CREATE INDEX contacts_stage ON contacts (stage);
+CREATE INDEX contacts_stage ON contacts (stage, score);
 CREATE INDEX contacts_score ON contacts (score);
 CREATE INDEX contacts_owner ON contacts ({{ci owner}});
 CREATE INDEX contacts_sector ON contacts ({{ci sector}});
