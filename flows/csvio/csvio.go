@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -98,6 +99,7 @@ type env struct {
 // contact's last contact time follows.
 func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time, kind string, r io.Reader, actor string) (Result, error) {
 	var run func(context.Context, *env, *table) (Result, error)
+	kind = strings.ToLower(strings.TrimSpace(kind))
 	switch kind {
 	case Contacts:
 		run = importContacts

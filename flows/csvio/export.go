@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -23,7 +24,7 @@ const exportBatch = 1000
 // of domain.Contact. It reads the contacts batch by batch. What it writes
 // as CSV, Import reads back.
 func Export(ctx context.Context, st ExportStore, format string, w io.Writer) error {
-	switch format {
+	switch strings.ToLower(strings.TrimSpace(format)) {
 	case "csv":
 		return exportCSV(ctx, st, w)
 	case "json":
