@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,41 +14,64 @@ import (
 
 // insertRows writes rows with multi-row INSERTs straight to the connection
 // (or the transaction of ctx): imports and demo data write hundreds of
-// thousands of rows, where gorm's per-row reflection would dominate.
+// thousands of rows, where gorm's per-row reflection would dominate. The
+// statement of a full chunk is prepared once and reused.
 func (db *DB) insertRows(ctx context.Context, table string, cols []string, n int, row func(i int, args []any) []any) error {
 	const maxVars = 30000 // under SQLite's 32766 and PostgreSQL's 65535
 	per := max(1, min(500, maxVars/len(cols)))
 	pool := db.conn(ctx).Statement.ConnPool
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	var full *sql.Stmt
+	if n >= 2*per {
+		var err error
+		if full, err = pool.PrepareContext(ctx, db.insertSQL(table, cols, per)); err != nil {
+			return fmt.Errorf("prepare insert into %s: %w", table, err)
+		}
+		defer full.Close()
+	}
 	args := make([]any, 0, per*len(cols))
 	for start := 0; start < n; start += per {
 		end := min(n, start+per)
-		var b strings.Builder
-		b.WriteString(head)
 		args = args[:0]
 		for i := start; i < end; i++ {
-			if i > start {
-				b.WriteByte(',')
-			}
-			b.WriteByte('(')
-			for j := range cols {
-				if j > 0 {
-					b.WriteByte(',')
-				}
-				if db.postgres {
-					b.WriteString("$" + strconv.Itoa(len(args)+j+1))
-				} else {
-					b.WriteByte('?')
-				}
-			}
-			b.WriteByte(')')
 			args = row(i, args)
 		}
-		if _, err := pool.ExecContext(ctx, b.String(), args...); err != nil {
+		var err error
+		if full != nil && end-start == per {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = pool.ExecContext(ctx, db.insertSQL(table, cols, end-start), args...)
+		}
+		if err != nil {
 			return translate(db.driverError(err), bulkWhat[table])
 		}
 	}
 	return nil
+}
+
+// insertSQL is an INSERT of rows rows into table.
+func (db *DB) insertSQL(table string, cols []string, rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	n := 0
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for j := range cols {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			n++
+			if db.postgres {
+				b.WriteString("$" + strconv.Itoa(n))
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // bulkWhat names a table's rows in error messages.
@@ -87,9 +111,16 @@ func (db *DB) insertContacts(ctx context.Context, cs []*domain.Contact) error {
 		return err
 	}
 	now := db.now().UTC()
+	taken := map[int64]bool{} // explicit ids of this batch: new ids skip them
+	for _, c := range cs {
+		taken[c.ID] = c.ID != 0
+	}
 	for _, c := range cs {
 		if c.ID == 0 {
 			next++
+			for taken[next] {
+				next++
+			}
 			c.ID = next
 		}
 		if c.CreatedAt.IsZero() {

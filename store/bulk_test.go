@@ -123,3 +123,15 @@ func TestBulkInsertIsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestBulkNewIDsSkipExplicitOnes(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		cs := []*domain.Contact{{Name: "New", Stage: domain.Lead}, {ID: 1, Name: "Explicit", Stage: domain.Lead}}
+		if err := db.InsertContacts(t.Context(), cs); err != nil {
+			t.Fatal(err)
+		}
+		if cs[0].ID != 2 || cs[1].ID != 1 {
+			t.Fatalf("ids = %d, %d; want 2, 1", cs[0].ID, cs[1].ID)
+		}
+	})
+}
