@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
@@ -18,12 +19,13 @@ const (
 	colScore   = "score"
 	colGrade   = "grade"
 	colCreated = "created_at"
+	colLast    = "last_contact_at"
 )
 
 var contactSchema = schema{
 	resolve: func(t string) (string, bool) {
 		switch t {
-		case colID, colScore, colGrade, colCreated:
+		case colID, colScore, colGrade, colCreated, colLast:
 			return t, true
 		case "created":
 			return colCreated, true
@@ -36,7 +38,7 @@ var contactSchema = schema{
 		}
 		return "", false
 	},
-	names: slices.Concat([]string{colID}, domain.FieldNames(), []string{colScore, colGrade, colCreated}),
+	names: slices.Concat([]string{colID}, domain.FieldNames(), []string{colScore, colGrade, colCreated, colLast}),
 	extra: "and attr.<name> for a custom attribute (French names such as nom, ville or entreprise work too)",
 }
 
@@ -192,7 +194,10 @@ func (b *builder) set(row *contactRow, col column, v string) {
 	case col.Key == colID || col.Key == colScore || col.Key == colGrade:
 		return // the id is read already; scores are recomputed
 	case col.Key == colCreated:
-		b.setCreated(row, col, v)
+		b.setTime(row, col, v, &row.c.CreatedAt)
+		return
+	case col.Key == colLast:
+		b.setTime(row, col, v, &row.c.LastContactAt)
 		return
 	case col.Key == "name" && v == "":
 		b.p.add(row.rec, col.Title, "the name is empty: every contact needs a name")
@@ -212,8 +217,9 @@ func (b *builder) set(row *contactRow, col column, v string) {
 	}
 }
 
-// setCreated reads created_at, which only a new contact takes.
-func (b *builder) setCreated(row *contactRow, col column, v string) {
+// setTime reads created_at or last_contact_at into dst, which only a new
+// contact takes: for one already there, its own activity says more.
+func (b *builder) setTime(row *contactRow, col column, v string, dst *time.Time) {
 	if v == "" {
 		return
 	}
@@ -223,7 +229,7 @@ func (b *builder) setCreated(row *contactRow, col column, v string) {
 		return
 	}
 	if row.isNew {
-		row.c.CreatedAt = t
+		*dst = t
 	}
 }
 

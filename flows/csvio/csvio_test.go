@@ -395,7 +395,7 @@ func TestRoundTrip(t *testing.T) {
 		lines := strings.SplitN(first.String(), "\n", 2)
 		wantHeader := "id,name,email,phone,company,role,sector,employees,capital,city,country,language,timezone,gender,birth_year," +
 			"product,budget,project_date,source,channel,interests,categories,preferred_channel,frequency,stage,tags,owner," +
-			"score,grade,created_at,attr.card,attr.z-size"
+			"score,grade,created_at,last_contact_at,attr.card,attr.z-size"
 		if lines[0] != wantHeader {
 			t.Errorf("header\n%s\nwant\n%s", lines[0], wantHeader)
 		}

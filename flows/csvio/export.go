@@ -19,7 +19,8 @@ import (
 const exportBatch = 1000
 
 // Export writes every contact to w, in id order, as CSV (the columns id,
-// the fields of add in domain.Fields order, score, grade, created_at, then
+// the fields of add in domain.Fields order, score, grade, created_at,
+// last_contact_at, then
 // attr.<name> for each custom attribute any contact has) or as a JSON array
 // of domain.Contact. It reads the contacts batch by batch. What it writes
 // as CSV, Import reads back.
@@ -84,7 +85,7 @@ func attrKeys(ctx context.Context, st ExportStore) ([]string, error) {
 }
 
 func exportHeader(keys []string) []string {
-	h := slices.Concat([]string{colID}, domain.FieldNames(), []string{colScore, colGrade, colCreated})
+	h := slices.Concat([]string{colID}, domain.FieldNames(), []string{colScore, colGrade, colCreated, colLast})
 	for _, k := range keys {
 		h = append(h, domain.AttrPrefix+k)
 	}
@@ -99,8 +100,8 @@ func fillRow(row []string, c *domain.Contact, keys []string) error {
 		row[i] = c.Get(f.Name)
 		i++
 	}
-	row[i], row[i+1], row[i+2] = strconv.Itoa(c.Score), c.Grade, formatTime(c.CreatedAt)
-	i += 3
+	row[i], row[i+1], row[i+2], row[i+3] = strconv.Itoa(c.Score), c.Grade, formatTime(c.CreatedAt), formatTime(c.LastContactAt)
+	i += 4
 	for _, k := range keys {
 		row[i] = c.Attrs[k]
 		i++
