@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -130,6 +131,9 @@ func (c *Contact) Set(key, value string, now time.Time) error {
 	value = strings.TrimSpace(value)
 	if !utf8.ValidString(value) {
 		return Errorf(Invalid, "the value of %s is not valid UTF-8 text", key)
+	}
+	if strings.ContainsFunc(value, unicode.IsControl) {
+		return Errorf(Invalid, "the value of %s holds a control character (a tab, line break or escape code): write it on one line as plain text", key)
 	}
 	if len(value) > 1000 {
 		return Errorf(Invalid, "the value of %s is too long (%d characters, 1000 at most)", key, len(value))
