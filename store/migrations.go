@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,6 +120,18 @@ CREATE TABLE claimed_events (
 );
 CREATE INDEX claimed_events_at ON claimed_events (claimed_at);
 `},
+}
+
+// register adds a migration kept in a file of its own (one per feature),
+// so that features do not all edit this list. Versions must be unique.
+func register(m migration) {
+	migrations = append(migrations, m)
+	slices.SortFunc(migrations, func(a, b migration) int { return a.version - b.version })
+	for i := 1; i < len(migrations); i++ {
+		if migrations[i].version == migrations[i-1].version {
+			panic(fmt.Sprintf("store: two migrations have version %d", migrations[i].version))
+		}
+	}
 }
 
 // schemaMigration records an applied migration.
