@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -350,26 +349,7 @@ func TestConsoleRunsCommandsFromStandardInput(t *testing.T) {
 }
 
 func TestRunServesHealthAndStopsOnSIGTERM(t *testing.T) {
-	dsn := storetest.DSN(t, "sqlite")
-	cmd := exec.CommandContext(t.Context(), binary, "run")
-	cmd.Env = append(os.Environ(), "CRMBOT_DATABASE="+dsn, "CRMBOT_HTTP_ADDR=127.0.0.1:0", "SLACK_BOT_TOKEN=", "TELEGRAM_BOT_TOKEN=")
-	cmd.Dir = t.TempDir()
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	addr := ""
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		if _, rest, ok := strings.Cut(sc.Text(), "http="); ok {
-			addr = strings.Fields(rest)[0]
-			break
-		}
-	}
-	go io.Copy(io.Discard, stderr)
-	if addr == "" {
-		t.Fatal("crmbot run did not say where it listens")
-	}
+	addr, cmd := startRun(t, "CRMBOT_DATABASE="+storetest.DSN(t, "sqlite"), "SLACK_BOT_TOKEN=")
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", resp, err)

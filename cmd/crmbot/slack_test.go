@@ -1,0 +1,111 @@
+package main_test
+
+import (
+	"bufio"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/crmbot/crmbot/store/storetest"
+)
+
+// startRun starts crmbot run with env and returns the address its HTTP
+// server listens on; the process is stopped with SIGTERM at the end of t
+// unless the test waited for it.
+func startRun(t *testing.T, env ...string) (string, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), binary, "run")
+	cmd.Env = append(os.Environ(), append([]string{"CRMBOT_HTTP_ADDR=127.0.0.1:0", "CRMBOT_CONFIG=", "TELEGRAM_BOT_TOKEN="}, env...)...)
+	cmd.Dir = t.TempDir()
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.Wait()
+		}
+	})
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if _, rest, ok := strings.Cut(sc.Text(), "http="); ok {
+			go io.Copy(io.Discard, stderr)
+			return strings.Fields(rest)[0], cmd
+		}
+	}
+	t.Fatal("crmbot run did not say where it listens")
+	return "", nil
+}
+
+// TestRunAnswersASignedSlashCommand drives the real binary as Slack does:
+// a signed POST /slack/commands, answered on the response_url.
+func TestRunAnswersASignedSlashCommand(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" email=jeanne@martin.fr`))
+	answers := make(chan map[string]any, 4)
+	slack := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/response" {
+			var body map[string]any
+			json.NewDecoder(r.Body).Decode(&body)
+			answers <- body
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	defer slack.Close()
+	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+	addr, _ := startRun(t, "CRMBOT_DATABASE="+dsn, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+secret,
+		"SLACK_APP_TOKEN=", "SLACK_API_URL="+slack.URL+"/api/")
+
+	form := url.Values{"command": {"/crm"}, "text": {"move Jeanne prospect called back"}, "user_id": {"U1"},
+		"team_id": {"T1"}, "channel_id": {"C1"}, "trigger_id": {"1.2.3"}, "response_url": {slack.URL + "/response"}}
+	body := form.Encode()
+	post := func(sign bool) int {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		mac := hmac.New(sha256.New, []byte(secret))
+		io.WriteString(mac, "v0:"+ts+":"+body)
+		sig := "v0=" + hex.EncodeToString(mac.Sum(nil))
+		if !sign {
+			sig = "v0=" + strings.Repeat("0", 64)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(false); code != http.StatusUnauthorized {
+		t.Fatalf("a badly signed request got %d, want 401", code)
+	}
+	if code := post(true); code != http.StatusOK {
+		t.Fatalf("a signed request got %d, want 200", code)
+	}
+	answer := <-answers
+	if text, _ := answer["text"].(string); !strings.Contains(text, "Moved C1 Jeanne Martin from lead to prospect") {
+		t.Fatalf("answer on response_url: %v", answer)
+	}
+	show := mustOK(t, execJSON(t, dsn, "show C1"))
+	var card struct{ Moves []struct{ To, Author string } }
+	json.Unmarshal(show.Data, &card)
+	if len(card.Moves) != 1 || card.Moves[0].To != "prospect" || card.Moves[0].Author != "U1" {
+		t.Fatalf("moves after one signed and one refused request: %+v", card.Moves)
+	}
+}
