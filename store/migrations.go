@@ -234,6 +234,16 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	return *v, nil
 }
 
+// Versions lists the versions of every migration of this build, in the
+// order they apply. Features register theirs, so there may be gaps.
+func Versions() []int {
+	out := make([]int, len(migrations))
+	for i, m := range migrations {
+		out[i] = m.version
+	}
+	return out
+}
+
 // LatestVersion is the schema version this build expects.
 func LatestVersion() int { return migrations[len(migrations)-1].version }
 

@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// This file keeps the weekly snapshots (scores and RFM segments, so that
+// the digest can show what changed since last week) and the record of the
+// digests posted. Weeks are ISO weeks named by domain.ISOWeek.
+
+func init() {
+	register(migration{4, "weekly score and segment snapshots, digest posts", `
+CREATE TABLE score_snapshots (
+	contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+	week {{text}} NOT NULL,
+	score INTEGER NOT NULL,
+	grade {{text}} NOT NULL,
+	PRIMARY KEY (contact_id, week)
+);
+CREATE INDEX score_snapshots_week ON score_snapshots (week, contact_id);
+
+CREATE TABLE segment_snapshots (
+	week {{text}} NOT NULL,
+	contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+	segment {{text}} NOT NULL,
+	PRIMARY KEY (week, contact_id)
+);
+
+CREATE TABLE snapshot_weeks (
+	kind {{text}} NOT NULL,
+	week {{text}} NOT NULL,
+	taken_at {{ts}} NOT NULL,
+	PRIMARY KEY (kind, week)
+);
+
+CREATE TABLE digest_posts (
+	channel {{text}} NOT NULL,
+	week {{text}} NOT NULL,
+	posted_at {{ts}} NOT NULL,
+	PRIMARY KEY (channel, week)
+);
+`})
+}
+
+// SnapshotScores records every contact's current score and grade as those
+// of week, in one statement. A contact already recorded for week keeps its
+// first record, so calling it again in the same week only adds the contacts
+// created since. It returns the number of records added.
+func (db *DB) SnapshotScores(ctx context.Context, week string) (int64, error) {
+	res := db.conn(ctx).Exec(`INSERT INTO score_snapshots (contact_id, week, score, grade)
+		SELECT id, ?, score, grade FROM contacts WHERE true
+		ON CONFLICT (contact_id, week) DO NOTHING`, week)
+	if res.Error != nil {
+		return 0, fmt.Errorf("snapshot scores of %s: %w", week, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// ScoreHistory returns the weekly snapshots of contact id, the latest week
+// first, at most limit of them.
+func (db *DB) ScoreHistory(ctx context.Context, id int64, limit int) ([]domain.ScoreSnapshot, error) {
+	var out []domain.ScoreSnapshot
+	err := db.conn(ctx).Raw(`SELECT contact_id, week, score, grade FROM score_snapshots
+		WHERE contact_id = ? ORDER BY week DESC LIMIT ?`, id, limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("score history of %s: %w", domain.ContactRef(id), err)
+	}
+	return out, nil
+}
+
+// ScoresOfWeek returns the scores recorded in week for the given contacts,
+// keyed by contact id; contacts without a record are absent.
+func (db *DB) ScoresOfWeek(ctx context.Context, week string, ids []int64) (map[int64]domain.ScoreSnapshot, error) {
+	out := make(map[int64]domain.ScoreSnapshot, len(ids))
+	for start := 0; start < len(ids); start += 5000 {
+		var part []domain.ScoreSnapshot
+		err := db.conn(ctx).Raw(`SELECT contact_id, week, score, grade FROM score_snapshots
+			WHERE week = ? AND contact_id IN ?`, week, ids[start:min(len(ids), start+5000)]).Scan(&part).Error
+		if err != nil {
+			return nil, fmt.Errorf("scores of %s: %w", week, err)
+		}
+		for _, s := range part {
+			out[s.ContactID] = s
+		}
+	}
+	return out, nil
+}
+
+// SnapshotSegments records the RFM segment of each customer as those of
+// week, unless the segments of week were recorded already: it reports
+// whether this call recorded them. The claim and the rows are written in
+// one transaction, so two concurrent calls never both record a week.
+func (db *DB) SnapshotSegments(ctx context.Context, week string, members []domain.SegmentMember) (bool, error) {
+	taken := false
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		res := db.conn(ctx).Exec("INSERT INTO snapshot_weeks (kind, week, taken_at) VALUES ('rfm', ?, ?) ON CONFLICT (kind, week) DO NOTHING",
+			week, db.now().UTC())
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		taken = true
+		return db.insertRows(ctx, "segment_snapshots", []string{"week", "contact_id", "segment"}, len(members), func(i int, a []any) []any {
+			return append(a, week, members[i].ContactID, string(members[i].Segment))
+		})
+	})
+	if err != nil {
+		return false, fmt.Errorf("snapshot segments of %s: %w", week, err)
+	}
+	return taken, nil
+}
+
+// SegmentsOfWeek returns the RFM segments recorded for week, keyed by
+// contact id, and whether week was recorded at all.
+func (db *DB) SegmentsOfWeek(ctx context.Context, week string) (map[int64]domain.RFMSegment, bool, error) {
+	var n int64
+	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM snapshot_weeks WHERE kind = 'rfm' AND week = ?", week).Scan(&n).Error; err != nil {
+		return nil, false, fmt.Errorf("segments of %s: %w", week, err)
+	}
+	if n == 0 {
+		return nil, false, nil
+	}
+	rows, err := db.conn(ctx).Raw("SELECT contact_id, segment FROM segment_snapshots WHERE week = ?", week).Rows()
+	if err != nil {
+		return nil, false, fmt.Errorf("segments of %s: %w", week, err)
+	}
+	defer rows.Close()
+	out := map[int64]domain.RFMSegment{}
+	for rows.Next() {
+		var id int64
+		var seg string
+		if err := rows.Scan(&id, &seg); err != nil {
+			return nil, false, fmt.Errorf("segments of %s: %w", week, err)
+		}
+		out[id] = domain.RFMSegment(seg)
+	}
+	return out, true, rows.Err()
+}
+
+// ClaimDigestPost records that the digest of week is being posted to
+// channel, and reports whether this call is the first to claim it: the
+// record is written before the post, so that a digest goes at most once to
+// a channel in a week, across restarts and processes (the primary key
+// refuses a second record).
+func (db *DB) ClaimDigestPost(ctx context.Context, channel, week string) (bool, error) {
+	res := db.conn(ctx).Exec("INSERT INTO digest_posts (channel, week, posted_at) VALUES (?, ?, ?) ON CONFLICT (channel, week) DO NOTHING",
+		channel, week, db.now().UTC())
+	if res.Error != nil {
+		return false, fmt.Errorf("claim the digest of %s for %s: %w", week, channel, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// OrderAggregates returns the RFM inputs as of the calendar day of asOf
+// (read in its location): for each customer with an order dated on or
+// before that day, the date of the last one, their number and sum. It is
+// one GROUP BY over the orders; the orders are never loaded.
+func (db *DB) OrderAggregates(ctx context.Context, asOf time.Time) ([]domain.RFMInput, error) {
+	y, m, d := asOf.Date()
+	end := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	rows, err := db.conn(ctx).Raw(`SELECT contact_id, MAX(date), COUNT(*), SUM(amount) FROM orders
+		WHERE date < ? GROUP BY contact_id ORDER BY contact_id`, end).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("order aggregates: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.RFMInput
+	for rows.Next() {
+		var in domain.RFMInput
+		var last any
+		if err := rows.Scan(&in.ContactID, &last, &in.Orders, &in.Amount); err != nil {
+			return nil, fmt.Errorf("order aggregates: %w", err)
+		}
+		in.LastOrder = dbTime(last)
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// dbTime reads a MAX(timestamp): a time from PostgreSQL, text from SQLite.
+func dbTime(v any) time.Time {
+	switch v := v.(type) {
+	case time.Time:
+		return v.UTC()
+	case string:
+		return parseDBTime(v)
+	case []byte:
+		return parseDBTime(string(v))
+	}
+	return time.Time{}
+}
+
+// Revenue returns the sum of the orders dated in [from, to).
+func (db *DB) Revenue(ctx context.Context, from, to time.Time) (int64, error) {
+	var sum *int64
+	if err := db.conn(ctx).Raw("SELECT SUM(amount) FROM orders WHERE date >= ? AND date < ?", from.UTC(), to.UTC()).Scan(&sum).Error; err != nil {
+		return 0, fmt.Errorf("revenue: %w", err)
+	}
+	if sum == nil {
+		return 0, nil
+	}
+	return *sum, nil
+}
+
+// CountCreated returns the number of contacts created in [from, to).
+func (db *DB) CountCreated(ctx context.Context, from, to time.Time) (int64, error) {
+	var n int64
+	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM contacts WHERE created_at >= ? AND created_at < ?", from.UTC(), to.UTC()).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count new contacts: %w", err)
+	}
+	return n, nil
+}
+
+// QuietContacts returns the contacts at stage with no interaction at or
+// after since (the highest scores first, at most limit) and how many there
+// are in all.
+func (db *DB) QuietContacts(ctx context.Context, stage domain.Stage, since time.Time, limit int) ([]*domain.Contact, int64, error) {
+	where := "stage = ? AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.contact_id = contacts.id AND i.at >= ?)"
+	var n int64
+	if err := db.conn(ctx).Table("contacts").Where(where, string(stage), since.UTC()).Count(&n).Error; err != nil {
+		return nil, 0, fmt.Errorf("quiet contacts: %w", err)
+	}
+	list, err := db.contacts(db.conn(ctx).Where(where, string(stage), since.UTC()).Order("score DESC, id").Limit(limit))
+	if err != nil {
+		return nil, 0, fmt.Errorf("quiet contacts: %w", err)
+	}
+	return list, n, nil
+}

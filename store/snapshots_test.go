@@ -1,0 +1,113 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/store"
+)
+
+func TestScoreSnapshotsOncePerWeek(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		a := create(t, db, &domain.Contact{Name: "Ada", Score: 40, Grade: "C"})
+		n, err := db.SnapshotScores(ctx, "2026-W47")
+		if err != nil || n != 1 {
+			t.Fatalf("first snapshot: %d, %v; want 1 record", n, err)
+		}
+		if err := db.SetScore(ctx, a.ID, 80, "A"); err != nil {
+			t.Fatal(err)
+		}
+		b := create(t, db, &domain.Contact{Name: "Bob", Score: 10, Grade: "D"})
+		// Again in the same week: Ada keeps her first record, Bob is added.
+		if n, err := db.SnapshotScores(ctx, "2026-W47"); err != nil || n != 1 {
+			t.Fatalf("second snapshot of the week: %d, %v; want 1 record (Bob)", n, err)
+		}
+		if n, err := db.SnapshotScores(ctx, "2026-W48"); err != nil || n != 2 {
+			t.Fatalf("next week: %d, %v; want 2 records", n, err)
+		}
+		hist, err := db.ScoreHistory(ctx, a.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, "history", hist, []domain.ScoreSnapshot{
+			{ContactID: a.ID, Week: "2026-W48", Score: 80, Grade: "A"},
+			{ContactID: a.ID, Week: "2026-W47", Score: 40, Grade: "C"},
+		})
+		old, err := db.ScoresOfWeek(ctx, "2026-W47", []int64{a.ID, b.ID, 999})
+		if err != nil || len(old) != 2 || old[a.ID].Score != 40 || old[b.ID].Score != 10 {
+			t.Errorf("ScoresOfWeek = %v, %v", old, err)
+		}
+	})
+}
+
+func TestSegmentSnapshotsAndDigestClaims(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		a := create(t, db, &domain.Contact{Name: "Ada"})
+		b := create(t, db, &domain.Contact{Name: "Bob"})
+		if _, ok, err := db.SegmentsOfWeek(ctx, "2026-W47"); ok || err != nil {
+			t.Fatalf("an unrecorded week: ok=%v, %v", ok, err)
+		}
+		members := []domain.SegmentMember{{ContactID: a.ID, Segment: domain.RFMAtRisk}, {ContactID: b.ID, Segment: domain.RFMChampions}}
+		if ok, err := db.SnapshotSegments(ctx, "2026-W47", members); !ok || err != nil {
+			t.Fatalf("first segment snapshot: %v, %v", ok, err)
+		}
+		if ok, err := db.SnapshotSegments(ctx, "2026-W47", members[:1]); ok || err != nil {
+			t.Fatalf("second segment snapshot of the week: %v, %v; want refused", ok, err)
+		}
+		got, ok, err := db.SegmentsOfWeek(ctx, "2026-W47")
+		if err != nil || !ok || len(got) != 2 || got[a.ID] != domain.RFMAtRisk || got[b.ID] != domain.RFMChampions {
+			t.Errorf("SegmentsOfWeek = %v, %v, %v", got, ok, err)
+		}
+		for i, want := range []bool{true, false} {
+			if ok, err := db.ClaimDigestPost(ctx, "C1", "2026-W48"); ok != want || err != nil {
+				t.Errorf("claim %d: %v, %v; want %v", i, ok, err, want)
+			}
+		}
+		if ok, err := db.ClaimDigestPost(ctx, "C2", "2026-W48"); !ok || err != nil {
+			t.Errorf("another channel: %v, %v", ok, err)
+		}
+	})
+}
+
+func TestOrderAggregatesAndWeekFigures(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		a := create(t, db, &domain.Contact{Name: "Ada", Stage: domain.Prospect})
+		b := create(t, db, &domain.Contact{Name: "Bob", Stage: domain.Prospect})
+		orders := []domain.Order{
+			{ContactID: a.ID, Amount: 100, Date: day(2026, 11, 2)},
+			{ContactID: a.ID, Amount: 250, Date: day(2026, 11, 20)},
+			{ContactID: b.ID, Amount: 70, Date: day(2026, 11, 24)},
+			{ContactID: a.ID, Amount: 999, Date: day(2026, 11, 26)}, // after the as-of day
+		}
+		if err := db.InsertOrders(ctx, orders); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.OrderAggregates(ctx, day(2026, 11, 25))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, "aggregates", got, []domain.RFMInput{
+			{ContactID: a.ID, LastOrder: day(2026, 11, 20), Orders: 2, Amount: 350},
+			{ContactID: b.ID, LastOrder: day(2026, 11, 24), Orders: 1, Amount: 70},
+		})
+		if r, err := db.Revenue(ctx, day(2026, 11, 23), day(2026, 11, 30)); r != 70+999 || err != nil {
+			t.Errorf("revenue of the week: %d, %v", r, err)
+		}
+		if r, err := db.Revenue(ctx, day(2026, 1, 1), day(2026, 1, 8)); r != 0 || err != nil {
+			t.Errorf("revenue of an empty week: %d, %v", r, err)
+		}
+		if n, err := db.CountCreated(ctx, day(2026, 11, 23), day(2026, 11, 30)); n != 2 || err != nil {
+			t.Errorf("new contacts: %d, %v", n, err)
+		}
+		if err := db.AddInteraction(ctx, &domain.Interaction{ContactID: a.ID, Kind: domain.Call, At: day(2026, 11, 10)}); err != nil {
+			t.Fatal(err)
+		}
+		list, n, err := db.QuietContacts(ctx, domain.Prospect, day(2026, 10, 26), 10)
+		if err != nil || n != 1 || len(list) != 1 || list[0].ID != b.ID {
+			t.Errorf("quiet prospects: %v (%d), %v; want Bob only", ids(list), n, err)
+		}
+	})
+}
