@@ -46,6 +46,9 @@ type ContactQuery struct {
 	Desc    bool
 	Limit   int
 	Offset  int
+	// IDs, when not nil, keeps only the contacts with these ids (the
+	// members of a segment); an empty non-nil list matches none.
+	IDs []int64
 }
 
 // filterOnly are the fields a filter can use beyond the settable Fields.

@@ -64,17 +64,20 @@ func (db *DB) AddInteraction(ctx context.Context, i *domain.Interaction) error {
 	return nil
 }
 
-// AddOrder records an order.
+// AddOrder records an order and, in the same transaction, adds it to its
+// customer's aggregates (customer_stats).
 func (db *DB) AddOrder(ctx context.Context, o *domain.Order) error {
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = db.now().UTC()
 	}
 	row := orderRow{ContactID: o.ContactID, Amount: o.Amount, Date: o.Date.UTC(), Note: o.Note, Author: o.Author, CreatedAt: o.CreatedAt.UTC()}
-	if err := db.conn(ctx).Create(&row).Error; err != nil {
-		return translate(err, "order")
-	}
-	o.ID = row.ID
-	return nil
+	return db.InTx(ctx, func(ctx context.Context) error {
+		if err := db.conn(ctx).Create(&row).Error; err != nil {
+			return translate(err, "order")
+		}
+		o.ID = row.ID
+		return db.addToStats(ctx, []domain.Order{*o})
+	})
 }
 
 // RecentMoves returns a contact's last moves, newest first.

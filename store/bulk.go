@@ -17,13 +17,19 @@ import (
 // thousands of rows, where gorm's per-row reflection would dominate. The
 // statement of a full chunk is prepared once and reused.
 func (db *DB) insertRows(ctx context.Context, table string, cols []string, n int, row func(i int, args []any) []any) error {
+	return db.writeRows(ctx, table, cols, "", n, row)
+}
+
+// writeRows is insertRows with suffix after each statement's VALUES, such
+// as an ON CONFLICT clause.
+func (db *DB) writeRows(ctx context.Context, table string, cols []string, suffix string, n int, row func(i int, args []any) []any) error {
 	const maxVars = 30000 // under SQLite's 32766 and PostgreSQL's 65535
 	per := max(1, min(500, maxVars/len(cols)))
 	pool := db.conn(ctx).Statement.ConnPool
 	var full *sql.Stmt
 	if n >= 2*per {
 		var err error
-		if full, err = pool.PrepareContext(ctx, db.insertSQL(table, cols, per)); err != nil {
+		if full, err = pool.PrepareContext(ctx, db.insertSQL(table, cols, per)+suffix); err != nil {
 			return fmt.Errorf("prepare insert into %s: %w", table, err)
 		}
 		defer full.Close()
@@ -39,7 +45,7 @@ func (db *DB) insertRows(ctx context.Context, table string, cols []string, n int
 		if full != nil && end-start == per {
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = pool.ExecContext(ctx, db.insertSQL(table, cols, end-start), args...)
+			_, err = pool.ExecContext(ctx, db.insertSQL(table, cols, end-start)+suffix, args...)
 		}
 		if err != nil {
 			return translate(db.driverError(err), bulkWhat[table])
@@ -174,17 +180,27 @@ func (db *DB) syncSequence(ctx context.Context, table string) error {
 	return db.conn(ctx).Exec(q).Error
 }
 
-// InsertOrders writes many orders at once.
+// InsertOrders writes many orders at once and, in the same transaction,
+// adds them to their customers' aggregates (customer_stats).
 func (db *DB) InsertOrders(ctx context.Context, os []domain.Order) error {
+	if len(os) == 0 {
+		return nil
+	}
 	now := db.now().UTC()
 	cols := []string{"contact_id", "amount", "date", "note", "author", "created_at"}
-	return db.insertRows(ctx, "orders", cols, len(os), func(i int, a []any) []any {
-		o := &os[i]
-		created := o.CreatedAt
-		if created.IsZero() {
-			created = now
+	return db.InTx(ctx, func(ctx context.Context) error {
+		err := db.insertRows(ctx, "orders", cols, len(os), func(i int, a []any) []any {
+			o := &os[i]
+			created := o.CreatedAt
+			if created.IsZero() {
+				created = now
+			}
+			return append(a, o.ContactID, o.Amount, o.Date.UTC(), o.Note, o.Author, created.UTC())
+		})
+		if err != nil {
+			return err
 		}
-		return append(a, o.ContactID, o.Amount, o.Date.UTC(), o.Note, o.Author, created.UTC())
+		return db.addToStats(ctx, os)
 	})
 }
 

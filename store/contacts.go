@@ -218,6 +218,9 @@ func (db *DB) FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domai
 		}
 		where = where.Where(cond, args...)
 	}
+	if q.IDs != nil {
+		where = where.Where(db.idsCond(q.IDs))
+	}
 	where = where.Session(&gorm.Session{}) // reusable for the count
 	order := "id"
 	if q.Sort != "" {
