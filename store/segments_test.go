@@ -205,4 +205,3 @@ func TestFindByIDs(t *testing.T) {
 		}
 	})
 }
-
