@@ -395,8 +395,20 @@ func (e *Executor) score(ctx context.Context, _ Actor, args []string) (*reply.Re
 	if rep.Result.Raw != rep.Result.Score {
 		total += fmt.Sprintf(", clamped to %d", rep.Result.Score)
 	}
+	sections := []reply.Section{sec, {Text: total + "."}}
+	hist, err := e.CRM.ScoreHistory(ctx, rep.Contact.ID, 12)
+	if err != nil {
+		return nil, err
+	}
+	if len(hist) > 0 {
+		h := &reply.Table{Columns: []string{"week", "score", "grade"}}
+		for _, s := range hist {
+			h.Rows = append(h.Rows, []string{s.Week, strconv.Itoa(s.Score), s.Grade})
+		}
+		sections = append(sections, reply.Section{Heading: "Weekly history", Table: h})
+	}
 	return &reply.Reply{Title: fmt.Sprintf("Score of %s: %d (%s)", crm.Describe(rep.Contact), rep.Result.Score, rep.Result.Grade),
-		Sections: []reply.Section{sec, {Text: total + "."}}, Data: rep}, nil
+		Sections: sections, Data: rep}, nil
 }
 
 func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
