@@ -46,7 +46,7 @@ func (s *Service) today() time.Time { return s.Now().In(s.Loc) }
 type Pareto struct {
 	// Share is the share of customers (0–1) that makes the first
 	// ABC-threshold share of revenue (80 % by default).
-	Share        float64            `json:"share"`
+	Share      float64            `json:"share"`
 	Customers  int                `json:"customers"`   // customers in that group
 	TopPercent float64            `json:"top_percent"` // the share of best customers the traits describe, in %
 	Traits     []domain.TraitLift `json:"traits"`
