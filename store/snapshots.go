@@ -154,45 +154,6 @@ func (db *DB) ClaimDigestPost(ctx context.Context, channel, week string) (bool, 
 	return res.RowsAffected == 1, nil
 }
 
-// OrderAggregates returns the RFM inputs as of the calendar day of asOf
-// (read in its location): for each customer with an order dated on or
-// before that day, the date of the last one, their number and sum. It is
-// one GROUP BY over the orders; the orders are never loaded.
-func (db *DB) OrderAggregates(ctx context.Context, asOf time.Time) ([]domain.RFMInput, error) {
-	y, m, d := asOf.Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
-	rows, err := db.conn(ctx).Raw(`SELECT contact_id, MAX(date), COUNT(*), SUM(amount) FROM orders
-		WHERE date < ? GROUP BY contact_id ORDER BY contact_id`, end).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("order aggregates: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.RFMInput
-	for rows.Next() {
-		var in domain.RFMInput
-		var last any
-		if err := rows.Scan(&in.ContactID, &last, &in.Orders, &in.Amount); err != nil {
-			return nil, fmt.Errorf("order aggregates: %w", err)
-		}
-		in.LastOrder = dbTime(last)
-		out = append(out, in)
-	}
-	return out, rows.Err()
-}
-
-// dbTime reads a MAX(timestamp): a time from PostgreSQL, text from SQLite.
-func dbTime(v any) time.Time {
-	switch v := v.(type) {
-	case time.Time:
-		return v.UTC()
-	case string:
-		return parseDBTime(v)
-	case []byte:
-		return parseDBTime(string(v))
-	}
-	return time.Time{}
-}
-
 // Revenue returns the sum of the orders dated in [from, to).
 func (db *DB) Revenue(ctx context.Context, from, to time.Time) (int64, error) {
 	var sum *int64

@@ -53,6 +53,9 @@ type Executor struct {
 	Now    func() time.Time
 	Loc    *time.Location
 	Logger *slog.Logger
+	// Digests serves the digest command; nil when this process has no
+	// digest (the command then says so).
+	Digests *Digests
 }
 
 // spec describes one command of the language.
@@ -89,7 +92,7 @@ func init() {
 		{name: "handled", usage: "handled <contact> [note]", summary: "mark a detractor's alert as handled", soon: "questionnaires"},
 		{name: "invite", usage: "invite <contact>", summary: "a Telegram link to send to the customer", soon: "questionnaires"},
 		{name: "survey", usage: "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>", summary: "questionnaires", needs: surveyNeeds, soon: "questionnaires"},
-		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", needs: subcommands(map[string]Role{"post": Manager}), soon: "segments and the digest"},
+		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", examples: []string{"digest", "digest post"}, needs: subcommands(map[string]Role{"post": Manager}), run: (*Executor).digest},
 	}
 }
 

@@ -94,9 +94,9 @@ func TestHelpCommand(t *testing.T) {
 			t.Errorf("%s: no example with a spaced amount in %+v", line, f)
 		}
 	}
-	r := e.ok(t, "help digest")
-	if r.Sections[0].Text != "Not available yet: it comes with segments and the digest." {
-		t.Errorf("help digest: %q", r.Sections[0].Text)
+	r := e.ok(t, "help survey")
+	if r.Sections[0].Text != "Not available yet: it comes with questionnaires." {
+		t.Errorf("help survey: %q", r.Sections[0].Text)
 	}
 	if r := e.ok(t, "help add"); r.Sections[0].Text != "" {
 		t.Errorf("help add says %q", r.Sections[0].Text)
@@ -698,8 +698,6 @@ func TestNotAvailableYet(t *testing.T) {
 		{"survey list", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>"},
 		{"survey send satisfaction to C1 dry-run", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>"},
 		{"survey results satisfaction", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>"},
-		{"digest", "digest", "digest [preview|post]"},
-		{"digest post", "digest", "digest [preview|post]"},
 	}
 	before := e.snapshot(t)
 	for _, tt := range tests {

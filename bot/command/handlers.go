@@ -442,6 +442,13 @@ func (e *Executor) pipeline(ctx context.Context, _ Actor, _ []string) (*reply.Re
 	if err != nil {
 		return nil, err
 	}
+	return &reply.Reply{Title: "Pipeline, week of " + domain.FormatDate(p.WeekStart),
+		Sections: pipelineSections(p), Data: p}, nil
+}
+
+// pipelineSections draws the pipeline report: counts per stage, the week's
+// moves and conversion. The digest shows the same.
+func pipelineSections(p *crm.Pipeline) []reply.Section {
 	counts := reply.Section{Heading: "Contacts per stage"}
 	for _, st := range domain.Stages {
 		counts.Fields = append(counts.Fields, reply.Field{Label: string(st), Value: strconv.Itoa(p.Counts[st])})
@@ -458,6 +465,5 @@ func (e *Executor) pipeline(ctx context.Context, _ Actor, _ []string) (*reply.Re
 		conv.Fields = append(conv.Fields, reply.Field{Label: fmt.Sprintf("%s → %s", c.From, c.To),
 			Value: fmt.Sprintf("%.1f %% (%d of %d)", c.RatePct, c.Moved, c.Base)})
 	}
-	return &reply.Reply{Title: "Pipeline, week of " + domain.FormatDate(p.WeekStart),
-		Sections: []reply.Section{counts, moves, conv}, Data: p}, nil
+	return []reply.Section{counts, moves, conv}
 }

@@ -110,7 +110,7 @@ func TestRolesFromConfiguration(t *testing.T) {
 	m := e.run(t, "U0SALES", "digest post")
 	mustContain(t, "sales digest post", m.Text, "digest post needs the manager role", "Usage: digest [preview|post]")
 	mustContain(t, "sales digest post blocks", string(mustJSON(t, m.Blocks)), "needs the manager role", "Usage: digest [preview|post]")
-	mustContain(t, "manager digest post", e.run(t, "U0MANAGER", "digest post").Text, "not available yet")
+	mustContain(t, "manager digest post", e.run(t, "U0MANAGER", "digest post").Text, "the digest is not set up")
 	mustContain(t, "manager show", e.run(t, "U0MANAGER", "show C1").Text, "Jeanne Martin")
 	mustContain(t, "sales show", e.run(t, "U0SALES", "show C1").Text, "Jeanne Martin")
 	mustContain(t, "stranger", e.run(t, "U0STRANGER", "move C1 prospect").Text, "move needs the sales role", "U0STRANGER")

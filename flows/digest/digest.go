@@ -1,0 +1,368 @@
+// Package digest computes the weekly digest of PRODUCT.md: one structure,
+// computed for an as-of day in the team's time zone, that transports draw
+// as text, Block Kit or JSON, with a chart image.
+package digest
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/crm"
+)
+
+// Store is what the digest reads of the database.
+type Store interface {
+	StageCounts(ctx context.Context) (map[domain.Stage]int, error)
+	MovesBetween(ctx context.Context, from, to time.Time) ([]domain.Move, error)
+	CountCreated(ctx context.Context, from, to time.Time) (int64, error)
+	Revenue(ctx context.Context, from, to time.Time) (int64, error)
+	RFMInputs(ctx context.Context, asOf time.Time, windowDays int) ([]domain.RFMInput, error)
+	SegmentsOfWeek(ctx context.Context, week string) (map[int64]domain.RFMSegment, bool, error)
+	SnapshotSegments(ctx context.Context, week string, members []domain.SegmentMember) (bool, error)
+	SnapshotScores(ctx context.Context, week string) (int64, error)
+	ScoresOfWeek(ctx context.Context, week string, ids []int64) (map[int64]domain.ScoreSnapshot, error)
+	FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error)
+	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
+	QuietContacts(ctx context.Context, stage domain.Stage, since time.Time, limit int) ([]*domain.Contact, int64, error)
+}
+
+// Options tune Build.
+type Options struct {
+	// Loc is the team's time zone: the as-of day and the weeks are read in it.
+	Loc *time.Location
+	// ABC are the ABC thresholds; the zero value means domain.DefaultABC.
+	ABC domain.ABCThresholds
+	// Snapshot records, once per ISO week, the scores and RFM segments of
+	// the as-of week, against which next week's digest measures changes.
+	// Only the current week's digest should take them: scores are read as
+	// they are now.
+	Snapshot bool
+}
+
+// Figures the digest lists at most of each kind.
+const (
+	topScores     = 10
+	listedPeople  = 10
+	quietDays     = 30
+	notAvailableQ = "Questionnaires are not available yet in this version of crmbot: no figures to show."
+)
+
+// Digest is the weekly digest.
+type Digest struct {
+	AsOf      string    `json:"as_of"` // the as-of day, YYYY-MM-DD in the team's time zone
+	Week      string    `json:"week"`  // its ISO week, as 2026-W48
+	WeekStart time.Time `json:"week_start"`
+	// Pipeline has the current counts per stage, and the moves and
+	// conversion of the week up to the end of the as-of day.
+	Pipeline    *crm.Pipeline    `json:"pipeline"`
+	NewContacts int64            `json:"new_contacts"` // created this week, up to the as-of day
+	Revenue     Revenue          `json:"revenue"`
+	RFM         RFM              `json:"rfm"`
+	ABC         domain.ABCResult `json:"abc"`
+	// TopScores are the best current scores with their change since last
+	// week's snapshot.
+	TopScores      []ScoredContact `json:"top_scores"`
+	QuietProspects People          `json:"quiet_prospects"` // prospects with no interaction for 30 days
+	Questionnaires Questionnaires  `json:"questionnaires"`
+}
+
+// Revenue compares this week's orders, Monday to the as-of day, with the
+// same days of the previous week.
+type Revenue struct {
+	ThisWeek     int64 `json:"this_week_cents"`
+	PreviousWeek int64 `json:"previous_week_cents"`
+	// ChangePct is the change in %, absent when the previous week had none.
+	ChangePct *float64 `json:"change_pct,omitempty"`
+}
+
+// RFM is the RFM segmentation as of the as-of day, compared with the
+// snapshot of the previous ISO week.
+type RFM struct {
+	Customers int `json:"customers"`
+	// ComparedWith is the week whose snapshot the changes are measured
+	// against; "" when there is none, and then no change is known.
+	ComparedWith  string          `json:"compared_with,omitempty"`
+	Segments      []SegmentChange `json:"segments"` // every segment, best first
+	Moves         []SegmentMove   `json:"moves,omitempty"`
+	NewlyAtRisk   People          `json:"newly_at_risk"`
+	NewlyCantLose People          `json:"newly_cant_lose_them"`
+}
+
+// SegmentChange is a segment's size and its change since the snapshot.
+type SegmentChange struct {
+	Segment   domain.RFMSegment `json:"segment"`
+	Customers int               `json:"customers"`
+	Change    *int              `json:"change,omitempty"`
+}
+
+// SegmentMove counts the customers who went from one segment to another
+// since the snapshot.
+type SegmentMove struct {
+	From  domain.RFMSegment `json:"from"`
+	To    domain.RFMSegment `json:"to"`
+	Count int               `json:"count"`
+}
+
+// People is a count of contacts and the first of them.
+type People struct {
+	Count    int64    `json:"count"`
+	Contacts []Person `json:"contacts,omitempty"`
+}
+
+// Person names a contact.
+type Person struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"` // as crm.Describe writes it
+}
+
+// ScoredContact is a contact's current score and its weekly change.
+type ScoredContact struct {
+	Person
+	Score int    `json:"score"`
+	Grade string `json:"grade"`
+	// Change is the change since last week's snapshot, absent without one.
+	Change *int `json:"change,omitempty"`
+}
+
+// Questionnaires are the questionnaire figures. crmbot has no
+// questionnaires yet: Available is false and Note says so.
+type Questionnaires struct {
+	Available bool   `json:"available"`
+	Note      string `json:"note"`
+}
+
+// span is the as-of day and its week, in the team's time zone.
+type span struct {
+	day, start, end time.Time // end: the midnight after the as-of day
+	week, prevWeek  string
+}
+
+func newSpan(asOf time.Time, loc *time.Location) span {
+	asOf = asOf.In(loc)
+	y, m, d := asOf.Date()
+	s := span{day: time.Date(y, m, d, 0, 0, 0, 0, loc), start: crm.WeekStart(asOf, loc)}
+	s.end = time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	s.week, s.prevWeek = domain.ISOWeek(s.day), domain.ISOWeek(s.start.AddDate(0, 0, -7))
+	return s
+}
+
+// utcDays turns the calendar days [from, to) of the team's time zone into
+// the UTC instants that order dates (calendar days read in UTC) use.
+func utcDays(from, to time.Time) (time.Time, time.Time) {
+	day := func(t time.Time) time.Time {
+		y, m, d := t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return day(from), day(to)
+}
+
+// Build computes the digest of the as-of day asOf (its calendar day in
+// opt.Loc).
+func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest, error) {
+	if opt.Loc == nil {
+		opt.Loc = time.UTC
+	}
+	if opt.ABC == (domain.ABCThresholds{}) {
+		opt.ABC = domain.DefaultABC
+	}
+	s := newSpan(asOf, opt.Loc)
+	d := &Digest{AsOf: s.day.Format(time.DateOnly), Week: s.week, WeekStart: s.start,
+		Questionnaires: Questionnaires{Note: notAvailableQ}}
+	steps := []func(context.Context, Store, span, Options) error{
+		d.pipeline, d.revenue, d.segments, d.scores, d.quiet,
+	}
+	for _, step := range steps {
+		if err := step(ctx, st, s, opt); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func (d *Digest) pipeline(ctx context.Context, st Store, s span, _ Options) error {
+	counts, err := st.StageCounts(ctx)
+	if err != nil {
+		return err
+	}
+	moves, err := st.MovesBetween(ctx, s.start, s.end)
+	if err != nil {
+		return err
+	}
+	d.Pipeline = crm.BuildPipeline(counts, s.start, moves)
+	d.NewContacts, err = st.CountCreated(ctx, s.start, s.end)
+	return err
+}
+
+func (d *Digest) revenue(ctx context.Context, st Store, s span, _ Options) error {
+	from, to := utcDays(s.start, s.end)
+	var err error
+	if d.Revenue.ThisWeek, err = st.Revenue(ctx, from, to); err != nil {
+		return err
+	}
+	if d.Revenue.PreviousWeek, err = st.Revenue(ctx, from.AddDate(0, 0, -7), to.AddDate(0, 0, -7)); err != nil {
+		return err
+	}
+	if p := d.Revenue.PreviousWeek; p != 0 {
+		pct := float64(d.Revenue.ThisWeek-p) * 100 / float64(p)
+		d.Revenue.ChangePct = &pct
+	}
+	return nil
+}
+
+// segments computes RFM and ABC as of the day and compares the segments
+// with last week's snapshot.
+func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) error {
+	inputs, err := st.RFMInputs(ctx, s.day, 0)
+	if err != nil {
+		return err
+	}
+	// The as-of day at midnight UTC: RFM reads its calendar day.
+	asOfDay, _ := utcDays(s.day, s.day)
+	scores, err := domain.RFM(inputs, asOfDay, 0)
+	if err != nil {
+		return err
+	}
+	if d.ABC, err = domain.ABC(scores, opt.ABC); err != nil {
+		return err
+	}
+	prev, known, err := st.SegmentsOfWeek(ctx, s.prevWeek)
+	if err != nil {
+		return err
+	}
+	rep := domain.NewRFMReport(scores)
+	d.RFM.Customers = rep.Customers
+	var prevSizes map[domain.RFMSegment]int
+	if known {
+		d.RFM.ComparedWith = s.prevWeek
+		prevSizes = map[domain.RFMSegment]int{}
+		for _, seg := range prev {
+			prevSizes[seg]++
+		}
+	}
+	for _, sz := range rep.Segments {
+		c := SegmentChange{Segment: sz.Segment, Customers: sz.Customers}
+		if known {
+			c.Change = new(sz.Customers - prevSizes[sz.Segment])
+		}
+		d.RFM.Segments = append(d.RFM.Segments, c)
+	}
+	if known {
+		if err := d.compareSegments(ctx, st, scores, prev); err != nil {
+			return err
+		}
+	}
+	if !opt.Snapshot {
+		return nil
+	}
+	members := make([]domain.SegmentMember, len(scores))
+	for i, sc := range scores {
+		members[i] = domain.SegmentMember{ContactID: sc.ContactID, Segment: sc.Segment}
+	}
+	_, err = st.SnapshotSegments(ctx, s.week, members)
+	return err
+}
+
+// compareSegments counts the moves between segments and names the
+// customers newly at risk.
+func (d *Digest) compareSegments(ctx context.Context, st Store, scores []domain.RFMScore, prev map[int64]domain.RFMSegment) error {
+	type pair struct{ from, to domain.RFMSegment }
+	moves := map[pair]int{}
+	var atRisk, cantLose []int64
+	for _, sc := range scores {
+		before, ok := prev[sc.ContactID]
+		if ok && before != sc.Segment {
+			moves[pair{before, sc.Segment}]++
+		}
+		if before == sc.Segment {
+			continue
+		}
+		switch sc.Segment {
+		case domain.RFMAtRisk:
+			atRisk = append(atRisk, sc.ContactID)
+		case domain.RFMCantLoseThem:
+			cantLose = append(cantLose, sc.ContactID)
+		}
+	}
+	rank := segmentRanks()
+	for p, n := range moves {
+		d.RFM.Moves = append(d.RFM.Moves, SegmentMove{From: p.from, To: p.to, Count: n})
+	}
+	slices.SortFunc(d.RFM.Moves, func(a, b SegmentMove) int {
+		return cmp.Or(b.Count-a.Count, rank[a.From]-rank[b.From], rank[a.To]-rank[b.To])
+	})
+	var err error
+	if d.RFM.NewlyAtRisk, err = people(ctx, st, atRisk); err != nil {
+		return err
+	}
+	d.RFM.NewlyCantLose, err = people(ctx, st, cantLose)
+	return err
+}
+
+// segmentRanks numbers the segments in domain.RFMSegments order.
+func segmentRanks() map[domain.RFMSegment]int {
+	rank := make(map[domain.RFMSegment]int, len(domain.RFMSegments))
+	for i, s := range domain.RFMSegments {
+		rank[s] = i
+	}
+	return rank
+}
+
+// people counts ids and names the first of them (lowest ids first).
+func people(ctx context.Context, st Store, ids []int64) (People, error) {
+	slices.Sort(ids)
+	p := People{Count: int64(len(ids))}
+	list, err := st.ContactsByIDs(ctx, ids[:min(len(ids), listedPeople)])
+	if err != nil {
+		return p, err
+	}
+	p.Contacts = persons(list)
+	return p, nil
+}
+
+func persons(list []*domain.Contact) []Person {
+	out := make([]Person, len(list))
+	for i, c := range list {
+		out[i] = Person{ID: c.ID, Name: crm.Describe(c)}
+	}
+	return out
+}
+
+// scores lists the best current scores with their change since last
+// week's snapshot, then takes this week's snapshot if asked.
+func (d *Digest) scores(ctx context.Context, st Store, s span, opt Options) error {
+	top, _, err := st.FindContacts(ctx, domain.ContactQuery{Sort: "score", Desc: true, Limit: topScores})
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(top))
+	for i, c := range top {
+		ids[i] = c.ID
+	}
+	before, err := st.ScoresOfWeek(ctx, s.prevWeek, ids)
+	if err != nil {
+		return err
+	}
+	for _, c := range top {
+		sc := ScoredContact{Person: Person{ID: c.ID, Name: crm.Describe(c)}, Score: c.Score, Grade: c.Grade}
+		if b, ok := before[c.ID]; ok {
+			sc.Change = new(c.Score - b.Score)
+		}
+		d.TopScores = append(d.TopScores, sc)
+	}
+	if opt.Snapshot {
+		_, err = st.SnapshotScores(ctx, s.week)
+	}
+	return err
+}
+
+func (d *Digest) quiet(ctx context.Context, st Store, s span, _ Options) error {
+	list, n, err := st.QuietContacts(ctx, domain.Prospect, s.end.AddDate(0, 0, -quietDays), listedPeople)
+	if err != nil {
+		return err
+	}
+	d.QuietProspects = People{Count: n, Contacts: persons(list)}
+	return nil
+}
