@@ -143,7 +143,7 @@ func checkCmd() *cobra.Command {
 				return exitError{1}
 			}
 			g := cfg.Grades
-			fmt.Fprintf(cmd.OutOrStdout(), "%s is valid: %d scoring rules, grades A ≥ %d, B ≥ %d, C ≥ %d.\n", cfg.Source, len(cfg.Rules), g.A, g.B, g.C)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s is valid: %d scoring rules, %d questionnaires, grades A ≥ %d, B ≥ %d, C ≥ %d.\n", cfg.Source, len(cfg.Rules), len(cfg.Questionnaires), g.A, g.B, g.C)
 			return nil
 		},
 	}

@@ -7,8 +7,6 @@ import (
 	"time"
 )
 
-var questionTypes = []string{"rating", "nps", "choice", "multi", "yesno", "text"}
-
 var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 // checkSections checks the sections beyond scoring.
@@ -52,41 +50,4 @@ func checkSections(f File, name string, at func(...any) (int, int)) Problems {
 		}
 	}
 	return probs
-}
-
-func checkQuestionnaires(qs []Questionnaire, add func(string, ...any)) {
-	seen := map[string]bool{"satisfaction": true, "preferences": true}
-	for i, q := range qs {
-		if q.ID == "" {
-			add("a questionnaire needs an id", "questionnaires", i)
-			continue
-		}
-		if seen[q.ID] {
-			add(fmt.Sprintf("questionnaire id %q is used twice (satisfaction and preferences are built in)", q.ID), "questionnaires", i, "id")
-		}
-		seen[q.ID] = true
-		if len(q.Questions) == 0 {
-			add(fmt.Sprintf("questionnaire %q has no questions", q.ID), "questionnaires", i)
-		}
-		ids := map[string]bool{}
-		for j, qu := range q.Questions {
-			path := []any{"questionnaires", i, "questions", j}
-			switch {
-			case qu.ID == "":
-				add(fmt.Sprintf("question %d of %q needs an id", j+1, q.ID), path...)
-			case ids[qu.ID]:
-				add(fmt.Sprintf("question id %q is used twice in %q", qu.ID, q.ID), append(path, "id")...)
-			}
-			ids[qu.ID] = true
-			if !slices.Contains(questionTypes, qu.Type) {
-				add(fmt.Sprintf("question %q has type %q: use one of %s", qu.ID, qu.Type, strings.Join(questionTypes, ", ")), append(path, "type")...)
-			}
-			if (qu.Type == "choice" || qu.Type == "multi") && len(qu.Options) < 2 {
-				add(fmt.Sprintf("question %q of type %s needs at least two options", qu.ID, qu.Type), path...)
-			}
-			if qu.Text.FR == "" || qu.Text.EN == "" {
-				add(fmt.Sprintf("question %q needs its text in French and English (text: {fr: …, en: …})", qu.ID), path...)
-			}
-		}
-	}
 }

@@ -134,6 +134,9 @@ type Config struct {
 	Grades  domain.Grades
 	Rules   []domain.Rule
 	Scoring *domain.Engine
+	// Questionnaires are the questionnaires in force: the built-in ones,
+	// then the file's, in its order.
+	Questionnaires []domain.Questionnaire
 }
 
 // Problem is one thing wrong in the file, with its place.
@@ -274,6 +277,7 @@ func build(f File, name string, root *yaml.Node) (*Config, error) {
 		return nil, Problems{{File: name, Message: err.Error()}}
 	}
 	c.Scoring = engine
+	c.Questionnaires = questionnaires(f.Questionnaires)
 	return c, nil
 }
 
