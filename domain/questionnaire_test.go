@@ -357,6 +357,12 @@ func TestBuiltinQuestionnaires(t *testing.T) {
 	if !slices.Equal(frequency.Buttons(), domain.Frequencies) {
 		t.Errorf("frequency options %v, want %v", frequency.Buttons(), domain.Frequencies)
 	}
+	// The throttle reads every answer of the frequency question.
+	for _, f := range domain.Frequencies {
+		if _, err := domain.ParseFrequency(f); err != nil {
+			t.Errorf("the throttle cannot read the frequency %q: %v", f, err)
+		}
+	}
 	// Each call gives new values: a caller cannot change the built-ins.
 	qs[0].Questions[0].Text.EN = "changed"
 	qs[1].Questions[0].Options[0].ID = "changed"
