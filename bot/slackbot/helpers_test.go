@@ -81,6 +81,10 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		body, _ := io.ReadAll(r.Body)
 		f.calls <- call{Method: "response", Body: body}
 	})
+	mux.HandleFunc("/upload/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.calls <- call{Method: "upload", Body: body}
+	})
 	mux.HandleFunc("/ws", f.websocket)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
@@ -106,6 +110,10 @@ func (f *fakeSlack) webAPI(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "chat.postMessage":
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, c.Form.Get("channel"))
+	case "files.getUploadURLExternal":
+		fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F0CHART"}`, f.srv.URL+"/upload/F0CHART")
+	case "files.completeUploadExternal":
+		fmt.Fprint(w, `{"ok":true,"files":[{"id":"F0CHART","title":"chart"}]}`)
 	case "views.open":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V0VIEW"}}`)
 	case "usergroups.users.list":
