@@ -14,6 +14,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/segments"
 )
 
 // Role is what a team member may do.
@@ -49,10 +50,13 @@ var AllRoles = []Role{Sales, Manager, Admin}
 
 // Executor runs command lines.
 type Executor struct {
-	CRM    *crm.Service
-	Now    func() time.Time
-	Loc    *time.Location
-	Logger *slog.Logger
+	CRM *crm.Service
+	// Segments computes segmentations and keeps saved segments; without it
+	// segments, segment and find segment= say they are not set up.
+	Segments *segments.Service
+	Now      func() time.Time
+	Loc      *time.Location
+	Logger   *slog.Logger
 	// Digests serves the digest command; nil when this process has no
 	// digest (the command then says so).
 	Digests *Digests
@@ -86,8 +90,8 @@ func init() {
 		{name: "score", usage: "score <contact>", summary: "score breakdown, rule by rule", examples: []string{"score C42"}, run: (*Executor).score},
 		{name: "top", usage: "top [N] [field=value…]", summary: "highest scores", examples: []string{"top", "top 20 stage=prospect"}, run: (*Executor).top},
 		{name: "pipeline", usage: "pipeline", summary: "counts per stage, moves and conversion this week", examples: []string{"pipeline"}, run: (*Executor).pipeline},
-		{name: "segments", usage: "segments [rfm|abc|pareto]", summary: "current segmentation", soon: "segments and the digest"},
-		{name: "segment", usage: "segment save <name> <filter…> | segment list | segment delete <name>", summary: "saved segments", needs: subcommands(map[string]Role{"save": Manager, "delete": Manager}), soon: "segments and the digest"},
+		{name: "segments", usage: segmentsUsage, summary: "current segmentation: RFM segment sizes and scores, ABC classes, Pareto share and the top customers' traits", examples: []string{"segments", "segments rfm", "segments pareto"}, run: (*Executor).segmentsReport},
+		{name: "segment", usage: segmentUsage, summary: `saved segments; the filter is field=value words (sector=agro employees>=50) or one quoted expression of the scoring rules ('sector == "agro" && employees >= 50')`, examples: []string{"segment save big-agro sector=agro employees>=50", `segment save hot-agro 'sector == "agro" && forms_30d > 0'`, "segment list", "segment delete big-agro", "find segment=big-agro"}, needs: subcommands(map[string]Role{"save": Manager, "delete": Manager}), run: (*Executor).segment},
 		{name: "why", usage: "why <contact> [questionnaire]", summary: "whether a questionnaire may be sent now, and if not why", soon: "questionnaires"},
 		{name: "handled", usage: "handled <contact> [note]", summary: "mark a detractor's alert as handled", soon: "questionnaires"},
 		{name: "invite", usage: "invite <contact>", summary: "a Telegram link to send to the customer", soon: "questionnaires"},

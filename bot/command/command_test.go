@@ -72,8 +72,8 @@ func TestHelp(t *testing.T) {
 				t.Errorf("row %d starts %q, want %q", i, first, w)
 			}
 		}
-		if rows[1][0] != "add <name> [key=value…]" || !strings.HasSuffix(rows[11][1], "(coming soon)") || strings.Contains(rows[1][1], "coming soon") {
-			t.Errorf("rows: add %q, segments %q", rows[1], rows[11])
+		if rows[1][0] != "add <name> [key=value…]" || !strings.HasSuffix(rows[13][1], "(coming soon)") || strings.Contains(rows[1][1], "coming soon") {
+			t.Errorf("rows: add %q, why %q", rows[1], rows[13])
 		}
 		mustContain(t, "help", r.Text(), "1 200,50 €", "20/11/2026", "attr.<name>", "birth_year")
 	}
@@ -688,10 +688,6 @@ func TestNotAvailableYet(t *testing.T) {
 	// (roles_test.go shows a sales member refused the manager's ones).
 	e.actor = command.Actor{ID: "maria", Roles: []command.Role{command.Manager}}
 	tests := []struct{ line, command, usage string }{
-		{"segments", "segments", "segments [rfm|abc|pareto]"},
-		{"segments rfm", "segments", "segments [rfm|abc|pareto]"},
-		{"segment list", "segment", "segment save <name> <filter…> | segment list | segment delete <name>"},
-		{"segment save vip tags=vip", "segment", "segment save <name> <filter…> | segment list | segment delete <name>"},
 		{"why C1", "why", "why <contact> [questionnaire]"},
 		{"handled C1 called back", "handled", "handled <contact> [note]"},
 		{"invite C1", "invite", "invite <contact>"},
@@ -707,8 +703,6 @@ func TestNotAvailableYet(t *testing.T) {
 		}
 		mustContain(t, tt.line, r.Error.Message, tt.command+" is not available yet", "Type help")
 	}
-	r := e.fail(t, "find segment=champions", domain.Unavailable)
-	mustContain(t, "segment filter", r.Error.Message, "segment= filters are not available yet")
 	e.unchanged(t, "commands not available yet", before)
 }
 

@@ -118,7 +118,7 @@ const findUsage = "find [word…] [field=value…] [sort=field|-field] [limit=N]
 
 // query reads filters, sort=, limit= and page= words; a bare word matches
 // the name or company.
-func (e *Executor) query(args []string, usage string) (domain.ContactQuery, int, error) {
+func (e *Executor) query(ctx context.Context, args []string, usage string) (domain.ContactQuery, int, error) {
 	q := domain.ContactQuery{Limit: 20}
 	page := 1
 	for _, w := range args {
@@ -146,7 +146,10 @@ func (e *Executor) query(args []string, usage string) (domain.ContactQuery, int,
 			}
 			continue
 		case "segment":
-			return q, 0, domain.Errorf(domain.Unavailable, "segment= filters are not available yet: they come with segments and the digest")
+			if err := e.segmentFilter(ctx, &q, op, value, usage); err != nil {
+				return q, 0, err
+			}
+			continue
 		}
 		f, err := domain.ParseFilter(field, op, value, e.now())
 		if err != nil {
@@ -163,7 +166,7 @@ func (e *Executor) query(args []string, usage string) (domain.ContactQuery, int,
 }
 
 func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
-	q, page, err := e.query(args, findUsage)
+	q, page, err := e.query(ctx, args, findUsage)
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +425,7 @@ func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Repl
 			n, args = v, args[1:]
 		}
 	}
-	q, _, err := e.query(args, usage)
+	q, _, err := e.query(ctx, args, usage)
 	if err != nil {
 		return nil, err
 	}

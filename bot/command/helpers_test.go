@@ -76,7 +76,7 @@ func newEnv(t testing.TB) *env {
 	return &env{
 		db:    db,
 		crm:   svc,
-		exec:  &command.Executor{CRM: svc, Now: clk.Now, Loc: paris, Logger: slog.New(slog.NewTextHandler(logs, nil))},
+		exec:  &command.Executor{CRM: svc, Segments: segmentsService(db, clk), Now: clk.Now, Loc: paris, Logger: slog.New(slog.NewTextHandler(logs, nil))},
 		clock: clk,
 		actor: command.Actor{ID: "alice", Roles: []command.Role{command.Sales}},
 		logs:  logs,

@@ -68,7 +68,7 @@ func open(ctx context.Context, logOut io.Writer) (*app, error) {
 		return nil, err
 	}
 	a.crm = &crm.Service{Store: a.db, Scoring: a.cfg.Scoring, Now: a.now, Loc: a.loc}
-	a.exec = &command.Executor{CRM: a.crm, Now: a.now, Loc: a.loc, Logger: a.log}
+	a.exec = &command.Executor{CRM: a.crm, Segments: a.segments(), Now: a.now, Loc: a.loc, Logger: a.log}
 	return a, nil
 }
 

@@ -128,11 +128,19 @@ func migrateCmd() *cobra.Command {
 }
 
 func checkCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "check [FILE]",
+	var simulateFile string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "check [FILE] | check --simulate NEWFILE [--json]",
 		Short: "Validate the configuration file and say what is wrong and where",
-		Args:  cobra.MaximumNArgs(1),
+		Long: "Validates the configuration file (FILE, else CRMBOT_CONFIG or crmbot.yaml) and says what is wrong and where.\n" +
+			"With --simulate NEWFILE, scores every contact under NEWFILE's rules and tells how many would change grade, and which (the first 50, with the old and new grade and score); nothing is changed.",
+		Example: "  crmbot check\n  crmbot check --simulate new-rules.yaml --json",
+		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if simulateFile != "" || asJSON {
+				return runSimulate(cmd, simulateFile, args, asJSON)
+			}
 			path := configPath()
 			if len(args) == 1 {
 				path = args[0]
@@ -147,6 +155,9 @@ func checkCmd() *cobra.Command {
 			return nil
 		},
 	}
+	c.Flags().StringVar(&simulateFile, "simulate", "", "the configuration file whose scoring rules to try on every contact")
+	c.Flags().BoolVar(&asJSON, "json", false, "with --simulate, print the result as one JSON document")
+	return c
 }
 
 func digestCmd() *cobra.Command {

@@ -360,3 +360,48 @@ func TestRunServesHealthAndStopsOnSIGTERM(t *testing.T) {
 		t.Fatalf("crmbot run did not stop cleanly: %v", err)
 	}
 }
+
+func TestCheckSimulateNewRules(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		// Under the built-in rules: 15 + 10 + 10 + 5 = 40 (C), and 0 (D).
+		mustOK(t, execJSON(t, dsn, `add "Big Agro" sector=agroalimentaire employees=80 role=CEO`))
+		mustOK(t, execJSON(t, dsn, `add Tiny employees=2`))
+		dir := t.TempDir()
+		next := filepath.Join(dir, "new.yaml")
+		os.WriteFile(next, []byte("scoring:\n  rules:\n    - {name: Big, when: employees >= 50, points: 80}\n"), 0o644)
+		before := snapshot(t, dsn)
+
+		r := crmbot(t, dsn, "check", "--simulate", next, "--json")
+		var sim struct {
+			File     string
+			Contacts int
+			Changed  int
+			Changes  []struct {
+				ContactID int64  `json:"contact_id"`
+				OldScore  int    `json:"old_score"`
+				OldGrade  string `json:"old_grade"`
+				NewScore  int    `json:"new_score"`
+				NewGrade  string `json:"new_grade"`
+			}
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &sim); err != nil || r.code != 0 {
+			t.Fatalf("check --simulate --json: %v %+v", err, r)
+		}
+		if sim.Contacts != 2 || sim.Changed != 1 || len(sim.Changes) != 1 || sim.Changes[0].ContactID != 1 ||
+			sim.Changes[0].OldGrade != "C" || sim.Changes[0].NewGrade != "A" || sim.Changes[0].OldScore != 40 || sim.Changes[0].NewScore != 80 || sim.File != next {
+			t.Errorf("simulation: %+v", sim)
+		}
+		r = crmbot(t, dsn, "check", "--simulate", next)
+		if r.code != 0 || !strings.Contains(r.stdout, "1 of 2 contacts would change grade") || !strings.Contains(r.stdout, "C1 Big Agro: C (40) → A (80)") {
+			t.Errorf("check --simulate: %+v", r)
+		}
+		if after := snapshot(t, dsn); after != before {
+			t.Errorf("check --simulate changed the database:\n%s\n%s", before, after)
+		}
+		bad := filepath.Join(dir, "bad.yaml")
+		os.WriteFile(bad, []byte("scoring:\n  rules:\n    - {name: Big, when: employees >=, points: 80}\n"), 0o644)
+		if r := crmbot(t, dsn, "check", "--simulate", bad); r.code != 1 || !strings.Contains(r.stderr, bad+":3:") {
+			t.Errorf("check --simulate with a bad file: %+v", r)
+		}
+	})
+}

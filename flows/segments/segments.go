@@ -46,10 +46,13 @@ func (s *Service) today() time.Time { return s.Now().In(s.Loc) }
 type Pareto struct {
 	// Share is the share of customers (0–1) that makes the first
 	// ABC-threshold share of revenue (80 % by default).
-	Share      float64            `json:"share"`
-	Customers  int                `json:"customers"`   // customers in that group
-	TopPercent float64            `json:"top_percent"` // the share of best customers the traits describe, in %
-	Traits     []domain.TraitLift `json:"traits"`
+	Share     float64 `json:"share"`
+	Customers int     `json:"customers"` // customers in that group
+	// RevenuePercent is the share of revenue, in %, that they make: the
+	// ABC A threshold.
+	RevenuePercent float64            `json:"revenue_percent"`
+	TopPercent     float64            `json:"top_percent"` // the share of best customers the traits describe, in %
+	Traits         []domain.TraitLift `json:"traits"`
 }
 
 // Report is the current segmentation of the customers.
@@ -85,7 +88,7 @@ func (s *Service) Report(ctx context.Context, traits bool) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{AsOf: asOf.Format(time.DateOnly), WindowDays: s.WindowDays, RFM: domain.NewRFMReport(scores), ABC: abc, Scores: scores,
-		Pareto: Pareto{Share: abc.Pareto, Customers: abc.A.Customers, TopPercent: s.Pareto.TopPercent, Traits: []domain.TraitLift{}}}
+		Pareto: Pareto{Share: abc.Pareto, Customers: abc.A.Customers, RevenuePercent: s.ABC.A, TopPercent: s.Pareto.TopPercent, Traits: []domain.TraitLift{}}}
 	if !traits || len(scores) == 0 {
 		return rep, nil
 	}
