@@ -320,7 +320,7 @@ type Decision struct {
 // questionnaires (recontact, yearly cap, own period, preference, fatigue,
 // open questionnaire, company cap), but by everything else.
 func Decide(p Policy, h History, q Ask, now time.Time) Decision {
-	c := check{p: p, h: &h, q: q, now: now, loc: zone(p, h)}
+	c := check{p: p, h: h, q: q, now: now, loc: zone(p, h)}
 	if f, err := ParseFrequency(h.Frequency); err == nil {
 		c.freq = f
 	}
@@ -348,7 +348,7 @@ func zone(p Policy, h History) *time.Location {
 // check gathers the reasons of one decision.
 type check struct {
 	p       Policy
-	h       *History
+	h       History
 	q       Ask
 	now     time.Time
 	loc     *time.Location
@@ -361,6 +361,9 @@ func (c *check) add(r Reason) {
 	if r.Ask == "" {
 		r.Ask = c.q.Questionnaire
 	}
+	if c.reasons == nil {
+		c.reasons = make([]Reason, 0, 4) // one allocation for most decisions
+	}
 	c.reasons = append(c.reasons, r)
 }
 
@@ -369,8 +372,7 @@ func (c *check) window(code ReasonCode, since time.Time, days int, r Reason) {
 	if days <= 0 || since.IsZero() {
 		return
 	}
-	until := c.addDays(since, days)
-	if c.now.Before(until) {
+	if until, held := c.holds(since, days); held {
 		r.Code, r.Until, r.Since, r.Days = code, until, since, days
 		c.add(r)
 	}
@@ -381,9 +383,20 @@ func (c *check) addDays(t time.Time, days int) time.Time {
 	return t.In(c.loc).AddDate(0, 0, days)
 }
 
+// holds tells whether now is before since + days, and that end. A window
+// long past is recognised without calendar arithmetic: a zone's offset
+// changes by less than a day.
+func (c *check) holds(since time.Time, days int) (time.Time, bool) {
+	if c.now.Sub(since) > time.Duration(days+1)*24*time.Hour {
+		return time.Time{}, false
+	}
+	until := c.addDays(since, days)
+	return until, c.now.Before(until)
+}
+
 // customer applies the rules only the customer or the owner can lift.
 func (c *check) customer() {
-	h := c.h
+	h := &c.h
 	if !h.Consent.Given || (!h.Consent.WithdrawnAt.IsZero() && !h.Consent.WithdrawnAt.Before(h.Consent.At)) {
 		c.add(Reason{Code: NoConsent, Wait: WaitCustomer, Since: h.Consent.WithdrawnAt})
 	}
@@ -484,7 +497,7 @@ func (c *check) fatigue() {
 		if !s.AnsweredAt.IsZero() {
 			break
 		}
-		if c.now.Before(c.addDays(s.SentAt, c.p.OpenDays)) {
+		if _, open := c.holds(s.SentAt, c.p.OpenDays); open {
 			continue
 		}
 		if count == 0 {
