@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/store"
+	"github.com/crmbot/crmbot/store/storetest"
+	_ "github.com/mattn/go-sqlite3" // the driver of the raw connection
 )
 
 // naiveInputs aggregates orders as of asOf (a UTC day) with a window, the
@@ -204,4 +207,49 @@ func TestFindByIDs(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Migration 3 fills customer_stats from the orders already recorded.
+func TestCustomerStatsBackfill(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			dsn := storetest.DSN(t, kind)
+			db, err := store.Open(t.Context(), dsn, store.Options{Now: clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Migrate(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			a, b := create(t, db, &domain.Contact{Name: "A"}), create(t, db, &domain.Contact{Name: "B"})
+			for _, o := range []domain.Order{{ContactID: a.ID, Amount: 100, Date: day(2026, 1, 5)}, {ContactID: a.ID, Amount: 250, Date: day(2026, 3, 1)}, {ContactID: b.ID, Amount: 70, Date: day(2025, 12, 31)}} {
+				addOrder(t, db, o.ContactID, o.Amount, o.Date)
+			}
+			// Back to a database of before migration 3, orders included.
+			driver, name := "sqlite3", dsn
+			if kind == "postgres" {
+				driver = "pgx"
+			}
+			raw, err := sql.Open(driver, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			for _, q := range []string{"DROP TABLE customer_stats", "DROP TABLE saved_segments", "DELETE FROM schema_migrations WHERE version = 3"} {
+				if _, err := raw.Exec(q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			applied, err := db.Migrate(t.Context())
+			if err != nil || len(applied) != 1 || applied[0] != 3 {
+				t.Fatalf("Migrate applied %v, %v; want [3]", applied, err)
+			}
+			noDrift(t, db, "the backfill")
+			in := rfmInputs(t, db, day(2026, 11, 25), 0)
+			if len(in) != 2 || in[0].Orders != 2 || in[0].Amount != 350 || !in[0].LastOrder.Equal(day(2026, 3, 1)) || in[1].Amount != 70 {
+				t.Errorf("inputs after the backfill: %+v", in)
+			}
+		})
+	}
 }
