@@ -273,6 +273,7 @@ const (
 	ReminderAnswered    ReasonCode = "reminder_answered"
 	ReminderAlreadySent ReasonCode = "reminder_already_sent"
 	ReminderNothingSent ReasonCode = "reminder_nothing_sent"
+	ReminderExpired     ReasonCode = "reminder_expired"
 	NotNow              ReasonCode = "not_now"
 	Fatigued            ReasonCode = "fatigue"
 	RecontactWindow     ReasonCode = "recontact_window"
@@ -415,7 +416,8 @@ func (c *check) customer() {
 	c.window(NotNow, h.NotNowAt, c.p.NotNowDays, Reason{})
 }
 
-// reminder applies the rules of the single reminder of q.
+// reminder applies the rules of the single reminder of q: only of its last
+// send, unanswered, not yet reminded nor expired, ReminderAfterDays after it.
 func (c *check) reminder() {
 	s, ok := c.lastSend(c.isAsked)
 	switch {
@@ -425,6 +427,8 @@ func (c *check) reminder() {
 		c.add(Reason{Code: ReminderAnswered, Wait: WaitCustomer, Since: s.AnsweredAt})
 	case s.ReminderSent:
 		c.add(Reason{Code: ReminderAlreadySent, Wait: WaitCustomer, Since: s.SentAt})
+	case c.p.OpenDays > 0 && !c.isOpen(s):
+		c.add(Reason{Code: ReminderExpired, Wait: WaitCustomer, Since: s.SentAt, Days: c.p.OpenDays})
 	default:
 		c.window(ReminderTooEarly, s.SentAt, c.p.ReminderAfterDays, Reason{})
 	}
@@ -497,7 +501,7 @@ func (c *check) fatigue() {
 		if !s.AnsweredAt.IsZero() {
 			break
 		}
-		if _, open := c.holds(s.SentAt, c.p.OpenDays); open {
+		if c.isOpen(s) {
 			continue
 		}
 		if count == 0 {
@@ -523,6 +527,12 @@ func (c *check) lastSend(match func(Send) bool) (Send, bool) {
 func (c *check) isAsked(s Send) bool { return s.Questionnaire == c.q.Questionnaire }
 
 func (c *check) isAnswered(s Send) bool { return c.isAsked(s) && !s.AnsweredAt.IsZero() }
+
+// isOpen tells whether s has not expired yet.
+func (c *check) isOpen(s Send) bool {
+	_, open := c.holds(s.SentAt, c.p.OpenDays)
+	return open
+}
 
 // open holds the contact while another questionnaire is open.
 func (c *check) open() {
@@ -674,6 +684,8 @@ func (r Reason) Text() string {
 		return fmt.Sprintf("%q sent on %s was already reminded: at most one reminder", r.Ask, at)
 	case ReminderNothingSent:
 		return fmt.Sprintf("%q was never sent to this contact: nothing to remind", r.Ask)
+	case ReminderExpired:
+		return fmt.Sprintf("%q sent on %s expired after %d days: no reminder", r.Ask, at, r.Days)
 	}
 	return r.windowText(at, until)
 }
