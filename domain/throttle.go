@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,7 +76,7 @@ type CompanyCap struct {
 }
 
 // DetractorThresholds: an NPS below NPSBelow or a CSAT below CSATBelow is a
-// detractor answer.
+// detractor answer (see Answer.IsDetractor).
 type DetractorThresholds struct {
 	NPSBelow, CSATBelow int
 }
@@ -137,12 +138,6 @@ func (p Policy) Validate() error {
 	}
 	return nil
 }
-
-// IsDetractorNPS reports whether an NPS answer (0–10) is a detractor's.
-func (p Policy) IsDetractorNPS(score int) bool { return score < p.Detractor.NPSBelow }
-
-// IsDetractorCSAT reports whether a CSAT answer (1–5) is a detractor's.
-func (p Policy) IsDetractorCSAT(score int) bool { return score < p.Detractor.CSATBelow }
 
 // Frequency is a customer's stated frequency preference: the minimum number
 // of days between two questionnaires, 0 for no preference, or Never.
@@ -208,7 +203,7 @@ type DetractorPause struct {
 }
 
 // History is everything the policy knows about one contact. Sends and
-// CompanySends are oldest first.
+// CompanySends are best given oldest first (else Decide sorts a copy).
 type History struct {
 	Consent       Consent
 	OptedOut      bool
@@ -321,6 +316,8 @@ type Decision struct {
 // questionnaires (recontact, yearly cap, own period, preference, fatigue,
 // open questionnaire, company cap), but by everything else.
 func Decide(p Policy, h History, q Ask, now time.Time) Decision {
+	h.Sends = inOrder(h.Sends, func(a, b Send) int { return a.SentAt.Compare(b.SentAt) })
+	h.CompanySends = inOrder(h.CompanySends, time.Time.Compare)
 	c := check{p: p, h: h, q: q, now: now, loc: zone(p, h)}
 	if f, err := ParseFrequency(h.Frequency); err == nil {
 		c.freq = f
@@ -334,6 +331,17 @@ func Decide(p Policy, h History, q Ask, now time.Time) Decision {
 	c.cooldown()
 	c.quiet()
 	return c.decision()
+}
+
+// inOrder returns s if it is sorted, else a sorted copy: the caller's
+// history is never changed.
+func inOrder[T any](s []T, cmp func(a, b T) int) []T {
+	if slices.IsSortedFunc(s, cmp) {
+		return s
+	}
+	s = slices.Clone(s)
+	slices.SortStableFunc(s, cmp)
+	return s
 }
 
 func zone(p Policy, h History) *time.Location {

@@ -377,6 +377,29 @@ func TestThrottleReasonTimes(t *testing.T) {
 	}
 }
 
+// TestThrottleSendsInAnyOrder decides the same whatever the order of the
+// sends, and leaves the caller's history as it was.
+func TestThrottleSendsInAnyOrder(t *testing.T) {
+	h := consenting()
+	yearOfSends(&h)
+	h.CompanySends = []time.Time{inParis(2026, 11, 20, 10, 0), inParis(2026, 11, 16, 10, 0)}
+	p := teamPolicy()
+	p.Company = domain.CompanyCap{Max: 1, PerDays: 7}
+	want := domain.Decide(p, h, survey, throttleNow)
+	slices.Reverse(h.Sends)
+	first := h.Sends[0]
+	got := domain.Decide(p, h, survey, throttleNow)
+	if got.String() != want.String() || !got.NextEligible.Equal(want.NextEligible) {
+		t.Errorf("reversed sends: %s\nin order: %s", got, want)
+	}
+	if h.Sends[0] != first {
+		t.Error("Decide reordered the caller's sends")
+	}
+	if !slices.Equal(got.Codes(), []domain.ReasonCode{domain.YearlyCap, domain.CompanyCapped}) {
+		t.Errorf("codes %v", got.Codes())
+	}
+}
+
 func TestParseFrequency(t *testing.T) {
 	cases := []struct {
 		in   string
@@ -439,13 +462,6 @@ func TestPolicyValidate(t *testing.T) {
 		if err := p.Validate(); (err != nil) != c.bad {
 			t.Errorf("%s: Validate() = %v, want bad %v", c.name, err, c.bad)
 		}
-	}
-}
-
-func TestDetractorThresholds(t *testing.T) {
-	p := domain.DefaultPolicy
-	if !p.IsDetractorNPS(6) || p.IsDetractorNPS(7) || !p.IsDetractorCSAT(2) || p.IsDetractorCSAT(3) {
-		t.Error("NPS 0–6 and CSAT 1–2 are the detractor answers of PRODUCT.md")
 	}
 }
 
