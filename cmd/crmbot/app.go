@@ -69,6 +69,7 @@ func open(ctx context.Context, logOut io.Writer) (*app, error) {
 	}
 	a.crm = &crm.Service{Store: a.db, Scoring: a.cfg.Scoring, Now: a.now, Loc: a.loc}
 	a.exec = &command.Executor{CRM: a.crm, Segments: a.segments(), Now: a.now, Loc: a.loc, Logger: a.log}
+	a.exec.Digests = a.digests()
 	return a, nil
 }
 

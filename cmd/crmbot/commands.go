@@ -160,21 +160,6 @@ func checkCmd() *cobra.Command {
 	return c
 }
 
-func digestCmd() *cobra.Command {
-	c := &cobra.Command{
-		Use:   "digest [--json] [--post] [--as-of DATE]",
-		Short: "Print this week's digest, or post it now",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.ErrOrStderr(), "The weekly digest is not available yet in this version of crmbot: it comes with segments and the digest.")
-			return exitError{1}
-		},
-	}
-	c.Flags().Bool("json", false, "print the digest as JSON")
-	c.Flags().Bool("post", false, "post it to the configured Slack channels now")
-	c.Flags().String("as-of", "", "compute it for another day (YYYY-MM-DD)")
-	return c
-}
-
 func printJSON(cmd *cobra.Command, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
