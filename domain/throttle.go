@@ -316,8 +316,8 @@ type Decision struct {
 // questionnaires (recontact, yearly cap, own period, preference, fatigue,
 // open questionnaire, company cap), but by everything else.
 func Decide(p Policy, h History, q Ask, now time.Time) Decision {
-	h.Sends = inOrder(h.Sends, func(a, b Send) int { return a.SentAt.Compare(b.SentAt) })
-	h.CompanySends = inOrder(h.CompanySends, time.Time.Compare)
+	h.Sends = inOrder(h.Sends, func(s Send) time.Time { return s.SentAt })
+	h.CompanySends = inOrder(h.CompanySends, func(t time.Time) time.Time { return t })
 	c := check{p: p, h: h, q: q, now: now, loc: zone(p, h)}
 	if f, err := ParseFrequency(h.Frequency); err == nil {
 		c.freq = f
@@ -333,14 +333,16 @@ func Decide(p Policy, h History, q Ask, now time.Time) Decision {
 	return c.decision()
 }
 
-// inOrder returns s if it is sorted, else a sorted copy: the caller's
+// inOrder returns s if it is sorted by at, else a sorted copy: the caller's
 // history is never changed.
-func inOrder[T any](s []T, cmp func(a, b T) int) []T {
-	if slices.IsSortedFunc(s, cmp) {
-		return s
+func inOrder[T any](s []T, at func(T) time.Time) []T {
+	for i := 1; i < len(s); i++ {
+		if at(s[i]).Before(at(s[i-1])) {
+			s = slices.Clone(s)
+			slices.SortStableFunc(s, func(a, b T) int { return at(a).Compare(at(b)) })
+			return s
+		}
 	}
-	s = slices.Clone(s)
-	slices.SortStableFunc(s, cmp)
 	return s
 }
 
@@ -371,7 +373,7 @@ func (c *check) add(r Reason) {
 		r.Ask = c.q.Questionnaire
 	}
 	if c.reasons == nil {
-		c.reasons = make([]Reason, 0, 4) // one allocation for most decisions
+		c.reasons = make([]Reason, 0, 2) // one allocation for most decisions
 	}
 	c.reasons = append(c.reasons, r)
 }
@@ -562,8 +564,7 @@ func (c *check) cooldown() {
 // quiet holds the contact during quiet hours and weekends, until both are
 // over.
 func (c *check) quiet() {
-	l := c.now.In(c.loc)
-	weekend, quiet := c.p.isWeekend(l), c.p.isQuiet(l)
+	weekend, quiet := c.p.quietAt(c.now.In(c.loc))
 	if !weekend && !quiet {
 		return
 	}
@@ -576,17 +577,20 @@ func (c *check) quiet() {
 	}
 }
 
-func (p Policy) isWeekend(l time.Time) bool {
-	return p.Weekends && (l.Weekday() == time.Saturday || l.Weekday() == time.Sunday)
+// quietAt tells whether the local time l is in a weekend, and whether it is
+// within quiet hours.
+func (p Policy) quietAt(l time.Time) (weekend, quiet bool) {
+	wd := l.Weekday()
+	h, m, _ := l.Clock()
+	return p.Weekends && (wd == time.Saturday || wd == time.Sunday), p.QuietHours.within(Clock(h*60 + m))
 }
 
-func (p Policy) isQuiet(l time.Time) bool {
-	q := p.QuietHours
-	if !q.Enabled || q.Start == q.End {
+// within tells whether the time of day m is within the quiet hours.
+func (q QuietHours) within(m Clock) bool {
+	switch {
+	case !q.Enabled || q.Start == q.End:
 		return false
-	}
-	m := Clock(l.Hour()*60 + l.Minute())
-	if q.Start < q.End {
+	case q.Start < q.End:
 		return m >= q.Start && m < q.End
 	}
 	return m >= q.Start || m < q.End
@@ -598,19 +602,20 @@ func (p Policy) isQuiet(l time.Time) bool {
 func (p Policy) awake(t time.Time, loc *time.Location) time.Time {
 	for range 16 {
 		l := t.In(loc)
-		y, m, d := l.Date()
-		switch {
-		case p.isWeekend(l):
-			t = time.Date(y, m, d+(8-int(l.Weekday()))%7, 0, 0, 0, 0, loc)
-		case p.isQuiet(l):
-			end := p.QuietHours.End
-			if Clock(l.Hour()*60+l.Minute()) >= end {
-				d++
-			}
-			t = time.Date(y, m, d, int(end)/60, int(end)%60, 0, 0, loc)
-		default:
+		weekend, quiet := p.quietAt(l)
+		if !weekend && !quiet {
 			return t
 		}
+		y, m, d := l.Date()
+		if weekend {
+			t = time.Date(y, m, d+(8-int(l.Weekday()))%7, 0, 0, 0, 0, loc)
+			continue
+		}
+		end := p.QuietHours.End
+		if h, mi, _ := l.Clock(); Clock(h*60+mi) >= end {
+			d++
+		}
+		t = time.Date(y, m, d, int(end)/60, int(end)%60, 0, 0, loc)
 	}
 	return t
 }
