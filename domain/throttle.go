@@ -43,8 +43,9 @@ type Policy struct {
 	// NotNowDays is how long the invitation's "Not now" button defers.
 	NotNowDays int
 	// OpenDays is how long a questionnaire stays open before it expires
-	// (PRODUCT.md section 3): an unanswered send counts as unanswered for
-	// fatigue only once expired.
+	// (PRODUCT.md section 3): an unanswered send counts for fatigue only
+	// once expired, and is reminded only before. Zero: sends count for
+	// fatigue at once, and reminders do not expire.
 	OpenDays int
 	// Telegram holds the transport's rate limits; Decide does not read
 	// them, the sender does.
@@ -178,7 +179,7 @@ func ParseFrequency(s string) (Frequency, error) {
 type Consent struct {
 	Given       bool
 	At          time.Time
-	WithdrawnAt time.Time // zero unless withdrawn after At
+	WithdrawnAt time.Time // set by a withdrawal; a consent given again later (At after it) holds
 }
 
 // Send is one questionnaire sent to the contact in the past. Reminders are
@@ -225,7 +226,9 @@ type History struct {
 	CompanySends []time.Time
 }
 
-// Ask is the send being decided: a questionnaire, or its reminder.
+// Ask is the send being decided: a questionnaire, or its reminder. The zero
+// Ask is any new questionnaire with no period of its own: what `why
+// <contact>` asks when no questionnaire is named.
 type Ask struct {
 	Questionnaire string
 	// PeriodDays is the questionnaire's own period, 0 if none. Shorter than
@@ -285,7 +288,9 @@ const (
 
 // Reason is one rule that holds the contact back. Until is the earliest
 // time this rule alone allows (zero unless Wait is WaitUntil); Since is the
-// event the rule counts from; Days and Count are the rule's figures.
+// event the rule counts from; Days and Count are the rule's figures; Ask is
+// the questionnaire concerned (the open one, for OpenQuestionnaire); Zone is
+// the contact's, in which Text writes times.
 type Reason struct {
 	Code  ReasonCode
 	Wait  Wait
