@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -398,6 +399,31 @@ func TestThrottleSendsInAnyOrder(t *testing.T) {
 	if !slices.Equal(got.Codes(), []domain.ReasonCode{domain.YearlyCap, domain.CompanyCapped}) {
 		t.Errorf("codes %v", got.Codes())
 	}
+}
+
+// ExampleDecide is `why <contact>` for a contact asked two weeks ago, who
+// spoke with a salesperson yesterday, and whom it is now 21:00 for.
+func ExampleDecide() {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	p := domain.DefaultPolicy
+	p.Zone = paris
+	h := domain.History{
+		Consent:         domain.Consent{Given: true, At: time.Date(2026, 1, 6, 10, 0, 0, 0, paris)},
+		Frequency:       "quarterly",
+		Sends:           []domain.Send{{Questionnaire: "satisfaction", SentAt: time.Date(2026, 11, 10, 10, 0, 0, 0, paris)}},
+		LastInteraction: time.Date(2026, 11, 23, 15, 30, 0, 0, paris),
+	}
+	d := domain.Decide(p, h, domain.Ask{}, time.Date(2026, 11, 24, 21, 0, 0, 0, paris))
+	fmt.Println(d.Outcome, "until", d.NextEligible.In(paris).Format("Monday 2 January 2006 15:04"))
+	for _, r := range d.Reasons {
+		fmt.Printf("- %s: %s\n", r.Code, r.Text())
+	}
+	// Output:
+	// defer until Tuesday 9 February 2027 10:00
+	// - recontact_window: last questionnaire sent on 2026-11-10 10:00 CET: at most one per 30 days, until 2026-12-10 10:00 CET
+	// - frequency_preference: the customer asked for one questionnaire every 91 days at most; last sent on 2026-11-10 10:00 CET: until 2027-02-09 10:00 CET
+	// - cooldown: sales interaction on 2026-11-23 15:30 CET: 3-day cool-down, until 2026-11-26 15:30 CET
+	// - quiet_hours: 2026-11-24 21:00 CET is within quiet hours in the contact's time zone: from 2026-11-25 09:00 CET
 }
 
 func TestParseFrequency(t *testing.T) {
