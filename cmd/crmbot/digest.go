@@ -109,3 +109,40 @@ func (a *app) digests() *command.Digests {
 	}
 	return ds
 }
+
+// startDigestScheduler posts the weekly digest on the configured schedule
+// while crmbot run runs, when Slack and digest channels are configured. The
+// function it returns stops the scheduler and waits for it.
+func (a *app) startDigestScheduler(ctx context.Context) (stop func()) {
+	post := a.exec.Digests.Post
+	if post == nil {
+		return func() {}
+	}
+	cfg := a.cfg.File.Digest
+	sched, err := digest.ParseSchedule(cfg.Weekday, cfg.Time, a.loc)
+	if err != nil { // crmbot check refuses such a file already
+		a.log.Error("the weekly digest is not scheduled", "err", err)
+		return func() {}
+	}
+	s := &digest.Scheduler{Schedule: sched, Now: a.now, Log: a.log,
+		Post: func(ctx context.Context, now time.Time) ([]string, error) {
+			opt := a.exec.Digests.Options
+			opt.Snapshot = true
+			d, err := digest.Build(ctx, a.db, now, opt)
+			if err != nil {
+				return nil, err
+			}
+			return post(ctx, d)
+		}}
+	a.log.Info("the weekly digest is scheduled", "when", sched.String(), "channels", strings.Join(cfg.Channels, ","))
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}

@@ -10,8 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+	"time"
+
+	"github.com/crmbot/crmbot/store/storetest"
 )
 
 // crmbotEnv runs the binary on database dsn with extra environment
@@ -66,31 +68,8 @@ func TestDigestPrintsAndPostsOnce(t *testing.T) {
 		}
 
 		// With Slack and two channels: posted once to each, with the chart.
-		var mu sync.Mutex
-		calls := map[string][]string{}
-		var slack *httptest.Server
-		slack = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.ParseForm()
-			method := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/api"), "/")
-			mu.Lock()
-			calls[method] = append(calls[method], r.Form.Get("channel")+r.Form.Get("channel_id"))
-			mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			switch method {
-			case "files.getUploadURLExternal":
-				json.NewEncoder(w).Encode(map[string]any{"ok": true, "upload_url": slack.URL + "/upload", "file_id": "F1"})
-			case "files.completeUploadExternal":
-				io.WriteString(w, `{"ok":true,"files":[{"id":"F1"}]}`)
-			default:
-				io.WriteString(w, `{"ok":true,"channel":"C","ts":"1.2"}`)
-			}
-		}))
-		defer slack.Close()
-		cfg := filepath.Join(t.TempDir(), "crmbot.yaml")
-		if err := os.WriteFile(cfg, []byte("digest:\n  channels: [C0SALES, C0BOARD]\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		env := []string{"CRMBOT_CONFIG=" + cfg, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_API_URL=" + slack.URL + "/api/"}
+		slack := newFakeWebAPI(t)
+		env := slack.digestEnv(t, "")
 		r = crmbotEnv(t, dsn, env, "digest", "--post")
 		if r.code != 0 || !strings.Contains(r.stdout, "Posted the digest of ") || !strings.Contains(r.stdout, "C0SALES, C0BOARD") {
 			t.Fatalf("digest --post: status %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -99,12 +78,82 @@ func TestDigestPrintsAndPostsOnce(t *testing.T) {
 		if r.code != 0 || !strings.Contains(r.stdout, "already posted") {
 			t.Errorf("second digest --post: status %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		for method, want := range map[string]string{"chat.postMessage": "C0SALES C0BOARD", "files.getUploadURLExternal": " ", "upload": " ", "files.completeUploadExternal": "C0SALES C0BOARD"} {
-			if got := strings.Join(calls[method], " "); got != want {
-				t.Errorf("%s calls for %q, want %q", method, got, want)
-			}
+		slack.expectDigestPosts(t)
+		select {
+		case c := <-slack.calls:
+			t.Errorf("unexpected call %s", c)
+		default:
 		}
 	})
+}
+
+// fakeWebAPI answers as Slack's Web API does for a digest post, and sends
+// each call it gets, as "method channel", on calls.
+type fakeWebAPI struct {
+	*httptest.Server
+	calls chan string
+}
+
+func newFakeWebAPI(t *testing.T) *fakeWebAPI {
+	f := &fakeWebAPI{calls: make(chan string, 100)}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		method := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/api"), "/")
+		f.calls <- strings.TrimSpace(method + " " + r.Form.Get("channel") + r.Form.Get("channel_id"))
+		w.Header().Set("Content-Type", "application/json")
+		switch method {
+		case "files.getUploadURLExternal":
+			json.NewEncoder(w).Encode(map[string]any{"ok": true, "upload_url": f.URL + "/upload", "file_id": "F1"})
+		case "files.completeUploadExternal":
+			io.WriteString(w, `{"ok":true,"files":[{"id":"F1"}]}`)
+		default:
+			io.WriteString(w, `{"ok":true,"channel":"C","ts":"1.2"}`)
+		}
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+// digestEnv is the environment of a crmbot that posts the digest to two
+// channels through f, with the schedule lines given (YAML, indented).
+func (f *fakeWebAPI) digestEnv(t *testing.T, schedule string) []string {
+	cfg := filepath.Join(t.TempDir(), "crmbot.yaml")
+	if err := os.WriteFile(cfg, []byte("digest:\n  channels: [C0SALES, C0BOARD]\n"+schedule), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"CRMBOT_CONFIG=" + cfg, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_API_URL=" + f.URL + "/api/"}
+}
+
+// expectDigestPosts waits for the calls of one digest post to the two
+// channels: the message, then the chart's three steps, for each.
+func (f *fakeWebAPI) expectDigestPosts(t *testing.T) {
+	t.Helper()
+	for _, ch := range []string{"C0SALES", "C0BOARD"} {
+		for _, want := range []string{"chat.postMessage " + ch, "files.getUploadURLExternal", "upload", "files.completeUploadExternal " + ch} {
+			select {
+			case got := <-f.calls:
+				if got != want {
+					t.Fatalf("call %q, want %q", got, want)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatalf("no call %q", want)
+			}
+		}
+	}
+}
+
+// crmbot run posts the digest of the week at start-up when its time has
+// passed (here Monday 00:00, always past), once, through the scheduler.
+func TestRunPostsTheMissedDigestOnceAtStartUp(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin"`))
+	slack := newFakeWebAPI(t)
+	env := append(slack.digestEnv(t, "  weekday: monday\n  time: \"00:00\"\n"), "CRMBOT_DATABASE="+dsn, "SLACK_SIGNING_SECRET=secret", "SLACK_APP_TOKEN=")
+	startRun(t, env...)
+	slack.expectDigestPosts(t)
+	// A second process on the same database finds the posts claimed.
+	r := crmbotEnv(t, dsn, slack.digestEnv(t, ""), "digest", "--post")
+	if r.code != 0 || !strings.Contains(r.stdout, "already posted") {
+		t.Errorf("digest --post after the scheduler: status %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }

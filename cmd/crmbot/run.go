@@ -57,6 +57,7 @@ func runBot(ctx context.Context, cmd *cobra.Command) error {
 	errc := make(chan error, 1)
 	if bot != nil {
 		go func() { errc <- bot.Run(ctx) }()
+		defer a.startDigestScheduler(ctx)()
 	} else if env("TELEGRAM_BOT_TOKEN", "") == "" {
 		fmt.Fprintln(cmd.ErrOrStderr(), noTransport)
 		if isTerminal(os.Stdin) {
