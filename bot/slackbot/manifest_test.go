@@ -46,7 +46,7 @@ func TestManifest(t *testing.T) {
 	if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != "/crm" {
 		t.Errorf("slash commands %+v", m.Features.SlashCommands)
 	}
-	for _, s := range []string{"commands", "chat:write", "im:history", "app_mentions:read", "usergroups:read", "users:read"} {
+	for _, s := range []string{"commands", "chat:write", "files:write", "im:history", "app_mentions:read", "usergroups:read", "users:read"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("scope %s missing", s)
 		}
