@@ -71,9 +71,11 @@ func DigestReply(d *digest.Digest) *reply.Reply {
 		{Label: "revenue", Value: revenueText(d.Revenue)},
 	}})
 	r.Sections = append(r.Sections, rfmSection(d.RFM), movesSection(d.RFM))
-	r.Sections = append(r.Sections,
-		peopleSection("Newly at risk", d.RFM.NewlyAtRisk),
-		peopleSection("Newly can't lose them", d.RFM.NewlyCantLose))
+	if d.RFM.NewlyAtRisk != nil && d.RFM.NewlyCantLose != nil {
+		r.Sections = append(r.Sections,
+			peopleSection("Newly at risk", *d.RFM.NewlyAtRisk),
+			peopleSection("Newly can't lose them", *d.RFM.NewlyCantLose))
+	}
 	a := d.ABC
 	r.Sections = append(r.Sections, reply.Section{Heading: "ABC and Pareto", Fields: []reply.Field{
 		{Label: "A", Value: abcText(a.A, a.Total)},

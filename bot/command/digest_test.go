@@ -44,6 +44,11 @@ func TestDigestPreview(t *testing.T) {
 	if _, ok, err := e.db.SegmentsOfWeek(ctx(t), "2026-W48"); !ok || err != nil {
 		t.Errorf("no segment snapshot of W48: %v", err)
 	}
+	// A week later, the digest compares with that snapshot.
+	e.clock.Set(start.AddDate(0, 0, 7))
+	next := e.ok(t, "digest").Text()
+	mustContain(t, "next week's digest", next, "Weekly digest, 2026-W49", "Hibernating         1 (+0)", "No customer changed segment since 2026-W48.", "Newly at risk: 0", "Newly can't lose them: 0")
+	mustNotContain(t, "next week's digest", next, "No snapshot")
 	r := e.fail(t, "digest now", domain.Invalid)
 	mustContain(t, "digest now", r.Error.Usage, "digest [preview|post]")
 	// Without Slack, posting is refused and says why.

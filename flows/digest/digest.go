@@ -84,11 +84,13 @@ type RFM struct {
 	Customers int `json:"customers"`
 	// ComparedWith is the week whose snapshot the changes are measured
 	// against; "" when there is none, and then no change is known.
-	ComparedWith  string          `json:"compared_with,omitempty"`
-	Segments      []SegmentChange `json:"segments"` // every segment, best first
-	Moves         []SegmentMove   `json:"moves,omitempty"`
-	NewlyAtRisk   People          `json:"newly_at_risk"`
-	NewlyCantLose People          `json:"newly_cant_lose_them"`
+	ComparedWith string          `json:"compared_with,omitempty"`
+	Segments     []SegmentChange `json:"segments"` // every segment, best first
+	Moves        []SegmentMove   `json:"moves,omitempty"`
+	// NewlyAtRisk and NewlyCantLose are the customers who entered these
+	// segments since the snapshot; nil when there is none to compare with.
+	NewlyAtRisk   *People `json:"newly_at_risk,omitempty"`
+	NewlyCantLose *People `json:"newly_cant_lose_them,omitempty"`
 }
 
 // SegmentChange is a segment's size and its change since the snapshot.
@@ -311,9 +313,9 @@ func segmentRanks() map[domain.RFMSegment]int {
 }
 
 // people counts ids and names the first of them (lowest ids first).
-func people(ctx context.Context, st Store, ids []int64) (People, error) {
+func people(ctx context.Context, st Store, ids []int64) (*People, error) {
 	slices.Sort(ids)
-	p := People{Count: int64(len(ids))}
+	p := &People{Count: int64(len(ids))}
 	list, err := st.ContactsByIDs(ctx, ids[:min(len(ids), listedPeople)])
 	if err != nil {
 		return p, err

@@ -91,7 +91,7 @@ func TestDigestComparesWithLastWeeksSnapshot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if first.Week != "2026-W47" || first.RFM.ComparedWith != "" || first.RFM.Moves != nil || first.TopScores[0].Change != nil {
+		if first.Week != "2026-W47" || first.RFM.ComparedWith != "" || first.RFM.Moves != nil || first.RFM.NewlyAtRisk != nil || first.TopScores[0].Change != nil {
 			t.Errorf("first digest: week %s compared with %q, moves %v: want W47 with nothing to compare", first.Week, first.RFM.ComparedWith, first.RFM.Moves)
 		}
 		wantSizes(t, first, map[domain.RFMSegment]int{domain.RFMChampions: 1, domain.RFMPotentialLoyalist: 1, domain.RFMLoyal: 1, domain.RFMHibernating: 2})
@@ -139,10 +139,10 @@ func TestDigestComparesWithLastWeeksSnapshot(t *testing.T) {
 				t.Errorf("moves %s → %s: %d, want %d", k[0], k[1], moves[k], n)
 			}
 		}
-		if r := d.RFM.NewlyAtRisk; r.Count != 1 || len(r.Contacts) != 1 || r.Contacts[0].ID != w.e.ID {
+		if r := d.RFM.NewlyAtRisk; r == nil || r.Count != 1 || len(r.Contacts) != 1 || r.Contacts[0].ID != w.e.ID {
 			t.Errorf("newly at risk %+v, want Eve", r)
 		}
-		if r := d.RFM.NewlyCantLose; r.Count != 0 {
+		if r := d.RFM.NewlyCantLose; r == nil || r.Count != 0 {
 			t.Errorf("newly can't lose them %+v, want none", r)
 		}
 		// Revenue: Monday to Wednesday (Dan 300, Cyd 200) against the same
