@@ -399,13 +399,9 @@ func (e *Executor) score(ctx context.Context, _ Actor, args []string) (*reply.Re
 		total += fmt.Sprintf(", clamped to %d", rep.Result.Score)
 	}
 	sections := []reply.Section{sec, {Text: total + "."}}
-	hist, err := e.CRM.ScoreHistory(ctx, rep.Contact.ID, 12)
-	if err != nil {
-		return nil, err
-	}
-	if len(hist) > 0 {
+	if len(rep.History) > 0 {
 		h := &reply.Table{Columns: []string{"week", "score", "grade"}}
-		for _, s := range hist {
+		for _, s := range rep.History {
 			h.Rows = append(h.Rows, []string{s.Week, strconv.Itoa(s.Score), s.Grade})
 		}
 		sections = append(sections, reply.Section{Heading: "Weekly history", Table: h})

@@ -29,4 +29,9 @@ func TestScoreShowsWeeklyHistory(t *testing.T) {
 	if len(rows) != 2 || rows[0][0] != "2026-W48" || rows[0][1] != "90" || rows[0][2] != "A" || rows[1][0] != "2026-W47" {
 		t.Errorf("history rows %v", rows)
 	}
+	js, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "score JSON", string(js), `"history"`, `"week": "2026-W48"`, `"result"`)
 }

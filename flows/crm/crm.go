@@ -430,6 +430,8 @@ func BuildPipeline(counts map[domain.Stage]int, start time.Time, moves []domain.
 type ScoreReport struct {
 	Contact *domain.Contact    `json:"contact"`
 	Result  domain.ScoreResult `json:"result"`
+	// History is the contact's weekly snapshots, the latest week first.
+	History []domain.ScoreSnapshot `json:"history,omitempty"`
 }
 
 // Score explains the score of ref, rule by rule.
@@ -442,7 +444,11 @@ func (s *Service) Score(ctx context.Context, ref string) (*ScoreReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ScoreReport{Contact: c, Result: s.Scoring.Score(c, f, s.Now())}, nil
+	hist, err := s.ScoreHistory(ctx, c.ID, historyWeeks)
+	if err != nil {
+		return nil, err
+	}
+	return &ScoreReport{Contact: c, Result: s.Scoring.Score(c, f, s.Now()), History: hist}, nil
 }
 
 // Describe names a contact for messages: C42 Jeanne Martin (Acme).

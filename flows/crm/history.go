@@ -6,6 +6,9 @@ import (
 	"github.com/crmbot/crmbot/domain"
 )
 
+// historyWeeks is how many weekly snapshots a score report shows.
+const historyWeeks = 12
+
 // historyStore is the part of a store that keeps weekly score snapshots.
 // It is optional: a Store without it has no history to show.
 type historyStore interface {
