@@ -74,16 +74,32 @@ type Scheduler struct {
 	Log  *slog.Logger
 }
 
-// Run posts the digests until ctx is done. A failed post is logged and not
-// tried again before the next week or the next start-up: its claims are
-// taken, and posting at most once matters more than posting at all.
+// RetryAfter is how long the scheduler waits before it tries again a
+// post that failed.
+const RetryAfter = 15 * time.Minute
+
+// Run posts the digests until ctx is done. A failed post is tried again
+// RetryAfter later, within the same week: the channels claimed already are
+// skipped then, so a channel whose own post failed after its claim is not
+// posted to again (at most once matters more than at all).
 func (s *Scheduler) Run(ctx context.Context) error {
+	var retry time.Time // when to try again a failed post of this week
 	for {
 		now := s.Now()
 		due := s.Schedule.Due(now)
 		if !now.Before(due) {
-			s.post(ctx, now)
+			if retry.IsZero() || !now.Before(retry) {
+				retry = time.Time{}
+				if !s.post(ctx, now) {
+					retry = now.Add(RetryAfter)
+				}
+			}
 			due = s.Schedule.Due(crm.WeekStart(now, s.Schedule.Loc).AddDate(0, 0, 7))
+		} else {
+			retry = time.Time{} // a new week: the failed post's week is over
+		}
+		if !retry.IsZero() && retry.Before(due) {
+			due = retry
 		}
 		timer := time.NewTimer(due.Sub(now))
 		select {
@@ -95,17 +111,21 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
-func (s *Scheduler) post(ctx context.Context, now time.Time) {
+// post posts the digest of the week of now, and reports whether it went
+// without error.
+func (s *Scheduler) post(ctx context.Context, now time.Time) bool {
 	week := domain.ISOWeek(now.In(s.Schedule.Loc))
 	posted, err := s.Post(ctx, now)
 	switch {
 	case err != nil:
-		s.Log.Error("the weekly digest was not posted", "week", week, "err", err)
+		s.Log.Error("the weekly digest was not posted; trying again later", "week", week, "err", err, "retry_in", RetryAfter)
+		return false
 	case len(posted) > 0:
 		s.Log.Info("posted the weekly digest", "week", week, "channels", strings.Join(posted, ","))
 	default:
 		s.Log.Debug("the weekly digest was posted already", "week", week)
 	}
+	return true
 }
 
 // String describes s for logs: "monday 09:00 Europe/Paris".

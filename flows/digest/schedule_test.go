@@ -2,6 +2,7 @@ package digest_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -26,9 +27,10 @@ type post struct {
 // board is Slack as the schedulers see it: their posts, claimed in a real
 // database as crmbot claims them.
 type board struct {
-	db    *store.DB
-	mu    sync.Mutex
-	posts []post
+	db       *store.DB
+	mu       sync.Mutex
+	posts    []post
+	failures int // the next posts that fail before claiming anything
 }
 
 func newBoard(t *testing.T) *board {
@@ -45,6 +47,15 @@ func (b *board) scheduler(process string, start time.Time) *digest.Scheduler {
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Post: func(ctx context.Context, now time.Time) ([]string, error) {
 			week := domain.ISOWeek(now.In(paris))
+			b.mu.Lock()
+			fail := b.failures > 0
+			if fail {
+				b.failures--
+			}
+			b.mu.Unlock()
+			if fail {
+				return nil, errors.New("the database is down")
+			}
 			var out []string
 			for _, ch := range channels {
 				first, err := b.db.ClaimDigestPost(ctx, ch, week)
@@ -174,6 +185,40 @@ func TestSchedulerTwoProcessesPostOnce(t *testing.T) {
 		b.check(t, "2026-W48 C0SALES Mon 2026-11-23 09:00 CET", "2026-W48 C0BOARD Mon 2026-11-23 09:00 CET")
 		stop1()
 		stop2()
+	})
+}
+
+// A failed post is tried again 15 minutes later, until it goes; a failure
+// at the end of a week is not carried over to the next.
+func TestSchedulerRetriesAFailedPost(t *testing.T) {
+	b := newBoard(t)
+	b.failures = 2
+	synctest.Test(t, func(t *testing.T) {
+		stop := start(b.scheduler("first", parisTime(2026, 11, 23, 9, 0))) // Monday 09:00
+		b.check(t)
+		time.Sleep(digest.RetryAfter)
+		b.check(t)
+		time.Sleep(digest.RetryAfter)
+		w48 := []string{"2026-W48 C0SALES Mon 2026-11-23 09:30 CET", "2026-W48 C0BOARD Mon 2026-11-23 09:30 CET"}
+		b.check(t, w48...)
+		time.Sleep(time.Hour)
+		b.check(t, w48...)
+		stop()
+	})
+	b = newBoard(t)
+	b.failures = 1
+	synctest.Test(t, func(t *testing.T) {
+		stop := start(b.scheduler("late", parisTime(2026, 12, 6, 23, 50))) // Sunday, last minutes of W49
+		b.check(t)
+		time.Sleep(9*time.Hour + 10*time.Minute) // Monday 09:00
+		synctest.Wait()
+		b.mu.Lock()
+		got := b.posts[len(b.posts)-1]
+		b.mu.Unlock()
+		if got.week != "2026-W50" || !got.at.Equal(parisTime(2026, 12, 7, 9, 0)) || len(b.posts) != 2 {
+			t.Errorf("posts after a failure at the end of W49: %+v", b.posts)
+		}
+		stop()
 	})
 }
 
