@@ -121,11 +121,18 @@ func movesSection(r digest.RFM) reply.Section {
 	case len(r.Moves) == 0:
 		sec.Text = "No customer changed segment since " + r.ComparedWith + "."
 	}
-	for _, m := range r.Moves {
+	// The largest moves first (the digest sorts them); the data has all.
+	for _, m := range r.Moves[:min(len(r.Moves), shownMoves)] {
 		sec.Fields = append(sec.Fields, reply.Field{Label: fmt.Sprintf("%s → %s", m.From, m.To), Value: strconv.Itoa(m.Count)})
+	}
+	if more := len(r.Moves) - shownMoves; more > 0 {
+		sec.Text = fmt.Sprintf("and %d smaller moves", more)
 	}
 	return sec
 }
+
+// shownMoves is how many moves between segments the digest's text shows.
+const shownMoves = 10
 
 func peopleSection(heading string, p digest.People) reply.Section {
 	sec := reply.Section{Heading: fmt.Sprintf("%s: %d", heading, p.Count)}

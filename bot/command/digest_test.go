@@ -6,6 +6,7 @@ import (
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/digest"
 )
 
@@ -69,4 +70,25 @@ func TestDigestPost(t *testing.T) {
 	if len(*posted) != 2 {
 		t.Errorf("posted %v", *posted)
 	}
+}
+
+// The text shows the ten largest moves between segments; the data keeps
+// them all.
+func TestDigestReplyShowsTheLargestMoves(t *testing.T) {
+	d := &digest.Digest{Week: "2026-W48", Pipeline: &crm.Pipeline{Counts: map[domain.Stage]int{}}}
+	d.RFM.ComparedWith = "2026-W47"
+	for i := range 12 {
+		d.RFM.Moves = append(d.RFM.Moves, digest.SegmentMove{From: domain.RFMSegments[i%10], To: domain.RFMHibernating, Count: 12 - i})
+	}
+	r := command.DigestReply(d)
+	for _, s := range r.Sections {
+		if s.Heading != "Moves between segments" {
+			continue
+		}
+		if len(s.Fields) != 10 || s.Fields[0].Value != "12" || s.Text != "and 2 smaller moves" {
+			t.Errorf("moves section: %d fields, first %+v, text %q", len(s.Fields), s.Fields[0], s.Text)
+		}
+		return
+	}
+	t.Error("no section of moves between segments")
 }
