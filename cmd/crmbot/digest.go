@@ -84,7 +84,8 @@ const noDigestPost = "posting the digest needs SLACK_BOT_TOKEN and digest channe
 // digests wires the digest command: it reads the database and, when Slack
 // and digest channels are configured, posts through Slack's Web API.
 func (a *app) digests() *command.Digests {
-	ds := &command.Digests{Store: a.db, Options: digest.Options{Loc: a.loc}}
+	// The same RFM window and ABC thresholds as the segments command.
+	ds := &command.Digests{Store: a.db, Options: digest.Options{Loc: a.loc, ABC: a.exec.Segments.ABC, WindowDays: a.exec.Segments.WindowDays}}
 	token := env("SLACK_BOT_TOKEN", "")
 	if token == "" || a.cfg.File.Digest == nil || len(a.cfg.File.Digest.Channels) == 0 {
 		return ds

@@ -35,6 +35,9 @@ type Options struct {
 	Loc *time.Location
 	// ABC are the ABC thresholds; the zero value means domain.DefaultABC.
 	ABC domain.ABCThresholds
+	// WindowDays is rfm.window_days: F and M count the orders of the last
+	// WindowDays days only; 0 counts all history.
+	WindowDays int
 	// Snapshot records, once per ISO week, the scores and RFM segments of
 	// the as-of week, against which next week's digest measures changes.
 	// Only the current week's digest should take them: scores are read as
@@ -217,13 +220,11 @@ func (d *Digest) revenue(ctx context.Context, st Store, s span, _ Options) error
 // segments computes RFM and ABC as of the day and compares the segments
 // with last week's snapshot.
 func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) error {
-	inputs, err := st.RFMInputs(ctx, s.day, 0)
+	inputs, err := st.RFMInputs(ctx, s.day, opt.WindowDays)
 	if err != nil {
 		return err
 	}
-	// The as-of day at midnight UTC: RFM reads its calendar day.
-	asOfDay, _ := utcDays(s.day, s.day)
-	scores, err := domain.RFM(inputs, asOfDay, 0)
+	scores, err := domain.RFM(inputs, s.day, opt.WindowDays)
 	if err != nil {
 		return err
 	}

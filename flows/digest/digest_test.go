@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/digest"
+	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"
 )
@@ -199,4 +200,32 @@ func wantSizes(t *testing.T, d *digest.Digest, want map[domain.RFMSegment]int) {
 			t.Errorf("%s: %s has %d customers, want %d", d.Week, s.Segment, s.Customers, want[s.Segment])
 		}
 	}
+}
+
+// The digest's RFM and ABC figures are those of the segments command, with
+// the same window and thresholds.
+func TestDigestAgreesWithTheSegmentsReport(t *testing.T) {
+	storetest.Each(t, now, func(t *testing.T, db *store.DB) {
+		seed(t, db)
+		abc := domain.ABCThresholds{A: 70, B: 90}
+		for _, window := range []int{0, 30} {
+			seg := &segments.Service{Store: db, Now: now, Loc: paris, WindowDays: window, ABC: abc}
+			rep, err := seg.Report(t.Context(), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := digest.Build(t.Context(), db, now(), digest.Options{Loc: paris, WindowDays: window, ABC: abc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range rep.RFM.Segments {
+				if got := d.RFM.Segments[i]; got.Segment != s.Segment || got.Customers != s.Customers {
+					t.Errorf("window %d: digest %s %d, segments %s %d", window, got.Segment, got.Customers, s.Segment, s.Customers)
+				}
+			}
+			if d.ABC.A != rep.ABC.A || d.ABC.B != rep.ABC.B || d.ABC.C != rep.ABC.C || d.ABC.Pareto != rep.ABC.Pareto {
+				t.Errorf("window %d: digest ABC %+v, segments %+v", window, d.ABC, rep.ABC)
+			}
+		}
+	})
 }
