@@ -1,13 +1,11 @@
 package main_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,19 +18,7 @@ import (
 // variables, and returns its output and exit status.
 func crmbotEnv(t *testing.T, dsn string, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), binary, args...)
-	cmd.Env = append(os.Environ(), append([]string{"CRMBOT_DATABASE=" + dsn, "CRMBOT_CONFIG=", "CRMBOT_TIMEZONE=Europe/Paris", "SLACK_BOT_TOKEN="}, env...)...)
-	cmd.Dir = t.TempDir()
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run crmbot %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
+	return runCrmbot(t, dsn, nil, env, args...)
 }
 
 func TestDigestPrintsAndPostsOnce(t *testing.T) {

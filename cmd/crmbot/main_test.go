@@ -51,8 +51,17 @@ func crmbot(t *testing.T, dsn string, args ...string) result {
 
 func crmbotIn(t *testing.T, dsn string, stdin io.Reader, args ...string) result {
 	t.Helper()
+	return runCrmbot(t, dsn, stdin, nil, args...)
+}
+
+// runCrmbot runs the binary on database dsn, with stdin and extra
+// environment variables, in a fresh working folder, with no configuration
+// file and no Slack token unless env sets them.
+func runCrmbot(t *testing.T, dsn string, stdin io.Reader, env []string, args ...string) result {
+	t.Helper()
 	cmd := exec.CommandContext(t.Context(), binary, args...)
-	cmd.Env = append(os.Environ(), "CRMBOT_DATABASE="+dsn, "CRMBOT_CONFIG=", "CRMBOT_TIMEZONE=Europe/Paris")
+	base := []string{"CRMBOT_DATABASE=" + dsn, "CRMBOT_CONFIG=", "CRMBOT_TIMEZONE=Europe/Paris", "SLACK_BOT_TOKEN="}
+	cmd.Env = append(os.Environ(), append(base, env...)...)
 	cmd.Dir = t.TempDir()
 	cmd.Stdin = stdin
 	var out, errb bytes.Buffer
