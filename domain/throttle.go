@@ -304,7 +304,8 @@ type Reason struct {
 
 // Decision is the throttle's answer. NextEligible is the first time every
 // rule allows, out of quiet hours and weekends: now when allowed, zero when
-// denied. Reasons lists every rule that holds the contact back.
+// a rule holds that waiting cannot lift. Reasons lists every rule that
+// holds the contact back.
 type Decision struct {
 	Outcome      Outcome
 	NextEligible time.Time
@@ -314,7 +315,9 @@ type Decision struct {
 // Decide applies p to one contact's history h for the send q at now. A rule
 // that waiting alone cannot lift (consent, opt-out, unreachable, an
 // unhandled detractor pause, a "never" preference, an impossible reminder)
-// denies; otherwise the send is deferred to NextEligible. A questionnaire's
+// denies with no date; a window (recontact, yearly cap, cool-down…) denies
+// with the date it ends in NextEligible, which `why` reports; only quiet
+// hours and weekends defer the send to NextEligible. A questionnaire's
 // own shorter period replaces only the recontact window: consent, opt-out,
 // fatigue, the yearly cap and every other rule still hold. A reminder is
 // part of its questionnaire's ask: it is not held by the windows that count
@@ -625,22 +628,30 @@ func (p Policy) awake(t time.Time, loc *time.Location) time.Time {
 	return t
 }
 
-// decision turns the reasons into an outcome.
+// decision turns the reasons into an outcome. Only quiet hours and weekends
+// defer a send (it leaves by itself when they end); any other rule denies
+// it. A denial by rules that time lifts still tells, in NextEligible, the
+// first time every rule allows; one that waiting cannot lift (consent,
+// opt-out, an unhandled detractor…) has none.
 func (c *check) decision() Decision {
 	d := Decision{Outcome: Allow, NextEligible: c.now, Reasons: c.reasons}
 	if len(c.reasons) == 0 {
 		return d
 	}
-	next := c.now
+	next, quietOnly := c.now, true
 	for _, r := range c.reasons {
 		if r.Wait != WaitUntil {
 			return Decision{Outcome: Deny, Reasons: c.reasons}
 		}
+		quietOnly = quietOnly && (r.Code == QuietHoursNow || r.Code == WeekendNow)
 		if r.Until.After(next) {
 			next = r.Until
 		}
 	}
-	d.Outcome, d.NextEligible = Defer, c.p.awake(next, c.loc)
+	d.Outcome, d.NextEligible = Deny, c.p.awake(next, c.loc)
+	if quietOnly {
+		d.Outcome = Defer
+	}
 	return d
 }
 
@@ -660,6 +671,9 @@ func (d Decision) String() string {
 		return "allow: no rule holds the contact back"
 	case Defer:
 		return fmt.Sprintf("defer until %s: %s", stamp(d.NextEligible, d.Reasons[0].Zone), joinReasons(d.Reasons))
+	}
+	if !d.NextEligible.IsZero() {
+		return fmt.Sprintf("deny (may be asked from %s): %s", stamp(d.NextEligible, d.Reasons[0].Zone), joinReasons(d.Reasons))
 	}
 	return "deny: " + joinReasons(d.Reasons)
 }

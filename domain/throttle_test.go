@@ -165,7 +165,7 @@ func TestThrottleWindowBoundaries(t *testing.T) {
 		}
 		t.Run(c.name+"/one minute before", func(t *testing.T) {
 			d := domain.Decide(p, h, c.ask, c.end.Add(-time.Minute))
-			expect(t, d, domain.Defer, []domain.ReasonCode{c.code}, c.end)
+			expect(t, d, outcomeOf(c.code), []domain.ReasonCode{c.code}, c.end)
 			if r := d.Reasons[0]; !r.Until.Equal(c.end) {
 				t.Errorf("the rule allows from %v, want %v", r.Until, c.end)
 			}
@@ -178,13 +178,26 @@ func TestThrottleWindowBoundaries(t *testing.T) {
 
 // expect checks a decision; next is checked when not zero, and must be zero
 // for a denial.
+// outcomeOf is the outcome of a decision held by one timed rule: quiet
+// hours and weekends defer, every other window denies (with its date).
+func outcomeOf(code domain.ReasonCode) domain.Outcome {
+	if code == domain.QuietHoursNow || code == domain.WeekendNow {
+		return domain.Defer
+	}
+	return domain.Deny
+}
+
 func expect(t *testing.T, d domain.Decision, want domain.Outcome, codes []domain.ReasonCode, next time.Time) {
 	t.Helper()
 	if d.Outcome != want || !slices.Equal(d.Codes(), codes) {
 		t.Fatalf("got %s %v, want %s %v\n%s", d.Outcome, d.Codes(), want, codes, d)
 	}
-	if want == domain.Deny && !d.NextEligible.IsZero() {
-		t.Errorf("a denial is eligible from %v", d.NextEligible)
+	timed := !slices.ContainsFunc(d.Reasons, func(r domain.Reason) bool { return r.Wait != domain.WaitUntil })
+	if want == domain.Deny && !timed && !d.NextEligible.IsZero() {
+		t.Errorf("a denial no wait can lift is eligible from %v", d.NextEligible)
+	}
+	if want == domain.Deny && timed && d.NextEligible.IsZero() {
+		t.Errorf("a denial by windows says no date")
 	}
 	if !next.IsZero() && !d.NextEligible.Equal(next) {
 		t.Errorf("next eligible %v, want %v\n%s", d.NextEligible.In(parisZone), next.In(parisZone), d)
@@ -241,20 +254,20 @@ var throttleCases = []throttleCase{
 		want: domain.Deny, codes: codes{domain.PrefersNever}},
 	{name: "a weekly preference would loosen the 30-day window and is ignored", ask: survey,
 		hist: both(sends(answered("preferences", inParis(2026, 11, 18, 10, 0))), func(h *domain.History) { h.Frequency = "weekly" }),
-		want: domain.Defer, codes: codes{domain.RecontactWindow}, next: inParis(2026, 12, 18, 10, 0)},
+		want: domain.Deny, codes: codes{domain.RecontactWindow}, next: inParis(2026, 12, 18, 10, 0)},
 	{name: "a weekly preference does not loosen a yearly cap either", ask: survey,
 		hist: both(yearOfSends, func(h *domain.History) { h.Frequency = "weekly" }),
-		want: domain.Defer, codes: codes{domain.YearlyCap}, next: inParis(2026, 12, 1, 10, 0)},
+		want: domain.Deny, codes: codes{domain.YearlyCap}, next: inParis(2026, 12, 1, 10, 0)},
 	{name: "an unreadable preference is ignored", ask: survey, hist: func(h *domain.History) { h.Frequency = "sometimes" }, want: domain.Allow},
 	{name: "an open questionnaire of unknown expiry holds for OpenDays", ask: survey,
 		hist: func(h *domain.History) { h.Open = domain.OpenAsk{Questionnaire: "preferences"} },
-		want: domain.Defer, codes: codes{domain.OpenQuestionnaire}, next: inParis(2026, 12, 1, 10, 0)},
+		want: domain.Deny, codes: codes{domain.OpenQuestionnaire}, next: inParis(2026, 12, 1, 10, 0)},
 	{name: "an unanswered questionnaire still open is not yet fatigue", ask: survey,
 		hist: both(sends(ignored("preferences", inParis(2026, 10, 1, 10, 0)), ignored("satisfaction", inParis(2026, 11, 20, 10, 0))),
 			func(h *domain.History) {
 				h.Open = domain.OpenAsk{Questionnaire: "satisfaction", Expires: inParis(2026, 11, 27, 10, 0)}
 			}),
-		want: domain.Defer, codes: codes{domain.RecontactWindow, domain.OpenQuestionnaire}, next: inParis(2026, 12, 21, 9, 0)},
+		want: domain.Deny, codes: codes{domain.RecontactWindow, domain.OpenQuestionnaire}, next: inParis(2026, 12, 21, 9, 0)},
 	{name: "an answer breaks the unanswered streak", ask: survey,
 		hist: sends(ignored("satisfaction", inParis(2026, 1, 5, 10, 0)), answered("preferences", inParis(2026, 3, 5, 10, 0)),
 			ignored("satisfaction", inParis(2026, 5, 5, 10, 0))),
@@ -296,7 +309,7 @@ var throttleCases = []throttleCase{
 		want: domain.Defer, codes: codes{domain.QuietHoursNow}, next: inParis(2026, 11, 30, 9, 0)},
 	{name: "a cool-down ending Friday 21:00 waits for Monday 09:00", ask: survey,
 		hist: func(h *domain.History) { h.LastInteraction = inParis(2026, 11, 24, 21, 0) }, now: inParis(2026, 11, 25, 10, 0),
-		want: domain.Defer, codes: codes{domain.Cooldown}, next: inParis(2026, 11, 30, 9, 0)},
+		want: domain.Deny, codes: codes{domain.Cooldown}, next: inParis(2026, 11, 30, 9, 0)},
 	{name: "Saturday night before the spring change waits for Monday 09:00 CEST", ask: survey, now: inParis(2026, 3, 28, 21, 0),
 		want: domain.Defer, codes: codes{domain.QuietHoursNow, domain.WeekendNow}, next: utc(2026, 3, 30, 7, 0)},
 	{name: "the night of the spring change is quiet until 09:00 CEST", ask: survey, policy: noWeekly, now: utc(2026, 3, 29, 0, 30),
@@ -319,7 +332,7 @@ var throttleCases = []throttleCase{
 		hist: both(sends(answered("satisfaction", inParis(2025, 12, 15, 10, 0)), answered("preferences", inParis(2026, 4, 15, 10, 0)),
 			answered("satisfaction", inParis(2026, 8, 14, 10, 0)), answered("preferences", inParis(2026, 11, 10, 10, 0))),
 			func(h *domain.History) { h.LastInteraction = inParis(2026, 11, 23, 10, 0) }),
-		want: domain.Defer, codes: codes{domain.RecontactWindow, domain.YearlyCap, domain.Cooldown, domain.QuietHoursNow},
+		want: domain.Deny, codes: codes{domain.RecontactWindow, domain.YearlyCap, domain.Cooldown, domain.QuietHoursNow},
 		next: inParis(2026, 12, 15, 10, 0)},
 	{name: "a denial still lists every rule", ask: survey, now: inParis(2026, 11, 24, 21, 0),
 		hist: both(sends(answered("preferences", inParis(2026, 11, 10, 10, 0))), func(h *domain.History) {
@@ -414,12 +427,12 @@ func ExampleDecide() {
 		LastInteraction: time.Date(2026, 11, 23, 15, 30, 0, 0, paris),
 	}
 	d := domain.Decide(p, h, domain.Ask{}, time.Date(2026, 11, 24, 21, 0, 0, 0, paris))
-	fmt.Println(d.Outcome, "until", d.NextEligible.In(paris).Format("Monday 2 January 2006 15:04"))
+	fmt.Println(d.Outcome, "— may be asked from", d.NextEligible.In(paris).Format("Monday 2 January 2006 15:04"))
 	for _, r := range d.Reasons {
 		fmt.Printf("- %s: %s\n", r.Code, r.Text())
 	}
 	// Output:
-	// defer until Tuesday 9 February 2027 10:00
+	// deny — may be asked from Tuesday 9 February 2027 10:00
 	// - recontact_window: last questionnaire sent on 2026-11-10 10:00 CET: at most one per 30 days, until 2026-12-10 10:00 CET
 	// - frequency_preference: the customer asked for one questionnaire every 91 days at most; last sent on 2026-11-10 10:00 CET: until 2027-02-09 10:00 CET
 	// - cooldown: sales interaction on 2026-11-23 15:30 CET: 3-day cool-down, until 2026-11-26 15:30 CET
