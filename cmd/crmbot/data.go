@@ -14,6 +14,7 @@ func demoCmd() *cobra.Command {
 	var n int
 	var seed int64
 	var add bool
+	var orderScale float64
 	c := &cobra.Command{
 		Use:   "demo [--contacts N]",
 		Short: "Fill the database with realistic sample data",
@@ -37,7 +38,7 @@ func demoCmd() *cobra.Command {
 			}
 			start := time.Now()
 			st, err := demo.Generate(cmd.Context(), a.db, a.cfg.Scoring, demo.Options{
-				Contacts: n, Seed: seed, Now: a.now(), Owners: []string{"alice", "bruno", "chloe", loginName()},
+				Contacts: n, Seed: seed, Now: a.now(), Owners: []string{"alice", "bruno", "chloe", loginName()}, OrderScale: orderScale,
 			})
 			if err != nil {
 				return err
@@ -52,6 +53,7 @@ func demoCmd() *cobra.Command {
 	c.Flags().IntVar(&n, "contacts", 500, "how many contacts to make")
 	c.Flags().Int64Var(&seed, "seed", 1, "random seed: the same seed makes the same data")
 	c.Flags().BoolVar(&add, "add", false, "add sample data even if the database already holds contacts")
+	c.Flags().Float64Var(&orderScale, "order-scale", 1, "multiply each customer's orders (about 3.6 on average at 1)")
 	return c
 }
 

@@ -55,6 +55,9 @@ type Options struct {
 	// Progress, when set, is called after each batch with the number of
 	// contacts written so far and the number asked for.
 	Progress func(done, total int)
+	// OrderScale multiplies how many orders each customer makes (about
+	// 3.6 on average at 1), for databases with many orders; 0 means 1.
+	OrderScale float64
 }
 
 // DefaultOwners follow the contacts when Options.Owners is empty.
@@ -125,6 +128,9 @@ func newGenerator(opt Options, engine *domain.Engine) (*generator, error) {
 	}
 	if opt.Batch <= 0 {
 		opt.Batch = 5000
+	}
+	if opt.OrderScale <= 0 {
+		opt.OrderScale = 1
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
@@ -235,7 +241,7 @@ func (b *batch) sortByTime() {
 func (g *generator) contact(k int) *history {
 	g.pcg.Seed(mix(uint64(g.opt.Seed)), mix(uint64(k)^0x5bd1e995))
 	c := newContact(g.r, g.base+1+int64(k), g.owners, g.opt.Now)
-	h := newHistory(g.r, c, g.opt.Now, (float64(k)+g.r.Float64())/float64(g.opt.Contacts))
+	h := newHistory(g.r, c, g.opt.Now, (float64(k)+g.r.Float64())/float64(g.opt.Contacts), g.opt.OrderScale)
 	res := g.engine.Score(c, h.facts(g.opt.Now), g.opt.Now)
 	c.Score, c.Grade = res.Score, res.Grade
 	return h

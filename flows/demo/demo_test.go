@@ -339,3 +339,18 @@ func TestRejectsNegativeCount(t *testing.T) {
 		t.Fatalf("got %v, want an Invalid error", err)
 	}
 }
+
+func TestOrderScaleMultipliesOrders(t *testing.T) {
+	orders := func(scale float64) int {
+		db := storetest.Open(t, "sqlite", clock)
+		st, err := demo.Generate(t.Context(), db, nil, demo.Options{Contacts: 400, Seed: 3, Now: now, OrderScale: scale})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Orders
+	}
+	one, ten := orders(1), orders(10)
+	if one == 0 || ten < 6*one || ten > 14*one {
+		t.Fatalf("orders at scale 1: %d, at scale 10: %d; want about ten times as many", one, ten)
+	}
+}

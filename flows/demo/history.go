@@ -32,6 +32,7 @@ type story struct {
 	firstOrder time.Time // customers only
 	value      float64   // a customer's weight in revenue, 1 for the median
 	hot        bool      // an open lead showing interest these days
+	orderScale float64   // Options.OrderScale
 }
 
 // between returns a time in [a, b], in whole seconds.
@@ -76,8 +77,8 @@ func (s *story) ago(days float64) time.Time {
 
 // newHistory draws the stage, pipeline, interactions and orders of c, the
 // contact at place pos in [0, 1) among those of the run.
-func newHistory(r *rand.Rand, c *domain.Contact, now time.Time, pos float64) *history {
-	s := &story{r: r, now: now.UTC().Truncate(time.Second)}
+func newHistory(r *rand.Rand, c *domain.Contact, now time.Time, pos, orderScale float64) *history {
+	s := &story{r: r, now: now.UTC().Truncate(time.Second), orderScale: orderScale}
 	h := &history{c: c}
 	c.Stage = s.plan(pos)
 	c.CreatedAt = s.created
@@ -209,9 +210,9 @@ func (h *history) pipeline(s *story) {
 func (h *history) buy(s *story) {
 	r := s.r
 	active := float64(s.end.Sub(s.firstOrder)) / float64(horizon*day)
-	n := 1 + int(6*math.Pow(s.value, 0.6)*max(0.05, active)*(0.5+r.Float64()))
+	n := 1 + int(s.orderScale*6*math.Pow(s.value, 0.6)*max(0.05, active)*(0.5+r.Float64()))
 	days := []time.Time{s.firstOrder}
-	for range min(n, 150) - 1 {
+	for range min(n, int(150*s.orderScale)) - 1 {
 		days = append(days, s.workHours(s.between(s.firstOrder, s.end), s.firstOrder, s.end))
 	}
 	slices.SortFunc(days, time.Time.Compare)
