@@ -54,14 +54,17 @@ func (db *DB) AddMove(ctx context.Context, m *domain.Move) error {
 	return nil
 }
 
-// AddInteraction records an interaction.
+// AddInteraction records an interaction and, in the same transaction,
+// raises its contact's last contact time to it.
 func (db *DB) AddInteraction(ctx context.Context, i *domain.Interaction) error {
-	row := interactionRow{ContactID: i.ContactID, Kind: string(i.Kind), Note: i.Note, Author: i.Author, At: i.At.UTC()}
-	if err := db.conn(ctx).Create(&row).Error; err != nil {
-		return translate(err, "interaction")
-	}
-	i.ID = row.ID
-	return nil
+	return db.InTx(ctx, func(ctx context.Context) error {
+		row := interactionRow{ContactID: i.ContactID, Kind: string(i.Kind), Note: i.Note, Author: i.Author, At: i.At.UTC()}
+		if err := db.conn(ctx).Create(&row).Error; err != nil {
+			return translate(err, "interaction")
+		}
+		i.ID = row.ID
+		return db.UpdateContactsLastContact(ctx, map[int64]time.Time{i.ContactID: i.At})
+	})
 }
 
 // AddOrder records an order and, in the same transaction, adds it to its

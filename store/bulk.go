@@ -204,7 +204,10 @@ func (db *DB) InsertOrders(ctx context.Context, os []domain.Order) error {
 	})
 }
 
-// InsertInteractions writes many interactions at once.
+// InsertInteractions writes many interactions at once. Unlike
+// AddInteraction it leaves the contacts' last contact times to the caller
+// (UpdateContactsLastContact, or the contacts it inserts), who knows them
+// already.
 func (db *DB) InsertInteractions(ctx context.Context, is []domain.Interaction) error {
 	cols := []string{"contact_id", "kind", "note", "author", "at"}
 	return db.insertRows(ctx, "interactions", cols, len(is), func(i int, a []any) []any {

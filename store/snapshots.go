@@ -13,6 +13,9 @@ import (
 // digests posted. Weeks are ISO weeks named by domain.ISOWeek.
 
 func init() {
+	register(migration{5, "the digest's quiet prospects read through an index", `
+CREATE INDEX contacts_stage_last_contact ON contacts (stage, last_contact_at);
+`})
 	register(migration{4, "weekly score and segment snapshots, digest posts", `
 CREATE TABLE score_snapshots (
 	contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
@@ -177,9 +180,11 @@ func (db *DB) CountCreated(ctx context.Context, from, to time.Time) (int64, erro
 
 // QuietContacts returns the contacts at stage with no interaction at or
 // after since (the highest scores first, at most limit) and how many there
-// are in all.
+// are in all. It reads contacts.last_contact_at, which every write of an
+// interaction keeps, through the (stage, last_contact_at) index: probing
+// the interactions of every prospect took seconds on a million contacts.
 func (db *DB) QuietContacts(ctx context.Context, stage domain.Stage, since time.Time, limit int) ([]*domain.Contact, int64, error) {
-	where := "stage = ? AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.contact_id = contacts.id AND i.at >= ?)"
+	where := "stage = ? AND (last_contact_at IS NULL OR last_contact_at < ?)"
 	var n int64
 	if err := db.conn(ctx).Table("contacts").Where(where, string(stage), since.UTC()).Count(&n).Error; err != nil {
 		return nil, 0, fmt.Errorf("quiet contacts: %w", err)
