@@ -294,6 +294,16 @@ func NewEngine(rules []Rule, grades Grades) (*Engine, error) {
 	return e, nil
 }
 
+// DefaultEngine compiles the built-in rules and grades. Their compiling is
+// tested, so a failure here is a bug in crmbot, and it panics.
+func DefaultEngine() *Engine {
+	e, err := NewEngine(DefaultRules, DefaultGrades)
+	if err != nil {
+		panic("domain: the built-in scoring rules do not compile: " + err.Error())
+	}
+	return e
+}
+
 // Rules returns the engine's rules.
 func (e *Engine) Rules() []Rule { return e.rules }
 

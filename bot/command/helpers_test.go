@@ -67,10 +67,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	clk := &clock{t: start}
 	db := storetest.Open(t, "sqlite", clk.Now)
-	eng, err := domain.NewEngine(domain.DefaultRules, domain.DefaultGrades)
-	if err != nil {
-		t.Fatalf("scoring engine: %v", err)
-	}
+	eng := domain.DefaultEngine()
 	logs := &bytes.Buffer{}
 	svc := &crm.Service{Store: db, Scoring: eng, Now: clk.Now, Loc: paris}
 	return &env{

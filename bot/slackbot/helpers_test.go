@@ -202,10 +202,7 @@ type env struct {
 func newEnv(t *testing.T, kind string, configure ...func(*slackbot.Config)) *env {
 	t.Helper()
 	db := storetest.Open(t, kind, clock)
-	eng, err := domain.NewEngine(domain.DefaultRules, domain.DefaultGrades)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := domain.DefaultEngine()
 	e := &env{db: db, slack: newFakeSlack(t), logs: &bytes.Buffer{}}
 	svc := &crm.Service{Store: db, Scoring: eng, Now: clock, Loc: paris}
 	log := slog.New(slog.NewTextHandler(&syncWriter{w: e.logs}, nil))
@@ -214,6 +211,7 @@ func newEnv(t *testing.T, kind string, configure ...func(*slackbot.Config)) *env
 	for _, c := range configure {
 		c(&cfg)
 	}
+	var err error
 	if e.bot, err = slackbot.New(cfg, e.exec, db, clock, log); err != nil {
 		t.Fatal(err)
 	}

@@ -37,10 +37,7 @@ func paris(t *testing.T) *time.Location {
 // each runs fn on SQLite and on PostgreSQL, on a fresh database each time.
 func each(t *testing.T, fn func(f *fixture)) {
 	t.Helper()
-	engine, err := domain.NewEngine(domain.DefaultRules, domain.DefaultGrades)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine := domain.DefaultEngine()
 	f := &fixture{}
 	storetest.Each(t, f.now, func(t *testing.T, db *store.DB) {
 		*f = fixture{t: t, db: db, at: start}

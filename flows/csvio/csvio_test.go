@@ -24,11 +24,7 @@ func clock() time.Time { return now }
 
 func engine(t testing.TB) *domain.Engine {
 	t.Helper()
-	e, err := domain.NewEngine(domain.DefaultRules, domain.DefaultGrades)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return domain.DefaultEngine()
 }
 
 // imp imports text as actor "alice" and fails the test on error.

@@ -145,10 +145,7 @@ func newGenerator(opt Options, engine *domain.Engine) (*generator, error) {
 		owners = DefaultOwners
 	}
 	if engine == nil {
-		var err error
-		if engine, err = domain.NewEngine(domain.DefaultRules, domain.DefaultGrades); err != nil {
-			return nil, fmt.Errorf("demo: built-in scoring rules: %w", err)
-		}
+		engine = domain.DefaultEngine()
 	}
 	pcg := rand.NewPCG(0, 0)
 	return &generator{opt: opt, engine: engine, owners: uniform(owners...), pcg: pcg, r: rand.New(pcg)}, nil

@@ -23,11 +23,7 @@ func clock() time.Time { return now }
 
 func engine(t testing.TB) *domain.Engine {
 	t.Helper()
-	e, err := domain.NewEngine(domain.DefaultRules, domain.DefaultGrades)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return domain.DefaultEngine()
 }
 
 var owners = []string{"alice", "bruno", "chloe"}

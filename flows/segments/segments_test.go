@@ -35,10 +35,7 @@ func noDrift(t *testing.T, db *store.DB, after string) {
 func TestAggregatesAndReport(t *testing.T) {
 	storetest.Each(t, clock, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		eng, err := domain.NewEngine(domain.DefaultRules, domain.DefaultGrades)
-		if err != nil {
-			t.Fatal(err)
-		}
+		eng := domain.DefaultEngine()
 		if _, err := demo.Generate(ctx, db, eng, demo.Options{Contacts: 400, Seed: 3, Now: now, Batch: 150}); err != nil {
 			t.Fatal(err)
 		}
