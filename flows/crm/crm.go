@@ -246,10 +246,7 @@ func (s *Service) Log(ctx context.Context, actor, ref, kind, note string) (*doma
 		if err := s.Store.AddInteraction(ctx, i); err != nil {
 			return err
 		}
-		c.LastContactAt = i.At
-		if err := s.Store.UpdateContact(ctx, c); err != nil {
-			return err
-		}
+		c.LastContactAt = i.At // AddInteraction stored it; the score reads it
 		return s.rescore(ctx, c)
 	})
 	if err != nil {
