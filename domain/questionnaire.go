@@ -17,6 +17,10 @@ import (
 // longest button would not fit, and the built-ins fit with room to spare.
 const MaxCallbackData = 64
 
+// MultiDone is the callback value of a multi question's Done button: not
+// a valid option id, so it never collides with one.
+const MultiDone = "!done"
+
 // MaxTextAnswer is the longest answer to a text question, in characters.
 const MaxTextAnswer = 2000
 

@@ -23,9 +23,9 @@ func checkSections(f File, name string, at func(...any) (int, int)) Problems {
 		add(fmt.Sprintf("abc needs 0 < a < b < 100 (cumulative revenue shares in %%), got a=%g b=%g", a.A, a.B), "abc")
 	}
 	if t := f.Throttle; t != nil {
-		for key, v := range map[string]int{"recontact_days": t.RecontactDays, "max_per_year": t.MaxPerYear,
+		for key, v := range map[string]*int{"recontact_days": t.RecontactDays, "max_per_year": t.MaxPerYear,
 			"cooldown_after_interaction_days": t.CooldownAfterInteractionDays, "reminder_after_days": t.ReminderAfterDays} {
-			if v < 0 {
+			if v != nil && *v < 0 {
 				add(fmt.Sprintf("throttle.%s cannot be negative", key), "throttle", key)
 			}
 		}
@@ -35,6 +35,15 @@ func checkSections(f File, name string, at func(...any) (int, int)) Problems {
 					add(fmt.Sprintf("throttle.quiet_hours.%s must be a time like 20:00 (got %q)", key, v), "throttle", "quiet_hours", key)
 				}
 			}
+		}
+		if f := t.Fatigue; f != nil && (f.Unanswered < 0 || f.PauseDays < 0) {
+			add("throttle.fatigue needs unanswered ≥ 0 and pause_days ≥ 0 (0 turns the rule off)", "throttle", "fatigue")
+		}
+		if d := t.Detractor; d != nil && (d.NPSBelow < 0 || d.NPSBelow > 11 || d.CSATBelow < 0 || d.CSATBelow > 6) {
+			add("throttle.detractor needs nps_below between 0 and 11 and csat_below between 0 and 6", "throttle", "detractor")
+		}
+		if g := t.Telegram; g != nil && (g.GlobalPerSecond < 0 || g.PerChatPerSecond < 0) {
+			add("throttle.telegram rates must be positive numbers of messages per second", "throttle", "telegram")
 		}
 		if c := t.Company; c != nil && (c.Max < 1 || c.PerDays < 1) {
 			add("throttle.company needs max ≥ 1 and per_days ≥ 1; leave it out for no per-company cap", "throttle", "company")

@@ -56,16 +56,16 @@ type ABC struct {
 
 // Throttle is the throttle section.
 type Throttle struct {
-	RecontactDays                int `yaml:"recontact_days"`
-	MaxPerYear                   int `yaml:"max_per_year"`
-	CooldownAfterInteractionDays int `yaml:"cooldown_after_interaction_days"`
+	RecontactDays                *int `yaml:"recontact_days"`
+	MaxPerYear                   *int `yaml:"max_per_year"`
+	CooldownAfterInteractionDays *int `yaml:"cooldown_after_interaction_days"`
 	QuietHours                   *struct {
 		Enabled bool   `yaml:"enabled"`
 		Start   string `yaml:"start"`
 		End     string `yaml:"end"`
 	} `yaml:"quiet_hours"`
 	Weekends          *bool `yaml:"weekends"`
-	ReminderAfterDays int   `yaml:"reminder_after_days"`
+	ReminderAfterDays *int  `yaml:"reminder_after_days"`
 	Fatigue           *struct {
 		Unanswered int `yaml:"unanswered"`
 		PauseDays  int `yaml:"pause_days"`
@@ -137,6 +137,8 @@ type Config struct {
 	// Questionnaires are the questionnaires in force: the built-in ones,
 	// then the file's, in its order.
 	Questionnaires []domain.Questionnaire
+	// Policy is the throttle in force; its Zone is left to the caller.
+	Policy domain.Policy
 }
 
 // Problem is one thing wrong in the file, with its place.
@@ -278,6 +280,7 @@ func build(f File, name string, root *yaml.Node) (*Config, error) {
 	}
 	c.Scoring = engine
 	c.Questionnaires = questionnaires(f.Questionnaires)
+	c.Policy = policy(f.Throttle)
 	return c, nil
 }
 

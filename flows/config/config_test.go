@@ -47,16 +47,20 @@ func TestParseFullExample(t *testing.T) {
 	check("abc.a", f.ABC.A, 80.0)
 	check("abc.b", f.ABC.B, 95.0)
 	th := f.Throttle
-	check("recontact_days", th.RecontactDays, 30)
-	check("max_per_year", th.MaxPerYear, 4)
-	check("cooldown", th.CooldownAfterInteractionDays, 3)
+	pol := c.Policy
+	check("recontact_days", pol.RecontactDays, 30)
+	check("max_per_year", pol.MaxPerYear, 4)
+	check("cooldown", pol.CooldownAfterInteractionDays, 3)
+	check("policy quiet hours", pol.QuietHours, domain.QuietHours{Enabled: true, Start: 20 * 60, End: 9 * 60})
+	check("policy company", pol.Company, domain.CompanyCap{Max: 1, PerDays: 7})
+	check("policy detractor", pol.Detractor, domain.DetractorThresholds{NPSBelow: 7, CSATBelow: 3})
 	check("quiet hours", *th.QuietHours, struct {
 		Enabled bool   `yaml:"enabled"`
 		Start   string `yaml:"start"`
 		End     string `yaml:"end"`
 	}{true, "20:00", "09:00"})
 	check("weekends", *th.Weekends, true)
-	check("reminder", th.ReminderAfterDays, 3)
+	check("reminder", pol.ReminderAfterDays, 3)
 	check("fatigue", th.Fatigue.Unanswered*1000+th.Fatigue.PauseDays, 2180)
 	check("company", th.Company.Max*100+th.Company.PerDays, 107)
 	check("detractor", th.Detractor.NPSBelow*10+th.Detractor.CSATBelow, 73)
@@ -254,5 +258,22 @@ scoring:
 		if ps[i].Line != w.line || !strings.Contains(ps[i].Message, w.says) {
 			t.Errorf("problem %d = %s; want line %d saying %q", i, ps[i], w.line, w.says)
 		}
+	}
+}
+
+// A throttle section that names one key keeps every other default: one
+// setting never loosens the others by accident.
+func TestThrottleKeysKeepDefaults(t *testing.T) {
+	c, err := config.Parse([]byte("throttle:\n  recontact_days: 60\n  weekends: false\n"), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := domain.DefaultPolicy
+	want.RecontactDays, want.Weekends = 60, false
+	if c.Policy != want {
+		t.Errorf("policy = %+v\nwant %+v", c.Policy, want)
+	}
+	if d := config.Default().Policy; d != domain.DefaultPolicy {
+		t.Errorf("default policy = %+v", d)
 	}
 }

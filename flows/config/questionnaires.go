@@ -150,8 +150,12 @@ func checkButtons(q domain.Questionnaire, qu domain.Question, path []any, add fu
 	if !domain.ValidQuestionID(q.ID) || !domain.ValidQuestionID(qu.ID) {
 		return
 	}
-	for _, b := range qu.Buttons() {
-		if !domain.ValidQuestionID(b) {
+	buttons := qu.Buttons()
+	if qu.Type == domain.MultiQuestion {
+		buttons = append(buttons, domain.MultiDone)
+	}
+	for _, b := range buttons {
+		if !domain.ValidQuestionID(b) && b != domain.MultiDone {
 			continue
 		}
 		if data := q.CallbackData(qu.ID, b); len(data) > domain.MaxCallbackData {
