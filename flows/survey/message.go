@@ -57,3 +57,9 @@ type Sender interface {
 // ErrUnreachable is returned by a Sender when the chat cannot be reached
 // because the customer blocked the bot or left.
 var ErrUnreachable = errors.New("the customer blocked the bot")
+
+// ErrNotSent is wrapped by a Sender's error when the message certainly did
+// not leave (Telegram refused it, or the send stopped before the request):
+// the dispatcher may try it again. Any other error may hide a message that
+// left, and is never retried, so that an invitation goes out at most once.
+var ErrNotSent = errors.New("the message was not sent")

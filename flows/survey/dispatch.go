@@ -1,0 +1,312 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// Dispatcher delivers queued invitations and reminders when they are due.
+// Each survey is claimed by one dispatcher (several processes may share a
+// database), decided by the throttle at that moment — the one chokepoint —
+// and recorded as sending before the message leaves, so that it leaves at
+// most once even across a crash.
+type Dispatcher struct {
+	Service *Service
+	Sender  Sender
+	// Claimer names this process in claims.
+	Claimer string
+	// Batch is how many surveys are claimed at once (default 100), Workers
+	// how many are sent concurrently (default 8; the Sender holds the
+	// rates), Lease how long a claim holds (default 5 minutes).
+	Batch   int
+	Workers int
+	Lease   time.Duration
+	// MaxAttempts bounds the retries of a message Telegram refused
+	// (default 5).
+	MaxAttempts int
+}
+
+// retryAfter is how long a refused message waits before it is tried again.
+const retryAfter = time.Minute
+
+func (d *Dispatcher) batch() int   { return orDefault(d.Batch, 100) }
+func (d *Dispatcher) workers() int { return orDefault(d.Workers, 8) }
+
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
+}
+
+// Run calls Round every interval until ctx is done.
+func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := d.Round(ctx); err != nil && ctx.Err() == nil {
+			d.Service.log().Error("dispatch", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Round delivers everything due now and returns how many surveys it
+// looked at.
+func (d *Dispatcher) Round(ctx context.Context) (int, error) {
+	s := d.Service
+	if err := d.recoverStale(ctx); err != nil {
+		return 0, err
+	}
+	total := 0
+	for {
+		now := s.now()
+		lease := d.Lease
+		if lease <= 0 {
+			lease = 5 * time.Minute
+		}
+		due, err := s.Store.ClaimDue(ctx, now, d.batch(), d.Claimer, now.Add(lease))
+		if err != nil || len(due) == 0 {
+			return total, err
+		}
+		d.processAll(ctx, due)
+		total += len(due)
+		if len(due) < d.batch() || ctx.Err() != nil {
+			return total, ctx.Err()
+		}
+	}
+}
+
+func (d *Dispatcher) processAll(ctx context.Context, due []domain.Survey) {
+	work := make(chan int64)
+	var wg sync.WaitGroup
+	for range min(d.workers(), len(due)) {
+		wg.Go(func() {
+			for id := range work {
+				if err := d.process(ctx, id); err != nil && ctx.Err() == nil {
+					d.Service.log().Error("dispatch survey", "survey", id, "err", err)
+				}
+			}
+		})
+	}
+	for _, sv := range due {
+		work <- sv.ID
+	}
+	close(work)
+	wg.Wait()
+}
+
+// recoverStale settles the surveys a stopped sender left in sending: the
+// message may have left, so they count as sent (unconfirmed) and are never
+// sent again.
+func (d *Dispatcher) recoverStale(ctx context.Context) error {
+	s := d.Service
+	stale, err := s.Store.StaleSending(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	for _, sv := range stale {
+		err := s.Store.InTx(ctx, func(ctx context.Context) error {
+			cur, err := s.Store.LockSurvey(ctx, sv.ID)
+			if err != nil || cur.Status != domain.SurveySending {
+				return err
+			}
+			cur.Status, cur.Reason = domain.SurveyOpen, "unconfirmed"
+			if err := s.Store.UpdateSurvey(ctx, cur); err != nil {
+				return err
+			}
+			return s.Store.ReleaseSurvey(ctx, cur.ID)
+		})
+		if err != nil {
+			return err
+		}
+		s.log().Warn("a send was interrupted: counted as sent, not sent again", "survey", sv.ID, "contact", domain.ContactRef(sv.ContactID))
+	}
+	return nil
+}
+
+// process decides one claimed survey and, when allowed, sends it.
+func (d *Dispatcher) process(ctx context.Context, id int64) error {
+	s := d.Service
+	var msg *Message
+	reminder := false
+	err := s.Store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		msg, reminder, err = d.decide(ctx, id, s.now())
+		return err
+	})
+	if err != nil || msg == nil {
+		return err
+	}
+	messageID, sendErr := d.Sender.Send(ctx, *msg)
+	return s.Store.InTx(context.WithoutCancel(ctx), func(ctx context.Context) error {
+		return d.record(ctx, id, reminder, messageID, sendErr)
+	})
+}
+
+// decide applies the throttle to survey id at now and records the
+// outcome; it returns the message to send when allowed, the survey then
+// being recorded as sending (or reminded) first.
+func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time) (*Message, bool, error) {
+	s := d.Service
+	sv, err := s.Store.LockSurvey(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if (sv.Status != domain.SurveyQueued && sv.Status != domain.SurveyOpen) || sv.NextAt.IsZero() || sv.NextAt.After(now) {
+		return nil, false, s.Store.ReleaseSurvey(ctx, id)
+	}
+	reminder := sv.Status == domain.SurveyOpen
+	if reminder && !sv.ExpiresAt.IsZero() && !now.Before(sv.ExpiresAt) {
+		sv.Status, sv.NextAt = domain.SurveyExpired, time.Time{}
+		return nil, false, d.save(ctx, sv, true)
+	}
+	dec, err := s.decide(ctx, sv.ContactID, s.ask(sv, reminder), now)
+	if err != nil {
+		return nil, false, err
+	}
+	r, err := s.Store.Respondent(ctx, sv.ContactID)
+	if err != nil {
+		return nil, false, err
+	}
+	switch {
+	case dec.Outcome == domain.Deny && reminder:
+		sv.NextAt, sv.Reason = sv.ExpiresAt, reasons(dec)
+	case dec.Outcome == domain.Deny:
+		sv.Status, sv.NextAt, sv.Reason = domain.SurveyDenied, time.Time{}, reasons(dec)
+	case dec.Outcome == domain.Defer:
+		sv.NextAt, sv.Reason = dec.NextEligible, reasons(dec)
+	case r == nil || r.ChatID == 0:
+		// Consent given in the console only: nothing to send it through
+		// but the console (`as <contact>`); look again tomorrow.
+		sv.NextAt, sv.Reason = now.Add(24*time.Hour), "no_chat"
+	default:
+		if reminder {
+			sv.RemindedAt, sv.NextAt = now, sv.ExpiresAt
+		} else {
+			s.markSent(sv, now, "telegram")
+		}
+		msg, err := s.invitation(ctx, sv, r, reminder)
+		if err != nil {
+			return nil, false, err
+		}
+		return msg, reminder, d.save(ctx, sv, false)
+	}
+	return nil, false, d.save(ctx, sv, true)
+}
+
+// save writes sv, releasing its claim unless a send is under way.
+func (d *Dispatcher) save(ctx context.Context, sv *domain.Survey, release bool) error {
+	if err := d.Service.Store.UpdateSurvey(ctx, sv); err != nil || !release {
+		return err
+	}
+	return d.Service.Store.ReleaseSurvey(ctx, sv.ID)
+}
+
+// record writes what became of a send.
+func (d *Dispatcher) record(ctx context.Context, id int64, reminder bool, messageID int64, sendErr error) error {
+	s := d.Service
+	sv, err := s.Store.LockSurvey(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	switch {
+	case sendErr == nil:
+		if sv.Status == domain.SurveySending {
+			sv.Status = domain.SurveyOpen
+		}
+		sv.MessageID = messageID
+	case errors.Is(sendErr, ErrUnreachable):
+		if err := d.unreachable(ctx, sv.ContactID, now); err != nil {
+			return err
+		}
+		if !reminder {
+			sv.Status, sv.NextAt, sv.Reason = domain.SurveyFailed, time.Time{}, string(domain.Unreachable)
+		}
+	case errors.Is(sendErr, ErrNotSent) && sv.Attempts+1 < orDefault(d.MaxAttempts, 5):
+		sv.Attempts++
+		sv.NextAt, sv.Reason = now.Add(retryAfter), "retry: "+clip(sendErr.Error())
+		if reminder {
+			sv.RemindedAt = time.Time{}
+		} else {
+			sv.Status, sv.SentAt, sv.ExpiresAt = domain.SurveyQueued, time.Time{}, time.Time{}
+		}
+	default:
+		s.log().Error("invitation not delivered", "survey", id, "reminder", reminder, "err", sendErr)
+		if !reminder {
+			sv.Status, sv.NextAt, sv.Reason = domain.SurveyFailed, time.Time{}, "send_failed: "+clip(sendErr.Error())
+		}
+	}
+	return d.save(ctx, sv, true)
+}
+
+func (d *Dispatcher) unreachable(ctx context.Context, contactID int64, now time.Time) error {
+	r, err := d.Service.Store.Respondent(ctx, contactID)
+	if err != nil || r == nil {
+		return err
+	}
+	r.UnreachableAt = now
+	return d.Service.Store.SaveRespondent(ctx, r)
+}
+
+func clip(s string) string {
+	if len(s) > 200 {
+		return s[:200]
+	}
+	return s
+}
+
+// reasons writes a decision's reason codes for the survey's record.
+func reasons(dec domain.Decision) string {
+	codes := dec.Codes()
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = string(c)
+	}
+	return strings.Join(parts, ",")
+}
+
+// markSent records sv as leaving now through via: it counts as sent from
+// this moment, expires after the policy's open days, and may be reminded
+// after its reminder delay.
+func (s *Service) markSent(sv *domain.Survey, now time.Time, via string) {
+	sv.Status, sv.SentAt, sv.Via, sv.Reason = domain.SurveySending, now, via, ""
+	sv.Version = s.version(sv.Questionnaire, sv.Version)
+	sv.ExpiresAt = time.Time{}
+	if s.Policy.OpenDays > 0 {
+		sv.ExpiresAt = now.AddDate(0, 0, s.Policy.OpenDays)
+	}
+	sv.NextAt = now.AddDate(0, 0, s.Policy.ReminderAfterDays)
+	if !sv.ExpiresAt.IsZero() && !sv.NextAt.Before(sv.ExpiresAt) {
+		sv.NextAt = sv.ExpiresAt
+	}
+}
+
+// version is the current version of a questionnaire (def if unknown).
+func (s *Service) version(id string, def int) int {
+	if q, ok := s.questionnaire(id); ok {
+		return q.Version
+	}
+	return def
+}
+
+// invitation is the message that invites r to answer sv (or reminds them).
+func (s *Service) invitation(ctx context.Context, sv *domain.Survey, r *domain.Respondent, reminder bool) (*Message, error) {
+	c, err := s.Store.Contact(ctx, sv.ContactID)
+	if err != nil {
+		return nil, err
+	}
+	cv := &conv{s: s, lang: s.lang(c, r.Language)}
+	q, _ := s.questionnaire(sv.Questionnaire)
+	return &Message{ChatID: r.ChatID, Text: cv.invitationText(q, reminder), Buttons: invitationButtons(cv.lang, sv.ID)}, nil
+}

@@ -1,0 +1,124 @@
+package survey
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// Store is what the customer's side needs of the database.
+type Store interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	ClaimEvent(ctx context.Context, id string) (bool, error)
+	Contact(ctx context.Context, id int64) (*domain.Contact, error)
+	UpdateContact(ctx context.Context, c *domain.Contact) error
+	CreateInvite(ctx context.Context, token string, contactID int64, by string, expires time.Time) error
+	UseInvite(ctx context.Context, token string, now time.Time) (int64, error)
+	Respondent(ctx context.Context, contactID int64) (*domain.Respondent, error)
+	RespondentByChat(ctx context.Context, chatID int64) (*domain.Respondent, error)
+	SaveRespondent(ctx context.Context, r *domain.Respondent) error
+	CreateSurvey(ctx context.Context, s *domain.Survey) error
+	InsertSurveys(ctx context.Context, ss []domain.Survey) error
+	UpdateSurvey(ctx context.Context, s *domain.Survey) error
+	LockSurvey(ctx context.Context, id int64) (*domain.Survey, error)
+	ReleaseSurvey(ctx context.Context, id int64) error
+	SurveysOf(ctx context.Context, contactID int64) ([]domain.Survey, error)
+	ActiveSurveys(ctx context.Context, ids []int64) (map[int64][]domain.Survey, error)
+	History(ctx context.Context, contactID int64, now time.Time, companyDays int) (domain.History, error)
+	Histories(ctx context.Context, ids []int64, now time.Time, companyDays int) (map[int64]domain.History, error)
+	ClaimDue(ctx context.Context, now time.Time, limit int, claimer string, until time.Time) ([]domain.Survey, error)
+	StaleSending(ctx context.Context, now time.Time) ([]domain.Survey, error)
+	SaveAnswer(ctx context.Context, a domain.StoredAnswer) error
+	Answers(ctx context.Context, contactID, surveyID int64) ([]domain.StoredAnswer, error)
+	AnswerCounts(ctx context.Context, questionnaire string) ([]domain.AnswerCount, error)
+	RecentComments(ctx context.Context, questionnaire string, limit int) ([]domain.StoredAnswer, error)
+	SurveyStatusCounts(ctx context.Context, from, to time.Time) (map[string]map[domain.SurveyStatus]int, error)
+	AddSurveyRun(ctx context.Context, r domain.SurveyRun) error
+	Forget(ctx context.Context, contactID int64) error
+}
+
+// Alert is a detractor answer for the contact's owner.
+type Alert struct {
+	Contact       *domain.Contact
+	Questionnaire domain.Questionnaire
+	Question      domain.Question
+	Answer        domain.Answer
+	// Comments are the free-text answers of the same survey so far.
+	Comments []string
+}
+
+// Alerter tells a contact's owner at once about a detractor answer (the
+// Slack transport: a direct message with a Handled button).
+type Alerter interface {
+	DetractorAlert(ctx context.Context, a Alert) error
+}
+
+// Service runs the customer's side and the team's survey commands.
+type Service struct {
+	Store          Store
+	Policy         domain.Policy
+	Questionnaires []domain.Questionnaire
+	Now            func() time.Time
+	// Alerter is told of detractor answers; nil only logs them.
+	Alerter Alerter
+	// Rescore recomputes a contact's score after an answer changed its
+	// fields, inside the answer's transaction; nil skips it.
+	Rescore func(ctx context.Context, contactID int64) error
+	// Language is the default language of customers: "en" or "fr".
+	Language string
+	Log      *slog.Logger
+}
+
+// InviteDays is how long an invite link works.
+const InviteDays = 30
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+func (s *Service) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}
+
+// questionnaire returns the questionnaire with the given id.
+func (s *Service) questionnaire(id string) (domain.Questionnaire, bool) {
+	for _, q := range s.Questionnaires {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return domain.Questionnaire{}, false
+}
+
+// lang picks the customer's language: the contact's, else the chat's,
+// else the default.
+func (s *Service) lang(c *domain.Contact, chatLang string) string {
+	switch {
+	case c != nil && c.Language != "":
+		return c.Language
+	case chatLang != "":
+		return chatLang
+	case s.Language != "":
+		return s.Language
+	}
+	return "en"
+}
+
+// decide applies the throttle to one contact for ask at now: the one
+// chokepoint every send passes through.
+func (s *Service) decide(ctx context.Context, contactID int64, ask domain.Ask, now time.Time) (domain.Decision, error) {
+	h, err := s.Store.History(ctx, contactID, now, s.Policy.Company.PerDays)
+	if err != nil {
+		return domain.Decision{}, err
+	}
+	return domain.Decide(s.Policy, h, ask, now), nil
+}
+
+// ask is the throttle's question for sending survey sv (or reminding it).
+func (s *Service) ask(sv *domain.Survey, reminder bool) domain.Ask {
+	q, _ := s.questionnaire(sv.Questionnaire)
+	return domain.Ask{Questionnaire: sv.Questionnaire, PeriodDays: q.PeriodDays, Reminder: reminder}
+}

@@ -1,0 +1,318 @@
+package survey
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// Invite makes a single-use invite token for contact c, valid InviteDays.
+func (s *Service) Invite(ctx context.Context, c *domain.Contact, by string) (string, error) {
+	token := domain.NewInviteToken()
+	now := s.now()
+	if err := s.Store.CreateInvite(ctx, token, c.ID, by, now.AddDate(0, 0, InviteDays)); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// Why is the throttle's answer for a contact: may it be sent a
+// questionnaire (the named one, or any) now, and if not, why and from when.
+type Why struct {
+	Contact       *domain.Contact
+	Questionnaire string
+	Decision      domain.Decision
+	Linked        bool // a Telegram chat is linked
+}
+
+// Why asks the throttle about contact c and questionnaire qn ("" for any).
+func (s *Service) Why(ctx context.Context, c *domain.Contact, qn string) (*Why, error) {
+	ask := domain.Ask{}
+	if qn != "" {
+		q, err := s.Questionnaire(qn)
+		if err != nil {
+			return nil, err
+		}
+		ask = domain.Ask{Questionnaire: q.ID, PeriodDays: q.PeriodDays}
+	}
+	dec, err := s.decide(ctx, c.ID, ask, s.now())
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.Store.Respondent(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Why{Contact: c, Questionnaire: qn, Decision: dec, Linked: r != nil && r.ChatID != 0}, nil
+}
+
+// Questionnaire returns the questionnaire named id, or an error listing
+// those there are.
+func (s *Service) Questionnaire(id string) (domain.Questionnaire, error) {
+	if q, ok := s.questionnaire(strings.ToLower(id)); ok {
+		return q, nil
+	}
+	ids := make([]string, len(s.Questionnaires))
+	for i, q := range s.Questionnaires {
+		ids[i] = q.ID
+	}
+	return domain.Questionnaire{}, domain.Errorf(domain.NotFound, "no questionnaire %q: there are %s", id, strings.Join(ids, ", "))
+}
+
+// Handled lifts the detractor pause of contact c.
+func (s *Service) Handled(ctx context.Context, c *domain.Contact, by, note string) error {
+	return s.Store.InTx(ctx, func(ctx context.Context) error {
+		r, err := s.Store.Respondent(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if r == nil || !r.Paused() {
+			return domain.Errorf(domain.Invalid, "%s has no detractor answer waiting to be handled", c.Ref())
+		}
+		r.HandledAt, r.HandledBy, r.HandledNote = s.now(), by, note
+		return s.Store.SaveRespondent(ctx, r)
+	})
+}
+
+// Plan is what a `survey send` did (or would do, in a dry run): how many
+// contacts of the audience got each outcome and each reason.
+type Plan struct {
+	Questionnaire string
+	DryRun        bool
+	Audience      int
+	// Outcomes counts allow, defer and deny, plus "already" for contacts
+	// with this questionnaire already queued or open.
+	Outcomes map[string]int
+	// Reasons counts the reason codes of deferred and denied contacts
+	// (a contact may have several).
+	Reasons map[domain.ReasonCode]int
+	// Queued is how many surveys were queued (allowed now, or deferred).
+	Queued int
+	// Single is the decision when the audience is one contact.
+	Single *domain.Decision
+}
+
+// Outcome key for contacts that already have the questionnaire queued or
+// open.
+const AlreadyQueued = "already"
+
+// planChunk is how many contacts are decided and queued at a time.
+const planChunk = 5000
+
+// Send plans questionnaire qn for the contacts ids through the throttle
+// and, unless dryRun, queues the surveys allowed now or deferred; the
+// dispatcher sends them, deciding again just before each leaves. Nothing is
+// queued if any part fails.
+func (s *Service) Send(ctx context.Context, qn string, ids []int64, by string, dryRun bool) (*Plan, error) {
+	q, err := s.Questionnaire(qn)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, domain.Errorf(domain.Invalid, "no contact matches: nobody to send %s to", q.ID)
+	}
+	p := &Plan{Questionnaire: q.ID, DryRun: dryRun, Audience: len(ids), Outcomes: map[string]int{}, Reasons: map[domain.ReasonCode]int{}}
+	now := s.now()
+	ask := domain.Ask{Questionnaire: q.ID, PeriodDays: q.PeriodDays}
+	err = s.Store.InTx(ctx, func(ctx context.Context) error {
+		for start := 0; start < len(ids); start += planChunk {
+			if err := s.planChunk(ctx, p, q, ask, ids[start:min(len(ids), start+planChunk)], by, now); err != nil {
+				return err
+			}
+		}
+		if dryRun {
+			return nil
+		}
+		return s.Store.AddSurveyRun(ctx, p.run(by, now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Service) planChunk(ctx context.Context, p *Plan, q domain.Questionnaire, ask domain.Ask, ids []int64, by string, now time.Time) error {
+	hs, err := s.Store.Histories(ctx, ids, now, s.Policy.Company.PerDays)
+	if err != nil {
+		return err
+	}
+	active, err := s.Store.ActiveSurveys(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var queue []domain.Survey
+	for _, id := range ids {
+		h, ok := hs[id]
+		if !ok {
+			return domain.Errorf(domain.NotFound, "no contact %s", domain.ContactRef(id))
+		}
+		if slices.ContainsFunc(active[id], func(sv domain.Survey) bool { return sv.Questionnaire == q.ID }) {
+			p.Outcomes[AlreadyQueued]++
+			continue
+		}
+		dec := domain.Decide(s.Policy, h, ask, now)
+		if len(ids) == 1 && p.Audience == 1 {
+			p.Single = &dec
+		}
+		p.Outcomes[string(dec.Outcome)]++
+		for _, c := range dec.Codes() {
+			p.Reasons[c]++
+		}
+		if dec.Outcome == domain.Deny {
+			continue
+		}
+		queue = append(queue, domain.Survey{ContactID: id, Questionnaire: q.ID, Version: q.Version,
+			Status: domain.SurveyQueued, Reason: reasons(dec), RequestedBy: by, RequestedAt: now, NextAt: dec.NextEligible})
+	}
+	p.Queued += len(queue)
+	if p.DryRun || len(queue) == 0 {
+		return nil
+	}
+	return s.Store.InsertSurveys(ctx, queue)
+}
+
+func (p *Plan) run(by string, now time.Time) domain.SurveyRun {
+	counts := map[string]int{}
+	for k, v := range p.Outcomes {
+		counts[k] = v
+	}
+	for k, v := range p.Reasons {
+		counts["reason:"+string(k)] = v
+	}
+	return domain.SurveyRun{Questionnaire: p.Questionnaire, RequestedBy: by, At: now, Audience: p.Audience, Counts: counts}
+}
+
+// Summary is one questionnaire with its figures, for `survey list`.
+type Summary struct {
+	Questionnaire domain.Questionnaire
+	Counts        map[domain.SurveyStatus]int
+}
+
+// Sent is how many surveys were sent (open, answered or expired).
+func (m Summary) Sent() int {
+	return m.Counts[domain.SurveyOpen] + m.Counts[domain.SurveyAnswered] + m.Counts[domain.SurveyExpired] + m.Counts[domain.SurveySending]
+}
+
+// ResponseRate is the share of sent surveys answered, in %.
+func (m Summary) ResponseRate() float64 {
+	if m.Sent() == 0 {
+		return 0
+	}
+	return 100 * float64(m.Counts[domain.SurveyAnswered]) / float64(m.Sent())
+}
+
+// List returns every questionnaire with its figures.
+func (s *Service) List(ctx context.Context) ([]Summary, error) {
+	counts, err := s.Store.SurveyStatusCounts(ctx, time.Time{}, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, len(s.Questionnaires))
+	for i, q := range s.Questionnaires {
+		out[i] = Summary{Questionnaire: q, Counts: counts[q.ID]}
+	}
+	return out, nil
+}
+
+// Results are a questionnaire's answers aggregated.
+type Results struct {
+	Summary
+	Questions []QuestionResult
+	Comments  []domain.StoredAnswer
+}
+
+// QuestionResult aggregates the answers to one question: Counts by value
+// (option id, number, yes/no) in the question's order; for a rating, the
+// average and CSAT (share of 4 and 5, in %); for an nps, the NPS (promoters
+// minus detractors, in points).
+type QuestionResult struct {
+	Question domain.Question
+	Answers  int
+	Counts   []ValueCount
+	Average  float64
+	CSAT     float64
+	NPS      float64
+}
+
+// ValueCount is how many answers carry one value.
+type ValueCount struct {
+	Value string
+	N     int
+}
+
+// Results aggregates the answers to questionnaire qn.
+func (s *Service) Results(ctx context.Context, qn string) (*Results, error) {
+	q, err := s.Questionnaire(qn)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.Store.AnswerCounts(ctx, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	comments, err := s.Store.RecentComments(ctx, q.ID, 5)
+	if err != nil {
+		return nil, err
+	}
+	status, err := s.Store.SurveyStatusCounts(ctx, time.Time{}, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{Summary: Summary{Questionnaire: q, Counts: status[q.ID]}, Comments: comments}
+	for _, qu := range q.Questions {
+		if qu.Type != domain.TextQuestion {
+			res.Questions = append(res.Questions, aggregate(qu, counts))
+		}
+	}
+	return res, nil
+}
+
+// aggregate sums the counts of one question.
+func aggregate(qu domain.Question, counts []domain.AnswerCount) QuestionResult {
+	r := QuestionResult{Question: qu}
+	byValue := map[string]int{}
+	for _, c := range counts {
+		if c.Question != qu.ID {
+			continue
+		}
+		values := []string{c.Value}
+		if qu.Type == domain.MultiQuestion {
+			values = domain.SplitList(c.Value)
+		}
+		for _, v := range values {
+			byValue[v] += c.N
+		}
+		r.Answers += c.N
+	}
+	sum, good, promoters, detractors := 0, 0, 0, 0
+	for _, v := range qu.Buttons() {
+		n := byValue[v]
+		r.Counts = append(r.Counts, ValueCount{Value: v, N: n})
+		a, err := qu.Parse(v, "en")
+		if err != nil {
+			continue
+		}
+		sum += a.Number * n
+		switch {
+		case qu.Type == domain.RatingQuestion && a.Number >= 4, qu.Type == domain.NPSQuestion && a.Number >= 9:
+			good += n
+		case qu.Type == domain.NPSQuestion && a.Number <= 6:
+			detractors += n
+		}
+	}
+	promoters = good
+	if r.Answers > 0 {
+		n := float64(r.Answers)
+		r.Average = float64(sum) / n
+		switch qu.Type {
+		case domain.RatingQuestion:
+			r.CSAT = 100 * float64(good) / n
+		case domain.NPSQuestion:
+			r.NPS = 100 * float64(promoters-detractors) / n
+		}
+	}
+	return r
+}
