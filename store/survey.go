@@ -32,7 +32,7 @@ CREATE TABLE respondents (
 	contact_id BIGINT PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
 	chat_id BIGINT,
 	language {{text}} NOT NULL DEFAULT '',
-	consent INTEGER NOT NULL DEFAULT 0,
+	consent BOOLEAN NOT NULL DEFAULT FALSE,
 	consent_at {{ts}},
 	consent_text {{text}} NOT NULL DEFAULT '',
 	withdrawn_at {{ts}},
@@ -61,7 +61,7 @@ CREATE TABLE surveys (
 	reminded_at {{ts}},
 	answered_at {{ts}},
 	expires_at {{ts}},
-	started INTEGER NOT NULL DEFAULT 0,
+	started BOOLEAN NOT NULL DEFAULT FALSE,
 	position INTEGER NOT NULL DEFAULT 0,
 	toggled {{text}} NOT NULL DEFAULT '',
 	via {{text}} NOT NULL DEFAULT '',
@@ -81,10 +81,10 @@ CREATE TABLE answers (
 	contact_id BIGINT REFERENCES contacts (id) ON DELETE SET NULL,
 	questionnaire {{text}} NOT NULL,
 	type {{text}} NOT NULL,
-	skipped INTEGER NOT NULL DEFAULT 0,
+	skipped BOOLEAN NOT NULL DEFAULT FALSE,
 	number INTEGER NOT NULL DEFAULT 0,
 	options {{text}} NOT NULL DEFAULT '',
-	yes INTEGER NOT NULL DEFAULT 0,
+	yes BOOLEAN NOT NULL DEFAULT FALSE,
 	text {{text}} NOT NULL DEFAULT '',
 	at {{ts}} NOT NULL,
 	PRIMARY KEY (survey_id, question)
@@ -686,4 +686,14 @@ func (db *DB) AcquireLease(ctx context.Context, name, holder string, now, until 
 		return nil
 	})
 	return held, err
+}
+
+// Count runs a query that returns one number, such as a SELECT COUNT(*):
+// what tests and checks use to look at the database as it is.
+func (db *DB) Count(ctx context.Context, query string, args ...any) (int64, error) {
+	var n int64
+	if err := db.conn(ctx).Raw(query, args...).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count: %w", err)
+	}
+	return n, nil
 }

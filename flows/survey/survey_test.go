@@ -1,0 +1,595 @@
+package survey_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/store"
+	"github.com/crmbot/crmbot/store/storetest"
+)
+
+// start is Wednesday 25 November 2026, 10:00 in Paris: out of quiet hours.
+var start = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+// outbox is a Sender that keeps what it is given, numbering messages; it
+// fails with err when set.
+type outbox struct {
+	mu   sync.Mutex
+	sent []survey.Message
+	err  error
+}
+
+func (o *outbox) Send(_ context.Context, m survey.Message) (int64, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err != nil {
+		return 0, o.err
+	}
+	o.sent = append(o.sent, m)
+	return int64(1000 + len(o.sent)), nil
+}
+
+func (o *outbox) count() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.sent)
+}
+
+// alerts is an Alerter that keeps the alerts.
+type alerts struct{ got []survey.Alert }
+
+func (a *alerts) DetractorAlert(_ context.Context, al survey.Alert) error {
+	a.got = append(a.got, al)
+	return nil
+}
+
+type fixture struct {
+	t      *testing.T
+	ctx    context.Context
+	db     *store.DB
+	svc    *survey.Service
+	disp   *survey.Dispatcher
+	out    *outbox
+	alerts *alerts
+	at     time.Time
+	seq    int64
+}
+
+func (f *fixture) now() time.Time { return f.at }
+
+func each(t *testing.T, fn func(f *fixture)) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{}
+	storetest.Each(t, f.now, func(t *testing.T, db *store.DB) {
+		*f = fixture{t: t, ctx: t.Context(), db: db, at: start, out: &outbox{}, alerts: &alerts{}}
+		pol := domain.DefaultPolicy
+		pol.Zone = paris
+		f.svc = &survey.Service{Store: db, Policy: pol, Questionnaires: domain.BuiltinQuestionnaires(),
+			Now: f.now, Alerter: f.alerts, Language: "en"}
+		f.disp = &survey.Dispatcher{Service: f.svc, Sender: f.out, Claimer: "test"}
+		fn(f)
+	})
+}
+
+// contact adds a contact last contacted 60 days ago.
+func (f *fixture) contact(name string, set ...string) *domain.Contact {
+	f.t.Helper()
+	c := &domain.Contact{Name: name, Stage: domain.Customer, Owner: "U0OWNER", Language: "en",
+		CreatedAt: f.at.AddDate(0, 0, -60), LastContactAt: f.at.AddDate(0, 0, -60)}
+	for i := 0; i+1 < len(set); i += 2 {
+		if err := c.Set(set[i], set[i+1], f.at); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	if err := f.db.CreateContact(f.ctx, c); err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
+func (f *fixture) key() string {
+	f.seq++
+	return "tg:" + string(rune('a'+f.seq%26)) + time.Duration(f.seq).String()
+}
+
+func (f *fixture) text(chat int64, text string) survey.Reply {
+	f.t.Helper()
+	r, err := f.svc.Text(f.ctx, f.key(), survey.Chat{ID: chat, Language: "en"}, text)
+	if err != nil {
+		f.t.Fatalf("text %q: %v", text, err)
+	}
+	return r
+}
+
+func (f *fixture) tap(chat, msg int64, data string) survey.Reply {
+	f.t.Helper()
+	r, err := f.svc.Tap(f.ctx, f.key(), survey.Chat{ID: chat, Language: "en"}, msg, data)
+	if err != nil {
+		f.t.Fatalf("tap %q: %v", data, err)
+	}
+	return r
+}
+
+// link invites c, starts the bot on chat and consents.
+func (f *fixture) link(c *domain.Contact, chat int64) {
+	f.t.Helper()
+	token, err := f.svc.Invite(f.ctx, c, "U0OWNER")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	r := f.text(chat, "/start "+token)
+	if len(r.Messages) != 1 || button(r.Messages[0], "c:yes") == "" {
+		f.t.Fatalf("consent question: %+v", r)
+	}
+	r = f.tap(chat, 7, "c:yes")
+	if !strings.Contains(last(r).Text, "Thank you") {
+		f.t.Fatalf("consent answer: %+v", r)
+	}
+}
+
+func (f *fixture) send(qn string, ids ...int64) *survey.Plan {
+	f.t.Helper()
+	p, err := f.svc.Send(f.ctx, qn, ids, "U0MANAGER", false)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return p
+}
+
+func (f *fixture) round() int {
+	f.t.Helper()
+	n, err := f.disp.Round(f.ctx)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
+func (f *fixture) surveys(c *domain.Contact) []domain.Survey {
+	f.t.Helper()
+	list, err := f.db.SurveysOf(f.ctx, c.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return list
+}
+
+func last(r survey.Reply) survey.Message {
+	if len(r.Messages) == 0 {
+		return survey.Message{}
+	}
+	return r.Messages[len(r.Messages)-1]
+}
+
+// button returns the data of the button of m whose data ends with suffix.
+func button(m survey.Message, suffix string) string {
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if strings.HasSuffix(b.Data, suffix) {
+				return b.Data
+			}
+		}
+	}
+	return ""
+}
+
+// A customer links, consents, receives the invitation and answers the
+// whole satisfaction questionnaire with buttons and text; the answers are
+// stored as they come and the survey is answered.
+func TestWholeQuestionnaire(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Jeanne Martin")
+		f.link(c, 100)
+		p := f.send("satisfaction", c.ID)
+		if p.Outcomes["allow"] != 1 || p.Queued != 1 {
+			t.Fatalf("plan: %+v", p)
+		}
+		if n := f.round(); n != 1 || f.out.count() != 1 {
+			t.Fatalf("round handled %d, sent %d", n, f.out.count())
+		}
+		inv := f.out.sent[0]
+		if inv.ChatID != 100 || !strings.Contains(inv.Text, "Your satisfaction") || button(inv, ":never") == "" {
+			t.Fatalf("invitation: %+v", inv)
+		}
+		r := f.tap(100, 1001, button(inv, ":start"))
+		q1 := last(r)
+		if !strings.Contains(q1.Text, "1/3") || len(q1.Buttons) != 1 || len(q1.Buttons[0]) != 5 {
+			t.Fatalf("first question: %+v", r)
+		}
+		r = f.tap(100, 1002, button(q1, ":4"))
+		if r.Messages[0].Edit != 1002 || !strings.Contains(r.Messages[0].Text, "✓ 4") {
+			t.Fatalf("answered question not marked: %+v", r.Messages[0])
+		}
+		q2 := last(r)
+		if !strings.Contains(q2.Text, "2/3") || len(q2.Buttons) != 2 {
+			t.Fatalf("second question: %+v", q2)
+		}
+		// A typed answer out of range is refused and asked again.
+		r = f.text(100, "12")
+		if len(r.Messages) != 2 || !strings.Contains(last(r).Text, "2/3") {
+			t.Fatalf("bad typed answer: %+v", r)
+		}
+		r = f.text(100, "9")
+		if !strings.Contains(last(r).Text, "3/3") {
+			t.Fatalf("third question: %+v", r)
+		}
+		r = f.text(100, "Great service, thanks")
+		if !strings.Contains(last(r).Text, "Thank you for your answers") {
+			t.Fatalf("thanks: %+v", r)
+		}
+		list := f.surveys(c)
+		if len(list) != 1 || list[0].Status != domain.SurveyAnswered {
+			t.Fatalf("surveys: %+v", list)
+		}
+		answers, err := f.db.Answers(f.ctx, c.ID, 0)
+		if err != nil || len(answers) != 3 || answers[0].Number != 4 || answers[1].Number != 9 || answers[2].Text != "Great service, thanks" {
+			t.Fatalf("answers: %+v %v", answers, err)
+		}
+		// An old keyboard changes nothing.
+		r = f.tap(100, 1002, button(q1, ":1"))
+		if r.Notice != "This question is closed." || len(r.Messages) != 0 {
+			t.Fatalf("old keyboard: %+v", r)
+		}
+		res, err := f.svc.Results(f.ctx, "satisfaction")
+		if err != nil || res.Questions[0].CSAT != 100 || res.Questions[1].NPS != 100 || len(res.Comments) != 1 || res.ResponseRate() != 100 {
+			t.Fatalf("results: %+v %v", res, err)
+		}
+	})
+}
+
+// A second send within the recontact window is denied with its reason and
+// the date why reports; a redelivered update is applied once.
+func TestSecondSendDenied(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Paul Durand")
+		f.link(c, 200)
+		f.send("satisfaction", c.ID)
+		f.round()
+		p := f.send("preferences", c.ID)
+		if p.Outcomes["deny"] != 1 || p.Reasons[domain.RecontactWindow] != 1 || p.Reasons[domain.OpenQuestionnaire] != 1 || p.Queued != 0 {
+			t.Fatalf("second plan: %+v", p)
+		}
+		if again := f.send("satisfaction", c.ID); again.Outcomes[survey.AlreadyQueued] != 1 {
+			t.Fatalf("same questionnaire again: %+v", again)
+		}
+		why, err := f.svc.Why(f.ctx, c, "preferences")
+		if err != nil || why.Decision.Outcome != domain.Deny || !why.Linked {
+			t.Fatalf("why: %+v %v", why, err)
+		}
+		want := time.Date(2026, 12, 25, 10, 0, 0, 0, f.svc.Policy.Zone)
+		if !why.Decision.NextEligible.Equal(want) {
+			t.Errorf("next eligible %v, want %v", why.Decision.NextEligible, want)
+		}
+		// The same update twice: applied once.
+		key := f.key()
+		inv := f.out.sent[0]
+		r1, _ := f.svc.Tap(f.ctx, key, survey.Chat{ID: 200}, 1001, button(inv, ":start"))
+		r2, _ := f.svc.Tap(f.ctx, key, survey.Chat{ID: 200}, 1001, button(inv, ":start"))
+		if len(r1.Messages) == 0 || len(r2.Messages) != 0 {
+			t.Fatalf("redelivered tap: %+v then %+v", r1, r2)
+		}
+	})
+}
+
+// A detractor answer pauses further sends and alerts the owner at once;
+// handled lifts the pause.
+func TestDetractorPause(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Luc Petit")
+		f.link(c, 300)
+		f.send("satisfaction", c.ID)
+		f.round()
+		r := f.tap(300, 1001, button(f.out.sent[0], ":start"))
+		r = f.tap(300, 1002, button(last(r), ":2"))
+		if len(f.alerts.got) != 1 || f.alerts.got[0].Contact.ID != c.ID || f.alerts.got[0].Answer.Number != 2 {
+			t.Fatalf("alerts: %+v", f.alerts.got)
+		}
+		f.at = f.at.AddDate(0, 3, 0)
+		why, _ := f.svc.Why(f.ctx, c, "")
+		if why.Decision.Outcome != domain.Deny || why.Decision.Codes()[0] != domain.DetractorPaused {
+			t.Fatalf("why after detractor: %+v", why.Decision)
+		}
+		if err := f.svc.Handled(f.ctx, c, "U0OWNER", "called back"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Handled(f.ctx, c, "U0OWNER", ""); domain.ErrorCode(err) != domain.Invalid {
+			t.Fatalf("handled twice: %v", err)
+		}
+		why, _ = f.svc.Why(f.ctx, c, "")
+		for _, code := range why.Decision.Codes() {
+			if code == domain.DetractorPaused {
+				t.Fatalf("still paused: %+v", why.Decision)
+			}
+		}
+	})
+}
+
+// /stop opts out at once: the queued survey is cancelled, nothing is sent;
+// /start opts back in after consent.
+func TestStop(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Anne Leroy")
+		f.link(c, 400)
+		f.send("satisfaction", c.ID)
+		r := f.text(400, "/stop")
+		if !strings.Contains(last(r).Text, "no more questionnaires") {
+			t.Fatalf("stop: %+v", r)
+		}
+		if f.round(); f.out.count() != 0 {
+			t.Fatalf("sent after /stop: %+v", f.out.sent)
+		}
+		if p := f.send("satisfaction", c.ID); p.Reasons[domain.OptedOut] != 1 {
+			t.Fatalf("plan after stop: %+v", p)
+		}
+		f.at = f.at.Add(time.Minute)
+		r = f.text(400, "/start")
+		if button(last(r), "c:yes") == "" {
+			t.Fatalf("start again asks consent: %+v", r)
+		}
+		f.tap(400, 9, "c:yes")
+		if p := f.send("satisfaction", c.ID); p.Outcomes["allow"] != 1 {
+			t.Fatalf("plan after opting back in: %+v", p)
+		}
+	})
+}
+
+// /forget leaves no personal data: the contact's fields, the text answers,
+// the chat link are gone; the anonymous figures stay.
+func TestForget(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Sophie Bernard", "email", "sophie@bernard.fr", "phone", "0612345678", "city", "Lyon")
+		f.link(c, 500)
+		f.send("satisfaction", c.ID)
+		f.round()
+		r := f.tap(500, 1001, button(f.out.sent[0], ":start"))
+		r = f.tap(500, 1002, button(last(r), ":5"))
+		r = f.text(500, "10")
+		f.text(500, "Sophie here, call me at 0612345678")
+		r = f.text(500, "/mydata")
+		if !strings.Contains(last(r).Text, "sophie@bernard.fr") || !strings.Contains(last(r).Text, "call me") {
+			t.Fatalf("mydata: %+v", r)
+		}
+		r = f.text(500, "/forget")
+		r = f.tap(500, 1010, button(last(r), "f:yes"))
+		if !strings.Contains(last(r).Text, "erased") {
+			t.Fatalf("forget: %+v", r)
+		}
+		got, err := f.db.Contact(f.ctx, c.ID)
+		if err != nil || got.Email != "" || got.Phone != "" || got.City != "" || strings.Contains(got.Name, "Sophie") {
+			t.Fatalf("contact after forget: %+v %v", got, err)
+		}
+		for _, q := range []string{
+			"SELECT COUNT(*) FROM answers WHERE text LIKE '%Sophie%'",
+			"SELECT COUNT(*) FROM respondents",
+			"SELECT COUNT(*) FROM contacts WHERE name LIKE '%Sophie%' OR email <> '' OR phone <> ''",
+			"SELECT COUNT(*) FROM contact_words WHERE word LIKE 'soph%'",
+			"SELECT COUNT(*) FROM answers WHERE contact_id IS NOT NULL",
+		} {
+			if n, err := f.db.Count(f.ctx, q); err != nil || n != 0 {
+				t.Errorf("%s = %d, %v", q, n, err)
+			}
+		}
+		if n, err := f.db.Count(f.ctx, "SELECT COUNT(*) FROM answers WHERE number = 5"); err != nil || n != 1 {
+			t.Errorf("the anonymous rating is gone: %d %v", n, err)
+		}
+		if r := f.text(500, "hello"); !strings.Contains(last(r).Text, "not linked") {
+			t.Fatalf("chat still linked: %+v", r)
+		}
+	})
+}
+
+// Sends in quiet hours are deferred to the next allowed morning.
+func TestQuietHoursDefer(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Marc Roux")
+		f.link(c, 600)
+		f.at = time.Date(2026, 11, 25, 21, 30, 0, 0, time.UTC) // 22:30 in Paris
+		p := f.send("satisfaction", c.ID)
+		if p.Outcomes["defer"] != 1 || p.Reasons[domain.QuietHoursNow] != 1 || p.Queued != 1 {
+			t.Fatalf("plan: %+v", p)
+		}
+		if f.round(); f.out.count() != 0 {
+			t.Fatal("sent in quiet hours")
+		}
+		f.at = time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC) // 09:00 in Paris
+		if f.round(); f.out.count() != 1 {
+			t.Fatalf("not sent in the morning: %d", f.out.count())
+		}
+	})
+}
+
+// A crash between the claim and the record: the survey stays "sending"
+// with its claim; after the claim lapses it counts as sent and is never
+// sent again.
+func TestCrashBetweenSendAndRecord(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Eve Morel")
+		f.link(c, 700)
+		f.send("satisfaction", c.ID)
+		// The first process hangs in the send, as a process killed there
+		// would: the database holds what it wrote before sending.
+		b := blocker{entered: make(chan struct{}), release: make(chan struct{})}
+		crashed := &survey.Dispatcher{Service: f.svc, Sender: b, Claimer: "dead"}
+		done := make(chan struct{})
+		go func() { crashed.Round(f.ctx); close(done) }()
+		defer func() { close(b.release); <-done }()
+		<-b.entered
+		f.round() // the restarted process, within the lease: nothing
+		if f.out.count() != 0 || f.surveys(c)[0].Status != domain.SurveySending {
+			t.Fatalf("touched within the lease: %+v", f.surveys(c))
+		}
+		f.at = f.at.Add(10 * time.Minute)
+		f.round()
+		got := f.surveys(c)[0]
+		if f.out.count() != 0 || got.Status != domain.SurveyOpen || got.Reason != "unconfirmed" {
+			t.Fatalf("after recovery: sent %d, %+v", f.out.count(), got)
+		}
+	})
+}
+
+// blocker is a Sender that says when a send began, hangs until released,
+// and then says the message may have left.
+type blocker struct{ entered, release chan struct{} }
+
+func (b blocker) Send(ctx context.Context, _ survey.Message) (int64, error) {
+	close(b.entered)
+	<-b.release
+	return 0, errors.New("connection reset")
+}
+
+// A restart in the middle of a questionnaire resumes where it stopped.
+func TestRestartMidQuestionnaire(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Hugo Blanc")
+		f.link(c, 800)
+		f.send("satisfaction", c.ID)
+		f.round()
+		r := f.tap(800, 1001, button(f.out.sent[0], ":start"))
+		f.tap(800, 1002, button(last(r), ":5"))
+		// A new process: a new service on the same database.
+		f.svc = &survey.Service{Store: f.db, Policy: f.svc.Policy, Questionnaires: domain.BuiltinQuestionnaires(), Now: f.now}
+		r = f.text(800, "8")
+		if !strings.Contains(last(r).Text, "3/3") {
+			t.Fatalf("after restart: %+v", r)
+		}
+		r = f.text(800, "/skip")
+		if !strings.Contains(last(r).Text, "Thank you") {
+			t.Fatalf("skip: %+v", r)
+		}
+		answers, _ := f.db.Answers(f.ctx, c.ID, 0)
+		if len(answers) != 3 || !answers[2].Skipped {
+			t.Fatalf("answers: %+v", answers)
+		}
+	})
+}
+
+// Multi questions toggle and finish with Done; answers set the contact's
+// fields, and a "never" frequency stops further sends.
+func TestPreferencesSetFields(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Inès Garnier")
+		f.link(c, 900)
+		f.send("preferences", c.ID)
+		f.round()
+		r := f.tap(900, 1001, button(f.out.sent[0], ":start"))
+		q := last(r)
+		if r := f.tap(900, 1002, button(q, ":!done")); r.Notice != "" || !strings.Contains(last(r).Text, "2/4") {
+			// interests is optional: Done with nothing ticked skips it.
+			t.Fatalf("done on an optional multi: %+v", r)
+		}
+		r = f.text(900, "software, support")
+		r = f.tap(900, 1004, button(last(r), ":email"))
+		r = f.tap(900, 1005, button(last(r), ":never"))
+		if !strings.Contains(last(r).Text, "Thank you") {
+			t.Fatalf("end: %+v", r)
+		}
+		got, _ := f.db.Contact(f.ctx, c.ID)
+		if strings.Join(got.Categories, ",") != "software,support" || got.PreferredChannel != "email" || got.Frequency != "never" {
+			t.Fatalf("contact fields: %+v", got)
+		}
+		f.at = f.at.AddDate(1, 0, 0)
+		if p := f.send("satisfaction", c.ID); p.Reasons[domain.PrefersNever] != 1 {
+			t.Fatalf("plan after never: %+v", p)
+		}
+	})
+}
+
+// A multi question's ticks are kept on the survey and shown on the
+// keyboard.
+func TestMultiToggles(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Noé Faure")
+		f.link(c, 1000)
+		f.send("preferences", c.ID)
+		f.round()
+		q := last(f.tap(1000, 1001, button(f.out.sent[0], ":start")))
+		r := f.tap(1000, 1002, button(q, ":news"))
+		if r.Messages[0].Edit != 1002 || r.Messages[0].Buttons[0][0].Text != "✓ New products" {
+			t.Fatalf("toggle: %+v", r)
+		}
+		f.tap(1000, 1002, button(q, ":events"))
+		f.tap(1000, 1002, button(q, ":news"))
+		r = f.tap(1000, 1002, button(q, ":!done"))
+		got, _ := f.db.Contact(f.ctx, c.ID)
+		if strings.Join(got.Interests, ",") != "events" {
+			t.Fatalf("interests %v after %+v", got.Interests, r)
+		}
+	})
+}
+
+// Blocked customers are unreachable; a 403 at send marks them too.
+func TestUnreachable(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Zoé Lambert")
+		f.link(c, 1100)
+		f.send("satisfaction", c.ID)
+		f.out.err = fmtErr(survey.ErrUnreachable)
+		f.round()
+		if got := f.surveys(c)[0]; got.Status != domain.SurveyFailed || got.Reason != "unreachable" {
+			t.Fatalf("after 403: %+v", got)
+		}
+		if p := f.send("preferences", c.ID); p.Reasons[domain.Unreachable] != 1 {
+			t.Fatalf("plan: %+v", p)
+		}
+		if err := f.svc.Blocked(f.ctx, f.key(), 1100, false); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := f.svc.Send(f.ctx, "preferences", []int64{c.ID}, "x", true); p.Reasons[domain.Unreachable] != 0 {
+			t.Fatalf("still unreachable after restart: %+v", p)
+		}
+		// A refusal that certainly sent nothing is retried later.
+		f.out.err = fmtErr(survey.ErrNotSent)
+		f.send("preferences", c.ID)
+		f.at = f.at.AddDate(0, 2, 0)
+		f.round()
+		list := f.surveys(c)
+		if got := list[len(list)-1]; got.Status != domain.SurveyQueued || got.Attempts != 1 {
+			t.Fatalf("after a refusal: %+v", got)
+		}
+	})
+}
+
+func fmtErr(err error) error { return errors.Join(errors.New("telegram said no"), err) }
+
+// Questionnaires expire after 7 days; a late answer is told so.
+func TestExpiry(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Léa Simon")
+		f.link(c, 1200)
+		f.send("satisfaction", c.ID)
+		f.round()
+		f.at = f.at.AddDate(0, 0, 3).Add(time.Hour) // Saturday: deferred
+		f.round()
+		if f.out.count() != 1 {
+			t.Fatal("reminded on a Saturday")
+		}
+		f.at = start.AddDate(0, 0, 5) // Monday
+		f.round() // the reminder
+		if f.out.count() != 2 || !strings.Contains(f.out.sent[1].Text, "reminder") {
+			t.Fatalf("reminder: %+v %+v", f.out.sent, f.surveys(c))
+		}
+		f.at = f.at.AddDate(0, 0, 1)
+		f.round()
+		if f.out.count() != 2 {
+			t.Fatal("a second reminder")
+		}
+		f.at = start.AddDate(0, 0, 8)
+		r := f.tap(1200, 1001, button(f.out.sent[0], ":start"))
+		if !strings.Contains(last(r).Text, "closed") && r.Notice == "" {
+			t.Fatalf("late tap: %+v", r)
+		}
+		f.round()
+		if got := f.surveys(c)[0]; got.Status != domain.SurveyExpired {
+			t.Fatalf("status %s", got.Status)
+		}
+	})
+}
