@@ -573,7 +573,7 @@ func TestExpiry(t *testing.T) {
 			t.Fatal("reminded on a Saturday")
 		}
 		f.at = start.AddDate(0, 0, 5) // Monday
-		f.round() // the reminder
+		f.round()                     // the reminder
 		if f.out.count() != 2 || !strings.Contains(f.out.sent[1].Text, "reminder") {
 			t.Fatalf("reminder: %+v %+v", f.out.sent, f.surveys(c))
 		}
