@@ -66,7 +66,7 @@ func activity(card *crm.Card) []reply.Section {
 		}
 		score.Text = strings.Join(parts, "; ")
 	}
-	out = append(out, score, reply.Section{Heading: "Consent", Text: "No questionnaire consent recorded."})
+	out = append(out, score)
 	return out
 }
 

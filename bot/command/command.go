@@ -15,6 +15,7 @@ import (
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/segments"
+	"github.com/crmbot/crmbot/flows/survey"
 )
 
 // Role is what a team member may do.
@@ -60,6 +61,13 @@ type Executor struct {
 	// Digests serves the digest command; nil when this process has no
 	// digest (the command then says so).
 	Digests *Digests
+	// Surveys runs invite, why, handled and survey, and the consent state
+	// of the contact card; nil when Telegram questionnaires are not set up
+	// (those commands then say so).
+	Surveys *survey.Service
+	// BotName returns the Telegram bot's username (getMe), which invite
+	// links name; nil when Telegram is not configured.
+	BotName func(ctx context.Context) (string, error)
 }
 
 // spec describes one command of the language.
@@ -92,10 +100,10 @@ func init() {
 		{name: "pipeline", usage: "pipeline", summary: "counts per stage, moves and conversion this week", examples: []string{"pipeline"}, run: (*Executor).pipeline},
 		{name: "segments", usage: segmentsUsage, summary: "current segmentation: RFM segment sizes and scores, ABC classes, Pareto share and the top customers' traits", examples: []string{"segments", "segments rfm", "segments pareto"}, run: (*Executor).segmentsReport},
 		{name: "segment", usage: segmentUsage, summary: `saved segments; the filter is field=value words (sector=agro employees>=50) or one quoted expression of the scoring rules ('sector == "agro" && employees >= 50')`, examples: []string{"segment save big-agro sector=agro employees>=50", `segment save hot-agro 'sector == "agro" && forms_30d > 0'`, "segment list", "segment delete big-agro", "find segment=big-agro"}, needs: subcommands(map[string]Role{"save": Manager, "delete": Manager}), run: (*Executor).segment},
-		{name: "why", usage: "why <contact> [questionnaire]", summary: "whether a questionnaire may be sent now, and if not why", soon: "questionnaires"},
-		{name: "handled", usage: "handled <contact> [note]", summary: "mark a detractor's alert as handled", soon: "questionnaires"},
-		{name: "invite", usage: "invite <contact>", summary: "a Telegram link to send to the customer", soon: "questionnaires"},
-		{name: "survey", usage: "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>", summary: "questionnaires", needs: surveyNeeds, soon: "questionnaires"},
+		{name: "why", aliases: []string{"pourquoi"}, usage: whyUsage, summary: "whether a questionnaire may be sent now; if not, every rule that holds the contact back and the first date they may be asked", examples: []string{"why C42", "why Martin satisfaction"}, run: (*Executor).why},
+		{name: "handled", aliases: []string{"traite", "traité"}, usage: handledUsage, summary: "mark a detractor's alert as handled, which lifts the pause on questionnaires", examples: []string{"handled C42 called back, new delivery on Monday"}, run: (*Executor).handled},
+		{name: "invite", aliases: []string{"inviter"}, usage: inviteUsage, summary: "a single-use Telegram link (30 days) to send to the customer", examples: []string{"invite C42"}, run: (*Executor).invite},
+		{name: "survey", aliases: []string{"questionnaire"}, usage: surveyUsage, summary: "questionnaires: their figures, sends through the throttle (to more than one contact: manager), results", examples: []string{"survey list", "survey send satisfaction to C42", "survey send satisfaction to segment:champions dry-run", "survey send preferences to stage=customer city=Lyon", "survey results satisfaction"}, needs: surveyNeeds, run: (*Executor).surveyCmd},
 		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", examples: []string{"digest", "digest post"}, needs: subcommands(map[string]Role{"post": Manager}), run: (*Executor).digest},
 	}
 }

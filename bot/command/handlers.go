@@ -111,7 +111,17 @@ func (e *Executor) show(ctx context.Context, _ Actor, args []string) (*reply.Rep
 	if err != nil {
 		return nil, err
 	}
-	return cardReply(card, true), nil
+	consent, err := e.consentState(ctx, card.Contact)
+	if err != nil {
+		return nil, err
+	}
+	r := cardReply(card, true)
+	r.Sections = append(r.Sections, consentSection(consent))
+	r.Data = &Card{Card: card, Consent: consent}
+	if consent != nil && !consent.DetractorPauseSince.IsZero() {
+		r.Actions = append(r.Actions, reply.Action{Label: "Handled", Command: "handled " + card.Contact.Ref()})
+	}
+	return r, nil
 }
 
 const findUsage = "find [word…] [field=value…] [sort=field|-field] [limit=N] [page=N]"

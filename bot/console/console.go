@@ -1,5 +1,7 @@
 // Package console is crmbot's local chat in the terminal: the same command
-// language as Slack, typed at a prompt.
+// language as Slack, typed at a prompt; and, after as <contact>, the
+// customer's side of the questionnaires, played as that contact would in
+// Telegram.
 package console
 
 import (
@@ -7,9 +9,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/crmbot/crmbot/bot/command"
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/survey"
 )
 
 // Console reads command lines and prints their replies.
@@ -19,12 +24,17 @@ type Console struct {
 	In     io.Reader
 	Out    io.Writer
 	Prompt bool // print a prompt and a greeting (on a terminal)
+
+	// playing is the contact spoken as after as <contact>, nil otherwise;
+	// buttons are the choices of the last keyboard shown to it.
+	playing *domain.Contact
+	buttons []survey.Button
 }
 
 // Run reads lines until end of input, "quit" or ctx is done.
 func (c *Console) Run(ctx context.Context) error {
 	if c.Prompt {
-		fmt.Fprintf(c.Out, "crmbot console — you are %s. Type help for the commands, quit to leave.\n", c.Actor.ID)
+		fmt.Fprintf(c.Out, "crmbot console — you are %s. Type help for the commands, as <contact> to answer that contact's questionnaire as the customer would, quit to leave.\n", c.Actor.ID)
 	}
 	lines := make(chan string)
 	errs := make(chan error, 1)
@@ -42,7 +52,11 @@ func (c *Console) Run(ctx context.Context) error {
 	}()
 	for {
 		if c.Prompt {
-			fmt.Fprint(c.Out, "crm> ")
+			if c.playing != nil {
+				fmt.Fprintf(c.Out, "%s> ", c.playing.Ref())
+			} else {
+				fmt.Fprint(c.Out, "crm> ")
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -62,17 +76,159 @@ func (c *Console) Run(ctx context.Context) error {
 
 func (c *Console) handle(ctx context.Context, line string) (done bool) {
 	line = strings.TrimSpace(line)
-	switch strings.ToLower(line) {
+	lower := strings.ToLower(line)
+	switch lower {
 	case "":
 		return false
 	case "quit", "exit", "bye", "q":
 		return true
 	}
-	if rest, ok := strings.CutPrefix(line, "as "); ok || line == "as" {
-		fmt.Fprintf(c.Out, "as %s: answering a customer's questionnaire from the console is not available yet: it comes with questionnaires.\n", strings.TrimSpace(rest))
+	if lower == "as" || lower == "end" && c.playing != nil {
+		c.leave()
+		return false
+	}
+	if lower == "as" || strings.HasPrefix(lower, "as ") {
+		c.as(ctx, strings.TrimSpace(line[2:]))
+		return false
+	}
+	if c.playing != nil {
+		c.customer(ctx, line)
 		return false
 	}
 	r := c.Exec.Run(ctx, c.Actor, line)
 	fmt.Fprintln(c.Out, r.Text())
 	return false
+}
+
+// leave returns to the sales commands.
+func (c *Console) leave() {
+	if c.playing == nil {
+		fmt.Fprintln(c.Out, "as <contact> speaks as that customer, to answer their questionnaire as they would in Telegram; end comes back.")
+		return
+	}
+	fmt.Fprintf(c.Out, "Back to the sales commands as %s (you were %s).\n", c.Actor.ID, c.playing.Ref())
+	c.playing, c.buttons = nil, nil
+}
+
+// as starts speaking as the contact ref names, and shows what awaits them.
+func (c *Console) as(ctx context.Context, ref string) {
+	const usage = "Usage: as <contact>, then answer as the customer would (a button's number or label, text, /skip, /stop, /mydata, /forget, /help); end comes back."
+	if !c.Actor.Has(command.Sales) {
+		fmt.Fprintf(c.Out, "as needs the sales role, which you do not have.\n%s\n", usage)
+		return
+	}
+	if c.Exec.Surveys == nil {
+		fmt.Fprintf(c.Out, "as: Telegram questionnaires are not set up in this crmbot process.\n%s\n", usage)
+		return
+	}
+	ct, err := c.Exec.CRM.Resolve(ctx, ref)
+	if err != nil {
+		fmt.Fprintf(c.Out, "%s\n%s\n", message(err), usage)
+		return
+	}
+	rep, err := c.Exec.Surveys.Resume(ctx, survey.Chat{ContactID: ct.ID})
+	if err != nil {
+		fmt.Fprintf(c.Out, "%s\n", message(err))
+		return
+	}
+	c.playing, c.buttons = ct, nil
+	fmt.Fprintf(c.Out, "You are now %s %s, as in Telegram: type a choice's number or label, or text; end comes back to the sales commands.\n", ct.Ref(), ct.Name)
+	c.show(rep)
+}
+
+// customer hands what the customer typed to the conversation: a tap when
+// it names a button of the last keyboard (its label, else its number),
+// else text.
+func (c *Console) customer(ctx context.Context, line string) {
+	chat := survey.Chat{ContactID: c.playing.ID}
+	var rep survey.Reply
+	var err error
+	if data, ok := c.choice(line); ok {
+		rep, err = c.Exec.Surveys.Tap(ctx, "", chat, 0, data)
+	} else {
+		rep, err = c.Exec.Surveys.Text(ctx, "", chat, line)
+	}
+	if err != nil {
+		fmt.Fprintf(c.Out, "%s\n", message(err))
+		return
+	}
+	c.show(rep)
+}
+
+// choice returns the callback data of the button line names: a label,
+// ignoring case (so a rating's "4" is the button 4, not the fourth), else
+// a choice number.
+func (c *Console) choice(line string) (string, bool) {
+	for _, b := range c.buttons {
+		if strings.EqualFold(strings.TrimSpace(b.Text), line) || strings.EqualFold(strings.TrimPrefix(b.Text, "✓ "), line) {
+			return b.Data, true
+		}
+	}
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(c.buttons) {
+		return c.buttons[n-1].Data, true
+	}
+	return "", false
+}
+
+// show prints a reply of the conversation: the notice, then each message
+// with its buttons as numbered choices, which the next line may name.
+func (c *Console) show(rep survey.Reply) {
+	if rep.Notice != "" {
+		fmt.Fprintf(c.Out, "(%s)\n", rep.Notice)
+	}
+	var last []survey.Button
+	keyboard := false
+	for _, m := range rep.Messages {
+		fmt.Fprintln(c.Out, m.Text)
+		if len(m.Buttons) == 0 {
+			continue
+		}
+		var flat []survey.Button
+		for _, row := range m.Buttons {
+			flat = append(flat, row...)
+		}
+		fmt.Fprintln(c.Out, choices(m.Buttons, flat))
+		last, keyboard = flat, true
+	}
+	switch {
+	case keyboard:
+		c.buttons = last
+	case len(rep.Messages) > 0:
+		c.buttons = nil
+	}
+}
+
+// choices writes a keyboard as numbered choices, one line a row: "[1] Yes,
+// I agree  [2] No, thanks". Numbers answer themselves: "[0] [1] … [10]".
+func choices(rows [][]survey.Button, flat []survey.Button) string {
+	numeric := true
+	for _, b := range flat {
+		if _, err := strconv.Atoi(b.Text); err != nil {
+			numeric = false
+		}
+	}
+	var lines []string
+	n := 0
+	for _, row := range rows {
+		var parts []string
+		for _, b := range row {
+			n++
+			if numeric {
+				parts = append(parts, "["+b.Text+"]")
+			} else {
+				parts = append(parts, fmt.Sprintf("[%d] %s", n, b.Text))
+			}
+		}
+		lines = append(lines, strings.Join(parts, "  "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// message is what the console says of an error: a domain error's text,
+// else that something went wrong.
+func message(err error) string {
+	if domain.ErrorCode(err) != domain.Internal {
+		return err.Error()
+	}
+	return "something went wrong, and nothing was changed: " + err.Error()
 }

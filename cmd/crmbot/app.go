@@ -13,6 +13,7 @@ import (
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/store"
 )
 
@@ -32,6 +33,7 @@ type app struct {
 	now    func() time.Time
 	log    *slog.Logger
 	crm    *crm.Service
+	survey *survey.Service
 	exec   *command.Executor
 	dbName string
 }
@@ -70,6 +72,8 @@ func open(ctx context.Context, logOut io.Writer) (*app, error) {
 	a.crm = &crm.Service{Store: a.db, Scoring: a.cfg.Scoring, Now: a.now, Loc: a.loc}
 	a.exec = &command.Executor{CRM: a.crm, Segments: a.segments(), Now: a.now, Loc: a.loc, Logger: a.log}
 	a.exec.Digests = a.digests()
+	a.survey = a.surveyService()
+	a.exec.Surveys, a.exec.BotName = a.survey, a.botName()
 	return a, nil
 }
 

@@ -45,20 +45,25 @@ func runBot(ctx context.Context, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	srv, err := a.serveHTTP(ctx, env("CRMBOT_HTTP_ADDR", "127.0.0.1:8080"), bot)
+	if bot != nil {
+		a.survey.Alerter = bot
+	}
+	tg, err := a.startTelegram(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { cancel(); tg.wait() }()
+	srv, err := a.serveHTTP(ctx, env("CRMBOT_HTTP_ADDR", "127.0.0.1:8080"), bot, tg)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 	a.log.Info("crmbot is running", "http", srv.Addr, "database", store.Redact(a.dbName))
-	if env("TELEGRAM_BOT_TOKEN", "") != "" {
-		a.log.Warn("the Telegram transport is not available yet in this version; TELEGRAM_BOT_TOKEN is ignored")
-	}
 	errc := make(chan error, 1)
 	if bot != nil {
 		go func() { errc <- bot.Run(ctx) }()
 		defer a.startDigestScheduler(ctx)()
-	} else if env("TELEGRAM_BOT_TOKEN", "") == "" {
+	} else if tg == nil {
 		fmt.Fprintln(cmd.ErrOrStderr(), noTransport)
 		if isTerminal(os.Stdin) {
 			return a.console(cmd, "").Run(ctx)
@@ -106,14 +111,17 @@ func (a *app) slackBot() (*slackbot.Bot, error) {
 	return bot, nil
 }
 
-// serveHTTP starts the HTTP server: /healthz, /metrics and, with a signing
-// secret, Slack's endpoints.
-func (a *app) serveHTTP(ctx context.Context, addr string, bot *slackbot.Bot) (*http.Server, error) {
+// serveHTTP starts the HTTP server: /healthz, /metrics, with a signing
+// secret Slack's endpoints, with a webhook secret Telegram's.
+func (a *app) serveHTTP(ctx context.Context, addr string, bot *slackbot.Bot, tg *telegram) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /metrics", a.metrics)
 	if bot != nil && env("SLACK_SIGNING_SECRET", "") != "" {
 		mux.Handle("POST /slack/", bot.Handler())
+	}
+	if tg != nil && tg.webhook != nil {
+		mux.Handle("/telegram/webhook", tg.webhook)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
