@@ -70,6 +70,7 @@ type fakeSlack struct {
 	acks     chan []byte         // read from the websocket
 	mu       sync.Mutex
 	n        int
+	failing  map[string]string // Web API method → the error it answers
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -91,6 +92,17 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	return f
 }
 
+// fail makes the Web API method answer with the error from now on; ""
+// makes it work again.
+func (f *fakeSlack) fail(method, err string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failing == nil {
+		f.failing = map[string]string{}
+	}
+	f.failing[method] = err
+}
+
 // responseURL returns a fresh response_url served by f.
 func (f *fakeSlack) responseURL() string {
 	f.mu.Lock()
@@ -107,6 +119,14 @@ func (f *fakeSlack) webAPI(w http.ResponseWriter, r *http.Request) {
 		c.Form, _ = url.ParseQuery(string(body))
 	}
 	w.Header().Set("Content-Type", "application/json")
+	f.mu.Lock()
+	failure := f.failing[method]
+	f.mu.Unlock()
+	if failure != "" {
+		fmt.Fprintf(w, `{"ok":false,"error":%q}`, failure)
+		f.calls <- c
+		return
+	}
 	switch method {
 	case "chat.postMessage":
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.000100"}`, c.Form.Get("channel"))
@@ -114,6 +134,8 @@ func (f *fakeSlack) webAPI(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":"F0CHART"}`, f.srv.URL+"/upload/F0CHART")
 	case "files.completeUploadExternal":
 		fmt.Fprint(w, `{"ok":true,"files":[{"id":"F0CHART","title":"chart"}]}`)
+	case "conversations.open":
+		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q}}`, "D"+c.Form.Get("users"))
 	case "views.open":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V0VIEW"}}`)
 	case "usergroups.users.list":
@@ -326,6 +348,7 @@ func (e *env) interact(t *testing.T, payload any) ack {
 type button struct {
 	ActionID string `json:"action_id"`
 	Value    string `json:"value"`
+	Style    string `json:"style"`
 	Text     struct {
 		Text string `json:"text"`
 	} `json:"text"`
@@ -337,15 +360,20 @@ func (m message) buttons(t *testing.T) []button {
 	var out []button
 	for _, raw := range m.Blocks {
 		var b struct {
-			Type     string   `json:"type"`
-			Elements []button `json:"elements"`
+			Type     string          `json:"type"`
+			Elements json.RawMessage `json:"elements"` // a context block's are texts
 		}
 		if err := json.Unmarshal(raw, &b); err != nil {
 			t.Fatal(err)
 		}
-		if b.Type == "actions" {
-			out = append(out, b.Elements...)
+		if b.Type != "actions" {
+			continue
 		}
+		var bs []button
+		if err := json.Unmarshal(b.Elements, &bs); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, bs...)
 	}
 	return out
 }
