@@ -40,6 +40,10 @@ type Config struct {
 	RolesTTL      time.Duration // how long a user group's members are kept; 0 means 5 minutes
 	Workers       int           // commands run at once; 0 means 8
 	HTTPClient    *http.Client  // for the Web API and response_url; nil means one with a 10 s timeout
+	// DigestChannels are the digest's channels (digest: channels: of the
+	// configuration file); a detractor alert goes there when the contact's
+	// owner cannot be reached by a direct message. Nil for none.
+	DigestChannels []string
 }
 
 // Store is what the bot needs of the database: transactions that the

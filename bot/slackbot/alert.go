@@ -1,0 +1,186 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/slack-go/slack"
+)
+
+// The bot is the Slack side of the questionnaires' detractor alert.
+var _ survey.Alerter = (*Bot)(nil)
+
+// slackUser matches a Slack user id: U… in a workspace, W… in an
+// Enterprise Grid.
+var slackUser = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+
+// alertLang is the language of the questionnaire's texts in an alert: the
+// team reads crmbot in English (Text.In falls back to French).
+const alertLang = "en"
+
+// DetractorAlert tells the owner of a.Contact at once about a detractor
+// answer: a direct message (conversations.open, then chat.postMessage) with
+// the questionnaire, the question, the answer and the comments, and two
+// buttons that run, as the member who clicks and like the contact card's
+// buttons, `handled <contact>` (which lifts the pause of automated
+// questionnaires) and `show <contact>`.
+//
+// When the owner has no Slack user id (a contact added from the console),
+// or the direct message cannot be opened or posted, the alert goes to the
+// digest channels (Config.DigestChannels) instead; with none, it is an
+// error. It returns an error when a post failed, unless the digest
+// channels took the alert the owner's DM could not.
+func (b *Bot) DetractorAlert(ctx context.Context, a survey.Alert) error {
+	if a.Contact == nil {
+		return errors.New("slack: a detractor alert without its contact")
+	}
+	blocks, text := drawAlert(a)
+	owner := strings.TrimSpace(a.Contact.Owner)
+	if !slackUser.MatchString(owner) {
+		if len(b.cfg.DigestChannels) == 0 {
+			return fmt.Errorf("slack: the detractor alert of %s cannot be sent: its owner %q has no Slack id, and no digest channels are configured", a.Contact.Ref(), owner)
+		}
+		why := fmt.Sprintf("Posted here because the owner of %s (%s) has no Slack id.", a.Contact.Ref(), ownerName(owner))
+		return b.postAlert(ctx, a, b.cfg.DigestChannels, withNote(blocks, why), text)
+	}
+	err := b.postAlert(ctx, a, nil, blocks, text, owner)
+	if err == nil || len(b.cfg.DigestChannels) == 0 {
+		return err
+	}
+	b.log.Warn("could not send a detractor alert to its owner; posting it to the digest channels", "contact", a.Contact.Ref(), "owner", owner, "err", err)
+	why := fmt.Sprintf("Posted here because it could not reach the owner of %s (%s) directly.", a.Contact.Ref(), owner)
+	if cerr := b.postAlert(ctx, a, b.cfg.DigestChannels, withNote(blocks, why), text); cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	return nil
+}
+
+// withNote returns the alert's blocks with a note over its buttons, the
+// last block.
+func withNote(blocks []slack.Block, s string) []slack.Block {
+	n := len(blocks) - 1
+	return append(append(blocks[:n:n], note(s)), blocks[n])
+}
+
+// postAlert posts the alert to each channel, and to the DM of each user.
+// A failure does not stop the other posts; it returns them all.
+func (b *Bot) postAlert(ctx context.Context, a survey.Alert, channels []string, blocks []slack.Block, text string, users ...string) error {
+	var errs []error
+	for _, u := range users {
+		ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{u}})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("slack: open a DM with %s for the detractor alert of %s: %w", u, a.Contact.Ref(), err))
+			continue
+		}
+		channels = append(channels, ch.ID)
+	}
+	for _, ch := range channels {
+		_, _, err := b.api.PostMessageContext(ctx, ch, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("slack: post the detractor alert of %s to %s: %w", a.Contact.Ref(), ch, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// drawAlert draws a detractor alert in Block Kit, within Slack's limits,
+// with its plain-text fallback.
+func drawAlert(a survey.Alert) ([]slack.Block, string) {
+	c := a.Contact
+	ref := c.Ref()
+	name := strings.TrimSpace(c.Name)
+	if name == "" {
+		name = ref
+	}
+	title := a.Questionnaire.Title.In(alertLang)
+	if title == "" {
+		title = a.Questionnaire.ID
+	}
+	question := a.Question.Text.In(alertLang)
+	answer := answerText(a.Question, a.Answer)
+	header := "Detractor answer from " + clip(name, maxHeader-len("Detractor answer from  ()")-len(ref)) + " (" + ref + ")"
+
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(header))}
+	asked := "*Questionnaire:* " + mrkdwn(title, 300)
+	if question != "" {
+		asked += "\n*Question:* " + mrkdwn(question, maxText-utf8.RuneCountInString(asked)-len("\n*Question:* "))
+	}
+	blocks = append(blocks,
+		slack.NewSectionBlock(markdown(asked), nil, nil),
+		slack.NewSectionBlock(markdown("*Answer:* "+mrkdwn(answer, maxText-len("*Answer:* "))), nil, nil))
+	var comments []string
+	for _, s := range a.Comments {
+		if s = strings.TrimSpace(s); s != "" {
+			comments = append(comments, s)
+		}
+	}
+	if len(comments) > 0 {
+		blocks = append(blocks, slack.NewSectionBlock(markdown("*Comments*\n"+mrkdwn("• "+strings.Join(comments, "\n• "), maxText-len("*Comments*\n"))), nil, nil))
+	}
+	paused := "Automated questionnaires to " + ref + " are paused until this is marked handled."
+	blocks = append(blocks, note(paused), alertButtons(ref))
+
+	text := fmt.Sprintf("Detractor answer from %s (%s) to %s: %s", name, ref, title, answer)
+	if question != "" {
+		text = fmt.Sprintf("Detractor answer from %s (%s) to %s — %q: %s", name, ref, title, question, answer)
+	}
+	if len(comments) > 0 {
+		text += "\nComments: " + strings.Join(comments, " / ")
+	}
+	// The fallback is message text, where &, < and > are markup too.
+	text = mrkdwn(text, maxFallback-len(paused)-len("\n Type handled "+ref+" once done.")) + "\n" + paused + " Type handled " + ref + " once done."
+	return blocks, text
+}
+
+// alertButtons are the alert's buttons. Their action ids carry
+// actionPrefix, so a click runs the command line of their value as the
+// member who clicks, through the same path as the contact card's buttons:
+// role checks, one run per delivery, the answer to the response_url.
+func alertButtons(ref string) slack.Block {
+	handled := slack.NewButtonBlockElement(actionPrefix+"handled", "handled "+ref, plain("Handled")).WithStyle(slack.StylePrimary)
+	show := slack.NewButtonBlockElement(actionPrefix+"show", "show "+ref, plain("Show contact"))
+	return slack.NewActionBlock("crm_alert_actions", handled, show)
+}
+
+// answerText is an answer as the team reads it: the score out of its
+// scale, the labels of the options chosen, yes or no, the text.
+func answerText(q domain.Question, a domain.Answer) string {
+	switch {
+	case a.Skipped:
+		return "(skipped)"
+	case a.Type == domain.NPSQuestion:
+		return strconv.Itoa(a.Number) + " / 10 (NPS)"
+	case a.Type == domain.RatingQuestion:
+		return strconv.Itoa(a.Number) + " / 5 (CSAT)"
+	case a.Type == domain.ChoiceQuestion || a.Type == domain.MultiQuestion:
+		labels := make([]string, len(a.Options))
+		for i, id := range a.Options {
+			labels[i] = id
+			for _, o := range q.Options {
+				if o.ID == id {
+					if l := o.Text.In(alertLang); l != "" {
+						labels[i] = l
+					}
+					break
+				}
+			}
+		}
+		return strings.Join(labels, ", ")
+	}
+	return a.Value()
+}
+
+// ownerName is how an owner that is not a Slack id is named in a note.
+func ownerName(owner string) string {
+	if owner == "" {
+		return "none"
+	}
+	return clip(owner, 100)
+}
