@@ -65,8 +65,14 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvOn(t, "sqlite")
+}
+
+// newEnvOn is newEnv on a database of kind (storetest.Kinds).
+func newEnvOn(t testing.TB, kind string) *env {
+	t.Helper()
 	clk := &clock{t: start}
-	db := storetest.Open(t, "sqlite", clk.Now)
+	db := storetest.Open(t, kind, clk.Now)
 	eng := domain.DefaultEngine()
 	logs := &bytes.Buffer{}
 	svc := &crm.Service{Store: db, Scoring: eng, Now: clk.Now, Loc: paris}
