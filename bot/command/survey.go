@@ -448,7 +448,18 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 	if err != nil {
 		return nil, err
 	}
-	return planReply(svc, p, single), nil
+	r := planReply(svc, p, single)
+	if single != nil && p.Queued > 0 {
+		res, err := e.respondent(ctx, single.ID)
+		if err != nil {
+			return nil, err
+		}
+		if res == nil || res.ChatID == 0 {
+			r.Sections = append(r.Sections, reply.Section{Text: "No Telegram chat is linked to " + single.Ref() + ": it waits until invite " +
+				single.Ref() + "'s link is opened (in the console, as " + single.Ref() + " answers it)."})
+		}
+	}
+	return r, nil
 }
 
 // findWords turns the audience words into find's: segment:NAME becomes

@@ -95,15 +95,27 @@ func (c *Console) handle(ctx context.Context, line string) (done bool) {
 		c.customer(ctx, line)
 		return false
 	}
+	if lower == "help as" {
+		fmt.Fprintln(c.Out, consoleHelp)
+		return false
+	}
 	r := c.Exec.Run(ctx, c.Actor, line)
 	fmt.Fprintln(c.Out, r.Text())
+	if r.OK && (lower == "help" || lower == "aide" || lower == "?") {
+		fmt.Fprintln(c.Out, "\nIn this console: "+consoleHelp)
+	}
 	return false
 }
+
+// consoleHelp is what the console adds to the command language.
+const consoleHelp = "as <contact> speaks as that customer, to answer their questionnaire as they would in Telegram " +
+	"(a choice's number or label, typed answers, /skip, /stop, /mydata, /forget, /help); end (or as alone) comes back " +
+	"to the sales commands; quit leaves."
 
 // leave returns to the sales commands.
 func (c *Console) leave() {
 	if c.playing == nil {
-		fmt.Fprintln(c.Out, "as <contact> speaks as that customer, to answer their questionnaire as they would in Telegram; end comes back.")
+		fmt.Fprintln(c.Out, consoleHelp)
 		return
 	}
 	fmt.Fprintf(c.Out, "Back to the sales commands as %s (you were %s).\n", c.Actor.ID, c.playing.Ref())
