@@ -89,7 +89,11 @@ func (c *Client) waitTurn(ctx context.Context, l *chatLimiter) error {
 	if err := c.window.enter(ctx); err != nil {
 		return err
 	}
-	if err := c.global.Wait(ctx); err != nil {
+	// Reserve and sleep rather than Wait, so that a context's end is
+	// reported as such (Wait reports a deadline too near in its own words).
+	r := c.global.Reserve()
+	if err := sleep(ctx, r.Delay()); err != nil {
+		r.Cancel()
 		c.window.leave(false)
 		return err
 	}
