@@ -1,6 +1,7 @@
 package command_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/survey"
 )
 
 // FuzzRun runs arbitrary command lines against one SQLite database per fuzz
@@ -19,6 +21,10 @@ func FuzzRun(f *testing.F) {
 	for _, l := range seedLines {
 		e.add(f, l)
 	}
+	pol := domain.DefaultPolicy
+	pol.Zone = paris
+	e.exec.Surveys = &survey.Service{Store: e.db, Policy: pol, Questionnaires: domain.BuiltinQuestionnaires(), Now: e.clock.Now, Language: "en"}
+	e.exec.BotName = func(context.Context) (string, error) { return "crmbot_test_bot", nil }
 	e.ok(f, "log C1 call")
 	e.ok(f, "sale C2 300 yesterday")
 	codes := []string{string(domain.NotFound), string(domain.Invalid), string(domain.Conflict), string(domain.Unavailable), string(domain.Forbidden)}
