@@ -33,7 +33,7 @@ func (c *Respondent) OptedOut() bool { return !c.OptedOutAt.IsZero() }
 
 // Paused reports whether a detractor answer awaits its owner.
 func (c *Respondent) Paused() bool {
-	return !c.DetractorAt.IsZero() && !c.HandledAt.After(c.DetractorAt)
+	return !c.DetractorAt.IsZero() && c.HandledAt.Before(c.DetractorAt)
 }
 
 // SurveyStatus is where one questionnaire sent to one contact stands.

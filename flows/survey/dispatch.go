@@ -287,7 +287,9 @@ func (s *Service) markSent(sv *domain.Survey, now time.Time, via string) {
 		sv.ExpiresAt = now.AddDate(0, 0, s.Policy.OpenDays)
 	}
 	sv.NextAt = now.AddDate(0, 0, s.Policy.ReminderAfterDays)
-	if !sv.ExpiresAt.IsZero() && !sv.NextAt.Before(sv.ExpiresAt) {
+	if via != "telegram" || !sv.ExpiresAt.IsZero() && !sv.NextAt.Before(sv.ExpiresAt) {
+		// Reminders go through Telegram only: one delivered in the
+		// console is only looked at again to expire it.
 		sv.NextAt = sv.ExpiresAt
 	}
 }

@@ -19,6 +19,12 @@ func (s *Service) Invite(ctx context.Context, c *domain.Contact, by string) (str
 	return token, nil
 }
 
+// Respondent returns the customer's side of contact id (Telegram link,
+// consent, pauses), or nil when the contact never linked a chat.
+func (s *Service) Respondent(ctx context.Context, id int64) (*domain.Respondent, error) {
+	return s.Store.Respondent(ctx, id)
+}
+
 // Why is the throttle's answer for a contact: may it be sent a
 // questionnaire (the named one, or any) now, and if not, why and from when.
 type Why struct {
