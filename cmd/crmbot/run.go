@@ -97,6 +97,9 @@ func (a *app) slackBot() (*slackbot.Bot, error) {
 		TeamID:        env("SLACK_TEAM_ID", ""),
 		Roles:         a.cfg.File.Roles,
 	}
+	if d := a.cfg.File.Digest; d != nil {
+		cfg.DigestChannels = d.Channels
+	}
 	if cfg.BotToken == "" {
 		return nil, nil
 	}
