@@ -72,9 +72,11 @@ func (c *Client) sweep(now time.Time) {
 
 // waitTurn waits until the chat's rate and the global one allow one more
 // message now. The chat's limiter is only looked at here, and consumed when
-// Telegram answered (see Send); the global window counts the message in
-// flight, then the global bucket spaces it from the previous one. When it
-// returns nil, the caller sends and then calls c.window.leave(true).
+// Telegram answered (see Send). Then the global bucket spaces the message
+// from the previous one, and last the global window counts it in flight:
+// last, so that the time a message holds a place in the window is as short
+// as can be (the window's cost is one network round trip a second). When
+// it returns nil, the caller sends and then calls c.window.leave(true).
 func (c *Client) waitTurn(ctx context.Context, l *chatLimiter) error {
 	for {
 		tokens := l.lim.TokensAt(time.Now())
@@ -86,18 +88,14 @@ func (c *Client) waitTurn(ctx context.Context, l *chatLimiter) error {
 			return err
 		}
 	}
-	if err := c.window.enter(ctx); err != nil {
-		return err
-	}
 	// Reserve and sleep rather than Wait, so that a context's end is
 	// reported as such (Wait reports a deadline too near in its own words).
 	r := c.global.Reserve()
 	if err := sleep(ctx, r.Delay()); err != nil {
 		r.Cancel()
-		c.window.leave(false)
 		return err
 	}
-	return nil
+	return c.window.enter(ctx)
 }
 
 // sleep waits for d, or until ctx is done.
