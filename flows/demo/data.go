@@ -193,12 +193,7 @@ var (
 	products = uniform("site vitrine", "site e-commerce", "logiciel de caisse", "maintenance informatique",
 		"formation commerciale", "audit énergétique", "téléphonie", "copieurs", "mobilier de bureau",
 		"contrat d'entretien", "vidéosurveillance", "fournitures")
-	categories   = []string{"informatique", "bureautique", "formation", "sécurité", "énergie", "mobilier"}
-	interests    = []string{"nouveautés", "promotions", "événements", "conseils", "webinaires"}
-	preferred    = weighted([]string{"email", "phone", "telegram", "sms"}, 45, 25, 20, 10)
-	frequencies  = weighted([]string{"monthly", "quarterly", "yearly"}, 30, 50, 20)
-	satisfaction = weighted([]int{1, 2, 3, 4, 5}, 5, 10, 15, 35, 35)
-	lostReasons  = uniform("budget insuffisant", "parti chez un concurrent", "projet abandonné", "plus de réponse", "prix trop élevé")
+	lostReasons = uniform("budget insuffisant", "parti chez un concurrent", "projet abandonné", "plus de réponse", "prix trop élevé")
 )
 
 // interaction kinds by the contact's situation: an open lead, an ongoing

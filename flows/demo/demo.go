@@ -1,7 +1,10 @@
 // Package demo fills a database with realistic sample data for a French
 // small business: contacts with their companies, pipeline moves,
 // interactions over the last two years, two years of orders whose revenue
-// follows the 80/20 rule, and scores.
+// follows the 80/20 rule, scores, and the customer's side: for about 40 %
+// of the customers and some prospects, a linked Telegram chat with its
+// consent, and the questionnaires they were sent (within the default
+// throttle policy) with their answers, which set their preferences.
 //
 // Data is made and written in streaming batches (5,000 contacts with all
 // their activity by default), each in its own transaction, so that memory
@@ -9,8 +12,6 @@
 // cancellation keeps the batches already written: demo data needs no
 // all-or-nothing, and one transaction over millions of rows would hold the
 // database's write lock for minutes.
-//
-// Questionnaire answers are not made yet: the store has no place for them.
 package demo
 
 import (
@@ -33,6 +34,9 @@ type Store interface {
 	InsertMoves(ctx context.Context, ms []domain.Move) error
 	InsertInteractions(ctx context.Context, is []domain.Interaction) error
 	InsertOrders(ctx context.Context, os []domain.Order) error
+	InsertRespondents(ctx context.Context, rs []domain.Respondent) error
+	InsertSentSurveys(ctx context.Context, ss []domain.Survey) error
+	InsertAnswers(ctx context.Context, as []domain.StoredAnswer) error
 }
 
 // Options tune Generate. The zero value makes 500 contacts with seed 0 at
@@ -65,16 +69,29 @@ var DefaultOwners = []string{"alice", "bruno", "chloe"}
 
 // Stats counts what Generate wrote. Revenue is in cents.
 type Stats struct {
-	Contacts     int           `json:"contacts"`
-	Orders       int           `json:"orders"`
-	Interactions int           `json:"interactions"`
-	Moves        int           `json:"moves"`
-	Revenue      int64         `json:"revenue_cents"`
-	Duration     time.Duration `json:"duration"`
+	Contacts     int   `json:"contacts"`
+	Orders       int   `json:"orders"`
+	Interactions int   `json:"interactions"`
+	Moves        int   `json:"moves"`
+	Revenue      int64 `json:"revenue_cents"`
+	// Respondents are the contacts with a linked chat, Surveys the
+	// questionnaires sent to them, Answers their answers (one a question).
+	Respondents int           `json:"respondents"`
+	Surveys     int           `json:"surveys"`
+	Answers     int           `json:"answers"`
+	Duration    time.Duration `json:"duration"`
 }
 
 // Rows is the number of rows written, in every table.
-func (s Stats) Rows() int { return s.Contacts + s.Orders + s.Interactions + s.Moves }
+func (s Stats) Rows() int {
+	return s.Contacts + s.Orders + s.Interactions + s.Moves + s.Respondents + s.Surveys + s.Answers
+}
+
+// String is the summary crmbot demo prints, without the database's name.
+func (s Stats) String() string {
+	return fmt.Sprintf("%d contacts, %d orders, %d interactions, %d pipeline moves, %d respondents, %d questionnaires sent and %d answers",
+		s.Contacts, s.Orders, s.Interactions, s.Moves, s.Respondents, s.Surveys, s.Answers)
+}
 
 // Generate adds opt.Contacts sample contacts, with their pipeline moves,
 // interactions and orders, after the contacts the database already holds.
@@ -116,6 +133,9 @@ type generator struct {
 	base   int64 // contact k gets id base+1+k
 	pcg    *rand.PCG
 	r      *rand.Rand
+	// pcg2 and r2 draw the customer's side, from a stream of its own.
+	pcg2 *rand.PCG
+	r2   *rand.Rand
 }
 
 // newGenerator checks opt and fills in its defaults.
@@ -147,8 +167,9 @@ func newGenerator(opt Options, engine *domain.Engine) (*generator, error) {
 	if engine == nil {
 		engine = domain.DefaultEngine()
 	}
-	pcg := rand.NewPCG(0, 0)
-	return &generator{opt: opt, engine: engine, owners: uniform(owners...), pcg: pcg, r: rand.New(pcg)}, nil
+	pcg, pcg2 := rand.NewPCG(0, 0), rand.NewPCG(0, 0)
+	return &generator{opt: opt, engine: engine, owners: uniform(owners...), pcg: pcg, r: rand.New(pcg),
+		pcg2: pcg2, r2: rand.New(pcg2)}, nil
 }
 
 // batch is the contacts of one transaction with all their activity.
@@ -158,6 +179,11 @@ type batch struct {
 	interactions []domain.Interaction
 	orders       []domain.Order
 	revenue      int64
+	respondents  []domain.Respondent
+	surveys      []domain.Survey
+	// answers' SurveyID is the index of their survey in surveys until
+	// write numbers the surveys.
+	answers []domain.StoredAnswer
 }
 
 // run makes batches in one goroutine while it writes the previous one in
@@ -180,6 +206,9 @@ func (g *generator) run(ctx context.Context, st Store) (Stats, error) {
 		stats.Interactions += len(b.interactions)
 		stats.Orders += len(b.orders)
 		stats.Revenue += b.revenue
+		stats.Respondents += len(b.respondents)
+		stats.Surveys += len(b.surveys)
+		stats.Answers += len(b.answers)
 		if g.opt.Progress != nil {
 			g.opt.Progress(stats.Contacts, g.opt.Contacts)
 		}
@@ -214,6 +243,15 @@ func (g *generator) batch(from, to int) *batch {
 		b.interactions = append(b.interactions, h.interactions...)
 		b.orders = append(b.orders, h.orders...)
 		b.revenue += h.revenue
+		if h.respondent != nil {
+			b.respondents = append(b.respondents, *h.respondent)
+		}
+		off := int64(len(b.surveys))
+		b.surveys = append(b.surveys, h.surveys...)
+		for _, a := range h.answers {
+			a.SurveyID += off
+			b.answers = append(b.answers, a)
+		}
 	}
 	b.sortByTime()
 	return b
@@ -232,6 +270,24 @@ func (b *batch) sortByTime() {
 	slices.SortFunc(b.orders, func(x, y domain.Order) int {
 		return cmp.Or(x.Date.Compare(y.Date), cmp.Compare(x.ContactID, y.ContactID))
 	})
+	// Surveys by sending time, their answers following them.
+	order := make([]int, len(b.surveys))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int {
+		sx, sy := &b.surveys[x], &b.surveys[y]
+		return cmp.Or(sx.SentAt.Compare(sy.SentAt), cmp.Compare(sx.ContactID, sy.ContactID), cmp.Compare(x, y))
+	})
+	sorted, place := make([]domain.Survey, len(order)), make([]int64, len(order))
+	for to, from := range order {
+		sorted[to], place[from] = b.surveys[from], int64(to)
+	}
+	b.surveys = sorted
+	for i := range b.answers {
+		b.answers[i].SurveyID = place[b.answers[i].SurveyID]
+	}
+	slices.SortStableFunc(b.answers, func(x, y domain.StoredAnswer) int { return cmp.Compare(x.SurveyID, y.SurveyID) })
 }
 
 // contact makes contact k with its history, and scores it.
@@ -239,6 +295,10 @@ func (g *generator) contact(k int) *history {
 	g.pcg.Seed(mix(uint64(g.opt.Seed)), mix(uint64(k)^0x5bd1e995))
 	c := newContact(g.r, g.base+1+int64(k), g.owners, g.opt.Now)
 	h := newHistory(g.r, c, g.opt.Now, (float64(k)+g.r.Float64())/float64(g.opt.Contacts), g.opt.OrderScale)
+	if h.linked {
+		g.pcg2.Seed(mix(uint64(g.opt.Seed)^0x632be59bd9b4e019), mix(uint64(k)^0x2545f4914f6cdd1d))
+		h.respond(g.r2, g.opt.Now)
+	}
 	res := g.engine.Score(c, h.facts(g.opt.Now), g.opt.Now)
 	c.Score, c.Grade = res.Score, res.Grade
 	return h
@@ -266,6 +326,18 @@ func write(ctx context.Context, st Store, b *batch) error {
 		}
 		if err := st.InsertOrders(ctx, b.orders); err != nil {
 			return fmt.Errorf("orders: %w", err)
+		}
+		if err := st.InsertRespondents(ctx, b.respondents); err != nil {
+			return fmt.Errorf("respondents: %w", err)
+		}
+		if err := st.InsertSentSurveys(ctx, b.surveys); err != nil {
+			return fmt.Errorf("surveys: %w", err)
+		}
+		for i := range b.answers {
+			b.answers[i].SurveyID = b.surveys[b.answers[i].SurveyID].ID
+		}
+		if err := st.InsertAnswers(ctx, b.answers); err != nil {
+			return fmt.Errorf("answers: %w", err)
 		}
 		return nil
 	})

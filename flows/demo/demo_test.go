@@ -30,6 +30,7 @@ var owners = []string{"alice", "bruno", "chloe"}
 
 // dump is everything a test reads back from the database.
 type dump struct {
+	db       *store.DB
 	contacts []*domain.Contact
 	facts    map[int64]*domain.Facts
 	moves    map[int64][]domain.Move
@@ -39,7 +40,7 @@ type dump struct {
 func read(t *testing.T, db *store.DB) *dump {
 	t.Helper()
 	ctx := context.Background()
-	d := &dump{moves: map[int64][]domain.Move{}, orders: map[int64][]domain.Order{}}
+	d := &dump{db: db, moves: map[int64][]domain.Move{}, orders: map[int64][]domain.Order{}}
 	err := db.EachContact(ctx, 1000, func(list []*domain.Contact) error {
 		d.contacts = append(d.contacts, list...)
 		return nil
@@ -67,6 +68,15 @@ func read(t *testing.T, db *store.DB) *dump {
 	return d
 }
 
+func (d *dump) count(t *testing.T, table string) int {
+	t.Helper()
+	n, err := d.db.Count(context.Background(), "SELECT COUNT(*) FROM "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}
+
 func (d *dump) facts0(id int64) *domain.Facts {
 	if f := d.facts[id]; f != nil {
 		return f
@@ -89,6 +99,7 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("%s", st)
 		if !slices.Equal(progress, []int{120, 240, 300}) {
 			t.Errorf("progress %v, want [120 240 300]", progress)
 		}
@@ -98,6 +109,7 @@ func TestGenerate(t *testing.T) {
 		t.Run("pipeline", func(t *testing.T) { checkPipeline(t, d) })
 		t.Run("activity", func(t *testing.T) { checkActivity(t, d) })
 		t.Run("revenue is Pareto-like", func(t *testing.T) { checkPareto(t, d) })
+		t.Run("customer side", func(t *testing.T) { checkCustomerSide(t, d) })
 		t.Run("scores are Rescore's", func(t *testing.T) {
 			changed, err := crm.Rescore(ctx, db, engine(t), now)
 			if err != nil || changed != 0 {
@@ -120,11 +132,13 @@ func checkCounts(t *testing.T, d *dump, st demo.Stats) {
 	for _, ms := range d.moves {
 		moves += len(ms)
 	}
-	got := demo.Stats{Contacts: len(d.contacts), Orders: orders, Interactions: interactions, Moves: moves, Revenue: revenue, Duration: st.Duration}
+	got := demo.Stats{Contacts: len(d.contacts), Orders: orders, Interactions: interactions, Moves: moves, Revenue: revenue,
+		Respondents: d.count(t, "respondents"), Surveys: d.count(t, "surveys"), Answers: d.count(t, "answers"), Duration: st.Duration}
 	if got != st || st.Contacts != 300 {
 		t.Fatalf("database holds %+v, Generate said %+v", got, st)
 	}
-	if st.Orders == 0 || st.Interactions < st.Contacts || st.Moves == 0 || st.Rows() != st.Contacts+st.Orders+st.Interactions+st.Moves {
+	if st.Orders == 0 || st.Interactions < st.Contacts || st.Moves == 0 || st.Respondents == 0 || st.Surveys < st.Respondents || st.Answers < st.Surveys ||
+		st.Rows() != st.Contacts+st.Orders+st.Interactions+st.Moves+st.Respondents+st.Surveys+st.Answers {
 		t.Fatalf("implausible stats %+v", st)
 	}
 }

@@ -19,6 +19,13 @@ type history struct {
 	interactions []domain.Interaction
 	orders       []domain.Order
 	revenue      int64
+	// linked contacts have the customer's side: a respondent record, and
+	// surveys with their answers, whose SurveyID is the index of the survey
+	// in surveys until they are written.
+	linked     bool
+	respondent *domain.Respondent
+	surveys    []domain.Survey
+	answers    []domain.StoredAnswer
 }
 
 // story holds the dates that shape a contact's history, all in UTC and in
@@ -336,22 +343,11 @@ func (h *history) project(s *story) {
 	}
 }
 
-// preferences fills what questionnaires would have told: mostly customers
-// answered them.
+// preferences draws whether the contact linked a Telegram chat and answers
+// questionnaires: mostly customers do, some prospects. What they answered,
+// and so their preferences, comes from a stream of its own (see respond).
 func (h *history) preferences(s *story) {
-	r, c := s.r, h.c
-	share := 5
-	if c.Stage == domain.Customer {
-		share = 40
-	}
-	if r.IntN(100) >= share {
-		return
-	}
-	c.Satisfaction = satisfaction.pick(r)
-	c.PreferredChannel = preferred.pick(r)
-	c.Frequency = frequencies.pick(r)
-	c.Interests = sample(r, interests, 1+r.IntN(3))
-	c.Categories = sample(r, categories, 1+r.IntN(2))
+	h.linked = s.r.IntN(100) < respondentShare[h.c.Stage]
 }
 
 // sample returns n different items of list, in the list's order.
