@@ -24,20 +24,22 @@ import (
 // (its retry_after) and the message tried again, up to MaxAttempts times. A
 // 403 (the customer blocked the bot, or deleted their account) returns an
 // error wrapping survey.ErrUnreachable. An edit that changes nothing is not
-// an error. Other failures are returned wrapped; a network error is not
-// retried here, since the message may have been delivered.
+// an error. An error Telegram answered, or the end of ctx before the request
+// left, wraps survey.ErrNotSent (the message certainly did not leave); a
+// network error does not, and is not retried, since the message may have
+// been delivered.
 func (c *Client) Send(ctx context.Context, m survey.Message) (int64, error) {
 	if m.ChatID == 0 {
 		return 0, errors.New("telegram: send: no chat id")
 	}
 	l, err := c.acquire(ctx, m.ChatID)
 	if err != nil {
-		return 0, fmt.Errorf("telegram: send to chat %d: %w", m.ChatID, err)
+		return 0, fmt.Errorf("telegram: send to chat %d: %w: %w", m.ChatID, survey.ErrNotSent, err)
 	}
 	defer c.release(l, true)
 	for attempt := 1; ; attempt++ {
 		if err := c.waitTurn(ctx, l); err != nil {
-			return 0, fmt.Errorf("telegram: send to chat %d: %w", m.ChatID, err)
+			return 0, fmt.Errorf("telegram: send to chat %d: %w: %w", m.ChatID, survey.ErrNotSent, err)
 		}
 		id, err := c.send(ctx, m)
 		// The chat's spacing runs from the answer: Telegram received the
@@ -64,11 +66,12 @@ func (c *Client) Send(ctx context.Context, m survey.Message) (int64, error) {
 			}
 			c.log.Warn("Telegram asks to slow down", "chat", m.ChatID, "retry_after", wait, "attempt", attempt)
 			if err := sleep(ctx, wait); err != nil {
-				return 0, fmt.Errorf("telegram: send to chat %d: %w", m.ChatID, err)
+				return 0, fmt.Errorf("telegram: send to chat %d: %w: %w", m.ChatID, survey.ErrNotSent, err)
 			}
 			continue
 		}
-		return 0, err
+		// Telegram answered with an error: the message did not leave.
+		return 0, fmt.Errorf("%w: %w", survey.ErrNotSent, err)
 	}
 }
 

@@ -368,14 +368,16 @@ func (cv *conv) myData() error {
 
 func day(t time.Time) string { return t.Format("2006-01-02") }
 
-// current returns the contact's open survey (locked), nil if none.
+// current returns the contact's open survey (locked), nil if none. One
+// still recorded as sending is open too: the customer may tap its
+// invitation before the sender has recorded that it left.
 func (cv *conv) current() (*domain.Survey, error) {
 	list, err := cv.s.Store.SurveysOf(cv.ctx, cv.r.ContactID)
 	if err != nil {
 		return nil, err
 	}
 	for i := len(list) - 1; i >= 0; i-- {
-		if list[i].Status == domain.SurveyOpen {
+		if list[i].Status == domain.SurveyOpen || list[i].Status == domain.SurveySending {
 			return cv.s.Store.LockSurvey(cv.ctx, list[i].ID)
 		}
 	}
