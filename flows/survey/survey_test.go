@@ -136,6 +136,16 @@ func (f *fixture) link(c *domain.Contact, chat int64) {
 	}
 }
 
+// started links c on chat, sends qn, delivers it and taps Start: the
+// reply holds the first question.
+func (f *fixture) started(c *domain.Contact, chat int64, qn string) survey.Reply {
+	f.t.Helper()
+	f.link(c, chat)
+	f.send(qn, c.ID)
+	f.round()
+	return f.tap(chat, 1001, button(f.out.sent[len(f.out.sent)-1], ":start"))
+}
+
 func (f *fixture) send(qn string, ids ...int64) *survey.Plan {
 	f.t.Helper()
 	p, err := f.svc.Send(f.ctx, qn, ids, "U0MANAGER", false)
@@ -285,10 +295,7 @@ func TestSecondSendDenied(t *testing.T) {
 func TestDetractorPause(t *testing.T) {
 	each(t, func(f *fixture) {
 		c := f.contact("Luc Petit")
-		f.link(c, 300)
-		f.send("satisfaction", c.ID)
-		f.round()
-		r := f.tap(300, 1001, button(f.out.sent[0], ":start"))
+		r := f.started(c, 300, "satisfaction")
 		r = f.tap(300, 1002, button(last(r), ":2"))
 		if len(f.alerts.got) != 1 || f.alerts.got[0].Contact.ID != c.ID || f.alerts.got[0].Answer.Number != 2 {
 			t.Fatalf("alerts: %+v", f.alerts.got)
@@ -347,10 +354,7 @@ func TestStop(t *testing.T) {
 func TestForget(t *testing.T) {
 	each(t, func(f *fixture) {
 		c := f.contact("Sophie Bernard", "email", "sophie@bernard.fr", "phone", "0612345678", "city", "Lyon")
-		f.link(c, 500)
-		f.send("satisfaction", c.ID)
-		f.round()
-		r := f.tap(500, 1001, button(f.out.sent[0], ":start"))
+		r := f.started(c, 500, "satisfaction")
 		r = f.tap(500, 1002, button(last(r), ":5"))
 		r = f.text(500, "10")
 		f.text(500, "Sophie here, call me at 0612345678")
@@ -450,10 +454,7 @@ func (b blocker) Send(ctx context.Context, _ survey.Message) (int64, error) {
 func TestRestartMidQuestionnaire(t *testing.T) {
 	each(t, func(f *fixture) {
 		c := f.contact("Hugo Blanc")
-		f.link(c, 800)
-		f.send("satisfaction", c.ID)
-		f.round()
-		r := f.tap(800, 1001, button(f.out.sent[0], ":start"))
+		r := f.started(c, 800, "satisfaction")
 		f.tap(800, 1002, button(last(r), ":5"))
 		// A new process: a new service on the same database.
 		f.svc = &survey.Service{Store: f.db, Policy: f.svc.Policy, Questionnaires: domain.BuiltinQuestionnaires(), Now: f.now}
@@ -477,10 +478,7 @@ func TestRestartMidQuestionnaire(t *testing.T) {
 func TestPreferencesSetFields(t *testing.T) {
 	each(t, func(f *fixture) {
 		c := f.contact("Inès Garnier")
-		f.link(c, 900)
-		f.send("preferences", c.ID)
-		f.round()
-		r := f.tap(900, 1001, button(f.out.sent[0], ":start"))
+		r := f.started(c, 900, "preferences")
 		q := last(r)
 		if r := f.tap(900, 1002, button(q, ":!done")); r.Notice != "" || !strings.Contains(last(r).Text, "2/4") {
 			// interests is optional: Done with nothing ticked skips it.
@@ -508,10 +506,7 @@ func TestPreferencesSetFields(t *testing.T) {
 func TestMultiToggles(t *testing.T) {
 	each(t, func(f *fixture) {
 		c := f.contact("Noé Faure")
-		f.link(c, 1000)
-		f.send("preferences", c.ID)
-		f.round()
-		q := last(f.tap(1000, 1001, button(f.out.sent[0], ":start")))
+		q := last(f.started(c, 1000, "preferences"))
 		r := f.tap(1000, 1002, button(q, ":news"))
 		if r.Messages[0].Edit != 1002 || r.Messages[0].Buttons[0][0].Text != "✓ New products" {
 			t.Fatalf("toggle: %+v", r)
