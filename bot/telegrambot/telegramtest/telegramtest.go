@@ -644,9 +644,12 @@ func (s *Server) Sent(chat int64) []Message {
 	return s.sentLocked(chat)
 }
 
-func (s *Server) sentLocked(chat int64) []Message {
+func (s *Server) sentLocked(chat int64) []Message { return ofChat(s.sent, chat) }
+
+// ofChat returns the messages of list that went to chat.
+func ofChat(list []Message, chat int64) []Message {
 	var out []Message
-	for _, m := range s.sent {
+	for _, m := range list {
 		if m.ChatID == chat {
 			out = append(out, m)
 		}
@@ -668,15 +671,7 @@ func (s *Server) Edits(chat int64) []Message {
 	return s.editsLocked(chat)
 }
 
-func (s *Server) editsLocked(chat int64) []Message {
-	var out []Message
-	for _, m := range s.edits {
-		if m.ChatID == chat {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+func (s *Server) editsLocked(chat int64) []Message { return ofChat(s.edits, chat) }
 
 // Current returns a message as it stands, edits applied.
 func (s *Server) Current(chat, messageID int64) (Message, bool) {
