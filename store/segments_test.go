@@ -73,6 +73,12 @@ func rfmInputs(t *testing.T, db *store.DB, asOf time.Time, window int) []domain.
 	if err != nil {
 		t.Fatal(err)
 	}
+	// In contact id order, whatever order the customers' rows are stored in.
+	for i := 1; i < len(in); i++ {
+		if in[i-1].ContactID >= in[i].ContactID {
+			t.Fatalf("RFMInputs: C%d before C%d", in[i-1].ContactID, in[i].ContactID)
+		}
+	}
 	return in
 }
 
