@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -53,10 +54,26 @@ CREATE TABLE digest_posts (
 // of week, in one statement. A contact already recorded for week keeps its
 // first record, so calling it again in the same week only adds the contacts
 // created since. It returns the number of records added.
+//
+// Contacts get increasing ids, so a later call of the same week adds only
+// the contacts above the highest id recorded for it: one look-up in the
+// (week, contact_id) index and a range of the primary key, instead of a
+// conflict check per contact (0.6 s on a million contacts). A contact
+// created in a transaction that commits after a later contact's snapshot
+// (PostgreSQL gives out ids before commit) misses this week's record and
+// has no weekly change until next week's.
 func (db *DB) SnapshotScores(ctx context.Context, week string) (int64, error) {
+	var above *int64
+	if err := db.conn(ctx).Raw("SELECT MAX(contact_id) FROM score_snapshots WHERE week = ?", week).Scan(&above).Error; err != nil {
+		return 0, fmt.Errorf("snapshot scores of %s: %w", week, err)
+	}
+	from := int64(0)
+	if above != nil {
+		from = *above
+	}
 	res := db.conn(ctx).Exec(`INSERT INTO score_snapshots (contact_id, week, score, grade)
-		SELECT id, ?, score, grade FROM contacts WHERE true
-		ON CONFLICT (contact_id, week) DO NOTHING`, week)
+		SELECT id, ?, score, grade FROM contacts WHERE id > ?
+		ON CONFLICT (contact_id, week) DO NOTHING`, week, from)
 	if res.Error != nil {
 		return 0, fmt.Errorf("snapshot scores of %s: %w", week, res.Error)
 	}
@@ -126,21 +143,27 @@ func (db *DB) SegmentsOfWeek(ctx context.Context, week string) (map[int64]domain
 	if n == 0 {
 		return nil, false, nil
 	}
-	rows, err := db.conn(ctx).Raw("SELECT contact_id, segment FROM segment_snapshots WHERE week = ?", week).Rows()
+	out := map[int64]domain.RFMSegment{}
+	// A handful of distinct segments: each read once, not once a row.
+	names := map[string]domain.RFMSegment{}
+	var seg sql.RawBytes
+	err := db.eachRow(ctx, "SELECT contact_id, segment FROM segment_snapshots WHERE week = ?", []any{week}, func(rows *sql.Rows) error {
+		var id int64
+		if err := rows.Scan(&id, &seg); err != nil {
+			return err
+		}
+		name, ok := names[string(seg)]
+		if !ok {
+			name = domain.RFMSegment(seg)
+			names[string(name)] = name
+		}
+		out[id] = name
+		return nil
+	})
 	if err != nil {
 		return nil, false, fmt.Errorf("segments of %s: %w", week, err)
 	}
-	defer rows.Close()
-	out := map[int64]domain.RFMSegment{}
-	for rows.Next() {
-		var id int64
-		var seg string
-		if err := rows.Scan(&id, &seg); err != nil {
-			return nil, false, fmt.Errorf("segments of %s: %w", week, err)
-		}
-		out[id] = domain.RFMSegment(seg)
-	}
-	return out, true, rows.Err()
+	return out, true, nil
 }
 
 // ClaimDigestPost records that the digest of week is being posted to
