@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -16,8 +19,8 @@ import (
 )
 
 func digestCmd() *cobra.Command {
-	var asJSON, post bool
-	var asOf string
+	var asJSON, post, timings bool
+	var asOf, cpuProfile string
 	c := &cobra.Command{
 		Use:   "digest [--json] [--post] [--as-of DATE]",
 		Short: "Print this week's digest, or post it now",
@@ -30,12 +33,29 @@ func digestCmd() *cobra.Command {
 			if post && asOf != "" {
 				return errors.New("--post posts this week's digest: leave out --as-of")
 			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
+			tick := func(string) {}
+			if timings {
+				tick = timer(cmd.ErrOrStderr())
+			}
 			a, err := open(cmd.Context(), cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
 			defer a.close()
+			tick("open and migrate")
 			opt := a.exec.Digests.Options
+			if timings {
+				opt.Timing = func(part string, took time.Duration) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%-24s %8.3f s\n", part, took.Seconds())
+				}
+			}
 			day := a.now().In(a.loc)
 			if asOf == "" {
 				opt.Snapshot = true
@@ -51,6 +71,8 @@ func digestCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			tick("build")
+			defer tick("print")
 			if post {
 				if a.exec.Digests.Post == nil {
 					return errors.New(noDigestPost)
@@ -76,7 +98,40 @@ func digestCmd() *cobra.Command {
 	c.Flags().BoolVar(&asJSON, "json", false, "print the digest as JSON")
 	c.Flags().BoolVar(&post, "post", false, "post it to the configured Slack channels now")
 	c.Flags().StringVar(&asOf, "as-of", "", "compute it for another day (YYYY-MM-DD)")
+	// For profiling, not for users.
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the command to this file")
+	c.Flags().BoolVar(&timings, "timings", false, "print how long each part took, on standard error")
+	_ = c.Flags().MarkHidden("cpuprofile")
+	_ = c.Flags().MarkHidden("timings")
 	return c
+}
+
+// startCPUProfile writes a CPU profile to path until the function it
+// returns is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
+// timer returns a function that prints to w the time since its previous
+// call (or since timer was called) under the name it is given.
+func timer(w io.Writer) func(part string) {
+	last := time.Now()
+	return func(part string) {
+		now := time.Now()
+		fmt.Fprintf(w, "%-24s %8.3f s\n", part, now.Sub(last).Seconds())
+		last = now
+	}
 }
 
 const noDigestPost = "posting the digest needs SLACK_BOT_TOKEN and digest channels in the configuration file (digest: channels: [...])"

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -43,6 +44,23 @@ type Options struct {
 	// Only the current week's digest should take them: scores are read as
 	// they are now.
 	Snapshot bool
+	// Timing, if set, receives how long each part of Build took, in the
+	// order they ran (for profiling; crmbot digest --timings prints them).
+	Timing func(part string, took time.Duration)
+}
+
+// timer returns a function that reports to opt.Timing the time since its
+// previous call (or since timer was called), under the name it is given.
+func (opt Options) timer() func(part string) {
+	if opt.Timing == nil {
+		return func(string) {}
+	}
+	last := time.Now()
+	return func(part string) {
+		now := time.Now()
+		opt.Timing(part, now.Sub(last))
+		last = now
+	}
 }
 
 // Figures the digest lists at most of each kind.
@@ -176,13 +194,43 @@ func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest,
 	s := newSpan(asOf, opt.Loc)
 	d := &Digest{AsOf: s.day.Format(time.DateOnly), Week: s.week, WeekStart: s.start,
 		Questionnaires: Questionnaires{Note: notAvailableQ}}
-	steps := []func(context.Context, Store, span, Options) error{
-		d.pipeline, d.revenue, d.segments, d.scores, d.quiet,
-	}
-	for _, step := range steps {
-		if err := step(ctx, st, s, opt); err != nil {
-			return nil, err
+	if opt.Timing != nil { // called from both goroutines below
+		var mu sync.Mutex
+		report := opt.Timing
+		opt.Timing = func(part string, took time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			report(part, took)
 		}
+	}
+	// The segments (reading every customer's aggregates, ranking them)
+	// take as long as all the other parts together: they run beside them,
+	// each on its own connection. The parts write disjoint fields of d.
+	type step struct {
+		name string
+		run  func(context.Context, Store, span, Options) error
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	run := func(steps ...step) error {
+		tick := opt.timer()
+		for _, p := range steps {
+			if err := p.run(ctx, st, s, opt); err != nil {
+				cancel(err)
+				return err
+			}
+			tick(p.name)
+		}
+		return nil
+	}
+	var segErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { segErr = run(step{"segments", d.segments}) })
+	err := run(step{"pipeline", d.pipeline}, step{"revenue", d.revenue}, step{"scores", d.scores}, step{"quiet prospects", d.quiet})
+	wg.Wait()
+	if segErr != nil || err != nil {
+		// The first failure, not the cancellation it caused in the other.
+		return nil, context.Cause(ctx)
 	}
 	return d, nil
 }
@@ -220,10 +268,12 @@ func (d *Digest) revenue(ctx context.Context, st Store, s span, _ Options) error
 // segments computes RFM and ABC as of the day and compares the segments
 // with last week's snapshot.
 func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) error {
+	tick := opt.timer()
 	inputs, err := st.RFMInputs(ctx, s.day, opt.WindowDays)
 	if err != nil {
 		return err
 	}
+	tick("  RFM inputs")
 	scores, err := domain.RFM(inputs, s.day, opt.WindowDays)
 	if err != nil {
 		return err
@@ -231,10 +281,12 @@ func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) er
 	if d.ABC, err = domain.ABC(scores, opt.ABC); err != nil {
 		return err
 	}
+	tick("  RFM and ABC")
 	prev, known, err := st.SegmentsOfWeek(ctx, s.prevWeek)
 	if err != nil {
 		return err
 	}
+	tick("  last week's segments")
 	rep := domain.NewRFMReport(scores)
 	d.RFM.Customers = rep.Customers
 	var prevSizes map[domain.RFMSegment]int
@@ -265,6 +317,7 @@ func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) er
 		members[i] = domain.SegmentMember{ContactID: sc.ContactID, Segment: sc.Segment}
 	}
 	_, err = st.SnapshotSegments(ctx, s.week, members)
+	tick("  segment snapshot")
 	return err
 }
 
