@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/crmbot/crmbot/domain"
@@ -100,6 +101,27 @@ func TestWeekFigures(t *testing.T) {
 		list, n, err := db.QuietContacts(ctx, domain.Prospect, day(2026, 10, 26), 10)
 		if err != nil || n != 1 || len(list) != 1 || list[0].ID != b.ID {
 			t.Errorf("quiet prospects: %v (%d), %v; want Bob only", ids(list), n, err)
+		}
+	})
+}
+
+func TestTopScored(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		a := create(t, db, &domain.Contact{Name: "Ada", Score: 40, Grade: "C"})
+		b := create(t, db, &domain.Contact{Name: "Bob", Score: 90, Grade: "A"})
+		c := create(t, db, &domain.Contact{Name: "Cyd", Score: 40, Grade: "C"})
+		create(t, db, &domain.Contact{Name: "Dan", Score: 10, Grade: "D"})
+		list, err := db.TopScored(ctx, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The best first, ties by id.
+		if got, want := ids(list), []int64{b.ID, a.ID, c.ID}; !slices.Equal(got, want) {
+			t.Errorf("top 3: %v, want %v", got, want)
+		}
+		if list, err := db.TopScored(ctx, 10); err != nil || len(list) != 4 {
+			t.Errorf("top 10 of 4 contacts: %d, %v", len(list), err)
 		}
 	})
 }

@@ -25,7 +25,7 @@ type Store interface {
 	SnapshotSegments(ctx context.Context, week string, members []domain.SegmentMember) (bool, error)
 	SnapshotScores(ctx context.Context, week string) (int64, error)
 	ScoresOfWeek(ctx context.Context, week string, ids []int64) (map[int64]domain.ScoreSnapshot, error)
-	FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error)
+	TopScored(ctx context.Context, limit int) ([]*domain.Contact, error)
 	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
 	QuietContacts(ctx context.Context, stage domain.Stage, since time.Time, limit int) ([]*domain.Contact, int64, error)
 }
@@ -389,7 +389,7 @@ func persons(list []*domain.Contact) []Person {
 // scores lists the best current scores with their change since last
 // week's snapshot, then takes this week's snapshot if asked.
 func (d *Digest) scores(ctx context.Context, st Store, s span, opt Options) error {
-	top, _, err := st.FindContacts(ctx, domain.ContactQuery{Sort: "score", Desc: true, Limit: topScores})
+	top, err := st.TopScored(ctx, topScores)
 	if err != nil {
 		return err
 	}
