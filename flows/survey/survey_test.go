@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -585,6 +586,40 @@ func TestExpiry(t *testing.T) {
 		f.round()
 		if got := f.surveys(c)[0]; got.Status != domain.SurveyExpired {
 			t.Fatalf("status %s", got.Status)
+		}
+	})
+}
+
+// Two dispatchers on one database (two crmbot processes) deliver each
+// queued survey exactly once between them.
+func TestTwoDispatchersSendEachOnce(t *testing.T) {
+	each(t, func(f *fixture) {
+		var ids []int64
+		for i := range 40 {
+			c := f.contact("Client " + strconv.Itoa(i))
+			f.link(c, int64(5000+i))
+			ids = append(ids, c.ID)
+		}
+		if p := f.send("satisfaction", ids...); p.Queued != 40 {
+			t.Fatalf("plan: %+v", p)
+		}
+		other := &survey.Dispatcher{Service: f.svc, Sender: f.out, Claimer: "other", Batch: 7, Workers: 3}
+		f.disp.Batch, f.disp.Workers = 5, 2
+		var wg sync.WaitGroup
+		for _, d := range []*survey.Dispatcher{f.disp, other} {
+			wg.Go(func() {
+				if _, err := d.Round(f.ctx); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		chats := map[int64]int{}
+		for _, m := range f.out.sent {
+			chats[m.ChatID]++
+		}
+		if len(f.out.sent) != 40 || len(chats) != 40 {
+			t.Fatalf("%d messages to %d chats", len(f.out.sent), len(chats))
 		}
 	})
 }
