@@ -144,7 +144,7 @@ func (h *history) respond(r *rand.Rand, now time.Time) {
 		}
 	}
 	span := s.now.Sub(from)
-	consent := from.Add(time.Hour + time.Duration(r.Int64N(int64(span/2)+1))).Truncate(time.Second)
+	consent := from.Add(time.Duration(r.Int64N(int64(span/2) + 1))).Truncate(time.Second) // never after now
 	s.resp = &domain.Respondent{ContactID: c.ID, ChatID: ChatIDBase + c.ID, Language: c.Language,
 		Consent: domain.Consent{Given: true, At: consent}, ConsentText: survey.ConsentVersion}
 	h.respondent = s.resp
