@@ -125,7 +125,7 @@ func (db *DB) RFMInputs(ctx context.Context, asOf time.Time, windowDays int) ([]
 			return nil, fmt.Errorf("read customer aggregates: %w", err)
 		}
 		n = int(count)
-		q = `SELECT contact_id, ` + last + `, orders, amount, orders, amount FROM customer_stats`
+		q = `SELECT contact_id, ` + last + `, orders, amount FROM customer_stats`
 	} else {
 		start := end.AddDate(0, 0, -max(windowDays, 0)) // with no window, every order is after it
 		if windowDays <= 0 {
@@ -146,7 +146,14 @@ func (db *DB) RFMInputs(ctx context.Context, asOf time.Time, windowDays int) ([]
 		if db.postgres {
 			last = &in.LastOrder
 		}
-		if err := rows.Scan(&in.ContactID, last, &orders, &in.Amount, &windowOrders, &in.WindowAmount); err != nil {
+		// Each column read costs calls into C: the maintained aggregates
+		// have no window columns to read.
+		if fresh {
+			if err := rows.Scan(&in.ContactID, last, &orders, &in.Amount); err != nil {
+				return err
+			}
+			windowOrders, in.WindowAmount = orders, in.Amount
+		} else if err := rows.Scan(&in.ContactID, last, &orders, &in.Amount, &windowOrders, &in.WindowAmount); err != nil {
 			return err
 		}
 		if !db.postgres {
