@@ -126,11 +126,11 @@ func (db *DB) RFMInputs(ctx context.Context, asOf time.Time, windowDays int) ([]
 		}
 		n = int(count)
 		q = `SELECT contact_id, ` + last + `, orders, amount FROM customer_stats`
+	} else if windowDays <= 0 {
+		q = `SELECT contact_id, ` + maxDate + `, COUNT(*), SUM(amount) FROM orders WHERE date < ? GROUP BY contact_id`
+		args = []any{end}
 	} else {
-		start := end.AddDate(0, 0, -max(windowDays, 0)) // with no window, every order is after it
-		if windowDays <= 0 {
-			start = time.Time{}
-		}
+		start := end.AddDate(0, 0, -windowDays)
 		q = `SELECT contact_id, ` + maxDate + `, COUNT(*), SUM(amount),
 			SUM(CASE WHEN date >= ? THEN 1 ELSE 0 END),
 			SUM(CASE WHEN date >= ? THEN amount ELSE 0 END)
@@ -146,9 +146,10 @@ func (db *DB) RFMInputs(ctx context.Context, asOf time.Time, windowDays int) ([]
 		if db.postgres {
 			last = &in.LastOrder
 		}
-		// Each column read costs calls into C: the maintained aggregates
-		// have no window columns to read.
-		if fresh {
+		// Without a window the window columns would repeat the others:
+		// they are not computed, nor read (each column read costs calls
+		// into C on SQLite).
+		if windowDays <= 0 {
 			if err := rows.Scan(&in.ContactID, last, &orders, &in.Amount); err != nil {
 				return err
 			}
