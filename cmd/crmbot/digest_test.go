@@ -143,3 +143,28 @@ func TestRunPostsTheMissedDigestOnceAtStartUp(t *testing.T) {
 		t.Errorf("digest --post after the scheduler: status %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// The hidden profiling flags: --timings names each part on standard error
+// (stdout keeps the JSON), --cpuprofile writes a profile; neither is in
+// the help.
+func TestDigestProfilingFlags(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "crmbot.db")
+	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" company=Acme`))
+	mustOK(t, execJSON(t, dsn, `sale C1 1200 2026-11-24`))
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	r := crmbotEnv(t, dsn, nil, "digest", "--json", "--as-of", "2026-11-25", "--timings", "--cpuprofile", prof)
+	if r.code != 0 || !json.Valid([]byte(r.stdout)) {
+		t.Fatalf("digest --timings: status %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, part := range []string{"open and migrate", "pipeline", "RFM inputs", "segments", "quiet prospects", "build"} {
+		if !strings.Contains(r.stderr, part) {
+			t.Errorf("digest --timings does not name %q:\n%s", part, r.stderr)
+		}
+	}
+	if st, err := os.Stat(prof); err != nil || st.Size() == 0 {
+		t.Errorf("digest --cpuprofile: %v", err)
+	}
+	if r := crmbotEnv(t, dsn, nil, "digest", "--help"); strings.Contains(r.stdout, "timings") || strings.Contains(r.stdout, "cpuprofile") {
+		t.Errorf("digest --help shows the hidden flags:\n%s", r.stdout)
+	}
+}
