@@ -11,6 +11,7 @@ require (
 	github.com/slack-go/slack v0.35.0
 	github.com/spf13/cobra v1.10.2
 	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/sync v0.17.0
 	golang.org/x/term v0.48.0
 	golang.org/x/text v0.29.0
 	golang.org/x/time v0.16.0
@@ -35,6 +36,5 @@ require (
 	github.com/jinzhu/now v1.1.5 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/image v0.30.0 // indirect
-	golang.org/x/sync v0.17.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )

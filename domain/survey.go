@@ -151,6 +151,9 @@ func ValidInviteToken(s string) bool {
 // NewHistory assembles what the throttle knows of contact c: its respondent
 // record r (nil when the contact never linked a chat: no consent), its
 // surveys and the sends to its company within the company cap's window.
+// Every survey that was sent counts, including one the customer declined
+// with "Not now" (cancelled after it was sent); queued ones are listed in
+// Queued.
 // The last sales interaction is the contact's last contact.
 func NewHistory(c *Contact, r *Respondent, surveys []Survey, companySends []time.Time, now time.Time) History {
 	h := History{
@@ -167,8 +170,12 @@ func NewHistory(c *Contact, r *Respondent, surveys []Survey, companySends []time
 		h.Detractor = DetractorPause{Since: r.DetractorAt, Handled: !r.Paused()}
 	}
 	for _, s := range surveys {
-		switch s.Status {
-		case SurveySending, SurveyOpen, SurveyAnswered, SurveyExpired:
+		switch {
+		case s.Status == SurveyQueued:
+			h.Queued = append(h.Queued, s.Questionnaire)
+		case s.Status == SurveyCancelled && s.SentAt.IsZero(), s.Status == SurveyDenied, s.Status == SurveyFailed:
+			// never sent: not a solicitation
+		default:
 			h.Sends = append(h.Sends, Send{Questionnaire: s.Questionnaire, SentAt: s.SentAt,
 				AnsweredAt: s.AnsweredAt, ReminderSent: !s.RemindedAt.IsZero()})
 		}

@@ -224,6 +224,10 @@ type History struct {
 	// CompanySends are the questionnaires sent to anyone of the contact's
 	// company (this contact included) within the company cap's window.
 	CompanySends []time.Time
+	// Queued are the questionnaires queued for the contact and not sent
+	// yet; Decide does not read them (the send decides again when it
+	// leaves), a plan skips the contacts that have its questionnaire there.
+	Queued []string
 }
 
 // Ask is the send being decided: a questionnaire, or its reminder. The zero

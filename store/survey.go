@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -365,53 +367,142 @@ func (db *DB) History(ctx context.Context, contactID int64, now time.Time, compa
 	return hs[contactID], nil
 }
 
-// historyStatuses are the surveys a history counts: sent ones.
-var historyStatuses = []string{"sending", "open", "answered", "expired"}
+// historyStatuses are the surveys a history reads: those sent (a
+// cancelled one counts when it was sent: a "Not now" tap) and those queued.
+var historyStatuses = []string{"sending", "open", "answered", "expired", "cancelled"}
 
 // Histories returns the throttle's histories of the given contacts (those
-// that exist), reading only the columns the throttle needs, in chunks.
+// that exist). A plan may read a million of them: the rows are scanned
+// straight from database/sql, only the columns the throttle needs, a sorted
+// chunk of ids at a time, read by range when the ids are dense.
 func (db *DB) Histories(ctx context.Context, ids []int64, now time.Time, companyDays int) (map[int64]domain.History, error) {
 	company, err := db.companySends(ctx, now, companyDays)
 	if err != nil {
 		return nil, err
 	}
+	if !slices.IsSorted(ids) {
+		ids = slices.Clone(ids)
+		slices.Sort(ids)
+	}
 	out := make(map[int64]domain.History, len(ids))
 	const chunk = 5000
 	for start := 0; start < len(ids); start += chunk {
 		part := ids[start:min(len(ids), start+chunk)]
-		var crows []struct {
-			ID                           int64
-			Timezone, Frequency, Company string
-			LastContactAt                *time.Time
-		}
-		err := db.conn(ctx).Raw("SELECT id, timezone, frequency, company, last_contact_at FROM contacts WHERE id IN ?", part).
-			Scan(&crows).Error
-		if err != nil {
-			return nil, fmt.Errorf("read contacts: %w", err)
-		}
-		var rrows []respondentRow
-		if err := db.conn(ctx).Where("contact_id IN ?", part).Find(&rrows).Error; err != nil {
-			return nil, fmt.Errorf("read respondents: %w", err)
-		}
-		resp := make(map[int64]*domain.Respondent, len(rrows))
-		for i := range rrows {
-			resp[rrows[i].ContactID] = rrows[i].toDomain()
-		}
-		var srows []surveyRow
-		err = db.conn(ctx).Where("contact_id IN ? AND status IN ?", part, historyStatuses).Order("sent_at").Find(&srows).Error
-		if err != nil {
-			return nil, fmt.Errorf("read sends: %w", err)
-		}
-		sends := map[int64][]domain.Survey{}
-		for _, r := range srows {
-			sends[r.ContactID] = append(sends[r.ContactID], r.toDomain())
-		}
-		for _, r := range crows {
-			c := &domain.Contact{ID: r.ID, TimeZone: r.Timezone, Frequency: r.Frequency, LastContactAt: derefTime(r.LastContactAt)}
-			out[r.ID] = domain.NewHistory(c, resp[r.ID], sends[r.ID], company[companyKey(r.Company)], now)
+		if err := db.historiesChunk(ctx, part, now, company, out); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// historiesChunk reads the histories of a sorted chunk of ids into out.
+func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, company map[string][]time.Time, out map[int64]domain.History) error {
+	where, args := idsWhere(part)
+	in := func(id int64) bool { _, ok := slices.BinarySearch(part, id); return ok }
+	resp := map[int64]*domain.Respondent{}
+	err := db.eachRaw(ctx, `SELECT contact_id, consent, consent_at, withdrawn_at, opted_out_at,
+		unreachable_at, not_now_at, detractor_at, handled_at FROM respondents WHERE contact_id `+where, args, func(scan func(...any) error) error {
+		var r domain.Respondent
+		var at [7]sql.NullTime
+		if err := scan(&r.ContactID, &r.Consent.Given, &at[0], &at[1], &at[2], &at[3], &at[4], &at[5], &at[6]); err != nil || !in(r.ContactID) {
+			return err
+		}
+		r.Consent.At, r.Consent.WithdrawnAt, r.OptedOutAt = nullTime(at[0]), nullTime(at[1]), nullTime(at[2])
+		r.UnreachableAt, r.NotNowAt, r.DetractorAt, r.HandledAt = nullTime(at[3]), nullTime(at[4]), nullTime(at[5]), nullTime(at[6])
+		resp[r.ContactID] = &r
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read respondents: %w", err)
+	}
+	surveys := map[int64][]domain.Survey{}
+	err = db.eachRaw(ctx, `SELECT contact_id, questionnaire, status, sent_at, reminded_at, answered_at, expires_at
+		FROM surveys WHERE status IN ('queued', 'sending', 'open', 'answered', 'expired', 'cancelled') AND contact_id `+where+`
+		ORDER BY contact_id, sent_at`, args, func(scan func(...any) error) error {
+		var s domain.Survey
+		var status string
+		var at [4]sql.NullTime
+		if err := scan(&s.ContactID, &s.Questionnaire, &status, &at[0], &at[1], &at[2], &at[3]); err != nil || !in(s.ContactID) {
+			return err
+		}
+		s.Status = domain.SurveyStatus(status)
+		s.SentAt, s.RemindedAt, s.AnsweredAt, s.ExpiresAt = nullTime(at[0]), nullTime(at[1]), nullTime(at[2]), nullTime(at[3])
+		surveys[s.ContactID] = append(surveys[s.ContactID], s)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read sends: %w", err)
+	}
+	err = db.eachRaw(ctx, `SELECT id, timezone, frequency, company, last_contact_at FROM contacts WHERE id `+where, args,
+		func(scan func(...any) error) error {
+			var c domain.Contact
+			var last sql.NullTime
+			if err := scan(&c.ID, &c.TimeZone, &c.Frequency, &c.Company, &last); err != nil || !in(c.ID) {
+				return err
+			}
+			c.LastContactAt = nullTime(last)
+			out[c.ID] = domain.NewHistory(&c, resp[c.ID], surveys[c.ID], company[companyKey(c.Company)], now)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("read contacts: %w", err)
+	}
+	return nil
+}
+
+// eachRaw runs query on the connection (or the transaction of ctx) and
+// calls row for each row with the row's Scan.
+func (db *DB) eachRaw(ctx context.Context, query string, args []any, row func(scan func(...any) error) error) error {
+	rows, err := db.conn(ctx).Statement.ConnPool.QueryContext(ctx, db.rebind(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// idsWhere is the condition on a sorted chunk of ids: a range when they
+// are dense (the caller drops the ids in between), else a list.
+func idsWhere(part []int64) (string, []any) {
+	lo, hi := part[0], part[len(part)-1]
+	if hi-lo < int64(2*len(part)) {
+		return "BETWEEN ? AND ?", []any{lo, hi}
+	}
+	args := make([]any, len(part))
+	for i, id := range part {
+		args[i] = id
+	}
+	return "IN (?" + strings.Repeat(", ?", len(part)-1) + ")", args
+}
+
+// rebind numbers the placeholders of a raw query on PostgreSQL.
+func (db *DB) rebind(q string) string {
+	if !db.postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r != '?' {
+			b.WriteRune(r)
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, "$%d", n)
+	}
+	return b.String()
+}
+
+func nullTime(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
 }
 
 func companyKey(company string) string { return strings.ToLower(strings.TrimSpace(company)) }

@@ -44,9 +44,8 @@ func demoCmd() *cobra.Command {
 				return err
 			}
 			el := time.Since(start)
-			rows := st.Contacts + st.Orders + st.Interactions + st.Moves
-			fmt.Fprintf(cmd.OutOrStdout(), "Added %d contacts, %d orders, %d interactions and %d pipeline moves to %s in %s (%.0f rows/s).\n",
-				st.Contacts, st.Orders, st.Interactions, st.Moves, a.dbName, el.Round(time.Millisecond), float64(rows)/el.Seconds())
+			fmt.Fprintf(cmd.OutOrStdout(), "Added %s to %s in %s (%.0f rows/s).\n",
+				st, a.dbName, el.Round(time.Millisecond), float64(st.Rows())/el.Seconds())
 			return nil
 		},
 	}

@@ -25,7 +25,6 @@ type Store interface {
 	LockSurvey(ctx context.Context, id int64) (*domain.Survey, error)
 	ReleaseSurvey(ctx context.Context, id int64) error
 	SurveysOf(ctx context.Context, contactID int64) ([]domain.Survey, error)
-	ActiveSurveys(ctx context.Context, ids []int64) (map[int64][]domain.Survey, error)
 	History(ctx context.Context, contactID int64, now time.Time, companyDays int) (domain.History, error)
 	Histories(ctx context.Context, ids []int64, now time.Time, companyDays int) (map[int64]domain.History, error)
 	ClaimDue(ctx context.Context, now time.Time, limit int, claimer string, until time.Time) ([]domain.Survey, error)

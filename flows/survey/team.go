@@ -1,12 +1,15 @@
 package survey
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
+	"golang.org/x/sync/errgroup"
 )
 
 // Invite makes a single-use invite token for contact c, valid InviteDays.
@@ -105,13 +108,20 @@ type Plan struct {
 // open.
 const AlreadyQueued = "already"
 
-// planChunk is how many contacts are decided and queued at a time.
-const planChunk = 5000
+// planChunk is how many contacts are decided at a time, and planWorkers
+// how many chunks are read at once (SQLite and PostgreSQL both serve
+// concurrent readers).
+const (
+	planChunk   = 20000
+	planWorkers = 2
+)
 
 // Send plans questionnaire qn for the contacts ids through the throttle
-// and, unless dryRun, queues the surveys allowed now or deferred; the
-// dispatcher sends them, deciding again just before each leaves. Nothing is
-// queued if any part fails.
+// and, unless dryRun, queues the surveys allowed now or deferred, in one
+// transaction: nothing is queued if any part fails. The dispatcher sends
+// them, deciding again just before each leaves, so a plan needs no lock
+// while it reads: a contact queued twice meanwhile is held back there by
+// its open questionnaire.
 func (s *Service) Send(ctx context.Context, qn string, ids []int64, by string, dryRun bool) (*Plan, error) {
 	q, err := s.Questionnaire(qn)
 	if err != nil {
@@ -122,15 +132,13 @@ func (s *Service) Send(ctx context.Context, qn string, ids []int64, by string, d
 	}
 	p := &Plan{Questionnaire: q.ID, DryRun: dryRun, Audience: len(ids), Outcomes: map[string]int{}, Reasons: map[domain.ReasonCode]int{}}
 	now := s.now()
-	ask := domain.Ask{Questionnaire: q.ID, PeriodDays: q.PeriodDays}
+	queue, err := s.plan(ctx, p, q, ids, by, now)
+	if err != nil || dryRun {
+		return p, err
+	}
 	err = s.Store.InTx(ctx, func(ctx context.Context) error {
-		for start := 0; start < len(ids); start += planChunk {
-			if err := s.planChunk(ctx, p, q, ask, ids[start:min(len(ids), start+planChunk)], by, now); err != nil {
-				return err
-			}
-		}
-		if dryRun {
-			return nil
+		if err := s.Store.InsertSurveys(ctx, queue); err != nil {
+			return err
 		}
 		return s.Store.AddSurveyRun(ctx, p.run(by, now))
 	})
@@ -140,27 +148,47 @@ func (s *Service) Send(ctx context.Context, qn string, ids []int64, by string, d
 	return p, nil
 }
 
-func (s *Service) planChunk(ctx context.Context, p *Plan, q domain.Questionnaire, ask domain.Ask, ids []int64, by string, now time.Time) error {
-	hs, err := s.Store.Histories(ctx, ids, now, s.Policy.Company.PerDays)
-	if err != nil {
-		return err
-	}
-	active, err := s.Store.ActiveSurveys(ctx, ids)
-	if err != nil {
-		return err
-	}
+// plan decides every contact of ids, chunks read concurrently, and returns
+// the surveys to queue, by contact id.
+func (s *Service) plan(ctx context.Context, p *Plan, q domain.Questionnaire, ids []int64, by string, now time.Time) ([]domain.Survey, error) {
+	var mu sync.Mutex
 	var queue []domain.Survey
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(planWorkers)
+	for start := 0; start < len(ids); start += planChunk {
+		part := ids[start:min(len(ids), start+planChunk)]
+		g.Go(func() error {
+			hs, err := s.Store.Histories(ctx, part, now, s.Policy.Company.PerDays)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			return s.decideChunk(p, q, part, hs, by, now, &queue)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(queue, func(a, b domain.Survey) int { return cmp.Compare(a.ContactID, b.ContactID) })
+	p.Queued = len(queue)
+	return queue, nil
+}
+
+// decideChunk adds the decisions of a chunk to p and its surveys to queue.
+func (s *Service) decideChunk(p *Plan, q domain.Questionnaire, ids []int64, hs map[int64]domain.History, by string, now time.Time, queue *[]domain.Survey) error {
+	ask := domain.Ask{Questionnaire: q.ID, PeriodDays: q.PeriodDays}
 	for _, id := range ids {
 		h, ok := hs[id]
 		if !ok {
 			return domain.Errorf(domain.NotFound, "no contact %s", domain.ContactRef(id))
 		}
-		if slices.ContainsFunc(active[id], func(sv domain.Survey) bool { return sv.Questionnaire == q.ID }) {
+		if h.Open.Questionnaire == q.ID || slices.Contains(h.Queued, q.ID) {
 			p.Outcomes[AlreadyQueued]++
 			continue
 		}
 		dec := domain.Decide(s.Policy, h, ask, now)
-		if len(ids) == 1 && p.Audience == 1 {
+		if p.Audience == 1 {
 			p.Single = &dec
 		}
 		p.Outcomes[string(dec.Outcome)]++
@@ -170,14 +198,10 @@ func (s *Service) planChunk(ctx context.Context, p *Plan, q domain.Questionnaire
 		if dec.Outcome == domain.Deny {
 			continue
 		}
-		queue = append(queue, domain.Survey{ContactID: id, Questionnaire: q.ID, Version: q.Version,
+		*queue = append(*queue, domain.Survey{ContactID: id, Questionnaire: q.ID, Version: q.Version,
 			Status: domain.SurveyQueued, Reason: reasons(dec), RequestedBy: by, RequestedAt: now, NextAt: dec.NextEligible})
 	}
-	p.Queued += len(queue)
-	if p.DryRun || len(queue) == 0 {
-		return nil
-	}
-	return s.Store.InsertSurveys(ctx, queue)
+	return nil
 }
 
 func (p *Plan) run(by string, now time.Time) domain.SurveyRun {
