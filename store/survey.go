@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -400,10 +401,10 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 	where, args := idsWhere(part)
 	in := func(id int64) bool { _, ok := slices.BinarySearch(part, id); return ok }
 	resp := map[int64]*domain.Respondent{}
-	err := db.eachRaw(ctx, `SELECT contact_id, consent, consent_at, withdrawn_at, opted_out_at,
-		unreachable_at, not_now_at, detractor_at, handled_at FROM respondents WHERE contact_id `+where, args, func(scan func(...any) error) error {
+	err := db.eachRaw(ctx, `SELECT contact_id, consent, `+db.times("consent_at", "withdrawn_at", "opted_out_at",
+		"unreachable_at", "not_now_at", "detractor_at", "handled_at")+` FROM respondents WHERE contact_id `+where, args, func(scan func(...any) error) error {
 		var r domain.Respondent
-		var at [7]sql.NullTime
+		var at [7]dbTime
 		if err := scan(&r.ContactID, &r.Consent.Given, &at[0], &at[1], &at[2], &at[3], &at[4], &at[5], &at[6]); err != nil || !in(r.ContactID) {
 			return err
 		}
@@ -416,12 +417,12 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 		return fmt.Errorf("read respondents: %w", err)
 	}
 	surveys := map[int64][]domain.Survey{}
-	err = db.eachRaw(ctx, `SELECT contact_id, questionnaire, status, sent_at, reminded_at, answered_at, expires_at
+	err = db.eachRaw(ctx, `SELECT contact_id, questionnaire, status, `+db.times("sent_at", "reminded_at", "answered_at", "expires_at")+`
 		FROM surveys WHERE status IN ('queued', 'sending', 'open', 'answered', 'expired', 'cancelled') AND contact_id `+where+`
 		ORDER BY contact_id, sent_at`, args, func(scan func(...any) error) error {
 		var s domain.Survey
 		var status string
-		var at [4]sql.NullTime
+		var at [4]dbTime
 		if err := scan(&s.ContactID, &s.Questionnaire, &status, &at[0], &at[1], &at[2], &at[3]); err != nil || !in(s.ContactID) {
 			return err
 		}
@@ -433,10 +434,10 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 	if err != nil {
 		return fmt.Errorf("read sends: %w", err)
 	}
-	err = db.eachRaw(ctx, `SELECT id, timezone, frequency, company, last_contact_at FROM contacts WHERE id `+where, args,
+	err = db.eachRaw(ctx, `SELECT id, timezone, frequency, company, `+db.times("last_contact_at")+` FROM contacts WHERE id `+where, args,
 		func(scan func(...any) error) error {
 			var c domain.Contact
-			var last sql.NullTime
+			var last dbTime
 			if err := scan(&c.ID, &c.TimeZone, &c.Frequency, &c.Company, &last); err != nil || !in(c.ID) {
 				return err
 			}
@@ -450,20 +451,10 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 	return nil
 }
 
-// eachRaw runs query on the connection (or the transaction of ctx) and
-// calls row for each row with the row's Scan.
+// eachRaw calls row for each row of query with the row's Scan (see
+// eachRow: the driver does not watch ctx row by row).
 func (db *DB) eachRaw(ctx context.Context, query string, args []any, row func(scan func(...any) error) error) error {
-	rows, err := db.conn(ctx).Statement.ConnPool.QueryContext(ctx, db.rebind(query), args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return db.eachRow(ctx, query, args, func(rows *sql.Rows) error { return row(rows.Scan) })
 }
 
 // idsWhere is the condition on a sorted chunk of ids: a range when they
@@ -480,30 +471,42 @@ func idsWhere(part []int64) (string, []any) {
 	return "IN (?" + strings.Repeat(", ?", len(part)-1) + ")", args
 }
 
-// rebind numbers the placeholders of a raw query on PostgreSQL.
-func (db *DB) rebind(q string) string {
-	if !db.postgres {
-		return q
+// times selects timestamp columns for dbTime: on SQLite as seconds since
+// the epoch, computed by SQLite, which is several times cheaper than the
+// driver's parsing of the stored text (a plan reads millions of them).
+func (db *DB) times(cols ...string) string {
+	if db.postgres {
+		return strings.Join(cols, ", ")
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r != '?' {
-			b.WriteRune(r)
-			continue
-		}
-		n++
-		fmt.Fprintf(&b, "$%d", n)
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "unixepoch(" + c + ", 'subsec')"
 	}
-	return b.String()
+	return strings.Join(out, ", ")
 }
 
-func nullTime(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
+// dbTime scans a column selected by times: a time, seconds since the epoch,
+// or NULL (the zero time).
+type dbTime time.Time
+
+func (t *dbTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*t = dbTime{}
+	case time.Time:
+		*t = dbTime(x.UTC())
+	case float64:
+		sec := math.Floor(x)
+		*t = dbTime(time.Unix(int64(sec), int64(math.Round((x-sec)*1e3))*1e6).UTC())
+	case int64:
+		*t = dbTime(time.Unix(x, 0).UTC())
+	default:
+		return fmt.Errorf("a time cannot be read from %T", v)
 	}
-	return t.Time.UTC()
+	return nil
 }
+
+func nullTime(t dbTime) time.Time { return time.Time(t) }
 
 func companyKey(company string) string { return strings.ToLower(strings.TrimSpace(company)) }
 
