@@ -177,7 +177,8 @@ func NewHistory(c *Contact, r *Respondent, surveys []Survey, companySends []time
 			// never sent: not a solicitation
 		default:
 			h.Sends = append(h.Sends, Send{Questionnaire: s.Questionnaire, SentAt: s.SentAt,
-				AnsweredAt: s.AnsweredAt, ReminderSent: !s.RemindedAt.IsZero()})
+				AnsweredAt: s.AnsweredAt, ReminderSent: !s.RemindedAt.IsZero(),
+				Declined: s.Status == SurveyCancelled})
 		}
 		if (s.Status == SurveySending || s.Status == SurveyOpen) && (s.ExpiresAt.IsZero() || s.ExpiresAt.After(now)) {
 			h.Open = OpenAsk{Questionnaire: s.Questionnaire, Expires: s.ExpiresAt}

@@ -189,6 +189,10 @@ type Send struct {
 	SentAt        time.Time
 	AnsweredAt    time.Time // zero while unanswered
 	ReminderSent  bool
+	// Declined marks a send the customer put off with "Not now": it
+	// counts as a solicitation, but the customer did react, so it ends a
+	// run of unanswered ones for fatigue.
+	Declined bool
 }
 
 // OpenAsk is the questionnaire the contact is in the middle of, if any.
@@ -520,7 +524,7 @@ func (c *check) fatigue() {
 	count, last := 0, time.Time{}
 	for i := len(c.h.Sends) - 1; i >= 0 && count < f.Unanswered; i-- {
 		s := c.h.Sends[i]
-		if !s.AnsweredAt.IsZero() {
+		if !s.AnsweredAt.IsZero() || s.Declined {
 			break
 		}
 		if c.isOpen(s) {

@@ -552,3 +552,25 @@ func BenchmarkThrottleDecide(b *testing.B) {
 	}
 	b.ReportMetric(float64(outcomes[domain.Allow])/float64(i), "allowed/op")
 }
+
+// A "Not now" ends a run of unanswered questionnaires (the customer did
+// react) but counts as a solicitation for the yearly cap.
+func TestThrottleDeclinedSend(t *testing.T) {
+	h := consenting()
+	h.Sends = []domain.Send{
+		{Questionnaire: "a", SentAt: inParis(2026, 6, 1, 10, 0)},
+		{Questionnaire: "b", SentAt: inParis(2026, 8, 1, 10, 0), Declined: true},
+		{Questionnaire: "c", SentAt: inParis(2026, 9, 1, 10, 0)},
+		{Questionnaire: "d", SentAt: inParis(2026, 10, 1, 10, 0)},
+	}
+	p := teamPolicy()
+	got := domain.Decide(p, h, survey, throttleNow)
+	if !slices.Contains(got.Codes(), domain.YearlyCap) || !slices.Contains(got.Codes(), domain.Fatigued) {
+		t.Errorf("four sends, the last two unanswered: %v", got.Codes())
+	}
+	h.Sends[3].Declined = true
+	got = domain.Decide(p, h, survey, throttleNow)
+	if slices.Contains(got.Codes(), domain.Fatigued) || !slices.Contains(got.Codes(), domain.YearlyCap) {
+		t.Errorf("the last one declined: %v", got.Codes())
+	}
+}
