@@ -224,3 +224,34 @@ type SurveyRun struct {
 	Audience      int
 	Counts        map[string]int
 }
+
+// QuestionnaireWeek is what the digest says of questionnaires over a week:
+// how many were sent and answered, the sends held back by reason (by `survey
+// send` plans and at the moment of sending), and the CSAT and NPS answers.
+type QuestionnaireWeek struct {
+	Sent      int            `json:"sent"`
+	Answered  int            `json:"answered"`
+	Deferred  map[string]int `json:"deferred_by_reason"`
+	Denied    map[string]int `json:"denied_by_reason"`
+	Ratings   int            `json:"csat_answers"`
+	Satisfied int            `json:"csat_satisfied"` // ratings of 4 or 5
+	NPSCount  int            `json:"nps_answers"`
+	Promoters int            `json:"nps_promoters"` // 9 or 10
+	Detractor int            `json:"nps_detractors"`
+}
+
+// ResponseRate is the share of the week's sends answered, in %.
+func (q QuestionnaireWeek) ResponseRate() float64 { return percent(q.Answered, q.Sent) }
+
+// CSAT is the share of ratings of 4 or 5, in %.
+func (q QuestionnaireWeek) CSAT() float64 { return percent(q.Satisfied, q.Ratings) }
+
+// NPS is promoters minus detractors, in points.
+func (q QuestionnaireWeek) NPS() float64 { return percent(q.Promoters, q.NPSCount) - percent(q.Detractor, q.NPSCount) }
+
+func percent(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(of)
+}

@@ -3,6 +3,8 @@ package command
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,8 +91,34 @@ func DigestReply(d *digest.Digest) *reply.Reply {
 	}
 	r.Sections = append(r.Sections, reply.Section{Heading: "Top scores", Table: top},
 		peopleSection(fmt.Sprintf("Prospects with no interaction for %d days", 30), d.QuietProspects),
-		reply.Section{Heading: "Questionnaires", Text: d.Questionnaires.Note})
+		reply.Section{Heading: "Questionnaires", Text: questionnairesText(d.Questionnaires)})
 	return r
+}
+
+// questionnairesText writes the week's questionnaire figures.
+func questionnairesText(q digest.Questionnaires) string {
+	text := fmt.Sprintf("%d sent, %d answered (response rate %.0f %%).", q.Sent, q.Answered, q.ResponseRate)
+	if q.Ratings > 0 {
+		text += fmt.Sprintf(" CSAT %.0f %% (%d ratings).", q.CSAT, q.Ratings)
+	}
+	if q.NPSCount > 0 {
+		text += fmt.Sprintf(" NPS %+.0f (%d answers).", q.NPS, q.NPSCount)
+	}
+	for _, part := range []struct {
+		what   string
+		counts map[string]int
+	}{{"Deferred", q.Deferred}, {"Held back", q.Denied}} {
+		if len(part.counts) == 0 {
+			continue
+		}
+		codes := slices.Sorted(maps.Keys(part.counts))
+		items := make([]string, len(codes))
+		for i, c := range codes {
+			items[i] = fmt.Sprintf("%s %d", strings.ReplaceAll(c, "_", " "), part.counts[c])
+		}
+		text += " " + part.what + ": " + strings.Join(items, ", ") + "."
+	}
+	return text
 }
 
 func revenueText(r digest.Revenue) string {

@@ -28,6 +28,7 @@ type Store interface {
 	TopScored(ctx context.Context, limit int) ([]*domain.Contact, error)
 	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
 	QuietContacts(ctx context.Context, stage domain.Stage, since time.Time, limit int) ([]*domain.Contact, int64, error)
+	QuestionnaireWeek(ctx context.Context, from, to time.Time) (domain.QuestionnaireWeek, error)
 }
 
 // Options tune Build.
@@ -65,10 +66,9 @@ func (opt Options) timer() func(part string) {
 
 // Figures the digest lists at most of each kind.
 const (
-	topScores     = 10
-	listedPeople  = 10
-	quietDays     = 30
-	notAvailableQ = "Questionnaires are not available yet in this version of crmbot: no figures to show."
+	topScores    = 10
+	listedPeople = 10
+	quietDays    = 30
 )
 
 // Digest is the weekly digest.
@@ -150,11 +150,13 @@ type ScoredContact struct {
 	Change *int `json:"change,omitempty"`
 }
 
-// Questionnaires are the questionnaire figures. crmbot has no
-// questionnaires yet: Available is false and Note says so.
+// Questionnaires are the week's questionnaire figures, with their rates
+// in % (NPS in points).
 type Questionnaires struct {
-	Available bool   `json:"available"`
-	Note      string `json:"note"`
+	domain.QuestionnaireWeek
+	ResponseRate float64 `json:"response_rate"`
+	CSAT         float64 `json:"csat"`
+	NPS          float64 `json:"nps"`
 }
 
 // span is the as-of day and its week, in the team's time zone.
@@ -192,8 +194,7 @@ func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest,
 		opt.ABC = domain.DefaultABC
 	}
 	s := newSpan(asOf, opt.Loc)
-	d := &Digest{AsOf: s.day.Format(time.DateOnly), Week: s.week, WeekStart: s.start,
-		Questionnaires: Questionnaires{Note: notAvailableQ}}
+	d := &Digest{AsOf: s.day.Format(time.DateOnly), Week: s.week, WeekStart: s.start}
 	if opt.Timing != nil { // called from both goroutines below
 		var mu sync.Mutex
 		report := opt.Timing
@@ -226,7 +227,8 @@ func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest,
 	var segErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { segErr = run(step{"segments", d.segments}) })
-	err := run(step{"pipeline", d.pipeline}, step{"revenue", d.revenue}, step{"scores", d.scores}, step{"quiet prospects", d.quiet})
+	err := run(step{"pipeline", d.pipeline}, step{"revenue", d.revenue}, step{"scores", d.scores}, step{"quiet prospects", d.quiet},
+		step{"questionnaires", d.questionnaires})
 	wg.Wait()
 	if segErr != nil || err != nil {
 		// The first failure, not the cancellation it caused in the other.
@@ -420,5 +422,14 @@ func (d *Digest) quiet(ctx context.Context, st Store, s span, _ Options) error {
 		return err
 	}
 	d.QuietProspects = People{Count: n, Contacts: persons(list)}
+	return nil
+}
+
+func (d *Digest) questionnaires(ctx context.Context, st Store, s span, _ Options) error {
+	w, err := st.QuestionnaireWeek(ctx, s.start, s.end)
+	if err != nil {
+		return err
+	}
+	d.Questionnaires = Questionnaires{QuestionnaireWeek: w, ResponseRate: w.ResponseRate(), CSAT: w.CSAT(), NPS: w.NPS()}
 	return nil
 }

@@ -100,6 +100,7 @@ func TestDigestComparesWithLastWeeksSnapshot(t *testing.T) {
 		if err := db.SetScore(ctx, w.a.ID, 80, "A"); err != nil {
 			t.Fatal(err)
 		}
+		questionnaireWeek(t, db, w.a.ID)
 		d, err := digest.Build(ctx, db, time.Date(2026, 11, 25, 8, 0, 0, 0, paris), opt)
 		if err != nil {
 			t.Fatal(err)
@@ -168,8 +169,9 @@ func TestDigestComparesWithLastWeeksSnapshot(t *testing.T) {
 		if d.ABC.A.Customers+d.ABC.B.Customers+d.ABC.C.Customers != 5 || d.ABC.Total != 3150 {
 			t.Errorf("ABC %+v", d.ABC)
 		}
-		if d.Questionnaires.Available || d.Questionnaires.Note == "" {
-			t.Errorf("questionnaires %+v: want not available, said so", d.Questionnaires)
+		if q := d.Questionnaires; q.Sent != 1 || q.Answered != 1 || q.CSAT != 100 || q.NPS != -100 || q.ResponseRate != 100 ||
+			q.Deferred["quiet_hours"] != 2 || q.Denied["no_consent"] != 3 || len(q.Denied) != 1 {
+			t.Errorf("questionnaires %+v", q)
 		}
 		if _, err := json.Marshal(d); err != nil {
 			t.Errorf("JSON: %v", err)
@@ -228,4 +230,30 @@ func TestDigestAgreesWithTheSegmentsReport(t *testing.T) {
 			}
 		}
 	})
+}
+
+// questionnaireWeek records, for contact id, a questionnaire sent and
+// answered in W48 (CSAT 5, NPS 3), one sent in W47, and a W48 plan with
+// two deferrals and three denials.
+func questionnaireWeek(t *testing.T, db *store.DB, id int64) {
+	ctx := t.Context()
+	at := func(d int) time.Time { return time.Date(2026, 11, d, 10, 0, 0, 0, paris) }
+	old := domain.Survey{ContactID: id, Questionnaire: "satisfaction", Version: 1, Status: domain.SurveyExpired, RequestedAt: at(17), SentAt: at(17)}
+	sv := domain.Survey{ContactID: id, Questionnaire: "satisfaction", Version: 1, Status: domain.SurveyAnswered,
+		RequestedAt: at(23), SentAt: at(23), AnsweredAt: at(24)}
+	for _, s := range []*domain.Survey{&old, &sv} {
+		if err := db.CreateSurvey(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range []domain.Answer{{Question: "csat", Type: domain.RatingQuestion, Number: 5}, {Question: "nps", Type: domain.NPSQuestion, Number: 3}} {
+		if err := db.SaveAnswer(ctx, domain.StoredAnswer{SurveyID: sv.ID, ContactID: id, Questionnaire: "satisfaction", Answer: a, At: at(24)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := domain.SurveyRun{Questionnaire: "satisfaction", At: at(24), Audience: 6,
+		Counts: map[string]int{"allow": 1, "defer": 2, "deny": 3, "reason:quiet_hours": 2, "reason:no_consent": 3}}
+	if err := db.AddSurveyRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
 }
