@@ -247,7 +247,9 @@ func (q QuestionnaireWeek) ResponseRate() float64 { return percent(q.Answered, q
 func (q QuestionnaireWeek) CSAT() float64 { return percent(q.Satisfied, q.Ratings) }
 
 // NPS is promoters minus detractors, in points.
-func (q QuestionnaireWeek) NPS() float64 { return percent(q.Promoters, q.NPSCount) - percent(q.Detractor, q.NPSCount) }
+func (q QuestionnaireWeek) NPS() float64 {
+	return percent(q.Promoters, q.NPSCount) - percent(q.Detractor, q.NPSCount)
+}
 
 func percent(n, of int) float64 {
 	if of == 0 {
