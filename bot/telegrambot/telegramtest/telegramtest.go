@@ -455,23 +455,38 @@ func (m Message) wire() map[string]any {
 	return out
 }
 
-func (s *Server) sendMessage(p url.Values) (any, *apiError) {
+// message reads the chat, text and keyboard of a sendMessage or an
+// editMessageText.
+func (s *Server) message(p url.Values) (int64, string, [][]Button, *apiError) {
 	chat, aerr := s.chatFields(p)
 	if aerr != nil {
-		return nil, aerr
+		return 0, "", nil, aerr
 	}
 	text := p.Get("text")
 	if text == "" {
-		return nil, &apiError{code: http.StatusBadRequest, desc: "Bad Request: message text is empty"}
+		return 0, "", nil, &apiError{code: http.StatusBadRequest, desc: "Bad Request: message text is empty"}
 	}
 	kb, aerr := keyboard(p)
+	return chat, text, kb, aerr
+}
+
+// blockedLocked is the answer to a message to a chat that blocked the bot.
+func (s *Server) blockedLocked(chat int64) *apiError {
+	if s.blocked[chat] {
+		return &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was blocked by the user"}
+	}
+	return nil
+}
+
+func (s *Server) sendMessage(p url.Values) (any, *apiError) {
+	chat, text, kb, aerr := s.message(p)
 	if aerr != nil {
 		return nil, aerr
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.blocked[chat] {
-		return nil, &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was blocked by the user"}
+	if aerr := s.blockedLocked(chat); aerr != nil {
+		return nil, aerr
 	}
 	now := time.Now()
 	if aerr := s.admitLocked(chat, now); aerr != nil {
@@ -490,23 +505,15 @@ func (s *Server) editMessageText(p url.Values) (any, *apiError) {
 	if p.Get("inline_message_id") != "" {
 		return nil, &apiError{code: http.StatusBadRequest, desc: "Bad Request: inline messages are not supported by the fake"}
 	}
-	chat, aerr := s.chatFields(p)
+	chat, text, kb, aerr := s.message(p)
 	if aerr != nil {
 		return nil, aerr
 	}
 	id, _ := strconv.ParseInt(p.Get("message_id"), 10, 64)
-	text := p.Get("text")
-	if text == "" {
-		return nil, &apiError{code: http.StatusBadRequest, desc: "Bad Request: message text is empty"}
-	}
-	kb, aerr := keyboard(p)
-	if aerr != nil {
-		return nil, aerr
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.blocked[chat] {
-		return nil, &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was blocked by the user"}
+	if aerr := s.blockedLocked(chat); aerr != nil {
+		return nil, aerr
 	}
 	old, ok := s.current[msgKey{chat, id}]
 	if !ok {
