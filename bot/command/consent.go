@@ -2,30 +2,13 @@ package command
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 )
-
-// respondentReader reads a contact's respondent record: nil when the
-// contact never linked a chat nor answered the consent question.
-// *survey.Service is meant to satisfy it (Respondent); until it does, the
-// card reads the record through the service's Store.
-type respondentReader interface {
-	Respondent(ctx context.Context, contactID int64) (*domain.Respondent, error)
-}
-
-// respondent reads the respondent record of contact id through the
-// survey service.
-func (e *Executor) respondent(ctx context.Context, id int64) (*domain.Respondent, error) {
-	var rr respondentReader = e.Surveys.Store
-	if svc, ok := any(e.Surveys).(respondentReader); ok {
-		rr = svc
-	}
-	return rr.Respondent(ctx, id)
-}
 
 // ConsentState is a contact's questionnaire consent as the card shows it.
 type ConsentState struct {
@@ -40,6 +23,9 @@ type ConsentState struct {
 	DetractorPauseSince time.Time `json:"detractor_pause_since,omitzero"`
 	// Text is the state in words, as the card writes it.
 	Text string `json:"text"`
+	// Answers are the answers to the last questionnaire answered (or
+	// begun), oldest first.
+	Answers []domain.StoredAnswer `json:"answers,omitempty"`
 }
 
 // consentState reads the consent state of c; nil when questionnaires are
@@ -48,11 +34,20 @@ func (e *Executor) consentState(ctx context.Context, c *domain.Contact) (*Consen
 	if e.Surveys == nil {
 		return nil, nil
 	}
-	r, err := e.respondent(ctx, c.ID)
+	r, err := e.Surveys.Respondent(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	return describeConsent(r, c, e.Loc), nil
+	s := describeConsent(r, c, e.Loc)
+	answers, err := e.Surveys.Store.Answers(ctx, c.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	// Only the last survey's: a card, not the customer's whole record.
+	for i := len(answers) - 1; i >= 0 && answers[i].SurveyID == answers[len(answers)-1].SurveyID; i-- {
+		s.Answers = append([]domain.StoredAnswer{answers[i]}, s.Answers...)
+	}
+	return s, nil
 }
 
 func describeConsent(r *domain.Respondent, c *domain.Contact, loc *time.Location) *ConsentState {
@@ -105,5 +100,16 @@ func consentSection(s *ConsentState) reply.Section {
 	if s == nil {
 		return reply.Section{Heading: "Consent", Text: "Telegram questionnaires are not set up in this crmbot process."}
 	}
-	return reply.Section{Heading: "Consent", Text: "Questionnaires: " + s.Text + "."}
+	text := "Questionnaires: " + s.Text + "."
+	if len(s.Answers) > 0 {
+		last := s.Answers[len(s.Answers)-1]
+		parts := make([]string, 0, len(s.Answers))
+		for _, a := range s.Answers {
+			if !a.Skipped {
+				parts = append(parts, a.Question+" "+a.Value())
+			}
+		}
+		text += "\nLast answers (" + last.Questionnaire + ", " + domain.FormatDate(last.At) + "): " + strings.Join(parts, " · ")
+	}
+	return reply.Section{Heading: "Consent", Text: text}
 }

@@ -450,7 +450,7 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 	}
 	r := planReply(svc, p, single)
 	if single != nil && p.Queued > 0 {
-		res, err := e.respondent(ctx, single.ID)
+		res, err := e.Surveys.Respondent(ctx, single.ID)
 		if err != nil {
 			return nil, err
 		}

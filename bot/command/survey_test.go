@@ -271,7 +271,8 @@ func TestHandledLiftsTheDetractorPause(t *testing.T) {
 		}
 		mustContain(t, "why paused", e.ok(t, "why C1").Text(), "detractor_pause", "only when the owner marks the detractor answer handled (handled C1)")
 		card := e.ok(t, "show C1")
-		mustContain(t, "card paused", card.Text(), "detractor pause since 2026-11-25 — handled C1 lifts it")
+		mustContain(t, "card paused", card.Text(), "detractor pause since 2026-11-25 — handled C1 lifts it",
+			"Last answers (satisfaction, 2026-11-25): csat 1 · nps 2 · comment Late delivery")
 		if got := actionLabels(card); got[len(got)-1] != "Handled" {
 			t.Errorf("card actions %v", got)
 		}
