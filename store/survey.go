@@ -341,24 +341,6 @@ func (db *DB) SurveysOf(ctx context.Context, contactID int64) ([]domain.Survey, 
 	return mapRows(rows, func(r surveyRow) domain.Survey { return r.toDomain() }), nil
 }
 
-// ActiveSurveys returns the queued, sending and open surveys of the given
-// contacts, keyed by contact.
-func (db *DB) ActiveSurveys(ctx context.Context, ids []int64) (map[int64][]domain.Survey, error) {
-	out := map[int64][]domain.Survey{}
-	for start := 0; start < len(ids); start += 5000 {
-		var rows []surveyRow
-		err := db.conn(ctx).Where("contact_id IN ? AND status IN ?", ids[start:min(len(ids), start+5000)],
-			[]string{"queued", "sending", "open"}).Find(&rows).Error
-		if err != nil {
-			return nil, fmt.Errorf("read active surveys: %w", err)
-		}
-		for _, r := range rows {
-			out[r.ContactID] = append(out[r.ContactID], r.toDomain())
-		}
-	}
-	return out, nil
-}
-
 // History returns what the throttle knows of one contact at now; the
 // company sends are those of the last companyDays days (none when 0).
 func (db *DB) History(ctx context.Context, contactID int64, now time.Time, companyDays int) (domain.History, error) {
@@ -369,9 +351,9 @@ func (db *DB) History(ctx context.Context, contactID int64, now time.Time, compa
 	return hs[contactID], nil
 }
 
-// historyStatuses are the surveys a history reads: those sent (a
-// cancelled one counts when it was sent: a "Not now" tap) and those queued.
-var historyStatuses = []string{"sending", "open", "answered", "expired", "cancelled"}
+// sentStatuses are the statuses of surveys that may have been sent (a
+// cancelled one was when it has a sent_at: a "Not now" tap).
+var sentStatuses = []string{"sending", "open", "answered", "expired", "cancelled"}
 
 // Histories returns the throttle's histories of the given contacts (those
 // that exist). A plan may read a million of them: the rows are scanned
@@ -409,8 +391,8 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 		if err := scan(&r.ContactID, &r.Consent.Given, &at[0], &at[1], &at[2], &at[3], &at[4], &at[5], &at[6]); err != nil || !in(r.ContactID) {
 			return err
 		}
-		r.Consent.At, r.Consent.WithdrawnAt, r.OptedOutAt = nullTime(at[0]), nullTime(at[1]), nullTime(at[2])
-		r.UnreachableAt, r.NotNowAt, r.DetractorAt, r.HandledAt = nullTime(at[3]), nullTime(at[4]), nullTime(at[5]), nullTime(at[6])
+		r.Consent.At, r.Consent.WithdrawnAt, r.OptedOutAt = time.Time(at[0]), time.Time(at[1]), time.Time(at[2])
+		r.UnreachableAt, r.NotNowAt, r.DetractorAt, r.HandledAt = time.Time(at[3]), time.Time(at[4]), time.Time(at[5]), time.Time(at[6])
 		resp[r.ContactID] = &r
 		return nil
 	})
@@ -428,7 +410,7 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 			return err
 		}
 		s.Status = domain.SurveyStatus(status)
-		s.SentAt, s.RemindedAt, s.AnsweredAt, s.ExpiresAt = nullTime(at[0]), nullTime(at[1]), nullTime(at[2]), nullTime(at[3])
+		s.SentAt, s.RemindedAt, s.AnsweredAt, s.ExpiresAt = time.Time(at[0]), time.Time(at[1]), time.Time(at[2]), time.Time(at[3])
 		surveys[s.ContactID] = append(surveys[s.ContactID], s)
 		return nil
 	})
@@ -442,7 +424,7 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 			if err := scan(&c.ID, &c.TimeZone, &c.Frequency, &c.Company, &last); err != nil || !in(c.ID) {
 				return err
 			}
-			c.LastContactAt = nullTime(last)
+			c.LastContactAt = time.Time(last)
 			out[c.ID] = domain.NewHistory(&c, resp[c.ID], surveys[c.ID], company[companyKey(c.Company)], now)
 			return nil
 		})
@@ -507,8 +489,6 @@ func (t *dbTime) Scan(v any) error {
 	return nil
 }
 
-func nullTime(t dbTime) time.Time { return time.Time(t) }
-
 func companyKey(company string) string { return strings.ToLower(strings.TrimSpace(company)) }
 
 // companySends returns the sends of the last days days per company (its
@@ -524,7 +504,7 @@ func (db *DB) companySends(ctx context.Context, now time.Time, days int) (map[st
 	}
 	err := db.conn(ctx).Raw(`SELECT c.company, s.sent_at FROM surveys s JOIN contacts c ON c.id = s.contact_id
 		WHERE s.sent_at >= ? AND s.status IN ? AND c.company <> '' ORDER BY s.sent_at`,
-		now.AddDate(0, 0, -days-1).UTC(), historyStatuses).Scan(&rows).Error
+		now.AddDate(0, 0, -days-1).UTC(), sentStatuses).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read company sends: %w", err)
 	}
@@ -691,21 +671,15 @@ func (db *DB) RecentComments(ctx context.Context, questionnaire string, limit in
 	return mapRows(rows, answerRow.toDomain), nil
 }
 
-// SurveyStatusCounts counts a questionnaire's surveys by status (all
-// questionnaires when questionnaire is empty), keyed by questionnaire then
-// status.
-func (db *DB) SurveyStatusCounts(ctx context.Context, from, to time.Time) (map[string]map[domain.SurveyStatus]int, error) {
+// SurveyStatusCounts counts the surveys of every questionnaire by status,
+// keyed by questionnaire then status.
+func (db *DB) SurveyStatusCounts(ctx context.Context) (map[string]map[domain.SurveyStatus]int, error) {
 	var rows []struct {
 		Questionnaire, Status string
 		N                     int
 	}
-	q := `SELECT questionnaire, status, COUNT(*) AS n FROM surveys`
-	var args []any
-	if !from.IsZero() {
-		q += ` WHERE requested_at >= ? AND requested_at < ?`
-		args = append(args, from.UTC(), to.UTC())
-	}
-	if err := db.conn(ctx).Raw(q+` GROUP BY questionnaire, status`, args...).Scan(&rows).Error; err != nil {
+	q := `SELECT questionnaire, status, COUNT(*) AS n FROM surveys GROUP BY questionnaire, status`
+	if err := db.conn(ctx).Raw(q).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("count surveys: %w", err)
 	}
 	out := map[string]map[domain.SurveyStatus]int{}

@@ -185,10 +185,9 @@ func describe(p *survey.Plan) string {
 }
 
 // BenchmarkPlanParts times the parts of a plan one by one over the same
-// database, 5,000 contacts at a time as Send takes them: reading the
-// histories (Store.Histories), reading the active surveys
-// (Store.ActiveSurveys), and deciding (domain.Decide) over histories
-// already in memory.
+// database, 5,000 contacts at a time: reading the histories
+// (Store.Histories, which also reads the queued surveys), and deciding
+// (domain.Decide) over histories already in memory.
 //
 //	go test ./flows/survey -run '^$' -bench BenchmarkPlanParts -benchtime 3x -timeout 60m
 func BenchmarkPlanParts(b *testing.B) {
@@ -211,13 +210,6 @@ func BenchmarkPlanParts(b *testing.B) {
 	b.Run("histories", func(b *testing.B) {
 		each(b, func(ctx context.Context, part []int64) {
 			if _, err := db.Histories(ctx, part, benchNow, svc.Policy.Company.PerDays); err != nil {
-				b.Fatal(err)
-			}
-		})
-	})
-	b.Run("active", func(b *testing.B) {
-		each(b, func(ctx context.Context, part []int64) {
-			if _, err := db.ActiveSurveys(ctx, part); err != nil {
 				b.Fatal(err)
 			}
 		})

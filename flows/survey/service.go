@@ -33,7 +33,7 @@ type Store interface {
 	Answers(ctx context.Context, contactID, surveyID int64) ([]domain.StoredAnswer, error)
 	AnswerCounts(ctx context.Context, questionnaire string) ([]domain.AnswerCount, error)
 	RecentComments(ctx context.Context, questionnaire string, limit int) ([]domain.StoredAnswer, error)
-	SurveyStatusCounts(ctx context.Context, from, to time.Time) (map[string]map[domain.SurveyStatus]int, error)
+	SurveyStatusCounts(ctx context.Context) (map[string]map[domain.SurveyStatus]int, error)
 	AddSurveyRun(ctx context.Context, r domain.SurveyRun) error
 	Forget(ctx context.Context, contactID int64) error
 }

@@ -236,7 +236,7 @@ func (m Summary) ResponseRate() float64 {
 
 // List returns every questionnaire with its figures.
 func (s *Service) List(ctx context.Context) ([]Summary, error) {
-	counts, err := s.Store.SurveyStatusCounts(ctx, time.Time{}, time.Time{})
+	counts, err := s.Store.SurveyStatusCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +287,7 @@ func (s *Service) Results(ctx context.Context, qn string) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	status, err := s.Store.SurveyStatusCounts(ctx, time.Time{}, time.Time{})
+	status, err := s.Store.SurveyStatusCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func aggregate(qu domain.Question, counts []domain.AnswerCount) QuestionResult {
 		}
 		r.Answers += c.N
 	}
-	sum, good, promoters, detractors := 0, 0, 0, 0
+	sum, good, detractors := 0, 0, 0 // good: CSAT 4–5, or NPS promoters
 	for _, v := range qu.Buttons() {
 		n := byValue[v]
 		r.Counts = append(r.Counts, ValueCount{Value: v, N: n})
@@ -333,7 +333,6 @@ func aggregate(qu domain.Question, counts []domain.AnswerCount) QuestionResult {
 			detractors += n
 		}
 	}
-	promoters = good
 	if r.Answers > 0 {
 		n := float64(r.Answers)
 		r.Average = float64(sum) / n
@@ -341,7 +340,7 @@ func aggregate(qu domain.Question, counts []domain.AnswerCount) QuestionResult {
 		case domain.RatingQuestion:
 			r.CSAT = 100 * float64(good) / n
 		case domain.NPSQuestion:
-			r.NPS = 100 * float64(promoters-detractors) / n
+			r.NPS = 100 * float64(good-detractors) / n
 		}
 	}
 	return r
