@@ -3,6 +3,7 @@ package slackbot_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"testing"
 	"time"
 
@@ -39,34 +40,44 @@ func (f *fakeSlack) ackOf(t *testing.T) string {
 	}
 }
 
+// socketEnv starts a bot over Socket Mode alone, with Jeanne Martin as
+// C1, and stops it at the end of the test; its logs are shown if the test
+// fails.
+func socketEnv(t *testing.T) *env {
+	t.Helper()
+	e := newEnv(t, "sqlite", func(c *slackbot.Config) { c.AppToken = "xapp-test"; c.SigningSecret = "" })
+	e.admin(t, `add "Jeanne Martin"`)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- e.bot.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if t.Failed() {
+			t.Log(e.logs.String())
+		}
+	})
+	return e
+}
+
+// flat is a form as a Socket Mode payload holds it: one string a field.
+func flat(form url.Values) map[string]string {
+	out := map[string]string{}
+	for k := range form {
+		out[k] = form.Get(k)
+	}
+	return out
+}
+
 // Over Socket Mode, the bot opens the connection with apps.connections.open,
 // acknowledges every envelope, and runs slash commands and events through
 // the same handler as the HTTP endpoints: answered on the response_url or
 // in the thread, a retried event applied once.
 func TestSocketModeRunsTheSameHandler(t *testing.T) {
-	e := newEnv(t, "sqlite", func(c *slackbot.Config) { c.AppToken = "xapp-test"; c.SigningSecret = "" })
-	e.admin(t, `add "Jeanne Martin"`)
-	ctx, cancel := context.WithCancel(t.Context())
-	defer func() {
-		if t.Failed() {
-			t.Log(e.logs.String())
-		}
-	}()
-	done := make(chan error, 1)
-	go func() { done <- e.bot.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
-
-	form := e.slashForm("U0SALES", "move C1 prospect")
-	cmd := map[string]string{}
-	for k := range form {
-		cmd[k] = form.Get(k)
-	}
-	e.slack.envelope <- envelope(t, "env-1", "slash_commands", 0, cmd)
+	e := socketEnv(t)
+	e.slack.envelope <- envelope(t, "env-1", "slash_commands", 0, flat(e.slashForm("U0SALES", "move C1 prospect")))
 	if id := e.slack.ackOf(t); id != "env-1" {
 		t.Errorf("acknowledged %q, want env-1", id)
 	}
