@@ -84,7 +84,7 @@ func (b *Bot) openAddForm(ctx context.Context, trigger, user string, to destinat
 // submitAddForm checks the submitted form: a bad value is shown on its
 // field and the form stays open; otherwise `add` runs with the fields in
 // the background, answering where the form was opened, and the form closes.
-func (b *Bot) submitAddForm(ctx context.Context, ic slack.InteractionCallback) any {
+func (b *Bot) submitAddForm(ctx context.Context, ic slack.InteractionCallback, sum string) any {
 	values := formValues(ic.View.State)
 	if errs := b.checkForm(values); len(errs) > 0 {
 		return slack.NewErrorsViewSubmissionResponse(errs)
@@ -97,7 +97,7 @@ func (b *Bot) submitAddForm(ctx context.Context, ic slack.InteractionCallback) a
 	}
 	to := destination{Channel: ic.User.ID} // the user's DM, unless the form says
 	json.Unmarshal([]byte(ic.View.PrivateMetadata), &to)
-	b.submit(ctx, job{key: deliveryKey("view", ic.View.ID), user: ic.User.ID, line: command.JoinWords(words), to: to})
+	b.submit(ctx, job{key: deliveryKey("view", ic.View.ID, sum), user: ic.User.ID, line: command.JoinWords(words), to: to})
 	return nil
 }
 

@@ -21,22 +21,22 @@ const maxBody = 1 << 20
 // Every accepted request is answered at once.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /slack/commands", b.signed(func(ctx context.Context, r *http.Request, _ []byte) (any, error) {
+	mux.HandleFunc("POST /slack/commands", b.signed(func(ctx context.Context, r *http.Request, _ []byte, sum string) (any, error) {
 		c, err := slack.SlashCommandParse(r)
 		if err != nil {
 			return nil, errBadRequest
 		}
-		return b.onCommand(ctx, c)
+		return b.onCommand(ctx, c, sum)
 	}))
-	mux.HandleFunc("POST /slack/interactions", b.signed(func(ctx context.Context, r *http.Request, _ []byte) (any, error) {
+	mux.HandleFunc("POST /slack/interactions", b.signed(func(ctx context.Context, r *http.Request, _ []byte, sum string) (any, error) {
 		ic, err := slack.InteractionCallbackParse(r)
 		if err != nil {
 			return nil, errBadRequest
 		}
-		return b.onInteraction(ctx, ic)
+		return b.onInteraction(ctx, ic, sum)
 	}))
-	mux.HandleFunc("POST /slack/events", b.signed(func(ctx context.Context, _ *http.Request, body []byte) (any, error) {
-		return b.onEvent(ctx, body)
+	mux.HandleFunc("POST /slack/events", b.signed(func(ctx context.Context, _ *http.Request, body []byte, sum string) (any, error) {
+		return b.onEvent(ctx, body, sum)
 	}))
 	return mux
 }
@@ -45,8 +45,10 @@ func (b *Bot) Handler() http.Handler {
 var errBadRequest = errors.New("malformed Slack request")
 
 // signed checks a request's signature, then runs handle and writes the
-// acknowledgement it returns.
-func (b *Bot) signed(handle func(ctx context.Context, r *http.Request, body []byte) (any, error)) http.HandlerFunc {
+// acknowledgement it returns. handle gets the digest of what was signed,
+// timestamp and body: a proxy that resends the request resends both
+// unchanged, so the resent request has the same digest.
+func (b *Bot) signed(handle func(ctx context.Context, r *http.Request, body []byte, sum string) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
@@ -59,7 +61,8 @@ func (b *Bot) signed(handle func(ctx context.Context, r *http.Request, body []by
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		ack, err := handle(r.Context(), r, body)
+		ts := r.Header.Get("X-Slack-Request-Timestamp")
+		ack, err := handle(r.Context(), r, body, digest([]byte("v0:"+ts+":"), body))
 		writeAck(w, ack, err)
 	}
 }

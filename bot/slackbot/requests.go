@@ -1,7 +1,10 @@
 package slackbot
 
 import (
+	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +15,9 @@ import (
 )
 
 // The handlers below are the one handler both transports share: each takes
-// a request as Slack sends it, starts its work in the background and
-// returns at once what acknowledges it (nil for an empty acknowledgement).
+// a request as Slack sends it, with the digest of its bytes (see digest),
+// starts its work in the background and returns at once what acknowledges
+// it (nil for an empty acknowledgement).
 
 // errOtherTeam refuses a request from a workspace other than SLACK_TEAM_ID.
 var errOtherTeam = errors.New("the request comes from another Slack workspace than SLACK_TEAM_ID")
@@ -29,7 +33,7 @@ func (b *Bot) checkTeam(team string) error {
 
 // onCommand handles the slash command: `add` alone opens the form, any
 // other line runs and answers through the response_url.
-func (b *Bot) onCommand(ctx context.Context, c slack.SlashCommand) (any, error) {
+func (b *Bot) onCommand(ctx context.Context, c slack.SlashCommand, sum string) (any, error) {
 	if err := b.checkTeam(c.TeamID); err != nil {
 		return nil, err
 	}
@@ -39,14 +43,14 @@ func (b *Bot) onCommand(ctx context.Context, c slack.SlashCommand) (any, error) 
 		b.spawn(ctx, func(ctx context.Context) { b.openAddForm(ctx, c.TriggerID, c.UserID, to) })
 		return nil, nil
 	}
-	b.submit(ctx, job{key: deliveryKey("command", c.TriggerID), user: c.UserID, line: line, to: to})
+	b.submit(ctx, job{key: deliveryKey("command", c.TriggerID, sum), user: c.UserID, line: line, to: to})
 	return nil, nil
 }
 
 // onInteraction handles a click on one of our buttons, which runs the
 // command line the button holds as the user who clicked, and the
 // submission of the add form.
-func (b *Bot) onInteraction(ctx context.Context, ic slack.InteractionCallback) (any, error) {
+func (b *Bot) onInteraction(ctx context.Context, ic slack.InteractionCallback, sum string) (any, error) {
 	if err := b.checkTeam(ic.Team.ID); err != nil {
 		return nil, err
 	}
@@ -57,11 +61,12 @@ func (b *Bot) onInteraction(ctx context.Context, ic slack.InteractionCallback) (
 				continue
 			}
 			to := destination{ResponseURL: ic.ResponseURL, Channel: ic.Channel.ID}
-			b.submit(ctx, job{key: deliveryKey("action", ic.TriggerID+"/"+a.ActionID), user: ic.User.ID, line: a.Value, to: to})
+			key := deliveryKey("action", ic.TriggerID, sum) + "/" + a.ActionID
+			b.submit(ctx, job{key: key, user: ic.User.ID, line: a.Value, to: to})
 		}
 	case slack.InteractionTypeViewSubmission:
 		if ic.View.CallbackID == addCallback {
-			return b.submitAddForm(ctx, ic), nil
+			return b.submitAddForm(ctx, ic, sum), nil
 		}
 	}
 	return nil, nil
@@ -91,7 +96,7 @@ type eventEnvelope struct {
 // direct messages, which run their text and answer in the thread or DM.
 // Messages of bots (the bot's own replies among them) and message subtypes
 // (edits, joins, …) are ignored, so the bot never answers itself.
-func (b *Bot) onEvent(ctx context.Context, raw []byte) (any, error) {
+func (b *Bot) onEvent(ctx context.Context, raw []byte, sum string) (any, error) {
 	var env eventEnvelope
 	if err := json.Unmarshal(raw, &env); err != nil {
 		return nil, fmt.Errorf("events API payload: %w", err)
@@ -120,16 +125,28 @@ func (b *Bot) onEvent(ctx context.Context, raw []byte) (any, error) {
 		return nil, nil
 	}
 	line := commandLine(stripMention(ev.Text))
-	b.submit(ctx, job{key: deliveryKey("event", env.EventID), user: ev.User, line: line, to: to})
+	b.submit(ctx, job{key: deliveryKey("event", env.EventID, sum), user: ev.User, line: line, to: to})
 	return nil, nil
 }
 
-// deliveryKey names a delivery for its claim, "" when Slack gave no id.
-func deliveryKey(kind, id string) string {
-	if id == "" {
-		return ""
+// deliveryKey names a delivery for its claim: by the id Slack gave it
+// (trigger_id, event_id, view id), else by sum, the digest of the request.
+func deliveryKey(kind, id, sum string) string {
+	return kind + ":" + cmp.Or(id, sum)
+}
+
+// digest is the hex SHA-256 of parts: a request's bytes as Slack signed
+// them (timestamp and body) or sent them (a Socket Mode payload). It keys
+// a delivery Slack gave no id of its own, so that the same request resent,
+// by a proxy that retries or in another envelope, claims the same key and
+// is applied once, while two different requests (each has its own
+// response_url, ts or timestamp) never share one.
+func digest(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
 	}
-	return kind + ":" + id
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // isBareAdd reports whether line is `add` (or an alias) with nothing after.

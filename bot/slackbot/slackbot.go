@@ -10,7 +10,9 @@
 // request is acknowledged at once and its command runs in the background,
 // answering through the request's response_url or chat.postMessage. Each
 // delivery is claimed in the database, in the command's own transaction, so
-// a retried delivery never applies a command twice.
+// a retried delivery never applies a command twice: it is named by the id
+// Slack gave it, else by the digest of the request as it was signed or
+// sent, so a proxy's retry of a request without an id applies once too.
 package slackbot
 
 import (
@@ -151,7 +153,7 @@ type destination struct {
 
 // job is a command to run in the background for a Slack user.
 type job struct {
-	key  string // the delivery's id, claimed once; "" for none
+	key  string // names the delivery, claimed once (see deliveryKey)
 	user string
 	line string
 	to   destination
@@ -203,9 +205,6 @@ var errFailed = errors.New("the command failed")
 // neither, and the retry runs the command. A failed command keeps nothing
 // but its claim, so its retry is not answered twice.
 func (b *Bot) runOnce(ctx context.Context, key string, actor command.Actor, line string) (r *reply.Reply, fresh bool, err error) {
-	if key == "" {
-		return b.exec.Run(ctx, actor, line), true, nil
-	}
 	err = b.store.InTx(ctx, func(ctx context.Context) error {
 		if fresh, err = b.store.ClaimEvent(ctx, key); err != nil || !fresh {
 			return err

@@ -33,21 +33,26 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 
 // onSocketEvent handles one Socket Mode event: a request is handled and
 // its envelope acknowledged, with the handler's answer as payload; the
-// client's own events are logged.
+// client's own events are logged. A request's digest is its payload's,
+// which a retry repeats whatever its envelope.
 func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	var ack any
 	var err error
+	var sum string
+	if evt.Request != nil {
+		sum = digest(evt.Request.Payload)
+	}
 	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
 		if c, ok := evt.Data.(slack.SlashCommand); ok {
-			ack, err = b.onCommand(ctx, c)
+			ack, err = b.onCommand(ctx, c, sum)
 		}
 	case socketmode.EventTypeInteractive:
 		if ic, ok := evt.Data.(slack.InteractionCallback); ok {
-			ack, err = b.onInteraction(ctx, ic)
+			ack, err = b.onInteraction(ctx, ic, sum)
 		}
 	case socketmode.EventTypeEventsAPI:
-		ack, err = b.onEvent(ctx, evt.Request.Payload)
+		ack, err = b.onEvent(ctx, evt.Request.Payload, sum)
 	case socketmode.EventTypeConnected:
 		b.log.Info("Slack Socket Mode is connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage:
