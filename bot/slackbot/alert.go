@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
@@ -90,6 +89,10 @@ func (b *Bot) postAlert(ctx context.Context, a survey.Alert, channels []string, 
 	return errors.Join(errs...)
 }
 
+// maxAlertAnswers bounds the answers an alert shows one a section (a
+// questionnaire seldom has more; the fallback text has them all).
+const maxAlertAnswers = 20
+
 // drawAlert draws a detractor alert in Block Kit, within Slack's limits,
 // with its plain-text fallback.
 func drawAlert(a survey.Alert) ([]slack.Block, string) {
@@ -103,18 +106,24 @@ func drawAlert(a survey.Alert) ([]slack.Block, string) {
 	if title == "" {
 		title = a.Questionnaire.ID
 	}
-	question := a.Question.Text.In(alertLang)
-	answer := answerText(a.Question, a.Answer)
 	header := "Detractor answer from " + clip(name, maxHeader-len("Detractor answer from  ()")-len(ref)) + " (" + ref + ")"
 
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(header))}
-	asked := "*Questionnaire:* " + mrkdwn(title, 300)
-	if question != "" {
-		asked += "\n*Question:* " + mrkdwn(question, maxText-utf8.RuneCountInString(asked)-len("\n*Question:* "))
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(header)),
+		slack.NewSectionBlock(markdown("*Questionnaire:* "+mrkdwn(title, 300)), nil, nil)}
+	var answers []string
+	for _, b := range a.Bad {
+		question := b.Question.Text.In(alertLang)
+		answer := answerText(b.Question, b.Answer)
+		section := "*Answer:* " + mrkdwn(answer, maxText/2-len("*Answer:* "))
+		if question != "" {
+			section = "*Question:* " + mrkdwn(question, maxText/2-len("*Question:* \n")) + "\n" + section
+			answer = fmt.Sprintf("%q: %s", question, answer)
+		}
+		answers = append(answers, answer)
+		if len(blocks) < maxAlertAnswers+2 {
+			blocks = append(blocks, slack.NewSectionBlock(markdown(section), nil, nil))
+		}
 	}
-	blocks = append(blocks,
-		slack.NewSectionBlock(markdown(asked), nil, nil),
-		slack.NewSectionBlock(markdown("*Answer:* "+mrkdwn(answer, maxText-len("*Answer:* "))), nil, nil))
 	var comments []string
 	for _, s := range a.Comments {
 		if s = strings.TrimSpace(s); s != "" {
@@ -127,10 +136,7 @@ func drawAlert(a survey.Alert) ([]slack.Block, string) {
 	paused := "Automated questionnaires to " + ref + " are paused until this is marked handled."
 	blocks = append(blocks, note(paused), alertButtons(ref))
 
-	text := fmt.Sprintf("Detractor answer from %s (%s) to %s: %s", name, ref, title, answer)
-	if question != "" {
-		text = fmt.Sprintf("Detractor answer from %s (%s) to %s — %q: %s", name, ref, title, question, answer)
-	}
+	text := fmt.Sprintf("Detractor answer from %s (%s) to %s — %s", name, ref, title, strings.Join(answers, "; "))
 	if len(comments) > 0 {
 		text += "\nComments: " + strings.Join(comments, " / ")
 	}

@@ -32,8 +32,8 @@ func (e *env) detractor(t *testing.T, owner string) survey.Alert {
 		t.Fatal(err)
 	}
 	c.Owner = owner
-	return survey.Alert{Contact: c, Questionnaire: satisfaction, Question: satisfaction.Questions[0],
-		Answer:   domain.Answer{Question: "csat", Type: domain.RatingQuestion, Number: 2},
+	return survey.Alert{Contact: c, Questionnaire: satisfaction, Bad: []survey.BadAnswer{{Question: satisfaction.Questions[0],
+		Answer: domain.Answer{Question: "csat", Type: domain.RatingQuestion, Number: 2}}},
 		Comments: []string{"The delivery was late", "<b>nobody</b> called back & I waited"}}
 }
 
@@ -117,6 +117,23 @@ func TestDetractorAlertReachesTheOwnersDM(t *testing.T) {
 	if show.Text.Text != "Show contact" || show.Value != "show C1" {
 		t.Errorf("second button %+v, want Show contact running show C1", show)
 	}
+	e.slack.none(t)
+}
+
+// One alert tells every bad answer of the questionnaire, in order.
+func TestDetractorAlertTellsEveryBadAnswer(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	a := e.detractor(t, "U0OWNER")
+	nps := domain.Question{ID: "nps", Type: domain.NPSQuestion, Text: domain.Text{EN: "Would you recommend us?"}}
+	a.Bad = append(a.Bad, survey.BadAnswer{Question: nps, Answer: domain.Answer{Question: "nps", Type: domain.NPSQuestion, Number: 3}})
+	if err := e.bot.DetractorAlert(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	e.slack.next(t) // conversations.open
+	m := posted(t, e.slack.next(t), "DU0OWNER")
+	mustContain(t, "alert blocks", blockText(t, m), "How satisfied are you with us?", "2 / 5 (CSAT)",
+		"Would you recommend us?", "3 / 10 (NPS)", "The delivery was late")
+	mustContain(t, "alert text", m.Text, "2 / 5", "3 / 10", "The delivery was late")
 	e.slack.none(t)
 }
 
@@ -234,9 +251,9 @@ func TestDetractorAlertWithinSlackLimits(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	a := e.detractor(t, "W0GRID")
 	a.Contact.Name = strings.Repeat("Jeanne-Marie ", 40)
-	a.Question = domain.Question{ID: "pick", Type: domain.ChoiceQuestion, Text: domain.Text{EN: strings.Repeat("Which one? ", 400)},
+	a.Bad[0].Question = domain.Question{ID: "pick", Type: domain.ChoiceQuestion, Text: domain.Text{EN: strings.Repeat("Which one? ", 400)},
 		Options: []domain.Option{{ID: "a", Text: domain.Text{EN: "The first & best"}}, {ID: "b", Text: domain.Text{EN: "The second"}}}}
-	a.Answer = domain.Answer{Question: "pick", Type: domain.ChoiceQuestion, Options: []string{"b", "a"}}
+	a.Bad[0].Answer = domain.Answer{Question: "pick", Type: domain.ChoiceQuestion, Options: []string{"b", "a"}}
 	for i := range 100 {
 		a.Comments = append(a.Comments, fmt.Sprintf("comment %d: %s", i, strings.Repeat("<&>", 100)))
 	}

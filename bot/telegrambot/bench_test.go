@@ -57,7 +57,7 @@ func benchSend(b *testing.B, d time.Duration, chats, workers int, configured flo
 			for ctx.Err() == nil {
 				chat := 1 + next.Add(1)%int64(chats)
 				_, err := client.Send(ctx, survey.Message{ChatID: chat, Text: "How did we do?",
-					Buttons: [][]survey.Button{{{Text: "Good", Data: "q1:5"}, {Text: "Bad", Data: "q1:1"}}}})
+					Buttons: [][]survey.Button{{{Text: "Good", Data: "q1:5"}, {Text: "Bad", Data: "q1:1"}}}}, nil)
 				if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 					mu.Lock()
 					errs = append(errs, err)

@@ -52,6 +52,11 @@ func (cu *customers) record(c call) {
 	cu.changed = make(chan struct{})
 }
 
+func (cu *customers) SlowDown(ctx context.Context, key string, chat survey.Chat) error {
+	cu.record(call{Kind: "slowdown", Key: key, Chat: chat})
+	return nil
+}
+
 func (cu *customers) Text(ctx context.Context, key string, chat survey.Chat, text string) (survey.Reply, error) {
 	c := call{Kind: "text", Key: key, Chat: chat, Text: text}
 	defer func() { cu.record(c) }()

@@ -94,7 +94,7 @@ func simulate(t *testing.T, maxDelay, d time.Duration, chats, workers int) []rec
 				n++
 				chat := int64(1 + n%chats)
 				mu.Unlock()
-				if _, err := c.Send(ctx, survey.Message{ChatID: chat, Text: "hi"}); err != nil && ctx.Err() == nil {
+				if _, err := c.Send(ctx, survey.Message{ChatID: chat, Text: "hi"}, nil); err != nil && ctx.Err() == nil {
 					t.Error(err)
 				}
 			}

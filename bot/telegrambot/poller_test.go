@@ -11,22 +11,21 @@ import (
 	"github.com/crmbot/crmbot/flows/survey"
 )
 
-func TestTextGoesToCustomersAndTheReplyBack(t *testing.T) {
+func TestTextGoesToCustomers(t *testing.T) {
 	fake, client := setup(t)
 	cu := newCustomers()
 	startPoller(t, poller(t, client, cu, newSleeps(false)))
 
 	id := fake.PushText(42, "fr", "/start tok_123")
-	sent := fake.WaitSent(t, 42, 1)
-	calls := cu.Calls()
+	calls := cu.wait(t, 1)
 	want := call{Kind: "text", Key: key(id), Chat: survey.Chat{ID: 42, Language: "fr"}, Text: "/start tok_123"}
 	if len(calls) != 1 || !same(calls[0], want) {
 		t.Fatalf("calls = %+v, want %+v", calls, want)
 	}
-	if sent[0].Text != "echo: /start tok_123" || sent[0].Keyboard != nil {
-		t.Errorf("sent %+v", sent[0])
-	}
 	fake.WaitOffset(t, id+1)
+	if n := len(fake.AllSent()); n != 0 {
+		t.Errorf("the router sent %d messages: the engine's outbox sends them", n)
+	}
 }
 
 // same compares calls but for when they returned.
@@ -35,40 +34,25 @@ func same(a, b call) bool {
 	return a == b
 }
 
-func TestTapIsAnsweredAfterTapReturnedThenMessagesSent(t *testing.T) {
+func TestTapIsAnsweredAfterTapReturned(t *testing.T) {
 	fake, client := setup(t)
-	ctx := context.Background()
-	question, err := client.Send(ctx, survey.Message{ChatID: 7, Text: "How was it?",
-		Buttons: [][]survey.Button{{{Text: "Good", Data: "q1:5"}, {Text: "Bad", Data: "q1:1"}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fake.Sent(7)[0].Keyboard; !slices.Equal(got[0], []telegramtest.Button{{Text: "Good", Data: "q1:5"}, {Text: "Bad", Data: "q1:1"}}) {
-		t.Fatalf("keyboard sent: %+v", got)
-	}
-
 	cu := newCustomers()
 	entered, release := make(chan int, 1), make(chan struct{})
 	cu.tap = func(c call) (survey.Reply, error) {
 		entered <- len(fake.Answers())
 		<-release
-		return survey.Reply{Notice: "Saved", Messages: []survey.Message{
-			{ChatID: 7, Edit: c.MessageID, Text: "How was it? Good"},
-			{ChatID: 7, Text: "Would you recommend us?", Buttons: [][]survey.Button{{{Text: "Yes", Data: "q2:y"}}}},
-		}}, nil
+		return survey.Reply{Notice: "Saved"}, nil
 	}
 	startPoller(t, poller(t, client, cu, newSleeps(false)))
 
-	id, query := fake.PushTap(7, "en", question, "q1:5")
+	id, query := fake.PushTap(7, "en", 99, "q1:5")
 	if n := <-entered; n != 0 {
 		t.Fatalf("%d callback answers before Tap was called", n)
 	}
 	close(release)
 	answers := fake.WaitAnswers(t, 1)
-	edits := fake.WaitEdits(t, 7, 1)
-	sent := fake.WaitSent(t, 7, 2)
 	calls := cu.Calls()
-	want := call{Kind: "tap", Key: key(id), Chat: survey.Chat{ID: 7, Language: "en"}, MessageID: question, Text: "q1:5"}
+	want := call{Kind: "tap", Key: key(id), Chat: survey.Chat{ID: 7, Language: "en"}, MessageID: 99, Text: "q1:5"}
 	if len(calls) != 1 || !same(calls[0], want) {
 		t.Fatalf("calls = %+v, want %+v", calls, want)
 	}
@@ -78,15 +62,6 @@ func TestTapIsAnsweredAfterTapReturnedThenMessagesSent(t *testing.T) {
 	}
 	if !a.At.After(calls[0].Returned) {
 		t.Errorf("the tap was answered at %v, before Tap returned at %v", a.At, calls[0].Returned)
-	}
-	if !(a.Seq < edits[0].Seq && edits[0].Seq < sent[1].Seq) {
-		t.Errorf("order: answer %d, edit %d, new message %d", a.Seq, edits[0].Seq, sent[1].Seq)
-	}
-	if edits[0].MessageID != question || edits[0].Text != "How was it? Good" || edits[0].Keyboard != nil {
-		t.Errorf("edit = %+v (the keyboard should be gone)", edits[0])
-	}
-	if sent[1].Text != "Would you recommend us?" || len(sent[1].Keyboard) != 1 {
-		t.Errorf("next question = %+v", sent[1])
 	}
 }
 
@@ -166,7 +141,6 @@ func TestFailedUpdateIsRedeliveredWithTheSameKeyBeforeTheNext(t *testing.T) {
 	second := fake.PushText(1, "en", "second")
 	startPoller(t, poller(t, client, cu, sl))
 
-	sent := fake.WaitSent(t, 1, 2)
 	fake.WaitOffset(t, second+1)
 	var keys []string
 	for _, c := range cu.Calls() {
@@ -174,9 +148,6 @@ func TestFailedUpdateIsRedeliveredWithTheSameKeyBeforeTheNext(t *testing.T) {
 	}
 	if want := []string{key(first), key(first), key(first), key(second)}; !slices.Equal(keys, want) {
 		t.Errorf("keys = %v, want %v", keys, want)
-	}
-	if sent[0].Text != "ok first" || sent[1].Text != "ok second" {
-		t.Errorf("sent %q, %q", sent[0].Text, sent[1].Text)
 	}
 	if got, want := sl.All(), []time.Duration{time.Second, 2 * time.Second}; !slices.Equal(got, want) {
 		t.Errorf("waits %v, want %v", got, want)
@@ -193,7 +164,6 @@ func TestUpdateIsGivenUpAfterMaxAttempts(t *testing.T) {
 	next := fake.PushText(4, "en", "still there?")
 	startPoller(t, p)
 
-	fake.WaitSent(t, 4, 1)
 	fake.WaitOffset(t, next+1)
 	var keys []string
 	for _, c := range cu.Calls() {
@@ -214,7 +184,6 @@ func TestPollerBacksOffOnErrorsAndHonoursRetryAfter(t *testing.T) {
 	id := fake.PushText(2, "en", "hi")
 	startPoller(t, poller(t, client, cu, sl))
 
-	fake.WaitSent(t, 2, 1)
 	fake.WaitOffset(t, id+1)
 	if got, want := sl.All(), []time.Duration{time.Second, 2 * time.Second, 9 * time.Second}; !slices.Equal(got, want) {
 		t.Errorf("waits %v, want %v", got, want)
@@ -229,7 +198,7 @@ func TestPollerDeletesTheWebhookOnceFirst(t *testing.T) {
 
 	for i := range 3 {
 		fake.PushText(8, "en", "hello")
-		fake.WaitSent(t, 8, i+1)
+		cu.wait(t, i+1)
 	}
 	if u, _ := fake.Webhook(); u != "" {
 		t.Errorf("webhook still set: %s", u)
@@ -267,7 +236,7 @@ func TestOnlyTheLeaderPolls(t *testing.T) {
 		t.Fatalf("%d calls while not the leader", n)
 	}
 	leader <- true
-	fake.WaitSent(t, 3, 1)
+	cu.wait(t, 1)
 	// It asks again before the next round.
 	leader <- false
 	if d := <-sl.ch; d != 7*time.Second {

@@ -2,7 +2,6 @@ package telegrambot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -13,8 +12,11 @@ import (
 )
 
 // Customers is the customer's side of crmbot, as the transport needs it
-// (the flows/survey engine implements it). An error means an internal
-// failure: the update is delivered again later, with the same key.
+// (the flows/survey engine implements it). The messages it owes a chat are
+// written to its outbox in the update's transaction and delivered from
+// there, so a crash right after an update loses no answer to it; what it
+// returns is only a tap's notice. An error means an internal failure: the
+// update is delivered again later, with the same key.
 type Customers interface {
 	// Text handles a customer's message (commands like "/start TOKEN", "/stop", "/skip" included). key identifies the delivery (use "tg:<update_id>") so a redelivered update is applied once.
 	Text(ctx context.Context, key string, chat survey.Chat, text string) (survey.Reply, error)
@@ -22,29 +24,41 @@ type Customers interface {
 	Tap(ctx context.Context, key string, chat survey.Chat, messageID int64, data string) (survey.Reply, error)
 	// Blocked records that the customer blocked (true) or restarted (false) the bot: my_chat_member updates.
 	Blocked(ctx context.Context, key string, chatID int64, blocked bool) error
+	// SlowDown asks a chat that sends too much at once to wait.
+	SlowDown(ctx context.Context, key string, chat survey.Chat) error
 }
 
-// Router hands each update from Telegram to Customers and sends its reply.
-// The poller and the webhook share it.
+// Router hands each update from Telegram to Customers. The poller and the
+// webhook share it. It handles at most FloodBurst updates at once from one
+// chat, then one every FloodEvery: a chat past that is asked once to slow
+// down and its extra updates are dropped, so that one customer's flood
+// costs the others nothing and stores nothing.
 type Router struct {
 	client    *Client
 	customers Customers
 	log       *slog.Logger
+	flood     *floodGate
 }
 
-// NewRouter returns a router sending replies through client. A nil log
+// FloodBurst and FloodEvery are a chat's allowance of updates: a burst,
+// then one an interval.
+const (
+	FloodBurst = 10
+	FloodEvery = time.Second
+)
+
+// NewRouter returns a router answering taps through client. A nil log
 // means slog.Default().
 func NewRouter(client *Client, customers Customers, log *slog.Logger) *Router {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Router{client: client, customers: customers, log: log}
+	return &Router{client: client, customers: customers, log: log, flood: newFloodGate(time.Now)}
 }
 
-// replyTimeout bounds the sending of one reply. A reply is sent on a
-// context that outlives the update's (its answer is stored already: a
-// shutdown in the middle should not lose the rest of it).
-const replyTimeout = 30 * time.Second
+// tapTimeout bounds the answer to a tap. It is sent on a context that
+// outlives the update's: the tap is handled already.
+const tapTimeout = 30 * time.Second
 
 // Key is the delivery key of an update: "tg:<update_id>".
 func Key(u tgbotapi.Update) string { return fmt.Sprintf("tg:%d", u.UpdateID) }
@@ -66,12 +80,13 @@ func (r *Router) Route(ctx context.Context, u tgbotapi.Update) error {
 			return nil
 		}
 		chat := survey.Chat{ID: m.Chat.ID, Language: language(m.From)}
-		reply, err := r.customers.Text(ctx, key, chat, m.Text)
-		if err != nil {
+		if r.flooded(ctx, key, chat) {
+			return nil
+		}
+		if _, err := r.customers.Text(ctx, key, chat, m.Text); err != nil {
 			r.log.Error("could not handle a customer's message", "update", u.UpdateID, "chat", chat.ID, "err", err)
 			return fmt.Errorf("telegram: update %d: %w", u.UpdateID, err)
 		}
-		r.reply(ctx, u.UpdateID, reply.Messages)
 		return nil
 	case u.CallbackQuery != nil:
 		r.tap(ctx, key, u.UpdateID, u.CallbackQuery)
@@ -100,11 +115,27 @@ func (r *Router) Route(ctx context.Context, u tgbotapi.Update) error {
 	return nil
 }
 
+// flooded reports whether chat is past its allowance; the first update past
+// it is answered with a request to slow down.
+func (r *Router) flooded(ctx context.Context, key string, chat survey.Chat) bool {
+	allowed, warn := r.flood.admit(chat.ID)
+	if allowed {
+		return false
+	}
+	r.log.Warn("a chat sends too much at once: update dropped", "chat", chat.ID, "key", key)
+	if warn {
+		if err := r.customers.SlowDown(ctx, key, chat); err != nil {
+			r.log.Error("could not ask a chat to slow down", "chat", chat.ID, "err", err)
+		}
+	}
+	return true
+}
+
 // tap handles a button tap: Tap first, so that the answer is stored before
-// the tap is acknowledged, then answerCallbackQuery, then the messages.
+// the tap is acknowledged, then answerCallbackQuery.
 func (r *Router) tap(ctx context.Context, key string, id int, q *tgbotapi.CallbackQuery) {
 	lang := language(q.From)
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tapTimeout)
 	defer cancel()
 	if q.Message == nil || q.Message.Chat == nil || q.Message.Chat.Type != "private" {
 		// An inline message or a group's: not ours. Stop the spinner.
@@ -112,6 +143,10 @@ func (r *Router) tap(ctx context.Context, key string, id int, q *tgbotapi.Callba
 		return
 	}
 	chat := survey.Chat{ID: q.Message.Chat.ID, Language: lang}
+	if r.flooded(ctx, key, chat) {
+		r.answer(sctx, id, q.ID, "")
+		return
+	}
 	reply, err := r.customers.Tap(ctx, key, chat, int64(q.Message.MessageID), q.Data)
 	if err != nil {
 		r.log.Error("could not handle a customer's button tap", "update", id, "chat", chat.ID, "err", err)
@@ -119,7 +154,6 @@ func (r *Router) tap(ctx context.Context, key string, id int, q *tgbotapi.Callba
 		return
 	}
 	r.answer(sctx, id, q.ID, reply.Notice)
-	r.send(sctx, id, reply.Messages)
 }
 
 // answer acknowledges a tap; a failure is only logged (the customer's
@@ -127,31 +161,6 @@ func (r *Router) tap(ctx context.Context, key string, id int, q *tgbotapi.Callba
 func (r *Router) answer(ctx context.Context, id int, queryID, text string) {
 	if err := r.client.answerCallback(ctx, queryID, text); err != nil {
 		r.log.Warn("could not answer a button tap", "update", id, "err", err)
-	}
-}
-
-// reply sends a reply's messages, in order, on a context of its own.
-func (r *Router) reply(ctx context.Context, id int, msgs []survey.Message) {
-	if len(msgs) == 0 {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
-	defer cancel()
-	r.send(ctx, id, msgs)
-}
-
-// send sends messages in order, and stops at the first that fails.
-func (r *Router) send(ctx context.Context, id int, msgs []survey.Message) {
-	for i, m := range msgs {
-		if _, err := r.client.Send(ctx, m); err != nil {
-			level := slog.LevelError
-			if errors.Is(err, survey.ErrUnreachable) {
-				level = slog.LevelInfo
-			}
-			r.log.Log(ctx, level, "could not send a reply to a customer", "update", id, "chat", m.ChatID,
-				"message", i+1, "of", len(msgs), "err", err)
-			return
-		}
 	}
 }
 

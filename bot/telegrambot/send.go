@@ -27,8 +27,9 @@ import (
 // an error. An error Telegram answered, or the end of ctx before the request
 // left, wraps survey.ErrNotSent (the message certainly did not leave); a
 // network error does not, and is not retried, since the message may have
-// been delivered.
-func (c *Client) Send(ctx context.Context, m survey.Message) (int64, error) {
+// been delivered. ready, when not nil, is called once the message has its
+// first turn, just before its request leaves; if it fails nothing is sent.
+func (c *Client) Send(ctx context.Context, m survey.Message, ready func(context.Context) error) (int64, error) {
 	if m.ChatID == 0 {
 		return 0, errors.New("telegram: send: no chat id")
 	}
@@ -40,6 +41,14 @@ func (c *Client) Send(ctx context.Context, m survey.Message) (int64, error) {
 	for attempt := 1; ; attempt++ {
 		if err := c.waitTurn(ctx, l); err != nil {
 			return 0, fmt.Errorf("telegram: send to chat %d: %w: %w", m.ChatID, survey.ErrNotSent, err)
+		}
+		if ready != nil {
+			err := ready(ctx)
+			ready = nil
+			if err != nil {
+				c.window.leave(false)
+				return 0, fmt.Errorf("telegram: send to chat %d: %w: %w", m.ChatID, survey.ErrNotSent, err)
+			}
 		}
 		id, err := c.send(ctx, m)
 		// The chat's spacing runs from the answer: Telegram received the

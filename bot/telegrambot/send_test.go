@@ -40,12 +40,12 @@ func TestNewRefusesAWrongToken(t *testing.T) {
 func TestSendToABlockedChatIsUnreachable(t *testing.T) {
 	fake, client := setup(t)
 	fake.Block(13, true)
-	_, err := client.Send(context.Background(), survey.Message{ChatID: 13, Text: "Hello"})
+	_, err := client.Send(context.Background(), survey.Message{ChatID: 13, Text: "Hello"}, nil)
 	if !errors.Is(err, survey.ErrUnreachable) {
 		t.Fatalf("Send to a blocked chat: %v, want ErrUnreachable", err)
 	}
 	fake.Block(13, false)
-	if _, err := client.Send(context.Background(), survey.Message{ChatID: 13, Text: "Hello again"}); err != nil {
+	if _, err := client.Send(context.Background(), survey.Message{ChatID: 13, Text: "Hello again"}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -54,7 +54,7 @@ func TestSendWaitsOutA429AndDeliversOnce(t *testing.T) {
 	fake, client := setup(t)
 	fake.Fail("sendMessage", http.StatusTooManyRequests, "Too Many Requests: retry after 1", 1)
 	start := time.Now()
-	id, err := client.Send(context.Background(), survey.Message{ChatID: 21, Text: "Invitation"})
+	id, err := client.Send(context.Background(), survey.Message{ChatID: 21, Text: "Invitation"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestSendDemandedToSlowDownByTheStrictServer(t *testing.T) {
 	fake := telegramtest.New(t, telegramtest.Config{GlobalRate: 100, ChatRate: 1})
 	client := newClient(t, fake, telegrambot.Config{GlobalRate: 100, ChatRate: 100})
 	for _, text := range []string{"one", "two"} {
-		if _, err := client.Send(context.Background(), survey.Message{ChatID: 22, Text: text}); err != nil {
+		if _, err := client.Send(context.Background(), survey.Message{ChatID: 22, Text: text}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -92,7 +92,7 @@ func TestSendGivesUpAfterMaxAttempts(t *testing.T) {
 	for range 2 {
 		fake.Fail("sendMessage", http.StatusTooManyRequests, "Too Many Requests: retry after 1", 1)
 	}
-	_, err := client.Send(context.Background(), survey.Message{ChatID: 23, Text: "Invitation"})
+	_, err := client.Send(context.Background(), survey.Message{ChatID: 23, Text: "Invitation"}, nil)
 	var apiErr *tgbotapi.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != http.StatusTooManyRequests {
 		t.Fatalf("Send: %v, want the 429", err)
@@ -108,7 +108,7 @@ func TestSendStopsWaitingWhenTheContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := client.Send(ctx, survey.Message{ChatID: 24, Text: "Invitation"})
+		_, err := client.Send(ctx, survey.Message{ChatID: 24, Text: "Invitation"}, nil)
 		done <- err
 	}()
 	fake.WaitCalls(t, "sendMessage", 1)
@@ -126,7 +126,7 @@ func TestSendStopsWaitingWhenTheContextEnds(t *testing.T) {
 func TestOtherErrorsAreWrapped(t *testing.T) {
 	fake, client := setup(t)
 	fake.Fail("sendMessage", http.StatusBadRequest, "Bad Request: chat not found", 0)
-	_, err := client.Send(context.Background(), survey.Message{ChatID: 25, Text: "Hi"})
+	_, err := client.Send(context.Background(), survey.Message{ChatID: 25, Text: "Hi"}, nil)
 	var apiErr *tgbotapi.Error
 	if !errors.As(err, &apiErr) || apiErr.Code != http.StatusBadRequest || errors.Is(err, survey.ErrUnreachable) {
 		t.Errorf("Send: %v", err)
@@ -137,13 +137,13 @@ func TestEditsReplaceTextAndKeyboard(t *testing.T) {
 	fake, client := setup(t)
 	ctx := context.Background()
 	kb := [][]survey.Button{{{Text: "A", Data: "a"}}, {{Text: "B", Data: "b"}, {Text: "Done", Data: "done"}}}
-	id, err := client.Send(ctx, survey.Message{ChatID: 30, Text: "Pick", Buttons: kb})
+	id, err := client.Send(ctx, survey.Message{ChatID: 30, Text: "Pick", Buttons: kb}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A toggle: same text, new keyboard.
 	kb2 := [][]survey.Button{{{Text: "✓ A", Data: "a"}}, {{Text: "B", Data: "b"}, {Text: "Done", Data: "done"}}}
-	if got, err := client.Send(ctx, survey.Message{ChatID: 30, Edit: id, Text: "Pick", Buttons: kb2}); err != nil || got != id {
+	if got, err := client.Send(ctx, survey.Message{ChatID: 30, Edit: id, Text: "Pick", Buttons: kb2}, nil); err != nil || got != id {
 		t.Fatalf("edit: %d, %v", got, err)
 	}
 	m, _ := fake.Current(30, id)
@@ -151,11 +151,11 @@ func TestEditsReplaceTextAndKeyboard(t *testing.T) {
 		t.Errorf("keyboard %+v", m.Keyboard)
 	}
 	// The same again: "message is not modified" is no error.
-	if got, err := client.Send(ctx, survey.Message{ChatID: 30, Edit: id, Text: "Pick", Buttons: kb2}); err != nil || got != id {
+	if got, err := client.Send(ctx, survey.Message{ChatID: 30, Edit: id, Text: "Pick", Buttons: kb2}, nil); err != nil || got != id {
 		t.Fatalf("unmodified edit: %d, %v", got, err)
 	}
 	// No buttons: the keyboard goes.
-	if _, err := client.Send(ctx, survey.Message{ChatID: 30, Edit: id, Text: "Picked: A"}); err != nil {
+	if _, err := client.Send(ctx, survey.Message{ChatID: 30, Edit: id, Text: "Picked: A"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if m, _ := fake.Current(30, id); m.Text != "Picked: A" || m.Keyboard != nil {
@@ -186,7 +186,7 @@ func TestConcurrentSendsStayWithinTheRates(t *testing.T) {
 					// Every fifth is an edit of the chat's first message.
 					m = survey.Message{ChatID: j.chat, Edit: fake.Sent(j.chat)[0].MessageID, Text: "edit " + string(rune('a'+j.n))}
 				}
-				if _, err := client.Send(context.Background(), m); err != nil {
+				if _, err := client.Send(context.Background(), m, nil); err != nil {
 					errs <- err
 				}
 			}

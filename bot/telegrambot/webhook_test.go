@@ -66,7 +66,7 @@ func TestWebhookRefusesRequestsWithoutTheSecret(t *testing.T) {
 }
 
 func TestWebhookHandlesAnUpdateWithTheSecret(t *testing.T) {
-	srv, cu, f := webhookServer(t)
+	srv, cu, _ := webhookServer(t)
 	if code := post(t, srv, http.MethodPost, hookSecret, textUpdate(77, 40, "/stop")); code != http.StatusOK {
 		t.Fatalf("status %d", code)
 	}
@@ -75,9 +75,6 @@ func TestWebhookHandlesAnUpdateWithTheSecret(t *testing.T) {
 	want := call{Kind: "text", Key: "tg:77", Chat: survey.Chat{ID: 40, Language: "en"}, Text: "/stop"}
 	if len(calls) != 1 || !same(calls[0], want) {
 		t.Fatalf("calls = %+v, want %+v", calls, want)
-	}
-	if sent := f.Sent(40); len(sent) != 1 || sent[0].Text != "echo: /stop" {
-		t.Errorf("sent %+v", sent)
 	}
 }
 

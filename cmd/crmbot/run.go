@@ -48,12 +48,12 @@ func runBot(ctx context.Context, cmd *cobra.Command) error {
 	if bot != nil {
 		a.survey.Alerter = bot
 	}
-	tg, err := a.startTelegram(ctx)
+	bg, err := a.startBackground(ctx, bot != nil)
 	if err != nil {
 		return err
 	}
-	defer func() { cancel(); tg.wait() }()
-	srv, err := a.serveHTTP(ctx, env("CRMBOT_HTTP_ADDR", "127.0.0.1:8080"), bot, tg)
+	defer func() { cancel(); bg.stop(a) }()
+	srv, err := a.serveHTTP(ctx, env("CRMBOT_HTTP_ADDR", "127.0.0.1:8080"), bot, bg)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func runBot(ctx context.Context, cmd *cobra.Command) error {
 	if bot != nil {
 		go func() { errc <- bot.Run(ctx) }()
 		defer a.startDigestScheduler(ctx)()
-	} else if tg == nil {
+	} else if bg == nil {
 		fmt.Fprintln(cmd.ErrOrStderr(), noTransport)
 		if isTerminal(os.Stdin) {
 			return a.console(cmd, "").Run(ctx)
@@ -116,15 +116,15 @@ func (a *app) slackBot() (*slackbot.Bot, error) {
 
 // serveHTTP starts the HTTP server: /healthz, /metrics, with a signing
 // secret Slack's endpoints, with a webhook secret Telegram's.
-func (a *app) serveHTTP(ctx context.Context, addr string, bot *slackbot.Bot, tg *telegram) (*http.Server, error) {
+func (a *app) serveHTTP(ctx context.Context, addr string, bot *slackbot.Bot, bg *background) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /metrics", a.metrics)
 	if bot != nil && env("SLACK_SIGNING_SECRET", "") != "" {
 		mux.Handle("POST /slack/", bot.Handler())
 	}
-	if tg != nil && tg.webhook != nil {
-		mux.Handle("/telegram/webhook", tg.webhook)
+	if bg != nil && bg.webhook != nil {
+		mux.Handle("/telegram/webhook", bg.webhook)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmbot/crmbot/bot/telegrambot"
@@ -63,67 +65,136 @@ func (a *app) botName() func(ctx context.Context) (string, error) {
 	}
 }
 
-// telegram is the running Telegram transport: the dispatcher of queued
-// questionnaires and, by long polling or the webhook, the customers'
-// updates.
-type telegram struct {
-	client  *telegrambot.Client
-	webhook http.Handler // nil when polling
+// background is what `crmbot run` does besides answering requests: the
+// delivery of the outbox (customers' messages, detractor alerts) and, with
+// Telegram, the dispatcher of questionnaires and the poller.
+type background struct {
+	webhook http.Handler // Telegram's, nil when polling or without Telegram
+	holder  string
 	wg      sync.WaitGroup
 }
 
-// startTelegram connects to Telegram when TELEGRAM_BOT_TOKEN is set (nil
-// otherwise) and starts the dispatcher and, without a webhook secret, the
-// poller; both stop with ctx (wait with stop).
-func (a *app) startTelegram(ctx context.Context) (*telegram, error) {
+// startBackground starts the outbox's delivery and, when
+// TELEGRAM_BOT_TOKEN is set, connects to Telegram and starts the
+// dispatcher and, without a webhook secret, the poller; all stop with ctx
+// (then call stop). With neither Telegram nor Slack there is nothing to
+// deliver, and it returns nil.
+func (a *app) startBackground(ctx context.Context, slack bool) (*background, error) {
 	cfg := a.telegramConfig()
-	if cfg.Token == "" {
+	if cfg.Token == "" && !slack {
 		return nil, nil
 	}
-	client, err := telegrambot.New(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("telegram: %w (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL)", err)
+	b := &background{holder: processName()}
+	deliv := &survey.Deliverer{Service: a.survey, Claimer: b.holder}
+	a.survey.Wake = deliv.Wake
+	if cfg.Token != "" {
+		client, err := telegrambot.New(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("telegram: %w (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL)", err)
+		}
+		deliv.Sender = client
+		if err := b.startTelegram(ctx, a, client); err != nil {
+			return nil, err
+		}
 	}
-	t := &telegram{client: client}
+	b.wg.Go(func() { deliv.Run(ctx, deliverEvery) })
+	return b, nil
+}
+
+// startTelegram starts the dispatcher and the poller or the webhook.
+func (b *background) startTelegram(ctx context.Context, a *app, client *telegrambot.Client) error {
 	router := telegrambot.NewRouter(client, a.survey, a.log)
-	holder := processName()
 	if secret := env("TELEGRAM_WEBHOOK_SECRET", ""); secret != "" {
-		t.webhook = telegrambot.NewWebhook(router, secret, a.log)
+		b.webhook = telegrambot.NewWebhook(router, secret, a.log)
 	} else {
-		poller := &telegrambot.Poller{Client: client, Router: router, Log: a.log,
-			MayPoll: func(ctx context.Context) (bool, error) {
-				now := a.now()
-				return a.db.AcquireLease(ctx, "telegram-poller", holder, now, now.Add(pollLease))
-			}}
-		t.wg.Go(func() {
+		leading, err := b.holdLease(ctx, a, pollerLease)
+		if err != nil {
+			return err
+		}
+		// MayPoll only reads the flag: asking it every second costs
+		// nothing, and a lease that lapsed is taken up soon after.
+		poller := &telegrambot.Poller{Client: client, Router: router, Log: a.log, Timeout: pollTimeout, Interval: time.Second,
+			MayPoll: func(context.Context) (bool, error) { return leading.Load(), nil }}
+		b.wg.Go(func() {
 			if err := poller.Run(ctx); err != nil {
 				a.log.Error("telegram poller stopped", "err", err)
 			}
 		})
 	}
-	d := &survey.Dispatcher{Service: a.survey, Sender: client, Claimer: holder}
-	t.wg.Go(func() { d.Run(ctx, dispatchEvery) })
+	d := &survey.Dispatcher{Service: a.survey, Sender: client, Claimer: b.holder}
+	b.wg.Go(func() { d.Run(ctx, dispatchEvery) })
 	name, _ := client.Username(ctx)
-	a.log.Info("Telegram is enabled", "bot", name, "webhook", t.webhook != nil)
-	return t, nil
+	a.log.Info("Telegram is enabled", "bot", name, "webhook", b.webhook != nil)
+	return nil
 }
 
-// pollLease is how long the elected poller keeps the lease without
-// renewing it: longer than a long poll (30 s) and the handling of a batch.
-const pollLease = 2 * time.Minute
+// pollerLease names the lease that elects the one process polling Telegram.
+const pollerLease = "telegram-poller"
 
-// dispatchEvery is how often the dispatcher looks for due sends.
-const dispatchEvery = 5 * time.Second
+// holdLease takes the lease name when it is free and keeps it, renewing it
+// every leaseBeat until ctx is done; the flag it returns says whether this
+// process holds it now. A holder that stops renewing (a crash) loses it
+// leaseFor after its last renewal; a clean stop releases it (stop).
+func (b *background) holdLease(ctx context.Context, a *app, name string) (*atomic.Bool, error) {
+	held := new(atomic.Bool)
+	beat := func() {
+		now := a.now()
+		ok, err := a.db.AcquireLease(ctx, name, b.holder, now, now.Add(leaseFor))
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("could not renew a lease", "lease", name, "err", err)
+		}
+		held.Store(ok && err == nil)
+	}
+	beat()
+	b.wg.Go(func() {
+		t := time.NewTicker(leaseBeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				beat()
+			}
+		}
+	})
+	return held, nil
+}
 
-// wait waits for the poller and the dispatcher to stop.
-func (t *telegram) wait() {
-	if t != nil {
-		t.wg.Wait()
+const (
+	// leaseFor is how long a lease holds without renewal, leaseBeat how
+	// often its holder renews it.
+	leaseFor  = 15 * time.Second
+	leaseBeat = 3 * time.Second
+	// pollTimeout is how long one getUpdates waits: short enough that a
+	// poller that lost its lease stops soon after.
+	pollTimeout = 10 * time.Second
+	// dispatchEvery is how often the dispatcher looks for due sends, and
+	// deliverEvery how often the outbox is looked at for messages other
+	// processes owed or retries (this process's own wake it at once).
+	dispatchEvery = 5 * time.Second
+	deliverEvery  = time.Second
+)
+
+// stop waits for the background work to stop (its ctx done), then
+// releases this process's claims and leases, so that another process, or
+// this one restarted, takes over at once.
+func (b *background) stop(a *app) {
+	if b == nil {
+		return
+	}
+	b.wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.db.ReleaseClaims(ctx, b.holder); err != nil {
+		a.log.Warn("could not release this process's claims", "err", err)
 	}
 }
 
-// processName names this process in claims and leases.
+// processName names this process in claims and leases: unique to it, even
+// when a restarted container gives its successor the same host name and
+// pid.
 func processName() string {
 	host, _ := os.Hostname()
-	return fmt.Sprintf("%s:%d", host, os.Getpid())
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), rand.Text()[:8])
 }

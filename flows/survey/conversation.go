@@ -21,7 +21,6 @@ type conv struct {
 	contact *domain.Contact
 	lang    string
 	reply   Reply
-	alerts  []Alert
 }
 
 // Text handles what the customer typed: a command (/start TOKEN, /stop,
@@ -80,6 +79,16 @@ func (s *Service) Tap(ctx context.Context, key string, chat Chat, messageID int6
 	})
 }
 
+// SlowDown asks a customer who sends too much at once to wait: what the
+// transport answers, once, instead of handling their extra messages.
+func (s *Service) SlowDown(ctx context.Context, key string, chat Chat) error {
+	_, err := s.handle(ctx, key, chat, func(cv *conv) error {
+		cv.send(say(cv.lang, "slow_down"), nil)
+		return nil
+	})
+	return err
+}
+
 // Blocked records that the customer blocked the bot (nothing is sent to
 // them until they start it again) or restarted it.
 func (s *Service) Blocked(ctx context.Context, key string, chatID int64, blocked bool) error {
@@ -103,10 +112,13 @@ func (s *Service) Resume(ctx context.Context, chat Chat) (Reply, error) {
 	return s.handle(ctx, "", chat, func(cv *conv) error { return cv.resume() })
 }
 
-// handle runs fn for one update in one transaction, then tells owners of
-// any detractor answer.
+// handle runs fn for one update in one transaction. The messages it owes
+// a Telegram chat are written to the outbox in that transaction, and
+// delivered from there (the reply then holds only the tap's notice); the
+// console's are returned.
 func (s *Service) handle(ctx context.Context, key string, chat Chat, fn func(*conv) error) (Reply, error) {
 	var cv *conv
+	owed := false
 	err := s.Store.InTx(ctx, func(ctx context.Context) error {
 		if key != "" {
 			first, err := s.Store.ClaimEvent(ctx, key)
@@ -118,13 +130,18 @@ func (s *Service) handle(ctx context.Context, key string, chat Chat, fn func(*co
 		if cv, err = s.load(ctx, chat); err != nil {
 			return err
 		}
-		return fn(cv)
+		if err := fn(cv); err != nil || chat.ID == 0 || len(cv.reply.Messages) == 0 {
+			return err
+		}
+		owed = true
+		return s.owe(ctx, cv.reply.Messages)
 	})
 	if err != nil || cv == nil {
 		return Reply{}, err
 	}
-	for _, a := range cv.alerts {
-		s.alert(ctx, a)
+	if owed {
+		cv.reply.Messages = nil
+		s.wake()
 	}
 	return cv.reply, nil
 }
@@ -291,9 +308,15 @@ func (cv *conv) cancelActive(reason string) error {
 	}
 	for i := range list {
 		sv := &list[i]
-		if sv.Status == domain.SurveyQueued || sv.Status == domain.SurveyOpen {
-			sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, reason, time.Time{}
-			if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
+		if sv.Status != domain.SurveyQueued && sv.Status != domain.SurveyOpen {
+			continue
+		}
+		sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, reason, time.Time{}
+		if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
+			return err
+		}
+		if sv.Started && reason != "forgotten" {
+			if err := cv.s.oweAlert(cv.ctx, sv); err != nil {
 				return err
 			}
 		}
@@ -391,7 +414,10 @@ func (cv *conv) expireIfDue(sv *domain.Survey) (bool, error) {
 	}
 	sv.Status, sv.NextAt = domain.SurveyExpired, time.Time{}
 	cv.send(say(cv.lang, "expired"), nil)
-	return true, cv.s.Store.UpdateSurvey(cv.ctx, sv)
+	if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
+		return true, err
+	}
+	return true, cv.s.oweAlert(cv.ctx, sv)
 }
 
 // invitation handles the invitation's buttons: "s:<survey>:start|later|never".
@@ -655,7 +681,10 @@ func (cv *conv) record(sv *domain.Survey, qu domain.Question, a domain.Answer, m
 		return err
 	}
 	if th := cv.s.Policy.Detractor; a.IsDetractor(th.NPSBelow, th.CSATBelow) {
-		if err := cv.detractor(sv, q, qu, a); err != nil {
+		// Asks pause at once; the owner hears of it when the
+		// questionnaire ends, with every bad answer and the comments.
+		cv.r.DetractorAt = cv.now
+		if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
 			return err
 		}
 	}
@@ -689,29 +718,13 @@ func (cv *conv) apply(qu domain.Question, a domain.Answer) error {
 	return nil
 }
 
-func (cv *conv) detractor(sv *domain.Survey, q domain.Questionnaire, qu domain.Question, a domain.Answer) error {
-	cv.r.DetractorAt = cv.now
-	if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
-		return err
-	}
-	prev, err := cv.s.Store.Answers(cv.ctx, 0, sv.ID)
-	if err != nil {
-		return err
-	}
-	alert := Alert{Contact: cv.contact, Questionnaire: q, Question: qu, Answer: a}
-	for _, p := range prev {
-		if p.Type == domain.TextQuestion && p.Text != "" {
-			alert.Comments = append(alert.Comments, p.Text)
-		}
-	}
-	cv.alerts = append(cv.alerts, alert)
-	return nil
-}
-
 func (cv *conv) finish(sv *domain.Survey) error {
 	sv.Status, sv.AnsweredAt, sv.NextAt = domain.SurveyAnswered, cv.now, time.Time{}
 	cv.send(say(cv.lang, "thanks"), nil)
-	return cv.s.Store.UpdateSurvey(cv.ctx, sv)
+	if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
+		return err
+	}
+	return cv.s.oweAlert(cv.ctx, sv)
 }
 
 // resume is the console's start: consent first, then the open
@@ -771,16 +784,4 @@ func (cv *conv) deliverQueued() error {
 	}
 	cv.send(say(cv.lang, "nothing_open"), nil)
 	return nil
-}
-
-// alert tells the owner of a detractor answer; a failure is logged (the
-// pause holds anyway, and `why` shows it).
-func (s *Service) alert(ctx context.Context, a Alert) {
-	if s.Alerter == nil {
-		s.log().Warn("detractor answer: no Slack to alert the owner", "contact", a.Contact.Ref(), "owner", a.Contact.Owner)
-		return
-	}
-	if err := s.Alerter.DetractorAlert(ctx, a); err != nil {
-		s.log().Error("detractor alert not delivered", "contact", a.Contact.Ref(), "owner", a.Contact.Owner, "err", err)
-	}
 }

@@ -22,7 +22,8 @@ type Dispatcher struct {
 	Claimer string
 	// Batch is how many surveys are claimed at once (default 100), Workers
 	// how many are sent concurrently (default 8; the Sender holds the
-	// rates), Lease how long a claim holds (default 5 minutes).
+	// rates), Lease how long a claim holds (default 1 minute: the
+	// surveys a crashed process had claimed go out that much later).
 	Batch   int
 	Workers int
 	Lease   time.Duration
@@ -72,7 +73,7 @@ func (d *Dispatcher) Round(ctx context.Context) (int, error) {
 		now := s.now()
 		lease := d.Lease
 		if lease <= 0 {
-			lease = 5 * time.Minute
+			lease = time.Minute
 		}
 		due, err := s.Store.ClaimDue(ctx, now, d.batch(), d.Claimer, now.Add(lease))
 		if err != nil || len(due) == 0 {
@@ -134,41 +135,73 @@ func (d *Dispatcher) recoverStale(ctx context.Context) error {
 	return nil
 }
 
-// process decides one claimed survey and, when allowed, sends it.
+// process decides one claimed survey and, when allowed, sends it. The
+// survey is recorded as leaving only once its message has its turn under
+// the rate limits, just before the request (Sender's ready): a crash while
+// it waits loses nothing, the claim lapses and the survey is sent after the
+// restart. Only a request in flight at the crash may be lost.
 func (d *Dispatcher) process(ctx context.Context, id int64) error {
 	s := d.Service
 	var msg *Message
-	reminder := false
 	err := s.Store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		msg, reminder, err = d.decide(ctx, id, s.now())
+		msg, _, err = d.decide(ctx, id, s.now(), false)
 		return err
 	})
 	if err != nil || msg == nil {
 		return err
 	}
-	messageID, sendErr := d.Sender.Send(ctx, *msg)
+	reminder, left := false, false
+	ready := func(ctx context.Context) error {
+		return s.Store.InTx(ctx, func(ctx context.Context) error {
+			m, r, err := d.decide(ctx, id, s.now(), true)
+			if err == nil && m == nil {
+				err = errHeld
+			}
+			reminder, left = r, err == nil
+			return err
+		})
+	}
+	messageID, sendErr := d.Sender.Send(ctx, *msg, ready)
+	if !left {
+		// Held back at its turn (recorded then), or never had it.
+		if errors.Is(sendErr, errHeld) {
+			return nil
+		}
+		return errors.Join(sendErr, s.Store.ReleaseSurvey(context.WithoutCancel(ctx), id))
+	}
 	return s.Store.InTx(context.WithoutCancel(ctx), func(ctx context.Context) error {
 		return d.record(ctx, id, reminder, messageID, sendErr)
 	})
 }
 
-// decide applies the throttle to survey id at now and records the
-// outcome; it returns the message to send when allowed, the survey then
-// being recorded as sending (or reminded) first.
-func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time) (*Message, bool, error) {
+// errHeld is a send the throttle held back at the last moment.
+var errHeld = errors.New("held back by the throttle")
+
+// decide applies the throttle to survey id at now. When the send is
+// allowed it returns the message; with commit it also records the survey
+// as sending (or reminded), keeping the claim, and otherwise leaves the
+// survey as it is. A denial or deferral is recorded and the claim
+// released either way.
+func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time, commit bool) (*Message, bool, error) {
 	s := d.Service
 	sv, err := s.Store.LockSurvey(ctx, id)
 	if err != nil {
 		return nil, false, err
 	}
 	if (sv.Status != domain.SurveyQueued && sv.Status != domain.SurveyOpen) || sv.NextAt.IsZero() || sv.NextAt.After(now) {
+		if commit {
+			return nil, false, nil // taken over by another sender
+		}
 		return nil, false, s.Store.ReleaseSurvey(ctx, id)
 	}
 	reminder := sv.Status == domain.SurveyOpen
 	if reminder && !sv.ExpiresAt.IsZero() && !now.Before(sv.ExpiresAt) {
 		sv.Status, sv.NextAt = domain.SurveyExpired, time.Time{}
-		return nil, false, d.save(ctx, sv, true)
+		if err := d.save(ctx, sv, true); err != nil {
+			return nil, false, err
+		}
+		return nil, false, s.oweAlert(ctx, sv)
 	}
 	dec, err := s.decide(ctx, sv.ContactID, s.ask(sv, reminder), now)
 	if err != nil {
@@ -190,14 +223,14 @@ func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time) (*Mess
 		// but the console (`as <contact>`); look again tomorrow.
 		sv.NextAt, sv.Reason = now.Add(24*time.Hour), "no_chat"
 	default:
+		msg, err := s.invitation(ctx, sv, r, reminder)
+		if err != nil || !commit {
+			return msg, reminder, err
+		}
 		if reminder {
 			sv.RemindedAt, sv.NextAt = now, sv.ExpiresAt
 		} else {
 			s.markSent(sv, now, "telegram")
-		}
-		msg, err := s.invitation(ctx, sv, r, reminder)
-		if err != nil {
-			return nil, false, err
 		}
 		return msg, reminder, d.save(ctx, sv, false)
 	}

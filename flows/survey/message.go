@@ -50,8 +50,14 @@ type Reply struct {
 // Sender delivers one message and returns its message id. The transport
 // holds the rate limits and waits out a 429's retry_after itself; it returns
 // ErrUnreachable when the customer blocked the bot (HTTP 403).
+//
+// When ready is not nil, Send calls it once, after the message had its turn
+// under the rate limits and just before its request leaves: the caller
+// records there that the message is leaving, so that a crash while it
+// waited for its turn loses nothing. When ready fails, nothing is sent and
+// Send returns ready's error wrapped with ErrNotSent.
 type Sender interface {
-	Send(ctx context.Context, m Message) (messageID int64, err error)
+	Send(ctx context.Context, m Message, ready func(context.Context) error) (messageID int64, err error)
 }
 
 // ErrUnreachable is returned by a Sender when the chat cannot be reached

@@ -36,20 +36,33 @@ type Store interface {
 	SurveyStatusCounts(ctx context.Context) (map[string]map[domain.SurveyStatus]int, error)
 	AddSurveyRun(ctx context.Context, r domain.SurveyRun) error
 	Forget(ctx context.Context, contactID int64) error
+	Survey(ctx context.Context, id int64) (*domain.Survey, error)
+	AddOutgoing(ctx context.Context, msgs []domain.Outgoing) error
+	ClaimOutgoing(ctx context.Context, kinds []domain.OutgoingKind, chat *int64, now time.Time, limit int, claimer string, until time.Time) ([]domain.Outgoing, error)
+	RenewOutgoing(ctx context.Context, id int64, claimer string, now, until time.Time) (bool, error)
+	DeliveredOutgoing(ctx context.Context, id int64) error
+	RetryOutgoing(ctx context.Context, id int64, attempts int, next time.Time) error
 }
 
-// Alert is a detractor answer for the contact's owner.
+// Alert tells a contact's owner about the detractor answers of one
+// questionnaire, once it ended.
 type Alert struct {
 	Contact       *domain.Contact
 	Questionnaire domain.Questionnaire
-	Question      domain.Question
-	Answer        domain.Answer
-	// Comments are the free-text answers of the same survey so far.
+	// Bad are the detractor answers, in the order they were given.
+	Bad []BadAnswer
+	// Comments are the free-text answers of the questionnaire.
 	Comments []string
 }
 
-// Alerter tells a contact's owner at once about a detractor answer (the
-// Slack transport: a direct message with a Handled button).
+// BadAnswer is one detractor answer and the question it answers.
+type BadAnswer struct {
+	Question domain.Question
+	Answer   domain.Answer
+}
+
+// Alerter tells a contact's owner about detractor answers (the Slack
+// transport: a direct message with a Handled button).
 type Alerter interface {
 	DetractorAlert(ctx context.Context, a Alert) error
 }
@@ -62,6 +75,9 @@ type Service struct {
 	Now            func() time.Time
 	// Alerter is told of detractor answers; nil only logs them.
 	Alerter Alerter
+	// Wake is called once messages were owed (the Deliverer's Wake); nil
+	// leaves them to the deliverer's next look.
+	Wake func()
 	// Rescore recomputes a contact's score after an answer changed its
 	// fields, inside the answer's transaction; nil skips it.
 	Rescore func(ctx context.Context, contactID int64) error

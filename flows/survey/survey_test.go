@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,14 +27,26 @@ type outbox struct {
 	err  error
 }
 
-func (o *outbox) Send(_ context.Context, m survey.Message) (int64, error) {
+func (o *outbox) Send(ctx context.Context, m survey.Message, ready func(context.Context) error) (int64, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if ready != nil {
+		if err := ready(ctx); err != nil {
+			return 0, fmt.Errorf("%w: %w", survey.ErrNotSent, err)
+		}
+	}
 	if o.err != nil {
 		return 0, o.err
 	}
 	o.sent = append(o.sent, m)
 	return int64(1000 + len(o.sent)), nil
+}
+
+// since returns the messages kept after the first n.
+func (o *outbox) since(n int) []survey.Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]survey.Message(nil), o.sent[n:]...)
 }
 
 func (o *outbox) count() int {
@@ -56,7 +69,9 @@ type fixture struct {
 	db     *store.DB
 	svc    *survey.Service
 	disp   *survey.Dispatcher
-	out    *outbox
+	deliv  *survey.Deliverer
+	out    *outbox // invitations and reminders
+	conv   *outbox // the conversation's messages, from the outbox
 	alerts *alerts
 	at     time.Time
 	seq    int64
@@ -71,12 +86,13 @@ func each(t *testing.T, fn func(f *fixture)) {
 	}
 	f := &fixture{}
 	storetest.Each(t, f.now, func(t *testing.T, db *store.DB) {
-		*f = fixture{t: t, ctx: t.Context(), db: db, at: start, out: &outbox{}, alerts: &alerts{}}
+		*f = fixture{t: t, ctx: t.Context(), db: db, at: start, out: &outbox{}, conv: &outbox{}, alerts: &alerts{}}
 		pol := domain.DefaultPolicy
 		pol.Zone = paris
 		f.svc = &survey.Service{Store: db, Policy: pol, Questionnaires: domain.BuiltinQuestionnaires(),
 			Now: f.now, Alerter: f.alerts, Language: "en"}
 		f.disp = &survey.Dispatcher{Service: f.svc, Sender: f.out, Claimer: "test"}
+		f.deliv = &survey.Deliverer{Service: f.svc, Sender: f.conv, Claimer: "test"}
 		fn(f)
 	})
 }
@@ -108,7 +124,19 @@ func (f *fixture) text(chat int64, text string) survey.Reply {
 	if err != nil {
 		f.t.Fatalf("text %q: %v", text, err)
 	}
+	r.Messages = f.delivered()
 	return r
+}
+
+// delivered delivers what the outbox owes and returns the messages that
+// left for the chats.
+func (f *fixture) delivered() []survey.Message {
+	f.t.Helper()
+	n := f.conv.count()
+	if _, err := f.deliv.Round(f.ctx); err != nil {
+		f.t.Fatal(err)
+	}
+	return f.conv.since(n)
 }
 
 func (f *fixture) tap(chat, msg int64, data string) survey.Reply {
@@ -117,6 +145,7 @@ func (f *fixture) tap(chat, msg int64, data string) survey.Reply {
 	if err != nil {
 		f.t.Fatalf("tap %q: %v", data, err)
 	}
+	r.Messages = f.delivered()
 	return r
 }
 
@@ -283,23 +312,41 @@ func TestSecondSendDenied(t *testing.T) {
 		// The same update twice: applied once.
 		key := f.key()
 		inv := f.out.sent[0]
-		r1, _ := f.svc.Tap(f.ctx, key, survey.Chat{ID: 200}, 1001, button(inv, ":start"))
-		r2, _ := f.svc.Tap(f.ctx, key, survey.Chat{ID: 200}, 1001, button(inv, ":start"))
-		if len(r1.Messages) == 0 || len(r2.Messages) != 0 {
+		f.svc.Tap(f.ctx, key, survey.Chat{ID: 200}, 1001, button(inv, ":start"))
+		r1 := f.delivered()
+		f.svc.Tap(f.ctx, key, survey.Chat{ID: 200}, 1001, button(inv, ":start"))
+		if r2 := f.delivered(); len(r1) == 0 || len(r2) != 0 {
 			t.Fatalf("redelivered tap: %+v then %+v", r1, r2)
 		}
 	})
 }
 
-// A detractor answer pauses further sends and alerts the owner at once;
-// handled lifts the pause.
+// A detractor answer pauses further sends at once; the owner gets one
+// alert when the questionnaire ends, with every bad answer and the
+// comment; handled lifts the pause.
 func TestDetractorPause(t *testing.T) {
 	each(t, func(f *fixture) {
 		c := f.contact("Luc Petit")
 		r := f.started(c, 300, "satisfaction")
 		r = f.tap(300, 1002, button(last(r), ":2"))
-		if len(f.alerts.got) != 1 || f.alerts.got[0].Contact.ID != c.ID || f.alerts.got[0].Answer.Number != 2 {
-			t.Fatalf("alerts: %+v", f.alerts.got)
+		if len(f.alerts.got) != 0 {
+			t.Fatalf("alerted before the questionnaire ended: %+v", f.alerts.got)
+		}
+		if why, _ := f.svc.Why(f.ctx, c, ""); why.Decision.Outcome != domain.Deny {
+			t.Fatalf("not paused at once: %+v", why.Decision)
+		}
+		r = f.tap(300, 1003, button(last(r), ":3"))
+		if len(f.alerts.got) != 0 {
+			t.Fatalf("alerted before the comment: %+v", f.alerts.got)
+		}
+		f.text(300, "Nobody called back")
+		if len(f.alerts.got) != 1 {
+			t.Fatalf("%d alerts, want one", len(f.alerts.got))
+		}
+		a := f.alerts.got[0]
+		if a.Contact.ID != c.ID || len(a.Bad) != 2 || a.Bad[0].Answer.Number != 2 || a.Bad[1].Answer.Number != 3 ||
+			len(a.Comments) != 1 || a.Comments[0] != "Nobody called back" {
+			t.Fatalf("alert: %+v", a)
 		}
 		f.at = f.at.AddDate(0, 3, 0)
 		why, _ := f.svc.Why(f.ctx, c, "")
@@ -445,7 +492,10 @@ func TestCrashBetweenSendAndRecord(t *testing.T) {
 // and then says the message may have left.
 type blocker struct{ entered, release chan struct{} }
 
-func (b blocker) Send(ctx context.Context, _ survey.Message) (int64, error) {
+func (b blocker) Send(ctx context.Context, _ survey.Message, ready func(context.Context) error) (int64, error) {
+	if err := ready(ctx); err != nil {
+		return 0, err
+	}
 	close(b.entered)
 	<-b.release
 	return 0, errors.New("connection reset")

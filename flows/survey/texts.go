@@ -28,6 +28,7 @@ var texts = map[string]domain.Text{
 		EN: "I send you our short questionnaires, only as often as you allow.\n/stop — no more questionnaires\n/start — opt back in\n/skip — skip an optional question\n/mydata — what we keep about you\n/forget — erase your personal data\n/help — this message",
 		FR: "Je vous envoie nos courts questionnaires, seulement aussi souvent que vous le permettez.\n/stop — plus aucun questionnaire\n/start — vous réinscrire\n/skip — passer une question facultative\n/mydata — ce que nous conservons sur vous\n/forget — effacer vos données personnelles\n/help — ce message",
 	},
+	"slow_down":      {EN: "You are sending messages faster than I can read them: please wait a few seconds, then send your answer again.", FR: "Vous envoyez des messages plus vite que je ne peux les lire : attendez quelques secondes, puis renvoyez votre réponse."},
 	"forget_ask":     {EN: "Erase your personal data? Your name, contact details, preferences and comments will be deleted for good; only anonymous figures stay.", FR: "Effacer vos données personnelles ? Votre nom, vos coordonnées, vos préférences et vos commentaires seront supprimés définitivement ; seuls des chiffres anonymes restent."},
 	"forget_yes":     {EN: "Yes, erase", FR: "Oui, effacer"},
 	"forget_no":      {EN: "Cancel", FR: "Annuler"},

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// This file keeps the outbox: the messages crmbot owes (to customers on
+// Telegram, detractor alerts to owners), written in the transaction that
+// owes them and deleted once delivered.
+
+func init() {
+	register(migration{7, "the outbox of owed messages", `
+CREATE TABLE outbox (
+	id {{id}},
+	kind {{text}} NOT NULL,
+	chat_id BIGINT NOT NULL DEFAULT 0,
+	survey_id BIGINT NOT NULL DEFAULT 0,
+	body {{text}} NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	next_at {{ts}} NOT NULL,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	claimed_by {{text}} NOT NULL DEFAULT '',
+	claimed_until {{ts}}
+);
+CREATE INDEX outbox_chat ON outbox (kind, chat_id, id);
+`})
+}
+
+type outboxRow struct {
+	ID           int64 `gorm:"primaryKey"`
+	Kind         string
+	ChatID       int64
+	SurveyID     int64
+	Body         string
+	CreatedAt    time.Time
+	NextAt       time.Time
+	Attempts     int
+	ClaimedBy    string
+	ClaimedUntil *time.Time
+}
+
+func (outboxRow) TableName() string { return "outbox" }
+
+func (r outboxRow) toDomain() domain.Outgoing {
+	return domain.Outgoing{ID: r.ID, Kind: domain.OutgoingKind(r.Kind), ChatID: r.ChatID, SurveyID: r.SurveyID,
+		Body: r.Body, Attempts: r.Attempts, NextAt: r.NextAt.UTC()}
+}
+
+// AddOutgoing writes owed messages, in order, in the transaction of ctx:
+// they are owed exactly when that transaction commits.
+func (db *DB) AddOutgoing(ctx context.Context, msgs []domain.Outgoing) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	now := db.now().UTC()
+	rows := make([]outboxRow, len(msgs))
+	for i, m := range msgs {
+		next := m.NextAt.UTC()
+		if m.NextAt.IsZero() {
+			next = now
+		}
+		rows[i] = outboxRow{Kind: string(m.Kind), ChatID: m.ChatID, SurveyID: m.SurveyID, Body: m.Body,
+			CreatedAt: now, NextAt: next}
+	}
+	if err := db.conn(ctx).Create(&rows).Error; err != nil {
+		return fmt.Errorf("write owed messages: %w", err)
+	}
+	return nil
+}
+
+// ClaimOutgoing claims for claimer until until the first owed message of
+// up to limit queues (a chat's messages, or the alerts) of the given kinds
+// that are due at now and not claimed by another, and returns them; with
+// chat non-nil only that chat's queue. Only the first message of a queue is
+// ever claimed, so that a queue's messages leave in order, one at a time,
+// whichever process delivers them.
+func (db *DB) ClaimOutgoing(ctx context.Context, kinds []domain.OutgoingKind, chat *int64, now time.Time, limit int, claimer string, until time.Time) ([]domain.Outgoing, error) {
+	var out []domain.Outgoing
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		q := `SELECT o.* FROM outbox o WHERE o.kind IN ? AND o.next_at <= ?
+			AND (o.claimed_until IS NULL OR o.claimed_until < ?)
+			AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.kind = o.kind AND p.chat_id = o.chat_id AND p.id < o.id)`
+		args := []any{kinds, now.UTC(), now.UTC()}
+		if chat != nil {
+			q += " AND o.chat_id = ?"
+			args = append(args, *chat)
+		}
+		q += " ORDER BY o.id LIMIT ?"
+		args = append(args, limit)
+		if db.postgres {
+			q += " FOR UPDATE OF o SKIP LOCKED"
+		}
+		var rows []outboxRow
+		if err := db.conn(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("find owed messages: %w", err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+			out = append(out, r.toDomain())
+		}
+		// The claim is checked again here: on PostgreSQL a concurrent
+		// claim of the same row is seen by the update's recheck.
+		err := db.conn(ctx).Exec(`UPDATE outbox SET claimed_by = ?, claimed_until = ?
+			WHERE id IN ? AND (claimed_until IS NULL OR claimed_until < ?)`, claimer, until.UTC(), ids, now.UTC()).Error
+		if err != nil {
+			return fmt.Errorf("claim owed messages: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RenewOutgoing extends claimer's claim on message id until until, and
+// reports whether claimer still held it (a lapsed claim may have been taken
+// by another).
+func (db *DB) RenewOutgoing(ctx context.Context, id int64, claimer string, now, until time.Time) (bool, error) {
+	res := db.conn(ctx).Exec(`UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?
+		AND claimed_until >= ?`, until.UTC(), id, claimer, now.UTC())
+	if res.Error != nil {
+		return false, fmt.Errorf("renew owed message %d: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// DeliveredOutgoing removes a delivered (or given up) message.
+func (db *DB) DeliveredOutgoing(ctx context.Context, id int64) error {
+	if err := db.conn(ctx).Exec("DELETE FROM outbox WHERE id = ?", id).Error; err != nil {
+		return fmt.Errorf("remove owed message %d: %w", id, err)
+	}
+	return nil
+}
+
+// RetryOutgoing releases message id, to be tried again at next.
+func (db *DB) RetryOutgoing(ctx context.Context, id int64, attempts int, next time.Time) error {
+	err := db.conn(ctx).Exec(`UPDATE outbox SET attempts = ?, next_at = ?, claimed_by = '', claimed_until = NULL
+		WHERE id = ?`, attempts, next.UTC(), id).Error
+	if err != nil {
+		return fmt.Errorf("release owed message %d: %w", id, err)
+	}
+	return nil
+}
+
+// OutgoingCount returns how many messages are owed to chat (of kind
+// ToTelegram).
+func (db *DB) OutgoingCount(ctx context.Context, chat int64) (int, error) {
+	var n int
+	err := db.conn(ctx).Raw("SELECT COUNT(*) FROM outbox WHERE kind = ? AND chat_id = ?", string(domain.ToTelegram), chat).Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count owed messages: %w", err)
+	}
+	return n, nil
+}
+
+// ReleaseClaims drops every claim claimer holds, on owed messages and on
+// surveys not being sent, and its leases: what a process does when it
+// stops cleanly, so that another takes over at once.
+func (db *DB) ReleaseClaims(ctx context.Context, claimer string) error {
+	return db.InTx(ctx, func(ctx context.Context) error {
+		stmts := []string{
+			"UPDATE outbox SET claimed_by = '', claimed_until = NULL WHERE claimed_by = ?",
+			"UPDATE surveys SET claimed_by = '', claimed_until = NULL WHERE claimed_by = ? AND status <> 'sending'",
+			"DELETE FROM leases WHERE holder = ?",
+		}
+		for _, s := range stmts {
+			if err := db.conn(ctx).Exec(s, claimer).Error; err != nil {
+				return fmt.Errorf("release claims: %w", err)
+			}
+		}
+		return nil
+	})
+}
