@@ -164,16 +164,20 @@ func (db *DB) OutgoingCount(ctx context.Context, chat int64) (int, error) {
 // stops cleanly, so that another takes over at once.
 func (db *DB) ReleaseClaims(ctx context.Context, claimer string) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
-		stmts := []string{
+		return db.execEach(ctx, "release claims", claimer,
 			"UPDATE outbox SET claimed_by = '', claimed_until = NULL WHERE claimed_by = ?",
 			"UPDATE surveys SET claimed_by = '', claimed_until = NULL WHERE claimed_by = ? AND status <> 'sending'",
-			"DELETE FROM leases WHERE holder = ?",
-		}
-		for _, s := range stmts {
-			if err := db.conn(ctx).Exec(s, claimer).Error; err != nil {
-				return fmt.Errorf("release claims: %w", err)
-			}
-		}
-		return nil
+			"DELETE FROM leases WHERE holder = ?")
 	})
+}
+
+// execEach runs each statement with the one argument arg; what names the
+// work in the error.
+func (db *DB) execEach(ctx context.Context, what string, arg any, stmts ...string) error {
+	for _, s := range stmts {
+		if err := db.conn(ctx).Exec(s, arg).Error; err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return nil
 }

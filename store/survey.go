@@ -720,7 +720,7 @@ func (db *DB) Forget(ctx context.Context, contactID int64) error {
 		if err := db.UpdateContact(ctx, erased); err != nil {
 			return err
 		}
-		stmts := []string{
+		return db.execEach(ctx, "forget contact", contactID,
 			"UPDATE moves SET note = '' WHERE contact_id = ?",
 			"UPDATE interactions SET note = '' WHERE contact_id = ?",
 			"UPDATE orders SET note = '' WHERE contact_id = ?",
@@ -729,13 +729,7 @@ func (db *DB) Forget(ctx context.Context, contactID int64) error {
 			"DELETE FROM invite_tokens WHERE contact_id = ?",
 			"DELETE FROM respondents WHERE contact_id = ?",
 			"DELETE FROM score_snapshots WHERE contact_id = ?",
-		}
-		for _, s := range stmts {
-			if err := db.conn(ctx).Exec(s, contactID).Error; err != nil {
-				return fmt.Errorf("forget contact: %w", err)
-			}
-		}
-		return nil
+			"DELETE FROM outbox WHERE survey_id IN (SELECT id FROM surveys WHERE contact_id = ?)")
 	})
 }
 
