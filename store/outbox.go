@@ -119,11 +119,11 @@ func (db *DB) ClaimOutgoing(ctx context.Context, kinds []domain.OutgoingKind, ch
 }
 
 // RenewOutgoing extends claimer's claim on message id until until, and
-// reports whether claimer still held it (a lapsed claim may have been taken
-// by another).
-func (db *DB) RenewOutgoing(ctx context.Context, id int64, claimer string, now, until time.Time) (bool, error) {
-	res := db.conn(ctx).Exec(`UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?
-		AND claimed_until >= ?`, until.UTC(), id, claimer, now.UTC())
+// reports whether claimer still held it: a claim that lapsed is still
+// claimer's until another took it (a message that waited long for its turn
+// is not lost to its own claimer).
+func (db *DB) RenewOutgoing(ctx context.Context, id int64, claimer string, until time.Time) (bool, error) {
+	res := db.conn(ctx).Exec(`UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?`, until.UTC(), id, claimer)
 	if res.Error != nil {
 		return false, fmt.Errorf("renew owed message %d: %w", id, res.Error)
 	}

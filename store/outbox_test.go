@@ -50,17 +50,20 @@ func TestOutboxQueues(t *testing.T) {
 			t.Fatalf("next of chat 1: %+v", next)
 		}
 		later := now.Add(16 * time.Second)
-		if ok, _ := db.RenewOutgoing(ctx, heads[1].ID, "p1", later, later.Add(15*time.Second)); ok {
-			t.Fatal("a lapsed claim was renewed")
+		if ok, _ := db.RenewOutgoing(ctx, next[0].ID, "p1", later.Add(15*time.Second)); !ok {
+			t.Fatal("a lapsed claim nobody took was not renewed")
 		}
 		taken, _ := db.ClaimOutgoing(ctx, tg, nil, later, 10, "p2", later.Add(15*time.Second))
-		if len(taken) != 2 {
+		if len(taken) != 1 || taken[0].ID != heads[1].ID {
 			t.Fatalf("after the claims lapsed: %+v", taken)
+		}
+		if ok, _ := db.RenewOutgoing(ctx, heads[1].ID, "p1", later.Add(15*time.Second)); ok {
+			t.Fatal("a claim another took was renewed")
 		}
 		if err := db.ReleaseClaims(ctx, "p2"); err != nil {
 			t.Fatal(err)
 		}
-		if free, _ := db.ClaimOutgoing(ctx, tg, nil, later, 10, "p3", later.Add(15*time.Second)); len(free) != 2 {
+		if free, _ := db.ClaimOutgoing(ctx, tg, nil, later, 10, "p3", later.Add(15*time.Second)); len(free) != 1 {
 			t.Fatalf("after a clean stop: %+v", free)
 		}
 	})

@@ -218,7 +218,7 @@ func (d *Deliverer) retry(ctx context.Context, o domain.Outgoing, attempts int, 
 
 // sendMessage sends a Telegram message, renewing its claim just before the
 // request leaves: a process whose claim lapsed while it waited for its
-// turn leaves the message to the one that took it over.
+// turn, and was taken over, leaves the message to the one that took it.
 func (d *Deliverer) sendMessage(ctx context.Context, o domain.Outgoing) error {
 	var m Message
 	if err := json.Unmarshal([]byte(o.Body), &m); err != nil {
@@ -226,8 +226,7 @@ func (d *Deliverer) sendMessage(ctx context.Context, o domain.Outgoing) error {
 	}
 	s := d.Service
 	ready := func(ctx context.Context) error {
-		now := s.now()
-		ok, err := s.Store.RenewOutgoing(ctx, o.ID, d.Claimer, now, now.Add(d.lease()))
+		ok, err := s.Store.RenewOutgoing(ctx, o.ID, d.Claimer, s.now().Add(d.lease()))
 		if err == nil && !ok {
 			err = errClaimLost
 		}

@@ -39,7 +39,7 @@ type Store interface {
 	Survey(ctx context.Context, id int64) (*domain.Survey, error)
 	AddOutgoing(ctx context.Context, msgs []domain.Outgoing) error
 	ClaimOutgoing(ctx context.Context, kinds []domain.OutgoingKind, chat *int64, now time.Time, limit int, claimer string, until time.Time) ([]domain.Outgoing, error)
-	RenewOutgoing(ctx context.Context, id int64, claimer string, now, until time.Time) (bool, error)
+	RenewOutgoing(ctx context.Context, id int64, claimer string, until time.Time) (bool, error)
 	DeliveredOutgoing(ctx context.Context, id int64) error
 	RetryOutgoing(ctx context.Context, id int64, attempts int, next time.Time) error
 }
