@@ -148,17 +148,6 @@ func (db *DB) RetryOutgoing(ctx context.Context, id int64, attempts int, next ti
 	return nil
 }
 
-// OutgoingCount returns how many messages are owed to chat (of kind
-// ToTelegram).
-func (db *DB) OutgoingCount(ctx context.Context, chat int64) (int, error) {
-	var n int
-	err := db.conn(ctx).Raw("SELECT COUNT(*) FROM outbox WHERE kind = ? AND chat_id = ?", string(domain.ToTelegram), chat).Scan(&n).Error
-	if err != nil {
-		return 0, fmt.Errorf("count owed messages: %w", err)
-	}
-	return n, nil
-}
-
 // ReleaseClaims drops every claim claimer holds, on owed messages and on
 // surveys not being sent, and its leases: what a process does when it
 // stops cleanly, so that another takes over at once.
