@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
@@ -51,33 +52,17 @@ type Simulation struct {
 // that would change. It writes nothing.
 func simulate(ctx context.Context, db *store.DB, current, next *domain.Engine, now time.Time) (*Simulation, error) {
 	sim := &Simulation{Changes: []GradeChange{}}
-	empty := &domain.Facts{}
-	err := db.EachContact(ctx, 5000, func(list []*domain.Contact) error {
-		ids := make([]int64, len(list))
-		for i, c := range list {
-			ids[i] = c.ID
+	err := crm.EachWithFacts(ctx, db, now, nil, func(c *domain.Contact, f *domain.Facts, _ map[int64]domain.ScoreResult) {
+		sim.Contacts++
+		old, neu := current.Score(c, f, now), next.Score(c, f, now)
+		if old.Grade == neu.Grade {
+			return
 		}
-		facts, err := db.AllFacts(ctx, now, ids...)
-		if err != nil {
-			return err
+		sim.Changed++
+		if len(sim.Changes) < maxChanges {
+			sim.Changes = append(sim.Changes, GradeChange{c.ID, c.Name, old.Score, old.Grade, neu.Score, neu.Grade})
 		}
-		for _, c := range list {
-			f := facts[c.ID]
-			if f == nil {
-				f = empty
-			}
-			sim.Contacts++
-			old, neu := current.Score(c, f, now), next.Score(c, f, now)
-			if old.Grade == neu.Grade {
-				continue
-			}
-			sim.Changed++
-			if len(sim.Changes) < maxChanges {
-				sim.Changes = append(sim.Changes, GradeChange{c.ID, c.Name, old.Score, old.Grade, neu.Score, neu.Grade})
-			}
-		}
-		return nil
-	})
+	}, nil)
 	return sim, err
 }
 
