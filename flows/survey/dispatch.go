@@ -274,6 +274,14 @@ func (d *Dispatcher) record(ctx context.Context, id int64, reminder bool, messag
 		} else {
 			sv.Status, sv.SentAt, sv.ExpiresAt = domain.SurveyQueued, time.Time{}, time.Time{}
 		}
+	case !errors.Is(sendErr, ErrNotSent):
+		// The request may have reached Telegram (a connection reset, a
+		// timeout): the invitation counts as sent, as after a crash,
+		// and is never sent again.
+		s.log().Warn("an invitation may not have been delivered: counted as sent, not sent again", "survey", id, "reminder", reminder, "err", sendErr)
+		if !reminder {
+			sv.Status, sv.Reason = domain.SurveyOpen, "unconfirmed: "+clip(sendErr.Error())
+		}
 	default:
 		s.log().Error("invitation not delivered", "survey", id, "reminder", reminder, "err", sendErr)
 		if !reminder {

@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,33 @@ func TestDetractorAlertWhenTheQuestionnaireExpires(t *testing.T) {
 		}
 		if got := f.surveys(c)[0]; got.Status != domain.SurveyExpired {
 			t.Fatalf("status %s", got.Status)
+		}
+	})
+}
+
+// An invitation whose request ended without an answer (a connection
+// reset) may have reached the customer: it counts as sent — the throttle
+// holds the next one back — and is never sent again. Found by the
+// property test: it was recorded as failed, which the throttle ignores.
+func TestAnInvitationThatMayHaveLeftCountsAsSent(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Léon Roy")
+		f.link(c, 1700)
+		f.send("satisfaction", c.ID)
+		f.out.err = errors.New("connection reset by peer")
+		f.round()
+		got := f.surveys(c)[0]
+		if got.Status != domain.SurveyOpen || got.SentAt.IsZero() || !strings.HasPrefix(got.Reason, "unconfirmed") {
+			t.Fatalf("after a reset: %+v", got)
+		}
+		f.out.err = nil
+		f.at = f.at.Add(time.Hour)
+		f.round()
+		if f.out.count() != 0 {
+			t.Fatal("sent again")
+		}
+		if p := f.send("preferences", c.ID); p.Queued != 0 {
+			t.Fatalf("another questionnaire queued at once: %+v", p)
 		}
 	})
 }
