@@ -164,8 +164,8 @@ func (b *background) holdLease(ctx context.Context, a *app, name string) (*atomi
 const (
 	// leaseFor is how long a lease holds without renewal, leaseBeat how
 	// often its holder renews it.
-	leaseFor  = 15 * time.Second
-	leaseBeat = 3 * time.Second
+	leaseFor  = 10 * time.Second
+	leaseBeat = 2 * time.Second
 	// pollTimeout is how long one getUpdates waits: short enough that a
 	// poller that lost its lease stops soon after.
 	pollTimeout = 10 * time.Second

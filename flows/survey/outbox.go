@@ -28,7 +28,7 @@ type Deliverer struct {
 	Claimer string
 	// Workers is how many queues (chats) are served at once (default 16),
 	// Lease how long a claim on a message holds without renewal (default
-	// 15 s: a crashed process's messages are taken over that soon),
+	// 10 s: a crashed process's messages are taken over that soon),
 	// MaxAttempts how often one message is tried (default 8).
 	Workers     int
 	Lease       time.Duration
@@ -46,7 +46,7 @@ func (d *Deliverer) init() { d.once.Do(func() { d.wake = make(chan struct{}, 1) 
 
 func (d *Deliverer) lease() time.Duration {
 	if d.Lease <= 0 {
-		return 15 * time.Second
+		return 10 * time.Second
 	}
 	return d.Lease
 }

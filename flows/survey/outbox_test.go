@@ -35,7 +35,7 @@ func TestCrashAfterAnAnswerOwesTheNextQuestion(t *testing.T) {
 }
 
 // A process killed in the middle of delivering a chat's message holds its
-// claim until it lapses (15 s); then another delivers it, and the
+// claim until it lapses (10 s); then another delivers it, and the
 // messages after it, in order. The one that lost its claim, were it to
 // wake, sends nothing.
 func TestAClaimedMessageIsTakenOverWhenTheClaimLapses(t *testing.T) {
@@ -53,7 +53,7 @@ func TestAClaimedMessageIsTakenOverWhenTheClaimLapses(t *testing.T) {
 		if got := f.delivered(); len(got) != 0 {
 			t.Fatalf("delivered within the claim: %+v", got)
 		}
-		f.at = f.at.Add(16 * time.Second)
+		f.at = f.at.Add(11 * time.Second)
 		got := f.delivered()
 		if len(got) != 2 || !strings.Contains(got[0].Text, "/stop") || !strings.Contains(got[1].Text, "What we keep") {
 			t.Fatalf("taken over: %+v", got)
