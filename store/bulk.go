@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -101,6 +102,15 @@ var contactCols = []string{"id", "name", "email", "phone", "city", "country", "l
 	"channel", "interests", "categories", "preferred_channel", "frequency", "satisfaction", "tags", "attrs", "owner",
 	"stage", "score", "grade", "last_contact_at", "created_at", "updated_at"}
 
+// appendArgs appends the values of r's columns, in the order of
+// contactCols.
+func (r *contactRow) appendArgs(a []any) []any {
+	return append(a, r.ID, r.Name, r.Email, r.Phone, r.City, r.Country, r.Language, r.Timezone, r.Gender,
+		r.BirthYear, r.Role, r.Company, r.Sector, r.Employees, r.Capital, r.Product, r.Budget, r.ProjectDate, r.Source,
+		r.Channel, r.Interests, r.Categories, r.PreferredChannel, r.Frequency, r.Satisfaction, r.Tags, r.Attrs, r.Owner,
+		r.Stage, r.Score, r.Grade, r.LastContactAt, r.CreatedAt, r.UpdatedAt)
+}
+
 // InsertContacts writes many new contacts at once and sets their ids. A
 // contact that already has an id keeps it. It joins the transaction of ctx
 // or makes its own.
@@ -137,11 +147,7 @@ func (db *DB) insertContacts(ctx context.Context, cs []*domain.Contact) error {
 		}
 	}
 	err = db.insertRows(ctx, "contacts", contactCols, len(cs), func(i int, a []any) []any {
-		r := toRow(cs[i])
-		return append(a, r.ID, r.Name, r.Email, r.Phone, r.City, r.Country, r.Language, r.Timezone, r.Gender,
-			r.BirthYear, r.Role, r.Company, r.Sector, r.Employees, r.Capital, r.Product, r.Budget, r.ProjectDate, r.Source,
-			r.Channel, r.Interests, r.Categories, r.PreferredChannel, r.Frequency, r.Satisfaction, r.Tags, r.Attrs, r.Owner,
-			r.Stage, r.Score, r.Grade, r.LastContactAt, r.CreatedAt, r.UpdatedAt)
+		return toRow(cs[i]).appendArgs(a)
 	})
 	if err != nil {
 		return err
@@ -252,19 +258,35 @@ func (db *DB) EachContact(ctx context.Context, batch int, fn func([]*domain.Cont
 	}
 }
 
-// SetScores stores many scores at once.
+// SetScores stores many scores at once: one UPDATE per 5,000 contacts, the
+// scores given as one JSON parameter.
 func (db *DB) SetScores(ctx context.Context, scores map[int64]domain.ScoreResult) error {
-	pool := db.conn(ctx).Statement.ConnPool
-	q := "UPDATE contacts SET score = ?, grade = ? WHERE id = ?"
+	q := `UPDATE contacts SET score = j.value ->> 1, grade = j.value ->> 2 FROM json_each(?) AS j WHERE contacts.id = j.value ->> 0`
 	if db.postgres {
-		q = "UPDATE contacts SET score = $1, grade = $2 WHERE id = $3"
+		q = `UPDATE contacts SET score = (j.value ->> 1)::int, grade = j.value ->> 2
+			FROM jsonb_array_elements(?::jsonb) AS j(value) WHERE contacts.id = (j.value ->> 0)::bigint`
+	}
+	part := make([][3]any, 0, min(len(scores), 5000))
+	flush := func() error {
+		if len(part) == 0 {
+			return nil
+		}
+		b, _ := json.Marshal(part)
+		part = part[:0]
+		if err := db.conn(ctx).Exec(q, string(b)).Error; err != nil {
+			return fmt.Errorf("store scores: %w", err)
+		}
+		return nil
 	}
 	for id, s := range scores {
-		if _, err := pool.ExecContext(ctx, q, s.Score, s.Grade, id); err != nil {
-			return fmt.Errorf("store score of %d: %w", id, err)
+		part = append(part, [3]any{id, s.Score, s.Grade})
+		if len(part) == cap(part) {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
 }
 
 // ContactsByIDs returns the contacts with the given ids, in id order.
