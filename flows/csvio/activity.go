@@ -49,6 +49,13 @@ type ref struct {
 // crm.Resolve reads a reference: ten digits starting with 0 are a phone
 // number, not an id.
 func parseRef(v string) (ref, bool) {
+	if v != "" && (v[0] == 'C' || v[0] == 'c') {
+		// No phone number starts with a letter: the error of reading an
+		// id such as C42 as a phone need not be made.
+		if id, ok := domain.ParseContactID(v); ok {
+			return ref{id: id}, true
+		}
+	}
 	phone, perr := domain.NormalizePhone(v)
 	if id, ok := domain.ParseContactID(v); ok && perr != nil {
 		return ref{id: id}, true
@@ -92,15 +99,16 @@ func (e *env) stageActivity(ctx context.Context, src *source, s schema, fill fil
 		return nil, err
 	}
 	var p problems
-	err = src.eachChunk(func(chunk []*record) error {
+	read := func(chunk []*record) []store.StagedActivity {
 		rows := make([]store.StagedActivity, 0, len(chunk))
 		for _, rec := range chunk {
 			if a, ok := e.readActivity(rec, cols, &p, fill); ok {
 				rows = append(rows, a)
 			}
 		}
-		return stg.AddActivity(ctx, rows)
-	})
+		return rows
+	}
+	err = eachChunkAhead(src, read, func(rows []store.StagedActivity) error { return stg.AddActivity(ctx, rows) })
 	if err != nil {
 		return nil, err
 	}

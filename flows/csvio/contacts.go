@@ -76,7 +76,7 @@ func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
 		return Result{}, err
 	}
 	ci := &contactImport{env: e, cols: cols, stg: stg, zones: map[string]bool{}}
-	if err := src.eachChunk(func(chunk []*record) error { return ci.stage(ctx, chunk) }); err != nil {
+	if err := eachChunkAhead(src, ci.prepare, func(c contactChunk) error { return ci.stage(ctx, c) }); err != nil {
 		return Result{}, err
 	}
 	found, err := stg.ContactProblems(ctx, maxShown)
@@ -96,25 +96,45 @@ func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
 	return res, e.finish(ctx, stg)
 }
 
-// stage checks and stages one chunk of rows, with the contacts that their
-// ids name read in one query.
-func (ci *contactImport) stage(ctx context.Context, chunk []*record) error {
-	known, err := ci.known(ctx, chunk)
-	if err != nil {
-		return err
+// contactChunk is a chunk of rows, built already unless they may update
+// contacts.
+type contactChunk struct {
+	recs []*record
+	rows []store.StagedContact
+}
+
+// prepare builds the contacts of a chunk ahead of staging, unless the file
+// has an id column: then rows may update contacts, which stage reads
+// first.
+func (ci *contactImport) prepare(chunk []*record) contactChunk {
+	if ci.cols.has(colID) {
+		return contactChunk{recs: slices.Clone(chunk)}
 	}
 	rows := make([]store.StagedContact, len(chunk))
 	for i, rec := range chunk {
-		rows[i] = ci.build(rec, known)
+		rows[i] = ci.build(rec, nil)
 	}
-	return ci.stg.AddContacts(ctx, rows)
+	return contactChunk{rows: rows}
+}
+
+// stage stages one chunk of rows, built with the contacts that their ids
+// name, read in one query.
+func (ci *contactImport) stage(ctx context.Context, c contactChunk) error {
+	if c.recs != nil {
+		known, err := ci.known(ctx, c.recs)
+		if err != nil {
+			return err
+		}
+		c.rows = make([]store.StagedContact, len(c.recs))
+		for i, rec := range c.recs {
+			c.rows[i] = ci.build(rec, known)
+		}
+	}
+	return ci.stg.AddContacts(ctx, c.rows)
 }
 
 // known reads the contacts of the database that the rows' ids name.
 func (ci *contactImport) known(ctx context.Context, chunk []*record) (map[int64]*domain.Contact, error) {
-	if !ci.cols.has(colID) {
-		return nil, nil
-	}
 	var ids []int64
 	for _, rec := range chunk {
 		if id, ok := domain.ParseContactID(ci.cols.get(rec, colID)); ok {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/domain"
@@ -130,6 +131,53 @@ func (s *source) eachChunk(fn func([]*record) error) error {
 			return nil
 		}
 	}
+}
+
+// errStopped ends the reading of a file whose rows are no longer wanted.
+var errStopped = errors.New("stopped")
+
+// eachChunkAhead is eachChunk with the next chunk read and prepared on
+// another goroutine while write handles the current one: on two cores,
+// reading and checking rows (Go) overlaps with staging them (the
+// database). prepare is called on the chunks in file order, from one
+// goroutine, and must not keep the records; write is called in the
+// caller's goroutine, in the same order.
+func eachChunkAhead[T any](s *source, prepare func([]*record) T, write func(T) error) error {
+	type item struct {
+		v   T
+		err error
+	}
+	ahead := make(chan item, 1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(ahead)
+		err := s.eachChunk(func(chunk []*record) error {
+			select {
+			case ahead <- item{v: prepare(chunk)}:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+		if err != nil && err != errStopped {
+			select {
+			case ahead <- item{err: err}:
+			case <-stop:
+			}
+		}
+	})
+	defer wg.Wait()
+	defer close(stop)
+	for it := range ahead {
+		if it.err != nil {
+			return it.err
+		}
+		if err := write(it.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // excelSeparator reads the line "sep=;" that Excel may write before the
