@@ -99,14 +99,14 @@ func (e *env) stageActivity(ctx context.Context, src *source, s schema, fill fil
 		return nil, err
 	}
 	var p problems
-	read := func(chunk []*record) []store.StagedActivity {
+	read := func(chunk []*record) ([]store.StagedActivity, error) {
 		rows := make([]store.StagedActivity, 0, len(chunk))
 		for _, rec := range chunk {
 			if a, ok := e.readActivity(rec, cols, &p, fill); ok {
 				rows = append(rows, a)
 			}
 		}
-		return rows
+		return rows, nil
 	}
 	err = eachChunkAhead(src, read, func(rows []store.StagedActivity) error { return stg.AddActivity(ctx, rows) })
 	if err != nil {

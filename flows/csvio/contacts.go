@@ -76,7 +76,9 @@ func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
 		return Result{}, err
 	}
 	ci := &contactImport{env: e, cols: cols, stg: stg, zones: map[string]bool{}}
-	if err := eachChunkAhead(src, ci.prepare, func(c contactChunk) error { return ci.stage(ctx, c) }); err != nil {
+	build := func(chunk []*record) ([]store.StagedContact, error) { return ci.buildChunk(ctx, chunk) }
+	stage := func(rows []store.StagedContact) error { return stg.AddContacts(ctx, rows) }
+	if err := eachChunkAhead(src, build, stage); err != nil {
 		return Result{}, err
 	}
 	found, err := stg.ContactProblems(ctx, maxShown)
@@ -96,41 +98,21 @@ func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
 	return res, e.finish(ctx, stg)
 }
 
-// contactChunk is a chunk of rows, built already unless they may update
-// contacts.
-type contactChunk struct {
-	recs []*record
-	rows []store.StagedContact
-}
-
-// prepare builds the contacts of a chunk ahead of staging, unless the file
-// has an id column: then rows may update contacts, which stage reads
-// first.
-func (ci *contactImport) prepare(chunk []*record) contactChunk {
+// buildChunk makes the contacts of a chunk of rows, with those of the
+// database that their ids name read in one query.
+func (ci *contactImport) buildChunk(ctx context.Context, chunk []*record) ([]store.StagedContact, error) {
+	var known map[int64]*domain.Contact
 	if ci.cols.has(colID) {
-		return contactChunk{recs: slices.Clone(chunk)}
+		var err error
+		if known, err = ci.known(ctx, chunk); err != nil {
+			return nil, err
+		}
 	}
 	rows := make([]store.StagedContact, len(chunk))
 	for i, rec := range chunk {
-		rows[i] = ci.build(rec, nil)
+		rows[i] = ci.build(rec, known)
 	}
-	return contactChunk{rows: rows}
-}
-
-// stage stages one chunk of rows, built with the contacts that their ids
-// name, read in one query.
-func (ci *contactImport) stage(ctx context.Context, c contactChunk) error {
-	if c.recs != nil {
-		known, err := ci.known(ctx, c.recs)
-		if err != nil {
-			return err
-		}
-		c.rows = make([]store.StagedContact, len(c.recs))
-		for i, rec := range c.recs {
-			c.rows[i] = ci.build(rec, known)
-		}
-	}
-	return ci.stg.AddContacts(ctx, c.rows)
+	return rows, nil
 }
 
 // known reads the contacts of the database that the rows' ids name.

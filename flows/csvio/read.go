@@ -141,8 +141,9 @@ var errStopped = errors.New("stopped")
 // reading and checking rows (Go) overlaps with staging them (the
 // database). prepare is called on the chunks in file order, from one
 // goroutine, and must not keep the records; write is called in the
-// caller's goroutine, in the same order.
-func eachChunkAhead[T any](s *source, prepare func([]*record) T, write func(T) error) error {
+// caller's goroutine, in the same order. Both may use the transaction:
+// database/sql serialises the calls on its connection.
+func eachChunkAhead[T any](s *source, prepare func([]*record) (T, error), write func(T) error) error {
 	type item struct {
 		v   T
 		err error
@@ -153,8 +154,12 @@ func eachChunkAhead[T any](s *source, prepare func([]*record) T, write func(T) e
 	wg.Go(func() {
 		defer close(ahead)
 		err := s.eachChunk(func(chunk []*record) error {
+			v, err := prepare(chunk)
+			if err != nil {
+				return err
+			}
 			select {
-			case ahead <- item{v: prepare(chunk)}:
+			case ahead <- item{v: v}:
 				return nil
 			case <-stop:
 				return errStopped
