@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -30,10 +31,11 @@ func (db *DB) writeRows(ctx context.Context, table string, cols []string, suffix
 	var full *sql.Stmt
 	if n >= 2*per {
 		var err error
-		if full, err = pool.PrepareContext(ctx, db.insertSQL(table, cols, per)+suffix); err != nil {
+		var done func()
+		if full, done, err = db.prepareFull(ctx, pool, table, cols, per, suffix); err != nil {
 			return fmt.Errorf("prepare insert into %s: %w", table, err)
 		}
-		defer full.Close()
+		defer done()
 	}
 	args := make([]any, 0, per*len(cols))
 	for start := 0; start < n; start += per {
@@ -53,6 +55,51 @@ func (db *DB) writeRows(ctx context.Context, table string, cols []string, suffix
 		}
 	}
 	return nil
+}
+
+// prepareFull prepares the statement of a full chunk of writeRows, and
+// returns the function that releases it. In a bulk transaction (InBulkTx)
+// the statement is prepared once and kept until the transaction ends:
+// database/sql keeps every statement prepared in a transaction until then,
+// closed or not, so that preparing one per call would grow with the file.
+func (db *DB) prepareFull(ctx context.Context, pool gorm.ConnPool, table string, cols []string, per int, suffix string) (*sql.Stmt, func(), error) {
+	cache, _ := ctx.Value(stmtsKey{}).(*stmtCache)
+	key := fmt.Sprint(table, cols, per, suffix)
+	if st := cache.get(key); st != nil {
+		return st, func() {}, nil
+	}
+	st, err := pool.PrepareContext(ctx, db.insertSQL(table, cols, per)+suffix)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cache == nil {
+		return st, func() { st.Close() }, nil
+	}
+	cache.put(key, st)
+	return st, func() {}, nil
+}
+
+type stmtsKey struct{}
+
+// stmtCache holds the statements prepared in a bulk transaction.
+type stmtCache struct {
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+func (c *stmtCache) get(key string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stmts[key]
+}
+
+func (c *stmtCache) put(key string, st *sql.Stmt) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stmts[key] = st
 }
 
 // insertSQL is an INSERT of rows rows into table.

@@ -61,6 +61,7 @@ func (db *DB) InBulkTx(ctx context.Context, fn func(ctx context.Context) error) 
 	g := db.gorm.WithContext(ctx)
 	g.Statement.ConnPool = tx
 	ctx = context.WithValue(context.WithValue(ctx, txKey{}, g), connKey{}, conn)
+	ctx = context.WithValue(ctx, stmtsKey{}, &stmtCache{stmts: map[string]*sql.Stmt{}})
 	if err := fn(ctx); err != nil {
 		return err
 	}

@@ -105,8 +105,9 @@ func (s *source) read() (*record, error) {
 }
 
 // chunkRows is how many rows are checked and staged at once: an import
-// holds one chunk of the file in memory, whatever the file's size.
-const chunkRows = 5000
+// holds a few chunks of the file in memory, whatever the file's size.
+// (A variable for the tests, which watch memory over many chunks.)
+var chunkRows = 5000
 
 // eachChunk calls fn with the data rows of the file, chunkRows at a time,
 // in order. fn must not keep the rows.
@@ -181,9 +182,16 @@ func eachChunkAhead[T any](s *source, prepare func([]*record) (T, error), write 
 		if err := write(it.v); err != nil {
 			return err
 		}
+		if afterChunk != nil {
+			afterChunk()
+		}
 	}
 	return nil
 }
+
+// afterChunk, when set (by tests), is called after each chunk is staged,
+// to watch memory while a file is read.
+var afterChunk func()
 
 // excelSeparator reads the line "sep=;" that Excel may write before the
 // header to name the separator, and which it does not show as a row.
