@@ -149,13 +149,48 @@ var contactCols = []string{"id", "name", "email", "phone", "city", "country", "l
 	"channel", "interests", "categories", "preferred_channel", "frequency", "satisfaction", "tags", "attrs", "owner",
 	"stage", "score", "grade", "last_contact_at", "created_at", "updated_at"}
 
+// fields returns pointers to r's fields, in the order of contactCols.
+func (r *contactRow) fields() []any {
+	return []any{&r.ID, &r.Name, &r.Email, &r.Phone, &r.City, &r.Country, &r.Language, &r.Timezone, &r.Gender,
+		&r.BirthYear, &r.Role, &r.Company, &r.Sector, &r.Employees, &r.Capital, &r.Product, &r.Budget, &r.ProjectDate, &r.Source,
+		&r.Channel, &r.Interests, &r.Categories, &r.PreferredChannel, &r.Frequency, &r.Satisfaction, &r.Tags, &r.Attrs, &r.Owner,
+		&r.Stage, &r.Score, &r.Grade, &r.LastContactAt, &r.CreatedAt, &r.UpdatedAt}
+}
+
 // appendArgs appends the values of r's columns, in the order of
 // contactCols.
 func (r *contactRow) appendArgs(a []any) []any {
-	return append(a, r.ID, r.Name, r.Email, r.Phone, r.City, r.Country, r.Language, r.Timezone, r.Gender,
-		r.BirthYear, r.Role, r.Company, r.Sector, r.Employees, r.Capital, r.Product, r.Budget, r.ProjectDate, r.Source,
-		r.Channel, r.Interests, r.Categories, r.PreferredChannel, r.Frequency, r.Satisfaction, r.Tags, r.Attrs, r.Owner,
-		r.Stage, r.Score, r.Grade, r.LastContactAt, r.CreatedAt, r.UpdatedAt)
+	for _, p := range r.fields() {
+		switch v := p.(type) {
+		case *int64:
+			a = append(a, *v)
+		case *int:
+			a = append(a, *v)
+		case *string:
+			a = append(a, *v)
+		case *time.Time:
+			a = append(a, *v)
+		case **time.Time:
+			a = append(a, *v)
+		}
+	}
+	return a
+}
+
+// scanDest returns where rows.Scan puts each of the columns names: r's
+// fields, and a throwaway value for a column r does not have.
+func (r *contactRow) scanDest(names []string) []any {
+	at := make(map[string]any, len(contactCols))
+	for i, p := range r.fields() {
+		at[contactCols[i]] = p
+	}
+	dest := make([]any, len(names))
+	for i, n := range names {
+		if dest[i] = at[n]; dest[i] == nil {
+			dest[i] = new(any)
+		}
+	}
+	return dest
 }
 
 // InsertContacts writes many new contacts at once and sets their ids. A
