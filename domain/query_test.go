@@ -128,3 +128,21 @@ func TestFold(t *testing.T) {
 		t.Error("Hélène and HELENE do not fold alike")
 	}
 }
+
+// TestFoldLatinIsFoldUnicode checks the table that folds the Latin letters
+// against the Unicode normalisation it stands for, letter by letter and on
+// names mixing them with letters beyond the table.
+func TestFoldLatinIsFoldUnicode(t *testing.T) {
+	for r := rune(0x80); r < 0x250; r++ {
+		for _, s := range []string{string(r), "Ab" + string(r) + "Cd", string(r) + "\u0301"} {
+			if got, want := domain.Fold(s), domain.FoldUnicode(s); got != want {
+				t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"Gwenaël O'Brien", "Établissements Łukasz", "Ærøskøbing", "Straße", "Ǆemal", "Δήμητρα Παπαδοπούλου", "e\u0301cole"} {
+		if got, want := domain.Fold(s), domain.FoldUnicode(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -29,10 +31,11 @@ func (db *DB) writeRows(ctx context.Context, table string, cols []string, suffix
 	var full *sql.Stmt
 	if n >= 2*per {
 		var err error
-		if full, err = pool.PrepareContext(ctx, db.insertSQL(table, cols, per)+suffix); err != nil {
+		var done func()
+		if full, done, err = db.prepareFull(ctx, pool, table, cols, per, suffix); err != nil {
 			return fmt.Errorf("prepare insert into %s: %w", table, err)
 		}
-		defer full.Close()
+		defer done()
 	}
 	args := make([]any, 0, per*len(cols))
 	for start := 0; start < n; start += per {
@@ -52,6 +55,51 @@ func (db *DB) writeRows(ctx context.Context, table string, cols []string, suffix
 		}
 	}
 	return nil
+}
+
+// prepareFull prepares the statement of a full chunk of writeRows, and
+// returns the function that releases it. In a bulk transaction (InBulkTx)
+// the statement is prepared once and kept until the transaction ends:
+// database/sql keeps every statement prepared in a transaction until then,
+// closed or not, so that preparing one per call would grow with the file.
+func (db *DB) prepareFull(ctx context.Context, pool gorm.ConnPool, table string, cols []string, per int, suffix string) (*sql.Stmt, func(), error) {
+	cache, _ := ctx.Value(stmtsKey{}).(*stmtCache)
+	key := fmt.Sprint(table, cols, per, suffix)
+	if st := cache.get(key); st != nil {
+		return st, func() {}, nil
+	}
+	st, err := pool.PrepareContext(ctx, db.insertSQL(table, cols, per)+suffix)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cache == nil {
+		return st, func() { st.Close() }, nil
+	}
+	cache.put(key, st)
+	return st, func() {}, nil
+}
+
+type stmtsKey struct{}
+
+// stmtCache holds the statements prepared in a bulk transaction.
+type stmtCache struct {
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+func (c *stmtCache) get(key string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stmts[key]
+}
+
+func (c *stmtCache) put(key string, st *sql.Stmt) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stmts[key] = st
 }
 
 // insertSQL is an INSERT of rows rows into table.
@@ -101,6 +149,50 @@ var contactCols = []string{"id", "name", "email", "phone", "city", "country", "l
 	"channel", "interests", "categories", "preferred_channel", "frequency", "satisfaction", "tags", "attrs", "owner",
 	"stage", "score", "grade", "last_contact_at", "created_at", "updated_at"}
 
+// fields returns pointers to r's fields, in the order of contactCols.
+func (r *contactRow) fields() []any {
+	return []any{&r.ID, &r.Name, &r.Email, &r.Phone, &r.City, &r.Country, &r.Language, &r.Timezone, &r.Gender,
+		&r.BirthYear, &r.Role, &r.Company, &r.Sector, &r.Employees, &r.Capital, &r.Product, &r.Budget, &r.ProjectDate, &r.Source,
+		&r.Channel, &r.Interests, &r.Categories, &r.PreferredChannel, &r.Frequency, &r.Satisfaction, &r.Tags, &r.Attrs, &r.Owner,
+		&r.Stage, &r.Score, &r.Grade, &r.LastContactAt, &r.CreatedAt, &r.UpdatedAt}
+}
+
+// appendArgs appends the values of r's columns, in the order of
+// contactCols.
+func (r *contactRow) appendArgs(a []any) []any {
+	for _, p := range r.fields() {
+		switch v := p.(type) {
+		case *int64:
+			a = append(a, *v)
+		case *int:
+			a = append(a, *v)
+		case *string:
+			a = append(a, *v)
+		case *time.Time:
+			a = append(a, *v)
+		case **time.Time:
+			a = append(a, *v)
+		}
+	}
+	return a
+}
+
+// scanDest returns where rows.Scan puts each of the columns names: r's
+// fields, and a throwaway value for a column r does not have.
+func (r *contactRow) scanDest(names []string) []any {
+	at := make(map[string]any, len(contactCols))
+	for i, p := range r.fields() {
+		at[contactCols[i]] = p
+	}
+	dest := make([]any, len(names))
+	for i, n := range names {
+		if dest[i] = at[n]; dest[i] == nil {
+			dest[i] = new(any)
+		}
+	}
+	return dest
+}
+
 // InsertContacts writes many new contacts at once and sets their ids. A
 // contact that already has an id keeps it. It joins the transaction of ctx
 // or makes its own.
@@ -137,11 +229,7 @@ func (db *DB) insertContacts(ctx context.Context, cs []*domain.Contact) error {
 		}
 	}
 	err = db.insertRows(ctx, "contacts", contactCols, len(cs), func(i int, a []any) []any {
-		r := toRow(cs[i])
-		return append(a, r.ID, r.Name, r.Email, r.Phone, r.City, r.Country, r.Language, r.Timezone, r.Gender,
-			r.BirthYear, r.Role, r.Company, r.Sector, r.Employees, r.Capital, r.Product, r.Budget, r.ProjectDate, r.Source,
-			r.Channel, r.Interests, r.Categories, r.PreferredChannel, r.Frequency, r.Satisfaction, r.Tags, r.Attrs, r.Owner,
-			r.Stage, r.Score, r.Grade, r.LastContactAt, r.CreatedAt, r.UpdatedAt)
+		return toRow(cs[i]).appendArgs(a)
 	})
 	if err != nil {
 		return err
@@ -252,19 +340,35 @@ func (db *DB) EachContact(ctx context.Context, batch int, fn func([]*domain.Cont
 	}
 }
 
-// SetScores stores many scores at once.
+// SetScores stores many scores at once: one UPDATE per 5,000 contacts, the
+// scores given as one JSON parameter.
 func (db *DB) SetScores(ctx context.Context, scores map[int64]domain.ScoreResult) error {
-	pool := db.conn(ctx).Statement.ConnPool
-	q := "UPDATE contacts SET score = ?, grade = ? WHERE id = ?"
+	q := `UPDATE contacts SET score = j.value ->> 1, grade = j.value ->> 2 FROM json_each(?) AS j WHERE contacts.id = j.value ->> 0`
 	if db.postgres {
-		q = "UPDATE contacts SET score = $1, grade = $2 WHERE id = $3"
+		q = `UPDATE contacts SET score = (j.value ->> 1)::int, grade = j.value ->> 2
+			FROM jsonb_array_elements(?::jsonb) AS j(value) WHERE contacts.id = (j.value ->> 0)::bigint`
+	}
+	part := make([][3]any, 0, min(len(scores), 5000))
+	flush := func() error {
+		if len(part) == 0 {
+			return nil
+		}
+		b, _ := json.Marshal(part)
+		part = part[:0]
+		if err := db.conn(ctx).Exec(q, string(b)).Error; err != nil {
+			return fmt.Errorf("store scores: %w", err)
+		}
+		return nil
 	}
 	for id, s := range scores {
-		if _, err := pool.ExecContext(ctx, q, s.Score, s.Grade, id); err != nil {
-			return fmt.Errorf("store score of %d: %w", id, err)
+		part = append(part, [3]any{id, s.Score, s.Grade})
+		if len(part) == cap(part) {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return flush()
 }
 
 // ContactsByIDs returns the contacts with the given ids, in id order.

@@ -191,14 +191,31 @@ func (db *DB) ContactsMatching(ctx context.Context, fragment string, limit int) 
 	return db.contacts(db.conn(ctx).Where(cond, args...).Order("id").Limit(limit))
 }
 
+// contacts runs q, a query of contacts, and reads them, scanned by
+// database/sql straight into the fields of a contactRow: gorm's reflection
+// took half the time of rescoring the customers of an orders import.
 func (db *DB) contacts(q *gorm.DB) ([]*domain.Contact, error) {
-	var rows []contactRow
-	if err := q.Find(&rows).Error; err != nil {
+	rows, err := q.Model(&contactRow{}).Rows()
+	if err != nil {
 		return nil, fmt.Errorf("read contacts: %w", err)
 	}
-	out := make([]*domain.Contact, len(rows))
-	for i := range rows {
-		out[i] = rows[i].toDomain()
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, fmt.Errorf("read contacts: %w", err)
+	}
+	var r contactRow
+	dest := r.scanDest(names)
+	var out []*domain.Contact
+	for rows.Next() {
+		r = contactRow{}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("read contacts: %w", err)
+		}
+		out = append(out, r.toDomain())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read contacts: %w", err)
 	}
 	return out, nil
 }

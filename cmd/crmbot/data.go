@@ -57,7 +57,7 @@ func demoCmd() *cobra.Command {
 }
 
 func importCmd() *cobra.Command {
-	var as string
+	var as, cpuProfile string
 	c := &cobra.Command{
 		Use:       "import contacts|orders|interactions FILE.csv",
 		Short:     "Import a CSV file; a bad row is reported with its line and nothing is kept",
@@ -78,6 +78,13 @@ func importCmd() *cobra.Command {
 				return err
 			}
 			defer a.close()
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			start := time.Now()
 			res, err := csvio.Import(cmd.Context(), a.db, a.cfg.Scoring, a.now(), kind, f, a.localActor(as).ID)
 			if err != nil {
@@ -89,6 +96,9 @@ func importCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&as, "as", "", "the team member recorded as author and default owner")
+	// For profiling, not for users.
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the import to this file")
+	_ = c.Flags().MarkHidden("cpuprofile")
 	return c
 }
 

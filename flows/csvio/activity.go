@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/store"
 )
 
 var orderSchema = schema{
@@ -48,6 +49,13 @@ type ref struct {
 // crm.Resolve reads a reference: ten digits starting with 0 are a phone
 // number, not an id.
 func parseRef(v string) (ref, bool) {
+	if v != "" && (v[0] == 'C' || v[0] == 'c') {
+		// No phone number starts with a letter: the error of reading an
+		// id such as C42 as a phone need not be made.
+		if id, ok := domain.ParseContactID(v); ok {
+			return ref{id: id}, true
+		}
+	}
 	phone, perr := domain.NormalizePhone(v)
 	if id, ok := domain.ParseContactID(v); ok && perr != nil {
 		return ref{id: id}, true
@@ -74,76 +82,75 @@ func (r ref) String() string {
 	return "phone " + r.phone
 }
 
-// activityRow is a row of an orders or interactions file.
-type activityRow struct {
-	rec *record
-	ref ref
-	c   *domain.Contact
-}
+// fillFunc reads the cells of an orders or interactions row other than
+// the contact into a, reporting problems to p.
+type fillFunc func(e *env, rec *record, cols *columns, p *problems, a *store.StagedActivity)
 
-// readActivity checks the header and the contact cell of every row, and
-// finds the contacts the rows name.
-func readActivity(ctx context.Context, e *env, t *table, s schema, p *problems) (*columns, []activityRow, error) {
-	cols, err := readHeader(t.Header, s)
+// stageActivity checks every row of an orders or interactions file and
+// stages it, chunk by chunk, then finds the contacts the rows name. It
+// returns the staging tables of a file without problems.
+func (e *env) stageActivity(ctx context.Context, src *source, s schema, fill fillFunc) (*store.Staging, error) {
+	cols, err := readHeader(src.Header, s)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	rows := make([]activityRow, len(t.Rows))
-	w := newWanted(len(t.Rows))
-	for i := range t.Rows {
-		rec := &t.Rows[i]
-		cols.checkWidth(rec, p)
-		rows[i].rec = rec
-		v := cols.get(rec, "contact")
-		r, ok := parseRef(v)
-		switch {
-		case v == "":
-			p.add(rec, cols.title("contact"), "the contact is empty: give its id (C42), email or phone")
-		case !ok:
-			p.add(rec, cols.title("contact"), "%q names no contact: give its id (C42), email or phone (a name could match several contacts)", clip(v))
-		default:
-			rows[i].ref = r
-			w.add(r, rec)
+	stg, err := e.st.StartStaging(ctx, store.StageActivity)
+	if err != nil {
+		return nil, err
+	}
+	var p problems
+	read := func(chunk []*record) ([]store.StagedActivity, error) {
+		rows := make([]store.StagedActivity, 0, len(chunk))
+		for _, rec := range chunk {
+			if a, ok := e.readActivity(rec, cols, &p, fill); ok {
+				rows = append(rows, a)
+			}
 		}
+		return rows, nil
 	}
-	k := newKnown()
-	if err := k.loadIDs(ctx, e.st, w); err != nil {
-		return nil, nil, err
+	err = eachChunkAhead(src, read, func(rows []store.StagedActivity) error { return stg.AddActivity(ctx, rows) })
+	if err != nil {
+		return nil, err
 	}
-	if err := k.loadHolders(ctx, e.st, w); err != nil {
-		return nil, nil, err
+	found, err := stg.ResolveActivity(ctx, maxShown)
+	if err != nil {
+		return nil, err
 	}
-	for i := range rows {
-		r := &rows[i]
-		if r.ref == (ref{}) {
-			continue
-		}
-		if r.c = k.find(r.ref); r.c == nil {
-			p.add(r.rec, cols.title("contact"), "no contact has the %s: import the contacts first, or correct the reference", r.ref)
-		}
+	for _, f := range found.List {
+		p.addLate(&record{Line: f.Line, FileLine: f.FileLine}, cols.title("contact"), "no contact has the %s: import the contacts first, or correct the reference", stagedRef(f))
 	}
-	return cols, rows, nil
+	p.count(found.Total, found.NewRows)
+	return stg, p.err()
 }
 
-func (w *wanted) add(r ref, rec *record) {
-	switch {
-	case r.id != 0:
-		w.ids[r.id] = true
-	case r.email != "" && w.emails[r.email] == nil:
-		w.emails[r.email] = rec
-	case r.phone != "" && w.phones[r.phone] == nil:
-		w.phones[r.phone] = rec
+// stagedRef is the reference that a file-wide problem names.
+func stagedRef(f store.StagedProblem) ref {
+	switch f.Field {
+	case "id":
+		id, _ := domain.ParseContactID(f.Value)
+		return ref{id: id}
+	case "email":
+		return ref{email: f.Value}
 	}
+	return ref{phone: f.Value}
 }
 
-func (k *known) find(r ref) *domain.Contact {
+// readActivity reads one row; ok is false when its contact cannot be read
+// (nothing to stage).
+func (e *env) readActivity(rec *record, cols *columns, p *problems, fill fillFunc) (a store.StagedActivity, ok bool) {
+	cols.checkWidth(rec, p)
+	v := cols.get(rec, "contact")
+	r, ok := parseRef(v)
 	switch {
-	case r.id != 0:
-		return k.byID[r.id]
-	case r.email != "":
-		return k.byEmail[r.email]
+	case v == "":
+		p.add(rec, cols.title("contact"), "the contact is empty: give its id (C42), email or phone")
+	case !ok:
+		p.add(rec, cols.title("contact"), "%q names no contact: give its id (C42), email or phone (a name could match several contacts)", clip(v))
 	}
-	return k.byPhone[r.phone]
+	fill(e, rec, cols, p, &a)
+	a.Line, a.FileLine, a.Bad = rec.Line, rec.FileLine, p.bad(rec)
+	a.RefID, a.RefEmail, a.RefPhone = r.id, r.email, r.phone
+	return a, ok && v != ""
 }
 
 // readDay reads the date cell of a row, which must not be in the future.
@@ -174,35 +181,24 @@ func readDay(rec *record, cols *columns, now time.Time, withTime bool, p *proble
 	return t
 }
 
-// importOrders records the orders of a file and makes their contacts
-// customers, as a sale does.
-func importOrders(ctx context.Context, e *env, t *table) (Result, error) {
-	var p problems
-	cols, rows, err := readActivity(ctx, e, t, orderSchema, &p)
+// importOrders records the orders of a file, adds them to their
+// customers' aggregates and makes their contacts customers, as a sale does.
+func importOrders(ctx context.Context, e *env, src *source) (Result, error) {
+	stg, err := e.stageActivity(ctx, src, orderSchema, fillOrder)
 	if err != nil {
 		return Result{}, err
 	}
-	orders := make([]domain.Order, 0, len(rows))
-	for i := range rows {
-		r := &rows[i]
-		o := domain.Order{Date: readDay(r.rec, cols, e.now, false, &p), Note: readNote(r.rec, cols, &p), Author: e.actor, CreatedAt: e.now.UTC()}
-		o.Amount = readAmount(r.rec, cols, &p)
-		if r.c != nil {
-			o.ContactID = r.c.ID
-		}
-		orders = append(orders, o)
-	}
-	if err := p.err(); err != nil {
-		return Result{}, err
-	}
-	if err := e.st.InsertOrders(ctx, orders); err != nil {
-		return Result{}, err
-	}
-	made, err := e.makeCustomers(ctx, rows)
+	made, err := stg.ApplyOrders(ctx, e.actor)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Created: len(orders), Customers: made}, e.rescore(ctx, contactIDs(rows))
+	return Result{Created: src.rows, Customers: made}, e.finish(ctx, stg)
+}
+
+func fillOrder(e *env, rec *record, cols *columns, p *problems, a *store.StagedActivity) {
+	a.At = readDay(rec, cols, e.now, false, p)
+	a.Note = readNote(rec, cols, p)
+	a.Amount = readAmount(rec, cols, p)
 }
 
 // maxNote bounds the note of an order or interaction, in characters.
@@ -231,67 +227,25 @@ func readAmount(rec *record, cols *columns, p *problems) int64 {
 	return n
 }
 
-// makeCustomers moves the contacts of the rows that are not customers yet
-// to that stage, recording the moves with the note "import".
-func (e *env) makeCustomers(ctx context.Context, rows []activityRow) (int, error) {
-	var moves []domain.Move
-	for i := range rows {
-		c := rows[i].c
-		if c.Stage == domain.Customer {
-			continue
-		}
-		moves = append(moves, domain.Move{ContactID: c.ID, From: c.Stage, To: domain.Customer, Note: "import", Author: e.actor, At: e.now.UTC()})
-		c.Stage = domain.Customer
-		if err := e.st.UpdateContact(ctx, c); err != nil {
-			return 0, err
-		}
-	}
-	return len(moves), e.st.InsertMoves(ctx, moves)
-}
-
 // importInteractions records the interactions of a file and moves their
 // contacts' last contact time forward.
-func importInteractions(ctx context.Context, e *env, t *table) (Result, error) {
-	var p problems
-	cols, rows, err := readActivity(ctx, e, t, interactionSchema, &p)
+func importInteractions(ctx context.Context, e *env, src *source) (Result, error) {
+	stg, err := e.stageActivity(ctx, src, interactionSchema, fillInteraction)
 	if err != nil {
 		return Result{}, err
 	}
-	list := make([]domain.Interaction, 0, len(rows))
-	last := map[int64]time.Time{}
-	for i := range rows {
-		r := &rows[i]
-		x := domain.Interaction{At: readDay(r.rec, cols, e.now, true, &p), Note: readNote(r.rec, cols, &p), Author: e.actor}
-		kind, err := domain.ParseInteractionKind(cols.get(r.rec, "kind"))
-		if err != nil {
-			p.addErr(r.rec, cols.title("kind"), "", err)
-		}
-		x.Kind = kind
-		if r.c != nil {
-			x.ContactID = r.c.ID
-			if x.At.After(last[x.ContactID]) {
-				last[x.ContactID] = x.At
-			}
-		}
-		list = append(list, x)
-	}
-	if err := p.err(); err != nil {
+	if err := stg.ApplyInteractions(ctx, e.actor); err != nil {
 		return Result{}, err
 	}
-	if err := e.st.InsertInteractions(ctx, list); err != nil {
-		return Result{}, err
-	}
-	if err := e.st.UpdateContactsLastContact(ctx, last); err != nil {
-		return Result{}, err
-	}
-	return Result{Created: len(list)}, e.rescore(ctx, contactIDs(rows))
+	return Result{Created: src.rows}, e.finish(ctx, stg)
 }
 
-// contactIDs lists the ids of the rows' contacts, each once, sorted.
-func contactIDs(rows []activityRow) []int64 {
-	set := map[int64]bool{}
-	for _, r := range rows {
-		set[r.c.ID] = true
+func fillInteraction(e *env, rec *record, cols *columns, p *problems, a *store.StagedActivity) {
+	a.At = readDay(rec, cols, e.now, true, p)
+	a.Note = readNote(rec, cols, p)
+	kind, err := domain.ParseInteractionKind(cols.get(rec, "kind"))
+	if err != nil {
+		p.addErr(rec, cols.title("kind"), "", err)
 	}
-	return sortedIDs(set)
+	a.Kind = string(kind)
 }

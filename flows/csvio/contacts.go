@@ -3,14 +3,13 @@ package csvio
 import (
 	"context"
 	"maps"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/store"
 )
 
 // The contacts columns that are not fields of add.
@@ -42,6 +41,17 @@ var contactSchema = schema{
 	extra: "and attr.<name> for a custom attribute (French names such as nom, ville or entreprise work too)",
 }
 
+// contactImport is the state of one contacts import.
+type contactImport struct {
+	*env
+	cols      *columns
+	stg       *store.Staging
+	p         problems
+	zones     map[string]bool // time zones already found valid
+	seq       int64           // new contacts without id so far
+	unchanged int
+}
+
 // contactRow is a row of a contacts file and the contact it makes.
 type contactRow struct {
 	rec    *record
@@ -50,182 +60,194 @@ type contactRow struct {
 	before *domain.Contact // an updated contact as it was, to see changes
 }
 
-// importContacts checks every row of a contacts file, then creates and
-// updates the contacts.
-func importContacts(ctx context.Context, e *env, t *table) (Result, error) {
-	cols, err := readHeader(t.Header, contactSchema)
+// importContacts checks every row of a contacts file and stages it, chunk
+// by chunk; checks the staged rows against each other and the database;
+// then creates and updates the contacts.
+func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
+	cols, err := readHeader(src.Header, contactSchema)
 	if err != nil {
 		return Result{}, err
 	}
 	if !cols.has("name") && !cols.has(colID) {
 		return Result{}, errInvalid("line 1: the file has no name column: a contacts file needs at least name, as in name;email;phone (or id, to update contacts)")
 	}
-	var p problems
-	ids := rowIDs(t, cols, &p)
-	k := newKnown()
-	if err := k.loadIDs(ctx, e.st, &wanted{ids: setOf(ids)}); err != nil {
+	stg, err := e.st.StartStaging(ctx, store.StageContacts)
+	if err != nil {
 		return Result{}, err
 	}
-	rows := buildAll(e, t, cols, ids, k, &p)
-	if err := e.checkDuplicates(ctx, rows, cols, k, &p); err != nil {
+	ci := &contactImport{env: e, cols: cols, stg: stg, zones: map[string]bool{}}
+	build := func(chunk []*record) ([]store.StagedContact, error) { return ci.buildChunk(ctx, chunk) }
+	stage := func(rows []store.StagedContact) error { return stg.AddContacts(ctx, rows) }
+	if err := eachChunkAhead(src, build, stage); err != nil {
 		return Result{}, err
 	}
-	if err := p.err(); err != nil {
+	found, err := stg.ContactProblems(ctx, maxShown)
+	if err != nil {
 		return Result{}, err
 	}
-	return e.writeContacts(ctx, rows)
+	if err := ci.addClashes(ctx, found); err != nil {
+		return Result{}, err
+	}
+	if err := ci.p.err(); err != nil {
+		return Result{}, err
+	}
+	res := Result{Unchanged: ci.unchanged}
+	if res.Created, res.Updated, err = stg.ApplyContacts(ctx, e.actor); err != nil {
+		return Result{}, err
+	}
+	return res, e.finish(ctx, stg)
 }
 
-// rowIDs reads the id column: 0 for a row without id. A malformed id or
-// one given twice is a problem.
-func rowIDs(t *table, cols *columns, p *problems) []int64 {
-	ids := make([]int64, len(t.Rows))
-	if !cols.has(colID) {
-		return ids
-	}
-	seen := map[int64]*record{}
-	for i := range t.Rows {
-		rec := &t.Rows[i]
-		v := cols.get(rec, colID)
-		if v == "" {
-			continue
-		}
-		id, ok := domain.ParseContactID(v)
-		if !ok {
-			p.add(rec, cols.title(colID), "%q is not a contact id: write it like C42 or 42, or leave the cell empty for a new contact", clip(v))
-			continue
-		}
-		if first, dup := seen[id]; dup {
-			p.add(rec, cols.title(colID), "%s is already on %s: a contact takes one row of the file", domain.ContactRef(id), first.where())
-			continue
-		}
-		seen[id] = rec
-		ids[i] = id
-	}
-	return ids
-}
-
-func setOf(ids []int64) map[int64]bool {
-	set := map[int64]bool{}
-	for _, id := range ids {
-		if id != 0 {
-			set[id] = true
+// buildChunk makes the contacts of a chunk of rows, with those of the
+// database that their ids name read in one query.
+func (ci *contactImport) buildChunk(ctx context.Context, chunk []*record) ([]store.StagedContact, error) {
+	var known map[int64]*domain.Contact
+	if ci.cols.has(colID) {
+		var err error
+		if known, err = ci.known(ctx, chunk); err != nil {
+			return nil, err
 		}
 	}
-	return set
-}
-
-// buildAll makes the contacts of every row, on several cores: once the
-// contacts they update are loaded, rows are independent (an id appears in
-// one row at most).
-func buildAll(e *env, t *table, cols *columns, ids []int64, k *known, p *problems) []contactRow {
-	rows := make([]contactRow, len(t.Rows))
-	workers := max(1, min(runtime.GOMAXPROCS(0), 4, len(rows)/2000))
-	per := (len(rows) + workers - 1) / workers
-	found := make([]problems, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			b := &builder{env: e, cols: cols, known: k, p: &found[w], pre: p, zones: map[string]bool{}}
-			for i := w * per; i < min(len(rows), (w+1)*per); i++ {
-				rows[i] = b.build(&t.Rows[i], ids[i])
-			}
-		})
+	rows := make([]store.StagedContact, len(chunk))
+	for i, rec := range chunk {
+		rows[i] = ci.build(rec, known)
 	}
-	wg.Wait()
-	for i := range found {
-		p.merge(&found[i])
+	return rows, nil
+}
+
+// known reads the contacts of the database that the rows' ids name.
+func (ci *contactImport) known(ctx context.Context, chunk []*record) (map[int64]*domain.Contact, error) {
+	var ids []int64
+	for _, rec := range chunk {
+		if id, ok := domain.ParseContactID(ci.cols.get(rec, colID)); ok {
+			ids = append(ids, id)
+		}
 	}
-	return rows
+	slices.Sort(ids)
+	list, err := ci.st.ContactsByIDs(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[int64]*domain.Contact, len(list))
+	for _, c := range list {
+		known[c.ID] = c
+	}
+	return known, nil
 }
 
-// builder turns rows into contacts.
-type builder struct {
-	*env
-	cols  *columns
-	known *known
-	p     *problems       // what this builder finds
-	pre   *problems       // what was found before, read only
-	zones map[string]bool // time zones already found valid
+// rowID reads the id column: 0 for a row without id. A malformed id is a
+// problem; an id given twice is found once the whole file is staged.
+func (ci *contactImport) rowID(rec *record) int64 {
+	v := ci.cols.get(rec, colID)
+	if v == "" {
+		return 0
+	}
+	id, ok := domain.ParseContactID(v)
+	if !ok {
+		ci.p.add(rec, ci.cols.title(colID), "%q is not a contact id: write it like C42 or 42, or leave the cell empty for a new contact", clip(v))
+	}
+	return id
 }
 
-// bad reports whether rec has a problem already.
-func (b *builder) bad(rec *record) bool { return b.p.bad(rec) || b.pre.bad(rec) }
-
-// build makes the contact of one row: the existing contact with id, with
-// the row's cells applied, or a new one.
-func (b *builder) build(rec *record, id int64) contactRow {
-	b.cols.checkWidth(rec, b.p)
+// build makes the contact of one row: the existing contact with its id,
+// with the row's cells applied, or a new one.
+func (ci *contactImport) build(rec *record, known map[int64]*domain.Contact) store.StagedContact {
+	id := ci.rowID(rec)
+	ci.cols.checkWidth(rec, &ci.p)
 	row := contactRow{rec: rec}
-	if old, ok := b.known.byID[id]; ok {
+	if old, ok := known[id]; ok {
 		row.c, row.before = old, clone(old)
 	} else {
-		now := b.now.UTC()
+		now := ci.now.UTC()
 		row.isNew = true
 		row.c = &domain.Contact{ID: id, Stage: domain.Lead, CreatedAt: now, UpdatedAt: now}
 	}
-	for _, col := range b.cols.list {
-		b.set(&row, col, b.cols.get(rec, col.Key))
+	for _, col := range ci.cols.list {
+		ci.set(&row, col, ci.cols.get(rec, col.Key))
 	}
-	if row.isNew && row.c.Owner == "" && (id == 0 || !b.cols.has("owner")) {
-		row.c.Owner = b.actor
+	if row.isNew && row.c.Owner == "" && (id == 0 || !ci.cols.has("owner")) {
+		row.c.Owner = ci.actor
 	}
-	if b.bad(rec) {
-		return row
+	if !ci.p.bad(rec) {
+		ci.check(&row)
 	}
-	if row.isNew && !b.cols.has("name") {
-		b.p.add(rec, "", "this is a new contact (no contact has this id) and the file has no name column: add a name column, or fix the id")
+	return ci.staged(&row)
+}
+
+// check validates a row's contact and scores a new one.
+func (ci *contactImport) check(row *contactRow) {
+	if row.isNew && !ci.cols.has("name") {
+		ci.p.add(row.rec, "", "this is a new contact (no contact has this id) and the file has no name column: add a name column, or fix the id")
 	} else if err := row.c.Validate(); err != nil {
-		b.p.addErr(rec, "", "", err)
+		ci.p.addErr(row.rec, "", "", err)
 	} else if row.isNew {
 		// A new contact has no interactions or orders yet: it is scored
 		// from its fields alone, as crm.Rescore would after the insert,
 		// without reading back what was just written.
-		r := b.engine.Score(row.c, &domain.Facts{}, b.now)
+		r := ci.engine.Score(row.c, &domain.Facts{}, ci.now)
 		row.c.Score, row.c.Grade = r.Score, r.Grade
 	}
-	return row
+}
+
+// staged is what a row stages: a new contact, a changed one, or one the
+// file gives as it is (staged for the checks only).
+func (ci *contactImport) staged(row *contactRow) store.StagedContact {
+	s := store.StagedContact{Line: row.rec.Line, FileLine: row.rec.FileLine, Bad: ci.p.bad(row.rec), Contact: row.c}
+	switch {
+	case s.Bad:
+	case row.isNew:
+		s.New = true
+		if row.c.ID == 0 {
+			ci.seq++
+			s.Seq = ci.seq
+		}
+	case same(row.before, row.c):
+		ci.unchanged++
+	default:
+		s.Changed, s.Before = true, row.before.Stage
+	}
+	return s
 }
 
 // set applies one cell to the row's contact.
-func (b *builder) set(row *contactRow, col column, v string) {
+func (ci *contactImport) set(row *contactRow, col column, v string) {
 	c := row.c
 	switch {
 	case col.Key == colID || col.Key == colScore || col.Key == colGrade:
 		return // the id is read already; scores are recomputed
 	case col.Key == colCreated:
-		b.setTime(row, col, v, &row.c.CreatedAt)
+		ci.setTime(row, col, v, &row.c.CreatedAt)
 		return
 	case col.Key == colLast:
-		b.setTime(row, col, v, &row.c.LastContactAt)
+		ci.setTime(row, col, v, &row.c.LastContactAt)
 		return
 	case col.Key == "name" && v == "":
-		b.p.add(row.rec, col.Title, "the name is empty: every contact needs a name")
+		ci.p.add(row.rec, col.Title, "the name is empty: every contact needs a name")
 		return
 	case col.Key == "stage" && v == "":
 		return // a new contact is a lead; an updated one keeps its stage
-	case col.Key == "timezone" && b.zones[v]:
+	case col.Key == "timezone" && ci.zones[v]:
 		c.TimeZone = v // loading a zone reads a file: check each one once
 		return
 	}
-	if err := c.Set(col.Key, v, b.now); err != nil {
-		b.p.addErr(row.rec, col.Title, col.Key, err)
+	if err := c.Set(col.Key, v, ci.now); err != nil {
+		ci.p.addErr(row.rec, col.Title, col.Key, err)
 		return
 	}
 	if col.Key == "timezone" {
-		b.zones[v] = true
+		ci.zones[v] = true
 	}
 }
 
 // setTime reads created_at or last_contact_at into dst, which only a new
 // contact takes: for one already there, its own activity says more.
-func (b *builder) setTime(row *contactRow, col column, v string, dst *time.Time) {
+func (ci *contactImport) setTime(row *contactRow, col column, v string, dst *time.Time) {
 	if v == "" {
 		return
 	}
-	t, err := parseTime(v, b.now)
+	t, err := parseTime(v, ci.now)
 	if err != nil {
-		b.p.add(row.rec, col.Title, "%q is not a date: write it like 2026-11-20T09:30:00Z, 2026-11-20 09:30 or 20/11/2026", clip(v))
+		ci.p.add(row.rec, col.Title, "%q is not a date: write it like 2026-11-20T09:30:00Z, 2026-11-20 09:30 or 20/11/2026", clip(v))
 		return
 	}
 	if row.isNew {
@@ -250,84 +272,47 @@ func same(a, b *domain.Contact) bool {
 	return maps.Equal(a.Attrs, b.Attrs)
 }
 
-// checkDuplicates refuses an email or phone given twice in the file, or
-// that another contact of the database already has.
-func (e *env) checkDuplicates(ctx context.Context, rows []contactRow, cols *columns, k *known, p *problems) error {
-	w := newWanted(len(rows))
-	for i := range rows {
-		r := &rows[i]
-		for _, f := range []struct {
-			name, value string
-			first       map[string]*record
-		}{{"email", r.c.Email, w.emails}, {"phone", r.c.Phone, w.phones}} {
-			if f.value == "" {
-				continue
-			}
-			if at, dup := f.first[f.value]; dup {
-				p.add(r.rec, cols.title(f.name), "%s is already on %s: two contacts cannot share an %s; merge the rows or correct one", f.value, at.where(), f.name)
-				continue
-			}
-			f.first[f.value] = r.rec
-		}
-	}
-	if err := k.loadHolders(ctx, e.st, w); err != nil {
+// addClashes words the problems of the file-wide checks: an id, email or
+// phone given on two rows, or that another contact has.
+func (ci *contactImport) addClashes(ctx context.Context, found store.StagedProblems) error {
+	holders, err := ci.holders(ctx, found.List)
+	if err != nil {
 		return err
 	}
-	for i := range rows {
-		r := &rows[i]
-		checkHolder(r, "email", r.c.Email, k.byEmail, cols, p)
-		checkHolder(r, "phone", r.c.Phone, k.byPhone, cols, p)
+	for _, f := range found.List {
+		rec := &record{Line: f.Line, FileLine: f.FileLine}
+		col := ci.cols.title(f.Field)
+		switch {
+		case f.FirstLine > 0 && f.Field == colID:
+			id, _ := domain.ParseContactID(f.Value)
+			first := record{Line: f.FirstLine, FileLine: f.FirstFileLine}
+			ci.p.addLate(rec, col, "%s is already on %s: a contact takes one row of the file", domain.ContactRef(id), first.where())
+		case f.FirstLine > 0:
+			first := record{Line: f.FirstLine, FileLine: f.FirstFileLine}
+			ci.p.addLate(rec, col, "%s is already on %s: two contacts cannot share an %s; merge the rows or correct one", f.Value, first.where(), f.Field)
+		default:
+			h := holders[f.Holder]
+			ci.p.addLate(rec, col, "%s already has the %s %s: remove it from this row, or put %s in the id column to update that contact",
+				crm.Describe(h), f.Field, f.Value, h.Ref())
+		}
 	}
+	ci.p.count(found.Total, found.NewRows)
 	return nil
 }
 
-func checkHolder(r *contactRow, field, value string, holders map[string]*domain.Contact, cols *columns, p *problems) {
-	h := holders[value]
-	if value == "" || h == nil || h.ID == r.c.ID {
-		return
-	}
-	p.add(r.rec, cols.title(field), "%s already has the %s %s: remove it from this row, or put %s in the id column to update that contact",
-		crm.Describe(h), field, value, h.Ref())
-}
-
-// writeContacts stores the checked rows and rescores what changed.
-func (e *env) writeContacts(ctx context.Context, rows []contactRow) (Result, error) {
-	var withID, fresh []*domain.Contact
-	var moves []domain.Move
-	var res Result
-	var rescore []int64
-	for i := range rows {
-		r := &rows[i]
-		switch {
-		case r.isNew && r.c.ID != 0:
-			withID = append(withID, r.c)
-		case r.isNew:
-			fresh = append(fresh, r.c)
-		case same(r.before, r.c):
-			res.Unchanged++
-		default:
-			if err := e.st.UpdateContact(ctx, r.c); err != nil {
-				return res, err
-			}
-			if r.before.Stage != r.c.Stage {
-				moves = append(moves, domain.Move{ContactID: r.c.ID, From: r.before.Stage, To: r.c.Stage, Note: "import", Author: e.actor, At: e.now.UTC()})
-			}
-			res.Updated++
-			rescore = append(rescore, r.c.ID)
+// holders reads the contacts that hold an email or phone of the rows.
+func (ci *contactImport) holders(ctx context.Context, list []store.StagedProblem) (map[int64]*domain.Contact, error) {
+	var ids []int64
+	for _, f := range list {
+		if f.Holder != 0 {
+			ids = append(ids, f.Holder)
 		}
 	}
-	// New contacts are scored already (see build). Those with their own
-	// ids go first: the store numbers the others after the highest id it
-	// holds, which must include those.
-	for _, list := range [][]*domain.Contact{withID, fresh} {
-		if err := e.st.InsertContacts(ctx, list); err != nil {
-			return res, err
-		}
-		res.Created += len(list)
+	slices.Sort(ids)
+	cs, err := ci.st.ContactsByIDs(ctx, slices.Compact(ids))
+	out := make(map[int64]*domain.Contact, len(cs))
+	for _, c := range cs {
+		out[c.ID] = c
 	}
-	if err := e.st.InsertMoves(ctx, moves); err != nil {
-		return res, err
-	}
-	slices.Sort(rescore)
-	return res, e.rescore(ctx, rescore)
+	return out, err
 }

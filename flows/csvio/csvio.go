@@ -6,6 +6,14 @@
 // reported with its line as a spreadsheet numbers it (the header is line 1),
 // and only a file without problems is written, in one transaction, with the
 // scores of the contacts it touched recomputed in that same transaction.
+//
+// Memory does not grow with the file: it is read in chunks of rows, each
+// checked and staged in temporary tables of the store (see
+// store.Staging); the checks that need the whole file (a value given
+// twice, references to resolve) are queries on the staged rows, which keep
+// the first problems by line and count the others; and a good file is
+// moved into the real tables by set-based statements, then its contacts
+// rescored chunk by chunk.
 package csvio
 
 import (
@@ -17,21 +25,15 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/store"
 )
 
 // Store is what imports need of the database; *store.DB satisfies it.
 type Store interface {
 	ExportStore
 	crm.BulkStore
-	InTx(ctx context.Context, fn func(ctx context.Context) error) error
-	CountContacts(ctx context.Context) (int64, error)
-	ContactsBy(ctx context.Context, field, value string, limit int) ([]*domain.Contact, error)
-	InsertContacts(ctx context.Context, cs []*domain.Contact) error
-	UpdateContact(ctx context.Context, c *domain.Contact) error
-	InsertOrders(ctx context.Context, os []domain.Order) error
-	InsertInteractions(ctx context.Context, is []domain.Interaction) error
-	InsertMoves(ctx context.Context, ms []domain.Move) error
-	UpdateContactsLastContact(ctx context.Context, last map[int64]time.Time) error
+	InBulkTx(ctx context.Context, fn func(ctx context.Context) error) error
+	StartStaging(ctx context.Context, kind string) (*store.Staging, error)
 }
 
 // ExportStore is what Export needs of the database.
@@ -98,7 +100,7 @@ type env struct {
 // customer. Interactions: contact, kind, date, optional note; the
 // contact's last contact time follows.
 func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time, kind string, r io.Reader, actor string) (Result, error) {
-	var run func(context.Context, *env, *table) (Result, error)
+	var run func(context.Context, *env, *source) (Result, error)
 	kind = strings.ToLower(strings.TrimSpace(kind))
 	switch kind {
 	case Contacts:
@@ -110,21 +112,21 @@ func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time,
 	default:
 		return Result{}, errInvalid("cannot import %q: the kinds of file are contacts, orders and interactions", kind)
 	}
-	t, err := readTable(r)
+	src, err := openSource(r)
 	if err != nil {
 		return Result{}, err
 	}
 	e := &env{st: st, engine: engine, now: now, actor: actor}
 	var res Result
-	err = st.InTx(ctx, func(ctx context.Context) error {
+	err = st.InBulkTx(ctx, func(ctx context.Context) error {
 		var err error
-		res, err = run(ctx, e, t)
+		res, err = run(ctx, e, src)
 		return err
 	})
 	if err != nil {
 		return Result{}, err
 	}
-	res.Kind, res.Rows = kind, len(t.Rows)
+	res.Kind, res.Rows = kind, src.rows
 	return res, nil
 }
 
@@ -132,13 +134,21 @@ func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time,
 // at once, as EachContact does for a rescore of everything.
 const rescoreChunk = 5000
 
-// rescore recomputes the scores of the contacts with ids.
-func (e *env) rescore(ctx context.Context, ids []int64) error {
-	for start := 0; start < len(ids); start += rescoreChunk {
-		part := ids[start:min(len(ids), start+rescoreChunk)]
-		if _, err := crm.Rescore(ctx, e.st, e.engine, e.now, part...); err != nil {
+// finish rescores, chunk by chunk, the contacts that the applied import
+// changed, and drops the staging tables.
+func (e *env) finish(ctx context.Context, stg *store.Staging) error {
+	var after int64
+	for {
+		ids, err := stg.Touched(ctx, after, rescoreChunk)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return stg.Drop(ctx)
+		}
+		if _, err := crm.Rescore(ctx, e.st, e.engine, e.now, ids...); err != nil {
 			return fmt.Errorf("rescore imported contacts: %w", err)
 		}
+		after = ids[len(ids)-1]
 	}
-	return nil
 }

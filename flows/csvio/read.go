@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/domain"
@@ -31,61 +32,166 @@ func (r *record) where() string {
 	return fmt.Sprintf("line %d", r.Line)
 }
 
-// table is a CSV file read whole: its header cells and its data rows.
-// Rows whose cells are all empty are left out.
-type table struct {
-	Header []string
-	Rows   []record
+// source reads a CSV file row by row: its header, then its data rows,
+// leaving out rows whose cells are all empty. Nothing of the file is kept
+// but the row being read.
+type source struct {
+	Header   []string
+	cr       *csv.Reader
+	embedded int // line breaks inside quoted cells read so far
+	skipped  int // lines before the header that the reader did not see
+	rows     int // data rows read so far
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// readTable reads a CSV file: UTF-8 with or without a byte order mark,
-// cells separated by "," or ";" (whichever the header line uses more, or
-// as a first line "sep=;" says). A syntax error is returned as a
-// *domain.Error that names its line.
-func readTable(r io.Reader) (*table, error) {
+// openSource starts reading a CSV file and reads its header: UTF-8 with
+// or without a byte order mark, cells separated by "," or ";" (whichever
+// the header line uses more, or as a first line "sep=;" says). A syntax
+// error is returned as a *domain.Error that names its line.
+func openSource(r io.Reader) (*source, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
 		br.Discard(len(bom))
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	t := &table{}
-	embedded := 0 // line breaks inside quoted cells read so far
-	skipped := 0  // lines before the header that the reader did not see
+	s := &source{cr: csv.NewReader(br)}
+	s.cr.FieldsPerRecord = -1
 	if sep, ok := excelSeparator(br); ok {
-		cr.Comma, skipped = sep, 1
+		s.cr.Comma, s.skipped = sep, 1
 	} else {
-		cr.Comma = detectSeparator(br)
+		s.cr.Comma = detectSeparator(br)
 	}
-	for {
-		cells, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, syntaxError(err, embedded, skipped)
-		}
-		line, _ := cr.FieldPos(0)
-		rec := record{Line: line - embedded, FileLine: line + skipped, Cells: cells}
-		embedded += countBreaks(cells)
-		if !validUTF8(cells) {
-			return nil, domain.Errorf(domain.Invalid, "%s: the text is not UTF-8: save the file as \"CSV UTF-8\" (in Excel: Save As, then CSV UTF-8; in LibreOffice: character set Unicode (UTF-8))", rec.where())
-		}
-		if t.Header == nil {
-			t.Header = cells
-			continue
-		}
-		if !blank(cells) {
-			t.Rows = append(t.Rows, rec)
-		}
+	rec, err := s.read()
+	if err != nil {
+		return nil, err
 	}
-	if t.Header == nil {
+	if rec == nil {
 		return nil, domain.Errorf(domain.Invalid, "the file is empty: its first line must name the columns, as in name;email;phone")
 	}
-	return t, nil
+	s.Header = rec.Cells
+	return s, nil
 }
+
+// next returns the next data row that has a value, or nil at the end.
+func (s *source) next() (*record, error) {
+	for {
+		rec, err := s.read()
+		if err != nil || rec == nil {
+			return nil, err
+		}
+		if !blank(rec.Cells) {
+			s.rows++
+			return rec, nil
+		}
+	}
+}
+
+// read returns the next row of the file, or nil at its end.
+func (s *source) read() (*record, error) {
+	cells, err := s.cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, syntaxError(err, s.embedded, s.skipped)
+	}
+	line, _ := s.cr.FieldPos(0)
+	rec := &record{Line: line - s.embedded, FileLine: line + s.skipped, Cells: cells}
+	s.embedded += countBreaks(cells)
+	if !validUTF8(cells) {
+		return nil, domain.Errorf(domain.Invalid, "%s: the text is not UTF-8: save the file as \"CSV UTF-8\" (in Excel: Save As, then CSV UTF-8; in LibreOffice: character set Unicode (UTF-8))", rec.where())
+	}
+	return rec, nil
+}
+
+// chunkRows is how many rows are checked and staged at once: an import
+// holds a few chunks of the file in memory, whatever the file's size.
+// (A variable for the tests, which watch memory over many chunks.)
+var chunkRows = 5000
+
+// eachChunk calls fn with the data rows of the file, chunkRows at a time,
+// in order. fn must not keep the rows.
+func (s *source) eachChunk(fn func([]*record) error) error {
+	chunk := make([]*record, 0, chunkRows)
+	for {
+		rec, err := s.next()
+		if err != nil {
+			return err
+		}
+		if rec != nil {
+			chunk = append(chunk, rec)
+		}
+		if len(chunk) > 0 && (rec == nil || len(chunk) == chunkRows) {
+			if err := fn(chunk); err != nil {
+				return err
+			}
+			clear(chunk)
+			chunk = chunk[:0]
+		}
+		if rec == nil {
+			return nil
+		}
+	}
+}
+
+// errStopped ends the reading of a file whose rows are no longer wanted.
+var errStopped = errors.New("stopped")
+
+// eachChunkAhead is eachChunk with the next chunk read and prepared on
+// another goroutine while write handles the current one: on two cores,
+// reading and checking rows (Go) overlaps with staging them (the
+// database). prepare is called on the chunks in file order, from one
+// goroutine, and must not keep the records; write is called in the
+// caller's goroutine, in the same order. Both may use the transaction:
+// database/sql serialises the calls on its connection.
+func eachChunkAhead[T any](s *source, prepare func([]*record) (T, error), write func(T) error) error {
+	type item struct {
+		v   T
+		err error
+	}
+	ahead := make(chan item, 1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(ahead)
+		err := s.eachChunk(func(chunk []*record) error {
+			v, err := prepare(chunk)
+			if err != nil {
+				return err
+			}
+			select {
+			case ahead <- item{v: v}:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+		if err != nil && err != errStopped {
+			select {
+			case ahead <- item{err: err}:
+			case <-stop:
+			}
+		}
+	})
+	defer wg.Wait()
+	defer close(stop)
+	for it := range ahead {
+		if it.err != nil {
+			return it.err
+		}
+		if err := write(it.v); err != nil {
+			return err
+		}
+		if afterChunk != nil {
+			afterChunk()
+		}
+	}
+	return nil
+}
+
+// afterChunk, when set (by tests), is called after each chunk is staged,
+// to watch memory while a file is read.
+var afterChunk func()
 
 // excelSeparator reads the line "sep=;" that Excel may write before the
 // header to name the separator, and which it does not show as a row.

@@ -1,0 +1,4 @@
+package domain
+
+// FoldUnicode is foldUnicode, for the tests of Fold's table.
+var FoldUnicode = foldUnicode
