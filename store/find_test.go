@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -57,6 +59,39 @@ func TestFindContactsCount(t *testing.T) {
 		_, total, err := db.FindContacts(t.Context(), domain.ContactQuery{Filters: agro, Limit: 5, Offset: 40, Count: 60})
 		if err != nil || total != 30 {
 			t.Errorf("past the end: total %d, %v", total, err)
+		}
+	})
+}
+
+// TestEachContactID: the ids of a filter come in id order, chunk by
+// chunk, whatever the query's sort, limit and count; an error from fn
+// stops the stream.
+func TestEachContactID(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		insertMany(t, db, 100)
+		q := domain.ContactQuery{Filters: parseFilters(t, "stage=customer"), Sort: "score", Desc: true, Limit: 3}
+		var chunks [][]int64
+		err := db.EachContactID(t.Context(), q, 16, func(ids []int64) error {
+			chunks = append(chunks, ids)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := slices.Concat(chunks...)
+		if len(chunks) != 3 || len(chunks[0]) != 16 || len(chunks[2]) != 2 || len(all) != 34 || !slices.IsSorted(all) || all[0] != 1 || all[33] != 100 {
+			t.Errorf("chunks %v", chunks)
+		}
+		stop := errors.New("stop")
+		calls := 0
+		err = db.EachContactID(t.Context(), q, 10, func([]int64) error { calls++; return stop })
+		if !errors.Is(err, stop) || calls != 1 {
+			t.Errorf("stopped: %v after %d calls", err, calls)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		if err := db.EachContactID(ctx, q, 10, func([]int64) error { return nil }); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled: %v", err)
 		}
 	})
 }

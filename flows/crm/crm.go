@@ -21,6 +21,7 @@ type Store interface {
 	ContactsBy(ctx context.Context, field, value string, limit int) ([]*domain.Contact, error)
 	ContactsMatching(ctx context.Context, fragment string, limit int) ([]*domain.Contact, error)
 	FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error)
+	EachContactID(ctx context.Context, q domain.ContactQuery, chunk int, fn func(ids []int64) error) error
 	SetScore(ctx context.Context, id int64, score int, grade string) error
 	AddMove(ctx context.Context, m *domain.Move) error
 	AddInteraction(ctx context.Context, i *domain.Interaction) error
@@ -338,6 +339,13 @@ func (s *Service) Show(ctx context.Context, ref string) (*Card, error) {
 // Find lists contacts.
 func (s *Service) Find(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error) {
 	return s.Store.FindContacts(ctx, q)
+}
+
+// EachID calls fn with the ids of the contacts q's filters select, in id
+// order, up to chunk at a time, without reading the contacts themselves:
+// the audience of a send may be every contact.
+func (s *Service) EachID(ctx context.Context, q domain.ContactQuery, chunk int, fn func(ids []int64) error) error {
+	return s.Store.EachContactID(ctx, q, chunk, fn)
 }
 
 // WeekStart returns the Monday 00:00 (team time) of the ISO week of t.
