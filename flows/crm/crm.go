@@ -29,7 +29,7 @@ type Store interface {
 	RecentMoves(ctx context.Context, contactID int64, limit int) ([]domain.Move, error)
 	RecentInteractions(ctx context.Context, contactID int64, limit int) ([]domain.Interaction, error)
 	RecentOrders(ctx context.Context, contactID int64, limit int) ([]domain.Order, error)
-	MovesBetween(ctx context.Context, from, to time.Time) ([]domain.Move, error)
+	MoveCounts(ctx context.Context, from, to time.Time) (domain.MoveCounts, error)
 	Facts(ctx context.Context, id int64, now time.Time) (*domain.Facts, error)
 	StageCounts(ctx context.Context) (map[domain.Stage]int, error)
 }
@@ -366,11 +366,7 @@ type Pipeline struct {
 }
 
 // Transition counts this week's moves from one stage to another.
-type Transition struct {
-	From  domain.Stage `json:"from"`
-	To    domain.Stage `json:"to"`
-	Count int          `json:"count"`
-}
+type Transition = domain.StageMove
 
 // Conversion is the share of the contacts that were at a stage this week
 // (there now, or moved out of it this week) that moved on to the next one.
@@ -389,40 +385,19 @@ func (s *Service) PipelineReport(ctx context.Context) (*Pipeline, error) {
 		return nil, err
 	}
 	start := WeekStart(s.Now(), s.Loc)
-	moves, err := s.Store.MovesBetween(ctx, start, start.AddDate(0, 0, 7))
+	moves, err := s.Store.MoveCounts(ctx, start, start.AddDate(0, 0, 7))
 	if err != nil {
 		return nil, err
 	}
 	return BuildPipeline(counts, start, moves), nil
 }
 
-// BuildPipeline derives the report from stage counts and the week's moves.
-func BuildPipeline(counts map[domain.Stage]int, start time.Time, moves []domain.Move) *Pipeline {
-	p := &Pipeline{Counts: counts, WeekStart: start}
-	type pair struct{ from, to domain.Stage }
-	byPair := map[pair]int{}
-	var order []pair
-	leftFrom := map[domain.Stage]map[int64]bool{}
-	forward := map[domain.Stage]map[int64]bool{}
-	for _, m := range moves {
-		k := pair{m.From, m.To}
-		if byPair[k] == 0 {
-			order = append(order, k)
-		}
-		byPair[k]++
-		if leftFrom[m.From] == nil {
-			leftFrom[m.From], forward[m.From] = map[int64]bool{}, map[int64]bool{}
-		}
-		leftFrom[m.From][m.ContactID] = true
-		if m.To == m.From.Next() {
-			forward[m.From][m.ContactID] = true
-		}
-	}
-	for _, k := range order {
-		p.Moves = append(p.Moves, Transition{k.from, k.to, byPair[k]})
-	}
+// BuildPipeline derives the report from stage counts and the week's moves,
+// counted.
+func BuildPipeline(counts map[domain.Stage]int, start time.Time, moves domain.MoveCounts) *Pipeline {
+	p := &Pipeline{Counts: counts, WeekStart: start, Moves: moves.Pairs}
 	for _, st := range []domain.Stage{domain.Lead, domain.Prospect, domain.Qualified} {
-		c := Conversion{From: st, To: st.Next(), Moved: len(forward[st]), Base: counts[st] + len(leftFrom[st])}
+		c := Conversion{From: st, To: st.Next(), Moved: moves.Forward[st], Base: counts[st] + moves.Left[st]}
 		if c.Base > 0 {
 			c.RatePct = float64(c.Moved) * 100 / float64(c.Base)
 		}
