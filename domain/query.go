@@ -50,7 +50,19 @@ type ContactQuery struct {
 	// IDs, when not nil, keeps only the contacts with these ids (the
 	// members of a segment); an empty non-nil list matches none.
 	IDs []int64
+	// Count says how the total of a full page is counted: CountAll (the
+	// zero value) counts every match, CountNone not at all (the total is
+	// what the page holds), and n > 0 counts up to n matches: a total of
+	// n+1 means "more than n". Counting reads every match, which on a
+	// large table costs far more than the page.
+	Count int
 }
+
+// The special values of ContactQuery.Count.
+const (
+	CountAll  = 0
+	CountNone = -1
+)
 
 // filterOnly are the fields a filter can use beyond the settable Fields.
 var filterOnly = map[string]FieldKind{

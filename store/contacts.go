@@ -225,20 +225,12 @@ func escapeLike(s string) string {
 }
 
 // FindContacts returns the contacts q selects, in its order, and how many
-// match in all.
+// match in all, counted as q.Count says.
 func (db *DB) FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error) {
-	where := db.conn(ctx).Model(&contactRow{})
-	for _, f := range q.Filters {
-		cond, args, err := db.filterSQL(f)
-		if err != nil {
-			return nil, 0, err
-		}
-		where = where.Where(cond, args...)
+	where, err := db.matching(db.conn(ctx), q)
+	if err != nil {
+		return nil, 0, err
 	}
-	if q.IDs != nil {
-		where = where.Where(db.idsCond(q.IDs))
-	}
-	where = where.Session(&gorm.Session{}) // reusable for the count
 	order := "id"
 	if q.Sort != "" {
 		col, err := column(q.Sort)
@@ -250,6 +242,7 @@ func (db *DB) FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domai
 	if q.Desc {
 		order += " DESC"
 	}
+	scan := order // the order the count reads in: the page's, without ties
 	if order != "id" {
 		order += ", id"
 	}
@@ -262,13 +255,48 @@ func (db *DB) FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domai
 		return nil, 0, err
 	}
 	total := int64(q.Offset + len(list))
-	if len(list) == 0 || q.Limit > 0 && len(list) == q.Limit {
+	if q.Count != domain.CountNone && (len(list) == 0 || q.Limit > 0 && len(list) == q.Limit) {
 		// The page does not tell how many match in all: count them.
-		if err := where.Count(&total).Error; err != nil {
-			return nil, 0, fmt.Errorf("count contacts: %w", err)
+		if total, err = db.countMatches(ctx, where, scan, q.Count); err != nil {
+			return nil, 0, err
 		}
 	}
 	return list, total, nil
+}
+
+// matching selects the contacts q's filters and ids keep, from conn; the
+// result is reusable for several queries.
+func (db *DB) matching(conn *gorm.DB, q domain.ContactQuery) (*gorm.DB, error) {
+	where := conn.Model(&contactRow{})
+	for _, f := range q.Filters {
+		cond, args, err := db.filterSQL(f)
+		if err != nil {
+			return nil, err
+		}
+		where = where.Where(cond, args...)
+	}
+	if q.IDs != nil {
+		where = where.Where(db.idsCond(q.IDs))
+	}
+	return where.Session(&gorm.Session{}), nil
+}
+
+// countMatches counts the rows of where, or, with upTo > 0, at most upTo+1
+// of them: the scan stops there instead of reading every match. It reads in
+// the page's order, which found the page's rows first: in another order the
+// filters may match late (a filter on employees matches the low scores
+// seldom, as the score rewards employees), and with ties broken by id a
+// whole group of equal scores would be sorted.
+func (db *DB) countMatches(ctx context.Context, where *gorm.DB, order string, upTo int) (int64, error) {
+	var n int64
+	q := where
+	if upTo > 0 {
+		q = db.conn(ctx).Table("(?) AS m", where.Select("1").Order(order).Limit(upTo+1))
+	}
+	if err := q.Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count contacts: %w", err)
+	}
+	return n, nil
 }
 
 // column maps a domain field name to its column. Every name reaching SQL

@@ -180,17 +180,21 @@ func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Rep
 	if err != nil {
 		return nil, err
 	}
+	q.Count = q.Offset + q.Limit + countAhead
 	list, total, err := e.CRM.Find(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	r := contactList(list)
 	from, to := q.Offset+1, q.Offset+len(list)
+	more := total > int64(q.Count) // counted up to q.Count only
 	switch {
 	case total == 0:
 		r.Title = "No contact matches."
 	case len(list) == 0:
 		r.Title = fmt.Sprintf("%d contacts match; page %d is past the end.", total, page)
+	case more:
+		r.Title = fmt.Sprintf("Contacts %d–%d of more than %d", from, to, q.Count)
 	default:
 		r.Title = fmt.Sprintf("Contacts %d–%d of %d", from, to, total)
 	}
@@ -199,9 +203,18 @@ func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Rep
 		r.Sections = append(r.Sections, reply.Section{Text: "More: find " + strings.Join(next, " ")})
 		r.Actions = append(r.Actions, reply.Action{Label: "Next page", Command: "find " + strings.Join(next, " ")})
 	}
-	r.Data = map[string]any{"total": total, "page": page, "limit": q.Limit, "contacts": list}
+	data := map[string]any{"total": total, "page": page, "limit": q.Limit, "contacts": list}
+	if more {
+		data["total"], data["more_than"] = nil, q.Count
+	}
+	r.Data = data
 	return r, nil
 }
+
+// countAhead is how many matches find counts past its page at most: a
+// count reads every match it counts, which on a million contacts costs
+// far more than the page; past it, the reply says "more than".
+const countAhead = 200
 
 func withoutPage(args []string) []string {
 	var out []string
@@ -435,7 +448,7 @@ func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Repl
 	if err != nil {
 		return nil, err
 	}
-	q.Sort, q.Desc, q.Limit, q.Offset = "score", true, n, 0
+	q.Sort, q.Desc, q.Limit, q.Offset, q.Count = "score", true, n, 0, domain.CountNone
 	list, _, err := e.CRM.Find(ctx, q)
 	if err != nil {
 		return nil, err

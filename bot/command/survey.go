@@ -427,26 +427,26 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 	if len(words) == 0 {
 		return nil, usageError(sendUsage, "survey send %s to whom? Give a contact (C42), segment:NAME or filters such as stage=customer", q.ID)
 	}
-	ids, many, err := e.audience(ctx, words)
+	audience, many, err := e.audience(ctx, words)
 	if err != nil {
 		return nil, err
 	}
-	if len(ids) == 0 {
+	if many && !a.Has(Manager) {
+		return nil, domain.Errorf(domain.Forbidden, "survey send to a segment or filter (more than one contact) needs the manager role, which you do not have").WithUsage(sendUsage)
+	}
+	p, err := svc.SendTo(ctx, q.ID, audience, a.ID, dryRun)
+	if err != nil {
+		return nil, err
+	}
+	if p.Audience == 0 {
 		return nil, domain.Errorf(domain.Invalid, "no contact matches %s: nobody to send %s to. find %s shows who matches.",
 			quote(strings.Join(words, " ")), q.ID, JoinWords(findWords(words))).WithUsage(sendUsage)
 	}
-	if (many || len(ids) > 1) && !a.Has(Manager) {
-		return nil, domain.Errorf(domain.Forbidden, "survey send to more than one contact (%d match) needs the manager role, which you do not have", len(ids)).WithUsage(sendUsage)
-	}
 	var single *domain.Contact
-	if len(ids) == 1 {
-		if single, err = e.CRM.Resolve(ctx, domain.ContactRef(ids[0])); err != nil {
+	if p.Audience == 1 {
+		if single, err = e.CRM.Resolve(ctx, domain.ContactRef(p.SingleID)); err != nil {
 			return nil, err
 		}
-	}
-	p, err := svc.Send(ctx, q.ID, ids, a.ID, dryRun)
-	if err != nil {
-		return nil, err
 	}
 	r := planReply(svc, p, single)
 	if single != nil && p.Queued > 0 {
@@ -485,9 +485,9 @@ func cutFold(s, prefix string) (string, bool) {
 
 // audience resolves the words after "to": a contact reference, or, when
 // any word is segment:NAME or a filter, every contact matching them all
-// (find's filters, without a limit). many reports a segment or filter
-// audience.
-func (e *Executor) audience(ctx context.Context, words []string) (ids []int64, many bool, err error) {
+// (find's filters, without a limit), streamed by id rather than loaded.
+// many reports a segment or filter audience.
+func (e *Executor) audience(ctx context.Context, words []string) (a survey.Audience, many bool, err error) {
 	for _, w := range words {
 		_, hasSegment := cutFold(w, "segment:")
 		if _, _, _, ok := domain.SplitFilter(w); ok || hasSegment {
@@ -499,7 +499,7 @@ func (e *Executor) audience(ctx context.Context, words []string) (ids []int64, m
 		if err != nil {
 			return nil, false, err
 		}
-		return []int64{c.ID}, false, nil
+		return survey.IDs([]int64{c.ID}), false, nil
 	}
 	fw := findWords(words)
 	for _, w := range fw {
@@ -517,16 +517,9 @@ func (e *Executor) audience(ctx context.Context, words []string) (ids []int64, m
 	if err != nil {
 		return nil, true, err
 	}
-	q.Limit, q.Offset, q.Sort, q.Desc = 0, 0, "", false
-	list, _, err := e.CRM.Find(ctx, q)
-	if err != nil {
-		return nil, true, err
-	}
-	ids = make([]int64, len(list))
-	for i, c := range list {
-		ids[i] = c.ID
-	}
-	return ids, true, nil
+	return func(ctx context.Context, chunk int, fn func([]int64) error) error {
+		return e.CRM.EachID(ctx, q, chunk, fn)
+	}, true, nil
 }
 
 // reasonSummaries say briefly what each rule is, for the counts of a plan.

@@ -21,6 +21,7 @@ type Store interface {
 	ContactsBy(ctx context.Context, field, value string, limit int) ([]*domain.Contact, error)
 	ContactsMatching(ctx context.Context, fragment string, limit int) ([]*domain.Contact, error)
 	FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error)
+	EachContactID(ctx context.Context, q domain.ContactQuery, chunk int, fn func(ids []int64) error) error
 	SetScore(ctx context.Context, id int64, score int, grade string) error
 	AddMove(ctx context.Context, m *domain.Move) error
 	AddInteraction(ctx context.Context, i *domain.Interaction) error
@@ -28,7 +29,7 @@ type Store interface {
 	RecentMoves(ctx context.Context, contactID int64, limit int) ([]domain.Move, error)
 	RecentInteractions(ctx context.Context, contactID int64, limit int) ([]domain.Interaction, error)
 	RecentOrders(ctx context.Context, contactID int64, limit int) ([]domain.Order, error)
-	MovesBetween(ctx context.Context, from, to time.Time) ([]domain.Move, error)
+	MoveCounts(ctx context.Context, from, to time.Time) (domain.MoveCounts, error)
 	Facts(ctx context.Context, id int64, now time.Time) (*domain.Facts, error)
 	StageCounts(ctx context.Context) (map[domain.Stage]int, error)
 }
@@ -340,6 +341,13 @@ func (s *Service) Find(ctx context.Context, q domain.ContactQuery) ([]*domain.Co
 	return s.Store.FindContacts(ctx, q)
 }
 
+// EachID calls fn with the ids of the contacts q's filters select, in id
+// order, up to chunk at a time, without reading the contacts themselves:
+// the audience of a send may be every contact.
+func (s *Service) EachID(ctx context.Context, q domain.ContactQuery, chunk int, fn func(ids []int64) error) error {
+	return s.Store.EachContactID(ctx, q, chunk, fn)
+}
+
 // WeekStart returns the Monday 00:00 (team time) of the ISO week of t.
 func WeekStart(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)
@@ -358,11 +366,7 @@ type Pipeline struct {
 }
 
 // Transition counts this week's moves from one stage to another.
-type Transition struct {
-	From  domain.Stage `json:"from"`
-	To    domain.Stage `json:"to"`
-	Count int          `json:"count"`
-}
+type Transition = domain.StageMove
 
 // Conversion is the share of the contacts that were at a stage this week
 // (there now, or moved out of it this week) that moved on to the next one.
@@ -381,40 +385,19 @@ func (s *Service) PipelineReport(ctx context.Context) (*Pipeline, error) {
 		return nil, err
 	}
 	start := WeekStart(s.Now(), s.Loc)
-	moves, err := s.Store.MovesBetween(ctx, start, start.AddDate(0, 0, 7))
+	moves, err := s.Store.MoveCounts(ctx, start, start.AddDate(0, 0, 7))
 	if err != nil {
 		return nil, err
 	}
 	return BuildPipeline(counts, start, moves), nil
 }
 
-// BuildPipeline derives the report from stage counts and the week's moves.
-func BuildPipeline(counts map[domain.Stage]int, start time.Time, moves []domain.Move) *Pipeline {
-	p := &Pipeline{Counts: counts, WeekStart: start}
-	type pair struct{ from, to domain.Stage }
-	byPair := map[pair]int{}
-	var order []pair
-	leftFrom := map[domain.Stage]map[int64]bool{}
-	forward := map[domain.Stage]map[int64]bool{}
-	for _, m := range moves {
-		k := pair{m.From, m.To}
-		if byPair[k] == 0 {
-			order = append(order, k)
-		}
-		byPair[k]++
-		if leftFrom[m.From] == nil {
-			leftFrom[m.From], forward[m.From] = map[int64]bool{}, map[int64]bool{}
-		}
-		leftFrom[m.From][m.ContactID] = true
-		if m.To == m.From.Next() {
-			forward[m.From][m.ContactID] = true
-		}
-	}
-	for _, k := range order {
-		p.Moves = append(p.Moves, Transition{k.from, k.to, byPair[k]})
-	}
+// BuildPipeline derives the report from stage counts and the week's moves,
+// counted.
+func BuildPipeline(counts map[domain.Stage]int, start time.Time, moves domain.MoveCounts) *Pipeline {
+	p := &Pipeline{Counts: counts, WeekStart: start, Moves: moves.Pairs}
 	for _, st := range []domain.Stage{domain.Lead, domain.Prospect, domain.Qualified} {
-		c := Conversion{From: st, To: st.Next(), Moved: len(forward[st]), Base: counts[st] + len(leftFrom[st])}
+		c := Conversion{From: st, To: st.Next(), Moved: moves.Forward[st], Base: counts[st] + moves.Left[st]}
 		if c.Base > 0 {
 			c.RatePct = float64(c.Moved) * 100 / float64(c.Base)
 		}

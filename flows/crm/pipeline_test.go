@@ -112,7 +112,7 @@ func TestBuildPipelineCountsContactsOnce(t *testing.T) {
 		mv(2, domain.Lead, domain.Qualified),
 	}
 	counts := map[domain.Stage]int{domain.Lead: 3, domain.Prospect: 1, domain.Qualified: 1}
-	got := crm.BuildPipeline(counts, monday, moves)
+	got := crm.BuildPipeline(counts, monday, domain.CountMoves(moves))
 	checkPipeline(t, got, &crm.Pipeline{
 		Counts: counts, WeekStart: monday,
 		Moves: []crm.Transition{
@@ -127,7 +127,7 @@ func TestBuildPipelineCountsContactsOnce(t *testing.T) {
 		},
 	})
 
-	empty := crm.BuildPipeline(map[domain.Stage]int{}, monday, nil)
+	empty := crm.BuildPipeline(map[domain.Stage]int{}, monday, domain.CountMoves(nil))
 	if len(empty.Moves) != 0 || len(empty.Conversions) != 3 || empty.Conversions[2] != (crm.Conversion{From: domain.Qualified, To: domain.Customer}) {
 		t.Errorf("an empty pipeline: %+v", empty)
 	}

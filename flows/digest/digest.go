@@ -17,7 +17,7 @@ import (
 // Store is what the digest reads of the database.
 type Store interface {
 	StageCounts(ctx context.Context) (map[domain.Stage]int, error)
-	MovesBetween(ctx context.Context, from, to time.Time) ([]domain.Move, error)
+	MoveCounts(ctx context.Context, from, to time.Time) (domain.MoveCounts, error)
 	CountCreated(ctx context.Context, from, to time.Time) (int64, error)
 	Revenue(ctx context.Context, from, to time.Time) (int64, error)
 	RFMInputs(ctx context.Context, asOf time.Time, windowDays int) ([]domain.RFMInput, error)
@@ -242,7 +242,7 @@ func (d *Digest) pipeline(ctx context.Context, st Store, s span, _ Options) erro
 	if err != nil {
 		return err
 	}
-	moves, err := st.MovesBetween(ctx, s.start, s.end)
+	moves, err := st.MoveCounts(ctx, s.start, s.end)
 	if err != nil {
 		return err
 	}

@@ -100,8 +100,10 @@ type Plan struct {
 	Reasons map[domain.ReasonCode]int
 	// Queued is how many surveys were queued (allowed now, or deferred).
 	Queued int
-	// Single is the decision when the audience is one contact.
-	Single *domain.Decision
+	// Single is the decision, and SingleID the contact, when the audience
+	// is one contact.
+	Single   *domain.Decision
+	SingleID int64
 }
 
 // Outcome key for contacts that already have the questionnaire queued or
@@ -116,12 +118,26 @@ const (
 	planWorkers = 2
 )
 
+// Audience streams the ids of a send's contacts to fn, in id order, up to
+// chunk at a time (each slice is fn's to keep), so that a send to every
+// contact never holds them all: crm.Service.EachID over a filter, or IDs.
+type Audience func(ctx context.Context, chunk int, fn func(ids []int64) error) error
+
+// IDs is the audience of the contacts ids, sorted.
+func IDs(ids []int64) Audience {
+	return func(ctx context.Context, chunk int, fn func([]int64) error) error {
+		for part := range slices.Chunk(ids, chunk) {
+			if err := fn(part); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // Send plans questionnaire qn for the contacts ids through the throttle
-// and, unless dryRun, queues the surveys allowed now or deferred, in one
-// transaction: nothing is queued if any part fails. The dispatcher sends
-// them, deciding again just before each leaves, so a plan needs no lock
-// while it reads: a contact queued twice meanwhile is held back there by
-// its open questionnaire.
+// and, unless dryRun, queues the surveys allowed now or deferred; see
+// SendTo.
 func (s *Service) Send(ctx context.Context, qn string, ids []int64, by string, dryRun bool) (*Plan, error) {
 	q, err := s.Questionnaire(qn)
 	if err != nil {
@@ -130,10 +146,26 @@ func (s *Service) Send(ctx context.Context, qn string, ids []int64, by string, d
 	if len(ids) == 0 {
 		return nil, domain.Errorf(domain.Invalid, "no contact matches: nobody to send %s to", q.ID)
 	}
-	p := &Plan{Questionnaire: q.ID, DryRun: dryRun, Audience: len(ids), Outcomes: map[string]int{}, Reasons: map[domain.ReasonCode]int{}}
+	return s.SendTo(ctx, q.ID, IDs(ids), by, dryRun)
+}
+
+// SendTo plans questionnaire qn for the contacts of audience through the
+// throttle and, unless dryRun, queues the surveys allowed now or deferred,
+// in one transaction: nothing is queued if any part fails. An audience
+// without contacts gives a plan of Audience 0 and queues nothing. The
+// dispatcher sends them, deciding again just before each leaves, so a plan
+// needs no lock while it reads: a contact queued twice meanwhile is held
+// back there by its open questionnaire. A dry run holds no more than a few
+// chunks of the audience at a time; a send holds the surveys it queues.
+func (s *Service) SendTo(ctx context.Context, qn string, audience Audience, by string, dryRun bool) (*Plan, error) {
+	q, err := s.Questionnaire(qn)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Questionnaire: q.ID, DryRun: dryRun, Outcomes: map[string]int{}, Reasons: map[domain.ReasonCode]int{}}
 	now := s.now()
-	queue, err := s.plan(ctx, p, q, ids, by, now)
-	if err != nil || dryRun {
+	queue, err := s.plan(ctx, p, q, audience, by, now)
+	if err != nil || dryRun || p.Audience == 0 {
 		return p, err
 	}
 	err = s.Store.InTx(ctx, func(ctx context.Context) error {
@@ -148,36 +180,53 @@ func (s *Service) Send(ctx context.Context, qn string, ids []int64, by string, d
 	return p, nil
 }
 
-// plan decides every contact of ids, chunks read concurrently, and returns
-// the surveys to queue, by contact id.
-func (s *Service) plan(ctx context.Context, p *Plan, q domain.Questionnaire, ids []int64, by string, now time.Time) ([]domain.Survey, error) {
+// plan decides every contact of the audience, chunks read concurrently
+// while the next ones stream in, and returns the surveys to queue (none in
+// a dry run), by contact id.
+func (s *Service) plan(ctx context.Context, p *Plan, q domain.Questionnaire, audience Audience, by string, now time.Time) ([]domain.Survey, error) {
 	var mu sync.Mutex
 	var queue []domain.Survey
-	g, ctx := errgroup.WithContext(ctx)
+	keep := &queue
+	if p.DryRun {
+		keep = nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(planWorkers)
-	for start := 0; start < len(ids); start += planChunk {
-		part := ids[start:min(len(ids), start+planChunk)]
+	err := audience(gctx, planChunk, func(part []int64) error {
+		mu.Lock()
+		p.Audience += len(part)
+		mu.Unlock()
+		// Go waits while planWorkers chunks are being decided: the audience
+		// is read no faster than it is decided.
 		g.Go(func() error {
-			hs, err := s.Store.Histories(ctx, part, now, s.Policy.Company.PerDays)
+			hs, err := s.Store.Histories(gctx, part, now, s.Policy.Company.PerDays)
 			if err != nil {
 				return err
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			return s.decideChunk(p, q, part, hs, by, now, &queue)
+			return s.decideChunk(p, q, part, hs, by, now, keep)
 		})
+		return nil
+	})
+	if werr := g.Wait(); werr != nil || err != nil {
+		return nil, cmp.Or(werr, err)
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	if p.Audience != 1 {
+		p.Single, p.SingleID = nil, 0
 	}
 	slices.SortFunc(queue, func(a, b domain.Survey) int { return cmp.Compare(a.ContactID, b.ContactID) })
-	p.Queued = len(queue)
+	p.Queued = p.Outcomes[string(domain.Allow)] + p.Outcomes[string(domain.Defer)]
 	return queue, nil
 }
 
-// decideChunk adds the decisions of a chunk to p and its surveys to queue.
+// decideChunk adds the decisions of a chunk to p and, unless queue is nil,
+// its surveys to queue.
 func (s *Service) decideChunk(p *Plan, q domain.Questionnaire, ids []int64, hs map[int64]domain.History, by string, now time.Time, queue *[]domain.Survey) error {
 	ask := domain.Ask{Questionnaire: q.ID, PeriodDays: q.PeriodDays}
+	if len(ids) == 1 { // kept if the whole audience is this one contact
+		p.SingleID = ids[0]
+	}
 	for _, id := range ids {
 		h, ok := hs[id]
 		if !ok {
@@ -188,14 +237,14 @@ func (s *Service) decideChunk(p *Plan, q domain.Questionnaire, ids []int64, hs m
 			continue
 		}
 		dec := domain.Decide(s.Policy, h, ask, now)
-		if p.Audience == 1 {
+		if len(ids) == 1 {
 			p.Single = &dec
 		}
 		p.Outcomes[string(dec.Outcome)]++
 		for _, c := range dec.Codes() {
 			p.Reasons[c]++
 		}
-		if dec.Outcome == domain.Deny {
+		if dec.Outcome == domain.Deny || queue == nil {
 			continue
 		}
 		*queue = append(*queue, domain.Survey{ContactID: id, Questionnaire: q.ID, Version: q.Version,
