@@ -574,3 +574,25 @@ func TestThrottleDeclinedSend(t *testing.T) {
 		t.Errorf("the last one declined: %v", got.Codes())
 	}
 }
+
+// A questionnaire queued for the contact counts, for a plan, as sent when
+// it leaves: a second questionnaire is not said to leave now (issue 11:
+// both were "allow", and the second was held back when its turn came).
+func TestWithQueuedCountsTheQueuedSends(t *testing.T) {
+	h := consenting()
+	h.Queued = []string{domain.SatisfactionID}
+	ask := domain.Ask{Questionnaire: "preferences"}
+	if d := domain.Decide(teamPolicy(), h, ask, throttleNow); d.Outcome != domain.Allow {
+		t.Fatalf("as the dispatcher reads it: %v", d)
+	}
+	d := domain.Decide(teamPolicy(), h.WithQueued(throttleNow), ask, throttleNow)
+	if d.Outcome != domain.Deny || !slices.Contains(d.Codes(), domain.OpenQuestionnaire) || !slices.Contains(d.Codes(), domain.RecontactWindow) {
+		t.Fatalf("with the queued send counted: %v", d)
+	}
+	if len(h.Sends) != 0 || len(h.Queued) != 1 {
+		t.Fatalf("WithQueued changed its receiver: %+v", h)
+	}
+	if same := consenting().WithQueued(throttleNow); len(same.Sends) != 0 || same.Open.Questionnaire != "" {
+		t.Fatalf("nothing queued: %+v", same)
+	}
+}

@@ -37,7 +37,8 @@ type Why struct {
 	Linked        bool // a Telegram chat is linked
 }
 
-// Why asks the throttle about contact c and questionnaire qn ("" for any).
+// Why asks the throttle about contact c and questionnaire qn ("" for any),
+// counting the questionnaires already queued for c as sent.
 func (s *Service) Why(ctx context.Context, c *domain.Contact, qn string) (*Why, error) {
 	ask := domain.Ask{}
 	if qn != "" {
@@ -47,10 +48,13 @@ func (s *Service) Why(ctx context.Context, c *domain.Contact, qn string) (*Why, 
 		}
 		ask = domain.Ask{Questionnaire: q.ID, PeriodDays: q.PeriodDays}
 	}
-	dec, err := s.decide(ctx, c.ID, ask, s.now())
+	// As the dispatcher will find the contact: after what is queued.
+	now := s.now()
+	h, err := s.Store.History(ctx, c.ID, now, s.Policy.Company.PerDays)
 	if err != nil {
 		return nil, err
 	}
+	dec := domain.Decide(s.Policy, h.WithQueued(now), ask, now)
 	r, err := s.Store.Respondent(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -236,7 +240,9 @@ func (s *Service) decideChunk(p *Plan, q domain.Questionnaire, ids []int64, hs m
 			p.Outcomes[AlreadyQueued]++
 			continue
 		}
-		dec := domain.Decide(s.Policy, h, ask, now)
+		// Read as the dispatcher will find the contact, after the
+		// questionnaires queued before this one have left.
+		dec := domain.Decide(s.Policy, h.WithQueued(now), ask, now)
 		if len(ids) == 1 {
 			p.Single = &dec
 		}
