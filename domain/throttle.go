@@ -235,20 +235,27 @@ type History struct {
 }
 
 // WithQueued is h as it will be once the questionnaires queued for the
-// contact have left at now: a plan, or `why`, reads the contact as the
-// dispatcher will find them, so that a questionnaire queued behind another
-// is not said to leave "now" only to be held back when its turn comes.
-// The dispatcher itself decides on the history as it is.
-func (h History) WithQueued(now time.Time) History {
-	if len(h.Queued) == 0 {
+// contact, but the one asked about (ask), have left at now: a plan, or
+// `why`, reads the contact as the dispatcher will find them, so that a
+// questionnaire queued behind another is not said to leave "now" only to
+// be held back when its turn comes. The dispatcher itself decides on the
+// history as it is.
+func (h History) WithQueued(ask string, now time.Time) History {
+	var ahead []string
+	for _, q := range h.Queued {
+		if q != ask {
+			ahead = append(ahead, q)
+		}
+	}
+	if len(ahead) == 0 {
 		return h
 	}
-	h.Sends = append(slices.Clone(h.Sends), make([]Send, 0, len(h.Queued))...)
-	for _, q := range h.Queued {
+	h.Sends = slices.Clone(h.Sends)
+	for _, q := range ahead {
 		h.Sends = append(h.Sends, Send{Questionnaire: q, SentAt: now})
 	}
 	if h.Open.Questionnaire == "" {
-		h.Open = OpenAsk{Questionnaire: h.Queued[len(h.Queued)-1]}
+		h.Open = OpenAsk{Questionnaire: ahead[len(ahead)-1]}
 	}
 	h.CompanySends = append(slices.Clone(h.CompanySends), now)
 	h.Queued = nil

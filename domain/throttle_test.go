@@ -585,14 +585,14 @@ func TestWithQueuedCountsTheQueuedSends(t *testing.T) {
 	if d := domain.Decide(teamPolicy(), h, ask, throttleNow); d.Outcome != domain.Allow {
 		t.Fatalf("as the dispatcher reads it: %v", d)
 	}
-	d := domain.Decide(teamPolicy(), h.WithQueued(throttleNow), ask, throttleNow)
+	d := domain.Decide(teamPolicy(), h.WithQueued(ask.Questionnaire, throttleNow), ask, throttleNow)
 	if d.Outcome != domain.Deny || !slices.Contains(d.Codes(), domain.OpenQuestionnaire) || !slices.Contains(d.Codes(), domain.RecontactWindow) {
 		t.Fatalf("with the queued send counted: %v", d)
 	}
 	if len(h.Sends) != 0 || len(h.Queued) != 1 {
 		t.Fatalf("WithQueued changed its receiver: %+v", h)
 	}
-	if same := consenting().WithQueued(throttleNow); len(same.Sends) != 0 || same.Open.Questionnaire != "" {
-		t.Fatalf("nothing queued: %+v", same)
+	if same := h.WithQueued(domain.SatisfactionID, throttleNow); len(same.Sends) != 0 || same.Open.Questionnaire != "" {
+		t.Fatalf("only the questionnaire asked about queued: %+v", same)
 	}
 }

@@ -30,6 +30,9 @@ func TestAQueuedQuestionnaireCountsForTheNext(t *testing.T) {
 		if w.Outcome != domain.Deny || w.NextEligible == nil {
 			t.Fatalf("why after: %+v", w)
 		}
+		if w := whyData(t, e, "why C1 satisfaction"); w.Outcome != domain.Allow {
+			t.Fatalf("why of the queued one itself: %+v", w)
+		}
 		if n := len(surveys(t, e.db, 1)); n != 1 {
 			t.Fatalf("%d surveys queued, want the first only", n)
 		}

@@ -54,7 +54,7 @@ func (s *Service) Why(ctx context.Context, c *domain.Contact, qn string) (*Why, 
 	if err != nil {
 		return nil, err
 	}
-	dec := domain.Decide(s.Policy, h.WithQueued(now), ask, now)
+	dec := domain.Decide(s.Policy, h.WithQueued(ask.Questionnaire, now), ask, now)
 	r, err := s.Store.Respondent(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func (s *Service) decideChunk(p *Plan, q domain.Questionnaire, ids []int64, hs m
 		}
 		// Read as the dispatcher will find the contact, after the
 		// questionnaires queued before this one have left.
-		dec := domain.Decide(s.Policy, h.WithQueued(now), ask, now)
+		dec := domain.Decide(s.Policy, h.WithQueued(q.ID, now), ask, now)
 		if len(ids) == 1 {
 			p.Single = &dec
 		}
