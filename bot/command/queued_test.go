@@ -38,3 +38,27 @@ func TestAQueuedQuestionnaireCountsForTheNext(t *testing.T) {
 		}
 	})
 }
+
+// Issue 11, items 9 and 17: a list of contacts is an audience (more than
+// one needs the manager role), and a sales member may send to a filter
+// that matches exactly one contact.
+func TestSendToAListAndToAFilterOfOne(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env, svc *survey.Service) {
+		link(t, e, svc, "C1", 8201)
+		link(t, e, svc, "C2", 8202)
+		e.actor = command.Actor{ID: "maria", Roles: []command.Role{command.Manager}}
+		p := e.ok(t, "survey send satisfaction to C1 C2 dry-run").Data.(*command.PlanData)
+		if p.Audience != 2 || p.Outcomes["allow"] != 2 {
+			t.Fatalf("a list of two: %+v", p)
+		}
+		e.actor = command.Actor{ID: "sam", Roles: []command.Role{command.Sales}}
+		r := e.fail(t, "survey send satisfaction to C1 C2", domain.Forbidden)
+		mustContain(t, "sales to two", r.Error.Message, "needs the manager role")
+		email := e.ok(t, "show C1").Data.(*command.Card).Contact.Email
+		p = e.ok(t, "survey send satisfaction to email="+email).Data.(*command.PlanData)
+		if p.Audience != 1 || p.Queued != 1 || p.Contact != "C1" {
+			t.Fatalf("sales to a filter of one: %+v", p)
+		}
+		e.fail(t, "survey send satisfaction to stage=lead", domain.Forbidden)
+	})
+}

@@ -50,34 +50,6 @@ func subcommands(roles map[string]Role) func(args []string) Role {
 	}
 }
 
-// surveyNeeds is the role survey needs: sending to more than one contact (a
-// segment or a filter) is a manager's decision; one contact, the list and
-// the results are for sales.
-func surveyNeeds(args []string) Role {
-	if len(args) == 0 || !strings.EqualFold(args[0], "send") {
-		return ""
-	}
-	for i, w := range args {
-		if !strings.EqualFold(w, "to") {
-			continue
-		}
-		for _, target := range args[i+1:] {
-			if strings.EqualFold(target, "dry-run") {
-				continue
-			}
-			if strings.HasPrefix(strings.ToLower(target), "segment:") {
-				return Manager
-			}
-			if _, _, _, ok := domain.SplitFilter(target); ok {
-				return Manager
-			}
-		}
-		return ""
-	}
-	// No "to": the audience is not said; refuse what might be many.
-	return Manager
-}
-
 // CommandName returns the name of the command word names (an alias or the
 // name itself, in any case), or "" when it names none.
 func CommandName(word string) string {

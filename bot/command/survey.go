@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -432,7 +433,11 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 		return nil, err
 	}
 	if many && !a.Has(Manager) {
-		return nil, domain.Errorf(domain.Forbidden, "survey send to a segment or filter (more than one contact) needs the manager role, which you do not have").WithUsage(sendUsage)
+		// The rule is about how many contacts are asked, not how they
+		// are named: a filter matching one contact is one contact.
+		if audience, err = onlyOne(ctx, audience); err != nil {
+			return nil, err
+		}
 	}
 	p, err := svc.SendTo(ctx, q.ID, audience, a.ID, dryRun)
 	if err != nil {
@@ -460,6 +465,28 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 		}
 	}
 	return r, nil
+}
+
+// onlyOne returns audience as one contact's when it has exactly one, and
+// otherwise the refusal of a send to more than one contact without the
+// manager role.
+func onlyOne(ctx context.Context, audience survey.Audience) (survey.Audience, error) {
+	var ids []int64
+	errEnough := errors.New("more than one")
+	err := audience(ctx, 2, func(part []int64) error {
+		ids = append(ids, part...)
+		if len(ids) > 1 {
+			return errEnough
+		}
+		return nil
+	})
+	switch {
+	case err != nil && !errors.Is(err, errEnough):
+		return nil, err
+	case len(ids) > 1:
+		return nil, domain.Errorf(domain.Forbidden, "survey send to more than one contact needs the manager role, which you do not have; a filter matching one contact, or one contact, needs only sales").WithUsage(sendUsage)
+	}
+	return survey.IDs(ids), nil
 }
 
 // findWords turns the audience words into find's: segment:NAME becomes
@@ -495,11 +522,7 @@ func (e *Executor) audience(ctx context.Context, words []string) (a survey.Audie
 		}
 	}
 	if !many {
-		c, err := e.CRM.Resolve(ctx, strings.Join(words, " "))
-		if err != nil {
-			return nil, false, err
-		}
-		return survey.IDs([]int64{c.ID}), false, nil
+		return e.contactsAudience(ctx, words)
 	}
 	fw := findWords(words)
 	for _, w := range fw {
@@ -520,6 +543,31 @@ func (e *Executor) audience(ctx context.Context, words []string) (a survey.Audie
 	return func(ctx context.Context, chunk int, fn func([]int64) error) error {
 		return e.CRM.EachID(ctx, q, chunk, fn)
 	}, true, nil
+}
+
+// contactsAudience resolves one contact reference ("Jeanne Martin",
+// C42), or else a list of them (C509 C510 C511), each word one contact.
+func (e *Executor) contactsAudience(ctx context.Context, words []string) (survey.Audience, bool, error) {
+	c, err := e.CRM.Resolve(ctx, strings.Join(words, " "))
+	if err == nil {
+		return survey.IDs([]int64{c.ID}), false, nil
+	}
+	if len(words) == 1 || domain.ErrorCode(err) != domain.NotFound {
+		return nil, false, err
+	}
+	ids := make([]int64, 0, len(words))
+	for _, w := range words {
+		one, werr := e.CRM.Resolve(ctx, w)
+		if werr != nil {
+			// Not a list either: the whole reference's error says most.
+			return nil, false, err
+		}
+		if !slices.Contains(ids, one.ID) {
+			ids = append(ids, one.ID)
+		}
+	}
+	slices.Sort(ids)
+	return survey.IDs(ids), len(ids) > 1, nil
 }
 
 // reasonSummaries say briefly what each rule is, for the counts of a plan.
