@@ -62,3 +62,23 @@ func TestSendToAListAndToAFilterOfOne(t *testing.T) {
 		e.fail(t, "survey send satisfaction to stage=lead", domain.Forbidden)
 	})
 }
+
+// Issue 11, item 18: a send to many says which contacts were held back
+// and why — every one in the JSON reply, the first 20 in the text.
+func TestPlanListsTheContactsHeldBack(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env, svc *survey.Service) {
+		link(t, e, svc, "C1", 8301)
+		e.actor = command.Actor{ID: "maria", Roles: []command.Role{command.Manager}}
+		r := e.ok(t, "survey send satisfaction to C1 C2 dry-run")
+		p := r.Data.(*command.PlanData)
+		if got := p.Held[string(domain.NoConsent)]; len(got) != 1 || got[0] != "C2" || len(p.Held) != 1 {
+			t.Fatalf("held %+v", p.Held)
+		}
+		mustContain(t, "text", r.Text(), "Held back (1)", "C2", "no_consent")
+		e.ok(t, "survey send satisfaction to C1 C2")
+		p = e.ok(t, "survey send satisfaction to C1 C2 dry-run").Data.(*command.PlanData)
+		if got := p.Held[survey.AlreadyQueued]; len(got) != 1 || got[0] != "C1" {
+			t.Fatalf("held after the send %+v", p.Held)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package command
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -397,6 +398,9 @@ type PlanData struct {
 	Queued        int                       `json:"queued"`
 	Outcomes      map[string]int            `json:"outcomes"`
 	Reasons       map[domain.ReasonCode]int `json:"reasons"`
+	// Held lists every contact held back, by the reasons that hold them
+	// (comma-joined codes, or "already").
+	Held map[string][]string `json:"held"`
 	// Contact, Decision: when the audience is one contact.
 	Contact  string        `json:"contact,omitempty"`
 	Decision *DecisionData `json:"decision,omitempty"`
@@ -487,6 +491,58 @@ func onlyOne(ctx context.Context, audience survey.Audience) (survey.Audience, er
 		return nil, domain.Errorf(domain.Forbidden, "survey send to more than one contact needs the manager role, which you do not have; a filter matching one contact, or one contact, needs only sales").WithUsage(sendUsage)
 	}
 	return survey.IDs(ids), nil
+}
+
+// heldShown is how many held-back contacts a plan's text lists.
+const heldShown = 20
+
+// heldRefs writes the held-back contacts' ids as references.
+func heldRefs(held map[string][]int64) map[string][]string {
+	out := make(map[string][]string, len(held))
+	for why, ids := range held {
+		refs := make([]string, len(ids))
+		for i, id := range ids {
+			refs[i] = domain.ContactRef(id)
+		}
+		out[why] = refs
+	}
+	return out
+}
+
+// heldSection lists the first held-back contacts with what holds them,
+// lowest ids first, and says where to see them all.
+func heldSection(p *survey.Plan) (reply.Section, bool) {
+	type held struct {
+		id  int64
+		why string
+	}
+	var first []held
+	total := 0
+	for why, ids := range p.Held {
+		total += len(ids)
+		slices.Sort(ids)
+		for _, id := range ids[:min(len(ids), heldShown)] {
+			first = append(first, held{id, why})
+		}
+	}
+	slices.SortFunc(first, func(a, b held) int { return cmp.Compare(a.id, b.id) })
+	first = first[:min(len(first), heldShown)]
+	if total == 0 {
+		return reply.Section{}, false
+	}
+	t := &reply.Table{Columns: []string{"contact", "held back by"}}
+	for _, h := range first {
+		why := h.why
+		if why == survey.AlreadyQueued {
+			why = "already queued or open"
+		}
+		t.Rows = append(t.Rows, []string{domain.ContactRef(h.id), strings.ReplaceAll(why, ",", ", ")})
+	}
+	sec := reply.Section{Heading: fmt.Sprintf("Held back (%d)", total), Table: t}
+	if total > len(first) {
+		sec.Text = fmt.Sprintf("The first %d are listed; the JSON reply (crmbot exec --json) lists all %d, and why <contact> %s explains one.", len(first), total, p.Questionnaire)
+	}
+	return sec, true
 }
 
 // findWords turns the audience words into find's: segment:NAME becomes
@@ -627,6 +683,12 @@ func planReply(svc *survey.Service, p *survey.Plan, single *domain.Contact) *rep
 			t.Rows = append(t.Rows, []string{string(c), strconv.Itoa(p.Reasons[c]), reasonSummaries[c]})
 		}
 		r.Sections = append(r.Sections, reply.Section{Heading: "Reasons (a contact may have several)", Table: t})
+	}
+	data.Held = heldRefs(p.Held)
+	if single == nil {
+		if sec, ok := heldSection(p); ok {
+			r.Sections = append(r.Sections, sec)
+		}
 	}
 	if single != nil {
 		data.Contact = single.Ref()

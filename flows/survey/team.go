@@ -104,6 +104,10 @@ type Plan struct {
 	Reasons map[domain.ReasonCode]int
 	// Queued is how many surveys were queued (allowed now, or deferred).
 	Queued int
+	// Held lists the contacts held back, by the reason codes that hold
+	// them (comma-joined, as a survey's Reason) or AlreadyQueued: ids in
+	// the audience's order, eight bytes a contact.
+	Held map[string][]int64
 	// Single is the decision, and SingleID the contact, when the audience
 	// is one contact.
 	Single   *domain.Decision
@@ -166,7 +170,8 @@ func (s *Service) SendTo(ctx context.Context, qn string, audience Audience, by s
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Questionnaire: q.ID, DryRun: dryRun, Outcomes: map[string]int{}, Reasons: map[domain.ReasonCode]int{}}
+	p := &Plan{Questionnaire: q.ID, DryRun: dryRun, Outcomes: map[string]int{}, Reasons: map[domain.ReasonCode]int{},
+		Held: map[string][]int64{}}
 	now := s.now()
 	queue, err := s.plan(ctx, p, q, audience, by, now)
 	if err != nil || dryRun || p.Audience == 0 {
@@ -238,6 +243,7 @@ func (s *Service) decideChunk(p *Plan, q domain.Questionnaire, ids []int64, hs m
 		}
 		if h.Open.Questionnaire == q.ID || slices.Contains(h.Queued, q.ID) {
 			p.Outcomes[AlreadyQueued]++
+			p.Held[AlreadyQueued] = append(p.Held[AlreadyQueued], id)
 			continue
 		}
 		// Read as the dispatcher will find the contact, after the
@@ -249,6 +255,10 @@ func (s *Service) decideChunk(p *Plan, q domain.Questionnaire, ids []int64, hs m
 		p.Outcomes[string(dec.Outcome)]++
 		for _, c := range dec.Codes() {
 			p.Reasons[c]++
+		}
+		if dec.Outcome == domain.Deny {
+			why := reasons(dec)
+			p.Held[why] = append(p.Held[why], id)
 		}
 		if dec.Outcome == domain.Deny || queue == nil {
 			continue
