@@ -58,7 +58,7 @@ var productDefaults = refPolicy{
 // variantPolicy is another configuration: a company cap, other quiet hours
 // and no weekend rule, other windows.
 var variantPolicy = refPolicy{
-	recontactDays: 14, maxPerYear: 6, cooldownDays: 2,
+	recontactDays: 14, maxPerYear: 3, cooldownDays: 2,
 	reminderAfterDays: 2, openDays: 7, notNowDays: 30,
 	fatigueRun: 3, fatigueDays: 90,
 	quietFrom: 21*60 + 30, quietTo: 8*60 + 15, weekends: false,

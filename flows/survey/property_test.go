@@ -34,6 +34,7 @@ import (
 func TestThrottleProperty(t *testing.T) {
 	steps := envInt(t, "CRMBOT_PROPERTY_STEPS", 3000)
 	seed := uint64(envInt(t, "CRMBOT_PROPERTY_SEED", 1))
+	without := os.Getenv("CRMBOT_PROPERTY_WITHOUT")
 	const perSequence = 300
 	n := (steps + perSequence - 1) / perSequence
 	t.Logf("seed %d, %d sequences of %d steps (CRMBOT_PROPERTY_SEED=%d CRMBOT_PROPERTY_STEPS=%d to replay)", seed, n, perSequence, seed, steps)
@@ -59,6 +60,7 @@ func TestThrottleProperty(t *testing.T) {
 					return
 				}
 				cfg := generate(seed*1_000_003+uint64(i), perSequence)
+				cfg.Without = without
 				out, err := runSequence(t.Context(), base, cfg, false)
 				if err != nil {
 					t.Errorf("sequence %d (seed %d): %v", i, cfg.Seed, err)
@@ -97,7 +99,7 @@ var mutants = map[string]struct {
 	"quiet hours off":        {func(p *domain.Policy) { p.QuietHours.Enabled = false }, "quiet_hours", false},
 	"weekends off":           {func(p *domain.Policy) { p.Weekends = false }, "weekend", false},
 	"recontact 20 days":      {func(p *domain.Policy) { p.RecontactDays = 20 }, "recontact", false},
-	"5 a year":               {func(p *domain.Policy) { p.MaxPerYear = 5 }, "yearly_cap", false},
+	"4 a year":               {func(p *domain.Policy) { p.MaxPerYear = 4 }, "yearly_cap", true},
 	"cool-down 1 day":        {func(p *domain.Policy) { p.CooldownAfterInteractionDays = 1 }, "cooldown", false},
 	"reminder after 1 day":   {func(p *domain.Policy) { p.ReminderAfterDays = 1 }, "reminder_early", false},
 	"not now 10 days":        {func(p *domain.Policy) { p.NotNowDays = 10 }, "not_now", false},
@@ -110,20 +112,22 @@ var mutants = map[string]struct {
 
 // The reference has teeth: with the product's policy weakened one rule at
 // a time, the property test reports that rule. Each mutant gets up to
-// 60 sequences; the steps it took are logged.
+// 300 sequences, without the faults in calm (the product breaks rules
+// through them on its own); the steps it took are logged.
 func TestThrottlePropertyCatchesMutants(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
+	if os.Getenv("CRMBOT_PROPERTY_STEPS") == "" {
+		t.Skip("a long self-check: runs with CRMBOT_PROPERTY_STEPS set")
 	}
 	names := slices.Sorted(maps.Keys(mutants))
 	base := t.TempDir()
 	for _, name := range names {
 		m := mutants[name]
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			steps := 0
-			for i := range 60 {
+			for i := range 300 {
 				cfg := generate(uint64(7919*i+1), 300)
-				cfg.Mutant, cfg.Variant = name, m.variant
+				cfg.Mutant, cfg.Variant, cfg.Without = name, m.variant, calm
 				out, err := runSequence(t.Context(), base, cfg, false)
 				if err != nil {
 					t.Fatal(err)
@@ -142,6 +146,10 @@ func TestThrottlePropertyCatchesMutants(t *testing.T) {
 		})
 	}
 }
+
+// calm leaves out the faults through which the product breaks rules
+// today (see docs/BENCHMARKS.md, "Throttle property test (issue 9)").
+const calm = "ambiguous,wait"
 
 func envInt(t *testing.T, name string, def int) int {
 	v := os.Getenv(name)
@@ -221,9 +229,12 @@ func describeSequence(cfg *seqConfig, out outcome) string {
 	if cfg.Variant {
 		pol = "the variant policy"
 	}
-	fmt.Fprintf(&b, "team zone %s, %s, start %s\n", cfg.Team, pol, cfg.Start.Format(time.RFC3339))
+	if cfg.Busy {
+		pol += ", busy"
+	}
+	fmt.Fprintf(&b, "team zone %s, %s, start %s, faults left out: %q\n", cfg.Team, pol, cfg.Start.Format(time.RFC3339), cfg.Without)
 	for i, c := range cfg.Contacts {
-		fmt.Fprintf(&b, "C%d: zone %q, language %s, company %q\n", i+1, c.Zone, c.Language, c.Company)
+		fmt.Fprintf(&b, "C%d: zone %q, language %s, company %q, silent %v\n", i+1, c.Zone, c.Language, c.Company, c.Silent)
 	}
 	for i, o := range cfg.Ops {
 		fmt.Fprintf(&b, "op %d: %+v\n", i, o)
@@ -239,24 +250,40 @@ var (
 	companies = []string{"", "", "Acme", "Acme", "Bolt"}
 )
 
-// opWeights are how often each kind of step comes, in %.
-var opWeights = []struct {
+type opWeight struct {
 	kind   opKind
 	weight int
-}{
-	{opAct, 38}, {opRound, 18}, {opJump, 20}, {opSend, 8}, {opInteraction, 4}, {opHandled, 3},
-	{opFault, 4}, {opRestart, 1}, {opBlock, 2}, {opUnblock, 2},
 }
+
+// opWeights are how often each kind of step comes, in %; busyWeights in
+// busy sequences.
+var (
+	opWeights = []opWeight{
+		{opAct, 38}, {opRound, 18}, {opJump, 20}, {opSend, 8}, {opInteraction, 4}, {opHandled, 3},
+		{opFault, 4}, {opRestart, 1}, {opBlock, 2}, {opUnblock, 2},
+	}
+	busyWeights = []opWeight{
+		{opAct, 42}, {opRound, 18}, {opJump, 16}, {opSend, 14}, {opInteraction, 2}, {opHandled, 2},
+		{opFault, 4}, {opRestart, 1}, {opBlock, 1},
+	}
+)
 
 // generate makes the sequence of seed: a world and n steps, each contact
 // first opening its invite link and (most) consenting.
 func generate(seed uint64, n int) *seqConfig {
 	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	cfg := &seqConfig{Seed: seed, Team: teamZones[r.IntN(len(teamZones))], Variant: r.IntN(4) == 0}
+	cfg := &seqConfig{Seed: seed, Team: teamZones[r.IntN(len(teamZones))], Variant: r.IntN(4) == 0, Busy: r.IntN(3) == 0}
+	weights := opWeights
+	if cfg.Busy {
+		weights = busyWeights
+	}
 	nc := 3 + r.IntN(5)
+	if cfg.Busy {
+		nc = 2 + r.IntN(2)
+	}
 	for range nc {
 		cfg.Contacts = append(cfg.Contacts, contactConfig{Zone: contactZones[r.IntN(len(contactZones))],
-			Language: []string{"en", "fr"}[r.IntN(2)], Company: companies[r.IntN(len(companies))]})
+			Language: []string{"en", "fr"}[r.IntN(2)], Company: companies[r.IntN(len(companies))], Silent: r.IntN(5) == 0})
 	}
 	cfg.Start = startTime(r, cfg)
 	for i := range nc {
@@ -265,7 +292,7 @@ func generate(seed uint64, n int) *seqConfig {
 	for len(cfg.Ops) < n {
 		o := op{C: r.IntN(nc), A: r.IntN(100), B: r.IntN(1 << 20)}
 		x := r.IntN(100)
-		for _, w := range opWeights {
+		for _, w := range weights {
 			if x < w.weight {
 				o.Kind = w.kind
 				break

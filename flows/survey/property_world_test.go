@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,12 +47,20 @@ type op struct {
 
 // seqConfig is one sequence: its world and its steps.
 type seqConfig struct {
-	Seed     uint64
-	Team     string
-	Variant  bool
+	Seed    uint64
+	Team    string
+	Variant bool
+	// Busy sequences send more and move the clock by shorter jumps, so
+	// that yearly caps and long runs of questionnaires are reached.
+	Busy     bool
 	Start    time.Time
 	Contacts []contactConfig
 	Ops      []op
+	// Without names the faults left out, comma-separated: "ambiguous" (a
+	// request whose end is unknown, a round cancelled as it leaves),
+	// "wait" (the clock moving and the customer acting while a request
+	// waits its turn), "crash".
+	Without string
 	// Mutant names a weakening of the product's policy (see mutants): the
 	// self-check that the reference catches it.
 	Mutant string
@@ -59,6 +68,8 @@ type seqConfig struct {
 
 type contactConfig struct {
 	Zone, Language, Company string
+	// Silent customers consent, then ignore every questionnaire.
+	Silent bool
 }
 
 // outcome is what became of a sequence.
@@ -104,6 +115,20 @@ const (
 	faultCrash            // the process dies as it leaves
 	faultModes
 )
+
+// without returns f less the faults the sequence leaves out.
+func (cfg *seqConfig) without(f fault) *fault {
+	for _, name := range strings.Split(cfg.Without, ",") {
+		switch {
+		case name == "ambiguous" && (f.mode == faultAmbiguous || f.mode == faultCancel),
+			name == "crash" && f.mode == faultCrash:
+			f.mode = faultOK
+		case name == "wait":
+			f.latency, f.interleave = 0, false
+		}
+	}
+	return &f
+}
 
 var latencies = []time.Duration{0, 800 * time.Millisecond, 3 * time.Second, 45 * time.Second, 4 * time.Minute}
 
@@ -335,6 +360,7 @@ func (w *world) transmit(ctx context.Context, p *proc, m survey.Message, ready f
 		f = &fault{}
 	} else {
 		w.fault = nil
+		f = w.cfg.without(*f)
 	}
 	w.requests++
 	w.advance(f.latency)
@@ -582,19 +608,22 @@ func (w *world) act(c *refContact, a, b int) error {
 		return nil
 	}
 	msgs := w.chats[c.chat]
+	if w.cfg.Contacts[c.idx].Silent {
+		if k := lastKeyboard(msgs, 0); len(k.buttons) > 0 && strings.HasPrefix(k.buttons[0][0].Data, "c:") {
+			return w.tapKeyboard(c, k, b)
+		}
+		return nil
+	}
 	switch {
-	case a < 50:
-		return w.tapKeyboard(c, lastKeyboard(msgs, 0), b)
+	case a < 55:
+		return w.respond(c, msgs, b)
 	case a < 60:
-		answers := []string{"4", "9", "2", "0", "5", "Very good", "slow delivery", "12", "oui", ""}
-		w.tracef("C%d types %q", c.id, answers[b%len(answers)])
-		_, err := w.text(c, answers[b%len(answers)])
-		return err
-	case a < 64:
+		return w.typeAnswer(c, b)
+	case a < 63:
 		return w.command(c, "/skip")
-	case a < 67:
+	case a < 66:
 		return w.command(c, "/stop")
-	case a < 71:
+	case a < 70:
 		return w.command(c, "/start")
 	case a < 76:
 		return w.tapKeyboard(c, lastKeyboard(msgs, 1+b%4), b/4)
@@ -604,6 +633,32 @@ func (w *world) act(c *refContact, a, b int) error {
 		return w.command(c, "/forget")
 	}
 	return w.tapInvitation(c, msgs, []string{"later", "never", "start", "later"}[b%4])
+}
+
+// respond answers what the chat shows last: taps its keyboard, or types
+// when it asks for text.
+func (w *world) respond(c *refContact, msgs []chatMsg, b int) error {
+	if n := len(msgs); n > 0 && len(msgs[n-1].buttons) == 0 && typeWanted(msgs[n-1].text) {
+		if b%4 == 0 {
+			return w.command(c, "/skip")
+		}
+		return w.typeAnswer(c, b)
+	}
+	return w.tapKeyboard(c, lastKeyboard(msgs, 0), b)
+}
+
+// typeWanted tells whether a message asks the customer to type.
+func typeWanted(text string) bool {
+	return strings.Contains(text, "Type your answer") || strings.Contains(text, "Écrivez votre réponse")
+}
+
+var typed = []string{"4", "9", "2", "0", "5", "Very good", "slow delivery", "12", "oui", ""}
+
+func (w *world) typeAnswer(c *refContact, b int) error {
+	text := typed[b%len(typed)]
+	w.tracef("C%d types %q", c.id, text)
+	_, err := w.text(c, text)
+	return err
 }
 
 // link is the team making an invite link and the customer opening it.
@@ -657,7 +712,9 @@ func lastKeyboard(msgs []chatMsg, back int) chatMsg {
 	return chatMsg{}
 }
 
-// tapKeyboard taps the pick-th button of msg.
+// tapKeyboard taps a button of msg, as customers do: mostly Start and
+// Yes, at times Not now, Never or No; in busy sequences, mostly good
+// marks.
 func (w *world) tapKeyboard(c *refContact, msg chatMsg, pick int) error {
 	var all []survey.Button
 	for _, row := range msg.buttons {
@@ -666,7 +723,16 @@ func (w *world) tapKeyboard(c *refContact, msg chatMsg, pick int) error {
 	if len(all) == 0 {
 		return nil
 	}
-	return w.tapButton(c, msg, all[pick%len(all)])
+	i := pick % len(all)
+	switch kind, _, _ := strings.Cut(all[0].Data, ":"); {
+	case kind == "s" && len(all) == 3: // Start, Not now, Never
+		i = []int{0, 0, 0, 0, 0, 0, 1, 1, 2, 0}[pick%10]
+	case kind == "c": // Yes, No
+		i = []int{0, 0, 0, 0, 1}[pick%5]
+	case kind == "q" && w.cfg.Busy && pick%5 != 0:
+		i = len(all)/2 + pick%(len(all)-len(all)/2)
+	}
+	return w.tapButton(c, msg, all[i])
 }
 
 // tapInvitation taps action on the last invitation or reminder received.
@@ -809,11 +875,19 @@ func (w *world) jump(a, b int) {
 	case 2:
 		w.advance(time.Duration(1+b%8)*24*time.Hour + time.Duration(b%1440)*time.Minute)
 	case 3:
-		w.advance(time.Duration(10+b%50)*24*time.Hour + time.Duration(b%1440)*time.Minute)
+		days := 10 + b%50
+		if w.cfg.Busy {
+			days = 25 + b%15
+		}
+		w.advance(time.Duration(days)*24*time.Hour + time.Duration(b%1440)*time.Minute)
 	case 4, 5:
 		w.landOn(w.localEdges(w.contact(b)), b/7)
 	default:
-		w.landOn(w.ref.edges(w.contact(b)), b/7)
+		edges := w.ref.edges(w.contact(b))
+		if w.cfg.Busy {
+			edges = slices.DeleteFunc(edges, func(e time.Time) bool { return e.Sub(w.now) > 40*24*time.Hour })
+		}
+		w.landOn(edges, b/7)
 	}
 	w.tracef("clock +%s", w.now.Sub(from))
 }
