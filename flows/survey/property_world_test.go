@@ -45,6 +45,13 @@ type op struct {
 	C, A, B int
 }
 
+var opNames = []string{"opAct", "opRound", "opFault", "opJump", "opSend", "opInteraction", "opHandled", "opRestart", "opBlock", "opUnblock"}
+
+// String writes o as Go, for a regression's list.
+func (o op) String() string {
+	return fmt.Sprintf("{Kind: %s, C: %d, A: %d, B: %d},", opNames[o.Kind], o.C, o.A, o.B)
+}
+
 // seqConfig is one sequence: its world and its steps.
 type seqConfig struct {
 	Seed    uint64
@@ -83,11 +90,12 @@ type outcome struct {
 
 // proc is one crmbot process on the database.
 type proc struct {
-	n    int
-	db   *store.DB
-	svc  *survey.Service
-	disp *survey.Dispatcher
-	dead bool
+	n     int
+	db    *store.DB
+	svc   *survey.Service
+	disp  *survey.Dispatcher
+	deliv *survey.Deliverer // the conversation's owed messages
+	dead  bool
 }
 
 // chatMsg is one message as the customer's chat shows it.
@@ -239,7 +247,10 @@ func (w *world) start() error {
 	p := &proc{n: w.procs, db: db}
 	p.svc = &survey.Service{Store: db, Policy: w.pol, Questionnaires: w.qs, Now: w.clock,
 		Language: "en", Log: slog.New(slog.DiscardHandler)}
+	// One worker each: the requests leave one at a time, in an order the
+	// seed fixes.
 	p.disp = &survey.Dispatcher{Service: p.svc, Sender: &wire{w: w, p: p}, Claimer: "proc" + strconv.Itoa(p.n), Workers: 1, Batch: 3}
+	p.deliv = &survey.Deliverer{Service: p.svc, Sender: &wire{w: w, p: p}, Claimer: "proc" + strconv.Itoa(p.n), Workers: 1}
 	w.proc = p
 	return nil
 }
@@ -284,10 +295,10 @@ func (w *world) do(o op) error {
 	case opAct:
 		return w.act(c, o.A, o.B)
 	case opRound:
-		return w.round()
+		return w.round("dispatcher", w.proc.disp.Round)
 	case opFault:
 		w.fault, w.requests = decodeFault(o.A, o.B), 0
-		return w.round()
+		return w.round("dispatcher", w.proc.disp.Round)
 	case opJump:
 		w.jump(o.A, o.B)
 	case opSend:
@@ -321,15 +332,18 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// round runs one dispatcher round; a process that crashed or whose round
-// was cancelled is replaced.
-func (w *world) round() error {
+// round runs one round of the dispatcher or the deliverer; a process that
+// crashed or whose round was cancelled is replaced.
+func (w *world) round(what string, round func(context.Context) (int, error)) error {
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
+	outer := w.cancel
 	w.cancel = cancel
-	n, err := w.proc.disp.Round(ctx)
-	w.cancel = nil
-	w.tracef("round by process %d: %d surveys looked at (%s)", w.proc.n, n, errText(err))
+	n, err := round(ctx)
+	w.cancel = outer
+	if n > 0 || err != nil {
+		w.tracef("%s round by process %d: %d (%s)", what, w.proc.n, n, errText(err))
+	}
 	if w.proc.dead || ctx.Err() != nil {
 		w.out.crashes++
 		w.tracef("restart: process %d is gone, process %d starts", w.proc.n, w.proc.n+1)
@@ -346,8 +360,8 @@ type wire struct {
 	p *proc
 }
 
-func (s *wire) Send(ctx context.Context, m survey.Message) (int64, error) {
-	return s.w.transmit(ctx, s.p, m, nil)
+func (s *wire) Send(ctx context.Context, m survey.Message, ready func(context.Context) error) (int64, error) {
+	return s.w.transmit(ctx, s.p, m, ready)
 }
 
 // transmit is one request to Telegram: it waits its turn under the rate
@@ -381,6 +395,8 @@ func (w *world) transmit(ctx context.Context, p *proc, m survey.Message, ready f
 	}
 	if s != nil {
 		w.judge(s, reminder, m.ChatID)
+	} else {
+		w.tracef("  ← chat %d: %s", m.ChatID, summary(m))
 	}
 	return w.telegram(p, m, s, reminder, f)
 }
@@ -524,13 +540,18 @@ func (w *world) deliver(m survey.Message) {
 	w.chats[m.ChatID] = msgs
 }
 
-// replied delivers a conversation's reply to the customer.
-func (w *world) replied(r survey.Reply) {
+// replied delivers what a conversation owes the customer: through the
+// outbox and the deliverer (and, were any returned, the reply's).
+func (w *world) replied(r survey.Reply) error {
 	for _, m := range r.Messages {
 		if !w.chatBlocked(m.ChatID) {
 			w.deliver(m)
 		}
 	}
+	if r.Notice != "" {
+		w.tracef("  notice: %q", r.Notice)
+	}
+	return w.round("deliverer", w.proc.deliv.Round)
 }
 
 func (w *world) key() string {
@@ -545,34 +566,37 @@ func (w *world) chat(c *refContact) survey.Chat {
 // text is the customer typing in their chat.
 func (w *world) text(c *refContact, text string) (survey.Reply, error) {
 	r, err := w.proc.svc.Text(w.ctx, w.key(), w.chat(c), text)
+	if err == nil {
+		err = w.replied(r)
+	}
 	if err != nil {
 		return r, err
 	}
-	w.replied(r)
 	return r, w.observe(c)
 }
 
 // tap is the customer tapping a button of message msg.
 func (w *world) tap(c *refContact, msg chatMsg, data string) error {
 	r, err := w.proc.svc.Tap(w.ctx, w.key(), w.chat(c), msg.id, data)
+	if err == nil {
+		err = w.replied(r)
+	}
 	if err != nil {
 		return err
 	}
-	w.replied(r)
-	w.tracef("  → %q %s", r.Notice, summary(r))
 	return w.observe(c)
 }
 
-func summary(r survey.Reply) string {
-	var parts []string
-	for _, m := range r.Messages {
-		t, _, _ := strings.Cut(m.Text, "\n")
-		if len(t) > 48 {
-			t = t[:48] + "…"
-		}
-		parts = append(parts, strconv.Quote(t))
+// summary is the first line of m, for traces.
+func summary(m survey.Message) string {
+	t, _, _ := strings.Cut(m.Text, "\n")
+	if len(t) > 60 {
+		t = t[:60] + "…"
 	}
-	return strings.Join(parts, ", ")
+	if m.Edit != 0 {
+		return fmt.Sprintf("edit of %d: %q", m.Edit, t)
+	}
+	return strconv.Quote(t)
 }
 
 // observe reads the answers stored for the contact's questionnaires: they
