@@ -81,9 +81,12 @@ func TestThrottleProperty(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d sequences, %d steps, %d messages judged (%d invitations, %d reminders; %d arrived), %d crashes and restarts, %d violations %v, in %s",
 		min(next, n), total.steps, total.checked, total.invitations, total.reminders, total.arrived, total.crashes, total.violations, codes, time.Since(began).Round(time.Second))
-	for _, code := range slices.Sorted(maps.Keys(first)) {
+	for i, code := range slices.Sorted(maps.Keys(first)) {
 		cfg := first[code]
 		t.Errorf("rule %s broken in %d sequences; the first, seed %d: %s", code, codes[code], cfg.Seed, text[code])
+		if i >= 3 {
+			continue // the first three rules are shrunk: that takes minutes
+		}
 		small, out := shrink(t, base, cfg, code)
 		t.Logf("shrunk to %d steps:\n%s\nviolation: %s", len(small.Ops), describeSequence(small, out), out.violation)
 	}
@@ -204,7 +207,7 @@ func shrink(t *testing.T, base string, cfg *seqConfig, code string) (*seqConfig,
 		t.Fatalf("sequence seed %d does not replay", cfg.Seed)
 	}
 	small.Ops = slices.Clone(cfg.Ops[:at+1])
-	budget := 600
+	budget := 300
 	for chunk := len(small.Ops) / 2; chunk >= 1 && budget > 0; chunk /= 2 {
 		for i := 0; i+chunk <= len(small.Ops) && budget > 0; budget-- {
 			cand := append(slices.Clone(small.Ops[:i]), small.Ops[i+chunk:]...)
