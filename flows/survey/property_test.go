@@ -152,7 +152,7 @@ func TestThrottlePropertyCatchesMutants(t *testing.T) {
 
 // calm leaves out the faults through which the product breaks rules
 // today (see docs/BENCHMARKS.md, "Throttle property test (issue 9)").
-const calm = "ambiguous,wait"
+const calm = "ambiguous"
 
 func envInt(t *testing.T, name string, def int) int {
 	v := os.Getenv(name)
