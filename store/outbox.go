@@ -101,11 +101,8 @@ func (db *DB) ClaimOutgoing(ctx context.Context, kinds []domain.OutgoingKind, ch
 		if len(rows) == 0 {
 			return nil
 		}
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-			out = append(out, r.toDomain())
-		}
+		var ids []int64
+		ids, out = idsAnd(rows, func(r outboxRow) (int64, domain.Outgoing) { return r.ID, r.toDomain() })
 		// The claim is checked again here: on PostgreSQL a concurrent
 		// claim of the same row is seen by the update's recheck.
 		err := db.conn(ctx).Exec(`UPDATE outbox SET claimed_by = ?, claimed_until = ?
@@ -158,6 +155,15 @@ func (db *DB) ReleaseClaims(ctx context.Context, claimer string) error {
 			"UPDATE surveys SET claimed_by = '', claimed_until = NULL WHERE claimed_by = ? AND status <> 'sending'",
 			"DELETE FROM leases WHERE holder = ?")
 	})
+}
+
+// idsAnd returns the ids of rows and what each row reads as.
+func idsAnd[R, D any](rows []R, read func(R) (int64, D)) ([]int64, []D) {
+	ids, out := make([]int64, len(rows)), make([]D, len(rows))
+	for i, r := range rows {
+		ids[i], out[i] = read(r)
+	}
+	return ids, out
 }
 
 // execEach runs each statement with the one argument arg; what names the

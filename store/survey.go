@@ -535,11 +535,8 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, claimer st
 		if len(rows) == 0 {
 			return nil
 		}
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-			out = append(out, r.toDomain())
-		}
+		var ids []int64
+		ids, out = idsAnd(rows, func(r surveyRow) (int64, domain.Survey) { return r.ID, r.toDomain() })
 		err := db.conn(ctx).Model(&surveyRow{}).Where("id IN ?", ids).
 			Updates(map[string]any{"claimed_by": claimer, "claimed_until": until.UTC()}).Error
 		if err != nil {
