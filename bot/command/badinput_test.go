@@ -70,7 +70,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		// sale
 		{"sale", domain.Invalid, saleUsage, []string{"needs a contact and an amount"}},
 		{"sale C1", domain.Invalid, saleUsage, []string{"needs a contact and an amount"}},
-		{"sale C1 lots", domain.Invalid, saleUsage, []string{"needs a contact and an amount"}},
+		{"sale C1 lots", domain.Invalid, saleUsage, []string{`"lots" is not an amount`}},
+		{`sale C1 "1 2OO,50 €"`, domain.Invalid, saleUsage, []string{`"1 2OO,50 €" is not an amount`}},
+		{"sale Jeanne Martin lots of cheese", domain.Invalid, saleUsage, []string{"none of the words after the contact", "is an amount"}},
 		{"sale Zorro 100", domain.NotFound, saleUsage, []string{`no contact matches "Zorro"`}},
 		{"sale C42 100", domain.NotFound, saleUsage, []string{"no contact C42"}},
 		{"sale Martin 100", domain.Conflict, saleUsage, []string{"matches several contacts"}},

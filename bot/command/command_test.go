@@ -514,6 +514,11 @@ func TestSale(t *testing.T) {
 		{"sale C1 1200 3 boxes of comté", 120000, "2026-11-25", "3 boxes of comté"},
 		{"sale C1 12 today", 1200, "2026-11-25", ""},
 		{"sale C1 9999999999999", 999999999999900, "2026-11-25", ""},
+		// Issue 11 item 1: a quoted amount is one word with its spaces.
+		{`sale C1 "1 200,50 €" yesterday`, 120050, "2026-11-24", ""},
+		{`sale C1 "1200,50 €"`, 120050, "2026-11-25", ""},
+		{`sale C1 "1.200,50 €" spring order`, 120050, "2026-11-25", "spring order"},
+		{`sale Jeanne Martin « 1 200 € » hier`, 120000, "2026-11-24", ""},
 	}
 	for _, tt := range tests {
 		// Quoted, the names of the subtests differ in their spaces too.

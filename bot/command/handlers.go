@@ -325,14 +325,21 @@ func (e *Executor) log(ctx context.Context, a Actor, args []string) (*reply.Repl
 
 func (e *Executor) sale(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
 	const usage = "sale <contact> <amount> [date] [note]"
-	ref, first, rest, ok := splitAt(args, func(w string) bool {
+	isAmount := func(w string) bool {
 		// A date such as 20.11.2026 looks like an amount but is not one;
-		// a negative amount is taken, for ParseAmount to refuse it.
-		_, err := domain.ParseDate(w, e.now())
-		return err != nil && domain.LooksLikeAmountPart(strings.TrimPrefix(w, "-")) && strings.ContainsAny(w, "0123456789")
-	})
+		// a negative amount is taken, for ParseAmount to refuse it; a
+		// quoted amount ("1 200,50 €") is one word with its spaces.
+		if _, err := domain.ParseDate(w, e.now()); err == nil {
+			return false
+		}
+		_, err := domain.ParseAmount(w)
+		return err == nil || domain.LooksLikeAmountPart(strings.TrimPrefix(w, "-")) && strings.ContainsAny(w, "0123456789")
+	}
+	ref, first, rest, ok := splitAt(args, isAmount)
 	if !ok {
-		return nil, usageError(usage, "sale needs a contact and an amount, as in sale C42 1200 or sale C42 1 200,50 €")
+		parse := func(w string) error { _, err := domain.ParseAmount(w); return err }
+		return nil, notFoundAfter(args, parse, usage, "sale needs a contact and an amount, as in sale C42 1200 or sale C42 1 200,50 €",
+			"an amount: write it like 1200, 1200.50 or 1 200,50 €, as in sale C42 1200")
 	}
 	parts, rest := amountWords(first, rest)
 	amount, err := domain.ParseAmount(strings.Join(parts, " "))
