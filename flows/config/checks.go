@@ -31,7 +31,7 @@ func checkSections(f File, name string, at func(...any) (int, int)) Problems {
 		}
 		if q := t.QuietHours; q != nil {
 			for key, v := range map[string]string{"start": q.Start, "end": q.End} {
-				if _, err := time.Parse("15:04", v); err != nil && q.Enabled {
+				if _, err := time.Parse("15:04", v); err != nil && q.Enabled != nil && *q.Enabled {
 					add(fmt.Sprintf("throttle.quiet_hours.%s must be a time like 20:00 (got %q)", key, v), "throttle", "quiet_hours", key)
 				}
 			}

@@ -60,7 +60,9 @@ type Throttle struct {
 	MaxPerYear                   *int `yaml:"max_per_year"`
 	CooldownAfterInteractionDays *int `yaml:"cooldown_after_interaction_days"`
 	QuietHours                   *struct {
-		Enabled bool   `yaml:"enabled"`
+		// Enabled is nil when not written: giving start or end then
+		// means the quiet hours are on.
+		Enabled *bool  `yaml:"enabled"`
 		Start   string `yaml:"start"`
 		End     string `yaml:"end"`
 	} `yaml:"quiet_hours"`

@@ -23,7 +23,14 @@ func policy(t *Throttle) domain.Policy {
 		p.Weekends = *t.Weekends
 	}
 	if q := t.QuietHours; q != nil {
-		p.QuietHours.Enabled = q.Enabled
+		// Writing start or end never turns the quiet hours off; only
+		// enabled: false does.
+		if q.Start != "" || q.End != "" {
+			p.QuietHours.Enabled = true
+		}
+		if q.Enabled != nil {
+			p.QuietHours.Enabled = *q.Enabled
+		}
 		if c, err := domain.ParseClock(q.Start); err == nil {
 			p.QuietHours.Start = c
 		}
