@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/crmbot/crmbot/domain"
 )
 
 var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -30,8 +32,11 @@ func checkSections(f File, name string, at func(...any) (int, int)) Problems {
 			}
 		}
 		if q := t.QuietHours; q != nil {
+			// Every value written is checked, whether the quiet hours are
+			// on or not: a typo would otherwise surface only when someone
+			// turns them on.
 			for key, v := range map[string]string{"start": q.Start, "end": q.End} {
-				if _, err := time.Parse("15:04", v); err != nil && q.Enabled != nil && *q.Enabled {
+				if _, err := domain.ParseClock(v); v != "" && err != nil {
 					add(fmt.Sprintf("throttle.quiet_hours.%s must be a time like 20:00 (got %q)", key, v), "throttle", "quiet_hours", key)
 				}
 			}
