@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/flows/survey"
@@ -45,4 +46,31 @@ func TestPartialQuietHoursKeepThemOn(t *testing.T) {
 			t.Errorf("quiet hours turned off: %+v", w.DecisionData)
 		}
 	})
+}
+
+// Item 4: a quoted expression is saved as written, or refused with what is
+// wrong in it; it is never read as one field=value word.
+func TestSegmentSaveQuotedExpression(t *testing.T) {
+	e := seeded(t)
+	e.actor.Roles = []command.Role{command.Manager}
+	r := e.ok(t, `segment save t1 'city == "lyon" && employees >= 10'`)
+	var saved struct {
+		Segment struct {
+			Filter  string `json:"filter"`
+			Members int    `json:"members"`
+		} `json:"segment"`
+		Style string `json:"style"`
+	}
+	dataOf(t, r, &saved)
+	if saved.Segment.Filter != `city == "lyon" && employees >= 10` || saved.Style != "expression" {
+		t.Errorf("saved %+v", saved)
+	}
+	if got := ids(t, e.ok(t, "find segment=t1")); !slices.Equal(got, []string{"C1"}) {
+		t.Errorf("members of t1: %v", got)
+	}
+	r = e.fail(t, `segment save t2 'city == "lyon" && score >= 40'`, domain.Invalid)
+	mustContain(t, "an expression that does not compile", r.Error.Message, "score")
+	mustNotContain(t, "an expression that does not compile", r.Error.Message, `\"lyon\"`)
+	mustContain(t, "segment list", e.ok(t, "segment list").Text(), "t1")
+	mustNotContain(t, "segment list", e.ok(t, "segment list").Text(), "t2")
 }

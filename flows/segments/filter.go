@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/crmbot/crmbot/domain"
 )
@@ -41,10 +42,13 @@ func ParseFilter(words []string) (string, string, error) {
 	}
 	parts := make([]string, len(words))
 	for i, w := range words {
-		if !strings.ContainsAny(w, "=<>~") && len(words) > 1 {
+		if !filterWord(w) && (len(words) > 1 || strings.ContainsFunc(w, unicode.IsSpace)) {
 			// Not a field=value word: the words were meant as an
 			// expression, whose error says what is wrong.
 			_, err := domain.CompileSegment(joined)
+			if len(words) == 1 {
+				return "", "", err
+			}
 			return "", "", domain.Errorf(domain.Invalid, "%v\nQuote the whole expression as one word when it holds text values: 'sector == \"agro\" && employees >= 50'", err)
 		}
 		cond, err := wordCondition(w)
@@ -58,6 +62,22 @@ func ParseFilter(words []string) (string, string, error) {
 		return "", "", err
 	}
 	return expr, StyleWords, nil
+}
+
+// filterWord reports whether w is one find-style field-op-value word: its
+// field a plain name, its operator not ==. A quoted expression such as
+// city == "lyon" && employees >= 10 is not one, though it holds an =.
+func filterWord(w string) bool {
+	field, op, value, ok := domain.SplitFilter(w)
+	if !ok || op == domain.Eq && strings.HasPrefix(value, "=") {
+		return false
+	}
+	for _, r := range field {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 const wordsHelp = `Write field=value words (sector=agro employees>=50, tags=vip, attr.plan=gold) or one expression of the scoring rules, quoted: 'sector == "agro" && employees >= 50'`
