@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -87,7 +88,8 @@ type Facts struct {
 }
 
 // ScoreEnv is the set of names a scoring rule or a filter expression can use.
-// Text is in lower case, money in euros, durations in whole days.
+// Text is folded (Fold: lower case, no accents), money in euros, durations
+// in whole days.
 type ScoreEnv struct {
 	Name             string            `expr:"name"`
 	Email            string            `expr:"email"`
@@ -168,16 +170,16 @@ func NewScoreEnv(c *Contact, f *Facts, now time.Time) *ScoreEnv {
 // that scoring a contact allocates next to nothing.
 func (e *ScoreEnv) fill(c *Contact, f *Facts, now time.Time) {
 	*e = ScoreEnv{
-		Name: lower(c.Name), Email: c.Email, City: lower(c.City), Country: lower(c.Country),
-		Language: c.Language, Gender: lower(c.Gender), BirthYear: c.BirthYear,
-		Role: lower(c.Role), Company: lower(c.Company), Sector: lower(c.Sector),
-		Employees: c.Employees, Capital: float64(c.Capital) / 100, Product: lower(c.Product),
+		Name: Fold(c.Name), Email: c.Email, City: Fold(c.City), Country: Fold(c.Country),
+		Language: Fold(c.Language), Gender: Fold(c.Gender), BirthYear: c.BirthYear,
+		Role: Fold(c.Role), Company: Fold(c.Company), Sector: Fold(c.Sector),
+		Employees: c.Employees, Capital: float64(c.Capital) / 100, Product: Fold(c.Product),
 		Budget: float64(c.Budget) / 100, HasProjectDate: !c.ProjectDate.IsZero(),
-		Source: lower(c.Source), Channel: lower(c.Channel),
-		Interests: lowerAll(c.Interests), Categories: lowerAll(c.Categories),
-		PreferredChannel: lower(c.PreferredChannel), Frequency: lower(c.Frequency),
-		Satisfaction: c.Satisfaction, Tags: lowerAll(c.Tags), Attrs: c.Attrs,
-		Stage: string(c.Stage), Owner: c.Owner,
+		Source: Fold(c.Source), Channel: Fold(c.Channel),
+		Interests: foldAll(c.Interests), Categories: foldAll(c.Categories),
+		PreferredChannel: Fold(c.PreferredChannel), Frequency: Fold(c.Frequency),
+		Satisfaction: c.Satisfaction, Tags: foldAll(c.Tags), Attrs: foldMap(c.Attrs),
+		Stage: string(c.Stage), Owner: Fold(c.Owner),
 		Orders: f.Orders, Revenue: float64(f.Revenue) / 100,
 		DaysSinceCreated:     DaysBetween(c.CreatedAt, now),
 		DaysSinceLastOrder:   neverDays,
@@ -223,23 +225,71 @@ func DaysBetween(a, b time.Time) int {
 	return int(db.Sub(da).Hours() / 24)
 }
 
-func lower(s string) string { return strings.ToLower(s) }
-
-func lowerAll(ss []string) []string {
+func foldAll(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = strings.ToLower(s)
+		out[i] = Fold(s)
 	}
 	return out
 }
 
+// foldMap folds the values of m, and returns m itself when they are folded
+// already (the usual case), so that scoring allocates nothing for them.
+func foldMap(m map[string]string) map[string]string {
+	folded := true
+	for _, v := range m {
+		folded = folded && Fold(v) == v
+	}
+	if folded {
+		return m
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = Fold(v)
+	}
+	return out
+}
+
+// foldTexts folds the text literals an expression compares with: the
+// operands of ==, !=, <, <=, >, >=, in, contains, startsWith and
+// endsWith, and the texts of a list after in. A regular expression after
+// matches is left as written.
+type foldTexts struct{}
+
+var foldedOperators = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true,
+	"in": true, "contains": true, "startsWith": true, "endsWith": true}
+
+func (foldTexts) Visit(node *ast.Node) {
+	b, ok := (*node).(*ast.BinaryNode)
+	if !ok || !foldedOperators[b.Operator] {
+		return
+	}
+	for _, n := range []ast.Node{b.Left, b.Right} {
+		switch n := n.(type) {
+		case *ast.StringNode:
+			n.Value = Fold(n.Value)
+		case *ast.ArrayNode:
+			for _, m := range n.Nodes {
+				if s, ok := m.(*ast.StringNode); ok {
+					s.Value = Fold(s.Value)
+				}
+			}
+		}
+	}
+}
+
 // CompileExpr compiles a boolean expression over ScoreEnv, the language of
 // scoring rules and of saved segment filters.
+//
+// Text is compared as find compares it, without case or accents: the
+// contact's text is folded (Fold) in ScoreEnv, and so is every text an
+// expression compares it with, so that city == "Lyon" and role ==
+// "gerante" hold for the city lyon and the role Gérante.
 func CompileExpr(src string) (*vm.Program, error) {
-	p, err := expr.Compile(src, expr.Env(ScoreEnv{}), expr.AsBool())
+	p, err := expr.Compile(src, expr.Env(ScoreEnv{}), expr.AsBool(), expr.Patch(foldTexts{}))
 	if err != nil {
 		return nil, Errorf(Invalid, "%s", strings.TrimSpace(err.Error()))
 	}

@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,4 +74,41 @@ func TestSegmentSaveQuotedExpression(t *testing.T) {
 	mustNotContain(t, "an expression that does not compile", r.Error.Message, `\"lyon\"`)
 	mustContain(t, "segment list", e.ok(t, "segment list").Text(), "t1")
 	mustNotContain(t, "segment list", e.ok(t, "segment list").Text(), "t2")
+}
+
+// Item 5: an expression compares text as find does, without case or
+// accents, in saved segments as in scoring rules.
+func TestExpressionsFoldTextAsFind(t *testing.T) {
+	e := seeded(t)
+	e.actor.Roles = []command.Role{command.Manager}
+	for _, tt := range []struct {
+		filter string
+		want   []string
+	}{
+		{`'city == "Lyon"'`, []string{"C1", "C3"}},
+		{`'city in ["LYON", "paris"] && role == "Gerante"'`, []string{"C1"}},
+		{`'company contains "OREAL"'`, []string{"C2"}},
+		{`'name startsWith "helene"'`, []string{"C2"}},
+		{`'attrs["card"] == "Gold"'`, []string{"C2"}},
+		{`'"VIP" in tags'`, []string{"C2"}},
+		{`city=LYON`, []string{"C1", "C3"}},
+	} {
+		e.ok(t, "segment save s "+tt.filter)
+		find := ids(t, e.ok(t, "find segment=s"))
+		if !slices.Equal(find, tt.want) {
+			t.Errorf("segment %s: %v, want %v", tt.filter, find, tt.want)
+		}
+		e.ok(t, "segment delete s")
+	}
+	if got := ids(t, e.ok(t, "find city=LYON")); !slices.Equal(got, []string{"C1", "C3"}) {
+		t.Errorf("find city=LYON: %v", got)
+	}
+	eng, err := domain.NewEngine([]domain.Rule{{Name: "Agro in Lyon", When: `sector == "Agroalimentaire" && city == "LYON" && role == "gerante"`, Points: 30}}, domain.DefaultGrades)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.crm.Scoring = eng
+	if r := e.ok(t, "score C1"); !strings.HasSuffix(r.Title, ": 30 (C)") {
+		t.Errorf("a scoring rule with capitals and no accents: %s", r.Text())
+	}
 }
