@@ -375,14 +375,24 @@ type ScoreResult struct {
 }
 
 // Score evaluates every rule against c and its facts at now. A rule that
-// fails at run time (a type error the compiler could not see) does not fire.
+// fails at run time (a type error the compiler could not see, a memory
+// budget exceeded) does not fire.
 func (e *Engine) Score(c *Contact, f *Facts, now time.Time) ScoreResult {
+	return e.ScoreTally(c, f, now, nil)
+}
+
+// ScoreTally is Score, and adds to failures (when not nil) every rule that
+// failed at run time on c, so that a rule failing silently can be told.
+func (e *Engine) ScoreTally(c *Contact, f *Facts, now time.Time, failures *RuleFailures) ScoreResult {
 	s := e.scratch.Get().(*scratch)
 	defer e.scratch.Put(s)
 	s.env.fill(c, f, now)
 	res := ScoreResult{Fired: make([]Fired, 0, 8)}
 	for i, p := range e.programs {
 		out, err := s.vm.Run(p, &s.env)
+		if err != nil && failures != nil {
+			failures.Add(e.rules[i].Name, c.ID, err)
+		}
 		if err != nil || out != true {
 			continue
 		}
@@ -393,3 +403,34 @@ func (e *Engine) Score(c *Contact, f *Facts, now time.Time) ScoreResult {
 	res.Grade = e.grades.Grade(res.Score)
 	return res
 }
+
+// RuleFailure is a rule or filter that failed at run time on contacts:
+// on how many, and the first of them with its error.
+type RuleFailure struct {
+	Rule         string `json:"rule"`
+	Contacts     int    `json:"contacts"`
+	FirstContact int64  `json:"first_contact_id"`
+	FirstError   string `json:"first_error"`
+}
+
+// RuleFailures tallies the run-time failures of rules over contacts, rule
+// by rule, in the order they first failed. Its memory is one entry a rule.
+type RuleFailures struct {
+	list []RuleFailure
+}
+
+// Add counts one contact on which rule failed with err.
+func (t *RuleFailures) Add(rule string, contactID int64, err error) {
+	for i := range t.list {
+		if t.list[i].Rule == rule {
+			t.list[i].Contacts++
+			return
+		}
+	}
+	// The first line names the problem; the next ones quote the source.
+	msg, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+	t.list = append(t.list, RuleFailure{Rule: rule, Contacts: 1, FirstContact: contactID, FirstError: msg})
+}
+
+// List returns the failures, never nil.
+func (t *RuleFailures) List() []RuleFailure { return append([]RuleFailure{}, t.list...) }

@@ -707,8 +707,14 @@ func (f *SegmentFilter) String() string { return f.src }
 // An expression that fails at run time does not match, as a scoring rule
 // that fails does not fire.
 func (f *SegmentFilter) Match(env *ScoreEnv) bool {
+	ok, _ := f.MatchErr(env)
+	return ok
+}
+
+// MatchErr is Match, with the run-time error of the expression, if any.
+func (f *SegmentFilter) MatchErr(env *ScoreEnv) (bool, error) {
 	m := f.vms.Get().(*vm.VM)
 	defer f.vms.Put(m)
 	out, err := m.Run(f.program, env)
-	return err == nil && out == true
+	return err == nil && out == true, err
 }

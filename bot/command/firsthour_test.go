@@ -112,3 +112,32 @@ func TestExpressionsFoldTextAsFind(t *testing.T) {
 		t.Errorf("a scoring rule with capitals and no accents: %s", r.Text())
 	}
 }
+
+// Item 7: segment save says on how many contacts its expression fails at
+// run time, with the first error, and how many members it has.
+func TestSegmentSaveReportsFailures(t *testing.T) {
+	e := seeded(t)
+	e.actor.Roles = []command.Role{command.Manager}
+	r := e.ok(t, `segment save lyon 'city == "lyon"'`)
+	mustContain(t, "a sound segment", r.Text(), "2 members")
+	mustNotContain(t, "a sound segment", r.Text(), "fails")
+
+	r = e.ok(t, `segment save broken 'int(city) > 3'`)
+	mustContain(t, "a segment that fails on every contact", r.Text(), "0 members", "fails on 4 of 4 contacts", "first on C1")
+	var saved struct {
+		Segment struct {
+			Members  int `json:"members"`
+			Failures []struct {
+				Rule       string `json:"rule"`
+				Contacts   int    `json:"contacts"`
+				FirstError string `json:"first_error"`
+			} `json:"failures"`
+		} `json:"segment"`
+	}
+	dataOf(t, r, &saved)
+	if f := saved.Segment.Failures; len(f) != 1 || f[0].Contacts != 4 || f[0].FirstError == "" {
+		t.Errorf("failures %+v", saved)
+	}
+	r = e.ok(t, `segment save huge 'len(map(1..2000000, #)) > 0'`)
+	mustContain(t, "a segment out of budget", r.Text(), "fails on 4 of 4 contacts", "memory budget")
+}

@@ -155,11 +155,17 @@ func segmentSave(ctx context.Context, svc *segments.Service, a Actor, name strin
 	if style == segments.StyleWords {
 		how = "field=value words, translated into an expression"
 	}
-	return &reply.Reply{Title: "Saved the segment " + seg.Name,
-		Sections: []reply.Section{{Fields: []reply.Field{{Label: "filter", Value: seg.Filter}, {Label: "written as", Value: how}}},
-			{Text: "find segment=" + seg.Name + " lists its contacts."}},
-		Data:    map[string]any{"segment": seg, "style": style},
-		Actions: []reply.Action{{Label: "Contacts", Command: "find segment=" + seg.Name}}}, nil
+	sections := []reply.Section{{Fields: []reply.Field{{Label: "filter", Value: seg.Filter}, {Label: "written as", Value: how}}}}
+	for _, f := range seg.Failures {
+		sections = append(sections, reply.Section{Heading: "Warning", Text: fmt.Sprintf(
+			"The filter fails on %d of %d contacts, who are not members (first on %s: %s).",
+			f.Contacts, seg.Contacts, domain.ContactRef(f.FirstContact), f.FirstError)})
+	}
+	sections = append(sections, reply.Section{Text: "find segment=" + seg.Name + " lists its contacts."})
+	return &reply.Reply{Title: fmt.Sprintf("Saved the segment %s: %s", seg.Name, reply.Count(seg.Members, "member")),
+		Sections: sections,
+		Data:     map[string]any{"segment": seg, "style": style},
+		Actions:  []reply.Action{{Label: "Contacts", Command: "find segment=" + seg.Name}}}, nil
 }
 
 func segmentList(ctx context.Context, svc *segments.Service) (*reply.Reply, error) {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -155,4 +156,18 @@ func writeTable(b *strings.Builder, t *Table) {
 	for _, row := range t.Rows {
 		line(row)
 	}
+}
+
+// Count writes n and a noun, in the plural unless n is 1: "1 contact",
+// "0 contacts", "12 contacts". Nouns whose plural is not noun+"s" give it
+// after a slash: Count(n, "class/classes").
+func Count(n int, noun string) string {
+	one, many, irregular := strings.Cut(noun, "/")
+	if !irregular {
+		many = one + "s"
+	}
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

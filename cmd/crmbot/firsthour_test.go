@@ -1,10 +1,13 @@
 package main_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/crmbot/crmbot/store/storetest"
 )
 
 // Tests of issue 11, "the first hour with crmbot", through the binary.
@@ -24,5 +27,33 @@ func TestCheckEveryQuietHoursValue(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, file+tt.want) || !strings.Contains(r.stderr, "must be a time like") {
 			t.Errorf("%q: %+v", tt.yaml, r)
 		}
+	}
+}
+
+// Item 7: check --simulate names the rules that fail at run time, on how
+// many contacts, with the first error.
+func TestCheckSimulateReportsFailingRules(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	mustOK(t, execJSON(t, dsn, `add "Big Agro" city=Lyon employees=80`))
+	mustOK(t, execJSON(t, dsn, `add Tiny employees=2`))
+	next := filepath.Join(t.TempDir(), "new.yaml")
+	os.WriteFile(next, []byte("scoring:\n  rules:\n    - {name: Big, when: employees >= 50, points: 80}\n"+
+		"    - {name: Numeric city, when: int(city) > 3, points: 10}\n"), 0o644)
+	r := crmbot(t, dsn, "check", "--simulate", next)
+	if r.code != 0 || !strings.Contains(r.stdout, `Rule "Numeric city" fails on 2 of 2 contacts`) || !strings.Contains(r.stdout, "first on C1") {
+		t.Errorf("check --simulate: %+v", r)
+	}
+	r = crmbot(t, dsn, "check", "--simulate", next, "--json")
+	var sim struct {
+		Failures []struct {
+			Rule       string `json:"rule"`
+			Contacts   int    `json:"contacts"`
+			FirstID    int64  `json:"first_contact_id"`
+			FirstError string `json:"first_error"`
+		} `json:"failing_rules"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &sim); err != nil || len(sim.Failures) != 1 || sim.Failures[0].Contacts != 2 ||
+		sim.Failures[0].Rule != "Numeric city" || sim.Failures[0].FirstID != 1 || sim.Failures[0].FirstError == "" {
+		t.Errorf("check --simulate --json: %v %+v", err, r)
 	}
 }

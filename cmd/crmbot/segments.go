@@ -45,6 +45,9 @@ type Simulation struct {
 	Contacts int           `json:"contacts"`
 	Changed  int           `json:"changed"` // contacts whose grade would change
 	Changes  []GradeChange `json:"changes"` // the first 50 of them, in id order
+	// Failures are the new rules that fail at run time on contacts (and
+	// so never fire for them), with how many and the first error.
+	Failures []domain.RuleFailure `json:"failing_rules"`
 }
 
 // simulate scores every contact at now under the current rules and under
@@ -52,9 +55,10 @@ type Simulation struct {
 // that would change. It writes nothing.
 func simulate(ctx context.Context, db *store.DB, current, next *domain.Engine, now time.Time) (*Simulation, error) {
 	sim := &Simulation{Changes: []GradeChange{}}
+	var failures domain.RuleFailures
 	err := crm.EachWithFacts(ctx, db, now, nil, func(c *domain.Contact, f *domain.Facts, _ map[int64]domain.ScoreResult) {
 		sim.Contacts++
-		old, neu := current.Score(c, f, now), next.Score(c, f, now)
+		old, neu := current.Score(c, f, now), next.ScoreTally(c, f, now, &failures)
 		if old.Grade == neu.Grade {
 			return
 		}
@@ -63,6 +67,7 @@ func simulate(ctx context.Context, db *store.DB, current, next *domain.Engine, n
 			sim.Changes = append(sim.Changes, GradeChange{c.ID, c.Name, old.Score, old.Grade, neu.Score, neu.Grade})
 		}
 	}, nil)
+	sim.Failures = failures.List()
 	return sim, err
 }
 
@@ -74,6 +79,10 @@ func (s *Simulation) print(w io.Writer) {
 	}
 	if s.Changed > len(s.Changes) {
 		fmt.Fprintf(w, "  … and %d more (the first %d are listed).\n", s.Changed-len(s.Changes), len(s.Changes))
+	}
+	for _, f := range s.Failures {
+		fmt.Fprintf(w, "Rule %q fails on %d of %d contacts and never fires for them (first on %s: %s).\n",
+			f.Rule, f.Contacts, s.Contacts, domain.ContactRef(f.FirstContact), f.FirstError)
 	}
 }
 

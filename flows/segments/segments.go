@@ -113,19 +113,45 @@ func (s *Service) Report(ctx context.Context, traits bool) (*Report, error) {
 type Saved struct {
 	store.SavedSegment
 	Members int `json:"members"`
+	// Failures, from Save, is the filter failing at run time on contacts
+	// (which then are not members): on how many, and the first error.
+	Failures []domain.RuleFailure `json:"failures,omitempty"`
+	Contacts int                  `json:"contacts,omitempty"` // from Save: the contacts the filter was tried on
 }
 
 // Save checks and stores a saved segment under name (folded to lower
-// case), with filter an expression of the scoring language.
-func (s *Service) Save(ctx context.Context, actor, name, filter string) (*store.SavedSegment, error) {
+// case), with filter an expression of the scoring language. It counts the
+// members, and the contacts on which the filter fails at run time, so that
+// a filter that matches nobody because it fails is told, not kept silently.
+func (s *Service) Save(ctx context.Context, actor, name, filter string) (*Saved, error) {
 	seg := store.SavedSegment{SavedSegment: domain.SavedSegment{Name: strings.ToLower(name), Filter: strings.TrimSpace(filter)}, Author: actor}
 	if err := seg.Validate(); err != nil {
+		return nil, err
+	}
+	f, err := seg.Compile()
+	if err != nil {
+		return nil, err
+	}
+	out := &Saved{}
+	var failures domain.RuleFailures
+	err = s.eachEnv(ctx, func(id int64, env *domain.ScoreEnv) {
+		out.Contacts++
+		ok, err := f.MatchErr(env)
+		if err != nil {
+			failures.Add(seg.Name, id, err)
+		}
+		if ok {
+			out.Members++
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := s.Store.SaveSegment(ctx, &seg); err != nil {
 		return nil, err
 	}
-	return &seg, nil
+	out.SavedSegment, out.Failures = seg, failures.List()
+	return out, nil
 }
 
 // Delete removes the saved segment name.
