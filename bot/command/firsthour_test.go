@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/survey"
 )
 
@@ -140,4 +142,32 @@ func TestSegmentSaveReportsFailures(t *testing.T) {
 	}
 	r = e.ok(t, `segment save huge 'len(map(1..2000000, #)) > 0'`)
 	mustContain(t, "a segment out of budget", r.Text(), "fails on 4 of 4 contacts", "memory budget")
+}
+
+// Item 8: the current week's row of the score history is the current
+// score, even after the week's snapshot was taken.
+func TestScoreHistoryShowsTheCurrentWeekNow(t *testing.T) {
+	e := newEnv(t)
+	e.add(t, `add "Big Agro" sector=agroalimentaire employees=80 role=CEO`)
+	for _, week := range []string{"2026-W47", "2026-W48"} { // the tests' now is in W48
+		if _, err := e.db.SnapshotScores(ctx(t), week); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := e.contact(t, 1).Score
+	e.ok(t, "edit C1 employees=2")
+	r := e.ok(t, "score C1")
+	rep := r.Data.(*crm.ScoreReport)
+	if rep.Result.Score == before {
+		t.Fatalf("the edit did not change the score (%d)", before)
+	}
+	h := rep.History
+	if len(h) != 2 || h[0].Week != "2026-W48" || h[0].Score != rep.Result.Score || h[0].Grade != rep.Result.Grade ||
+		h[1].Week != "2026-W47" || h[1].Score != before {
+		t.Errorf("score %d, history %+v", rep.Result.Score, h)
+	}
+	rows := r.Sections[len(r.Sections)-1].Table.Rows
+	if rows[0][1] != strconv.Itoa(rep.Result.Score) {
+		t.Errorf("history rows %v", rows)
+	}
 }

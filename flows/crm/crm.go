@@ -428,7 +428,8 @@ func (s *Service) Score(ctx context.Context, ref string) (*ScoreReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ScoreReport{Contact: c, Result: s.Scoring.Score(c, f, s.Now()), History: hist}, nil
+	res := s.Scoring.Score(c, f, s.Now())
+	return &ScoreReport{Contact: c, Result: res, History: withCurrentWeek(hist, c.ID, res, domain.ISOWeek(s.Now().In(s.Loc)))}, nil
 }
 
 // Describe names a contact for messages: C42 Jeanne Martin (Acme).

@@ -24,3 +24,20 @@ func (s *Service) ScoreHistory(ctx context.Context, id int64, limit int) ([]doma
 	}
 	return h.ScoreHistory(ctx, id, limit)
 }
+
+// withCurrentWeek makes the history's row of week, the current one, show
+// the current score: its snapshot was taken when the week's digest was
+// first computed, and the score has moved since with every edit, log or
+// sale. A history with no snapshot stays empty.
+func withCurrentWeek(hist []domain.ScoreSnapshot, id int64, res domain.ScoreResult, week string) []domain.ScoreSnapshot {
+	if len(hist) == 0 {
+		return hist
+	}
+	now := domain.ScoreSnapshot{ContactID: id, Week: week, Score: res.Score, Grade: res.Grade}
+	if hist[0].Week == week {
+		hist[0] = now
+		return hist
+	}
+	hist = append([]domain.ScoreSnapshot{now}, hist...)
+	return hist[:min(len(hist), historyWeeks)]
+}
