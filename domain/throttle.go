@@ -336,6 +336,9 @@ type Reason struct {
 	Count int
 	Ask   string
 	Zone  *time.Location
+	// Refused marks a NoConsent whose customer answered no (at Since),
+	// as opposed to one who never answered or withdrew.
+	Refused bool
 }
 
 // Decision is the throttle's answer. NextEligible is the first time every
@@ -452,8 +455,13 @@ func (c *check) holds(since time.Time, days int) (time.Time, bool) {
 // customer applies the rules only the customer or the owner can lift.
 func (c *check) customer() {
 	h := &c.h
-	if !h.Consent.Given || (!h.Consent.WithdrawnAt.IsZero() && !h.Consent.WithdrawnAt.Before(h.Consent.At)) {
-		c.add(Reason{Code: NoConsent, Wait: WaitCustomer, Since: h.Consent.WithdrawnAt})
+	k := h.Consent
+	switch {
+	case !k.Given && !k.At.IsZero() && k.At.After(k.WithdrawnAt):
+		// The customer answered no to the consent prompt, last.
+		c.add(Reason{Code: NoConsent, Wait: WaitCustomer, Since: k.At, Refused: true})
+	case !k.Given || (!k.WithdrawnAt.IsZero() && !k.WithdrawnAt.Before(k.At)):
+		c.add(Reason{Code: NoConsent, Wait: WaitCustomer, Since: k.WithdrawnAt})
 	}
 	if h.OptedOut {
 		c.add(Reason{Code: OptedOut, Wait: WaitCustomer, Since: h.OptedOutAt})
@@ -734,6 +742,9 @@ func (r Reason) Text() string {
 	at, until := stamp(r.Since, r.Zone), stamp(r.Until, r.Zone)
 	switch r.Code {
 	case NoConsent:
+		if r.Refused {
+			return "consent refused on " + at + ": nothing is sent until the customer consents (/start in Telegram)"
+		}
 		if !r.Since.IsZero() {
 			return "consent withdrawn on " + at + ": nothing is sent until the customer consents again"
 		}

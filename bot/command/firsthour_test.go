@@ -171,3 +171,23 @@ func TestScoreHistoryShowsTheCurrentWeekNow(t *testing.T) {
 		t.Errorf("history rows %v", rows)
 	}
 }
+
+// Item 10: why says that the customer refused consent, and when.
+func TestWhySaysConsentWasRefused(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env, svc *survey.Service) {
+		mustContain(t, "why, never linked", e.ok(t, "why C2").Text(), "no consent recorded")
+		token := inviteToken(t, e, "C1")
+		c := survey.Chat{ID: 9101, Language: "en"}
+		if _, err := svc.Text(ctx(t), "start:"+token, c, "/start "+token); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(start.Add(time.Hour))
+		if _, err := svc.Tap(ctx(t), "tap:"+token, c, 1, "c:no"); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(start.Add(48 * time.Hour))
+		r := e.ok(t, "why C1")
+		mustContain(t, "why, refused", r.Text(), "consent refused on 2026-11-25 11:00 CET")
+		mustNotContain(t, "why, refused", r.Text(), "no consent recorded")
+	})
+}
