@@ -1,6 +1,7 @@
 package command_test
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -190,4 +191,30 @@ func TestWhySaysConsentWasRefused(t *testing.T) {
 		mustContain(t, "why, refused", r.Text(), "consent refused on 2026-11-25 11:00 CET")
 		mustNotContain(t, "why, refused", r.Text(), "no consent recorded")
 	})
+}
+
+// Item 12: segments pareto says its figure first, then the traits under
+// a heading of their own; no line ends in a dangling colon.
+func TestParetoSummaryComesFirst(t *testing.T) {
+	e := newEnv(t)
+	for i := 1; i <= 10; i++ {
+		sector, amount := "btp", "100"
+		if i <= 2 {
+			sector, amount = "agroalimentaire", "5000"
+		}
+		e.ok(t, fmt.Sprintf("add Client%d sector=%s", i, sector))
+		e.ok(t, fmt.Sprintf("sale C%d %s", i, amount))
+	}
+	text := e.ok(t, "segments pareto").Text()
+	summary := strings.Index(text, "of customers (")
+	trait := strings.Index(text, "sector=agroalimentaire")
+	if summary < 0 || trait < 0 || summary > trait {
+		t.Errorf("the summary should come before the traits:\n%s", text)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasSuffix(strings.TrimSpace(l), ":") {
+			t.Errorf("a line ends with a colon: %q\n%s", l, text)
+		}
+	}
+	mustContain(t, "segments pareto", text, "What the top 20 % have in common")
 }

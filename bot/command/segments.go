@@ -54,9 +54,9 @@ func (e *Executor) segmentsReport(ctx context.Context, _ Actor, args []string) (
 	case "abc":
 		r.Sections, data = append(r.Sections, abcSection(rep)), map[string]any{"as_of": rep.AsOf, "abc": rep.ABC}
 	case "pareto":
-		r.Sections, data = append(r.Sections, paretoSection(rep)), map[string]any{"as_of": rep.AsOf, "pareto": rep.Pareto}
+		r.Sections, data = append(r.Sections, paretoSections(rep)...), map[string]any{"as_of": rep.AsOf, "pareto": rep.Pareto}
 	default:
-		r.Sections = append(append(r.Sections, rfmSections(rep)...), abcSection(rep), paretoSection(rep))
+		r.Sections = append(append(append(r.Sections, rfmSections(rep)...), abcSection(rep)), paretoSections(rep)...)
 	}
 	r.Data = data
 	return r, nil
@@ -87,23 +87,25 @@ func abcSection(rep *segments.Report) reply.Section {
 	return reply.Section{Heading: "ABC classes (customers ranked by revenue)", Table: t}
 }
 
-// paretoSection draws the Pareto figure and the top customers' traits.
-func paretoSection(rep *segments.Report) reply.Section {
+// paretoSections draws the Pareto figure, then the top customers' traits
+// under a heading of their own (fields draw before a section's text, so
+// the two cannot share a section).
+func paretoSections(rep *segments.Report) []reply.Section {
 	sec := reply.Section{Heading: "Pareto",
 		Text: fmt.Sprintf("%.1f %% of customers (%d) make the first %g %% of revenue.", 100*rep.Pareto.Share, rep.Pareto.Customers, rep.Pareto.RevenuePercent)}
 	if len(rep.Pareto.Traits) == 0 {
 		sec.Text += fmt.Sprintf(" No trait stands out among the top %g %%.", rep.Pareto.TopPercent)
-		return sec
+		return []reply.Section{sec}
 	}
-	sec.Text += fmt.Sprintf(" What the top %g %% have in common:", rep.Pareto.TopPercent)
+	traits := reply.Section{Heading: fmt.Sprintf("What the top %g %% have in common", rep.Pareto.TopPercent)}
 	for i, tr := range rep.Pareto.Traits {
 		if i == 10 {
 			break
 		}
-		sec.Fields = append(sec.Fields, reply.Field{Label: tr.Key + "=" + tr.Value,
+		traits.Fields = append(traits.Fields, reply.Field{Label: tr.Key + "=" + tr.Value,
 			Value: fmt.Sprintf("%.0f %% of the top vs %.0f %% of all (lift %.1f)", 100*tr.ShareTop, 100*tr.ShareAll, tr.Lift)})
 	}
-	return sec
+	return []reply.Section{sec, traits}
 }
 
 // percent is part/total as a percentage with one decimal.
