@@ -218,3 +218,11 @@ func TestParetoSummaryComesFirst(t *testing.T) {
 	}
 	mustContain(t, "segments pareto", text, "What the top 20 % have in common")
 }
+
+// Item 14: edit's reply writes money as everywhere else.
+func TestEditFormatsMoney(t *testing.T) {
+	e := seeded(t)
+	text := e.ok(t, "edit C1 budget=1200,50 capital=2500000").Text()
+	mustContain(t, "edit's reply", text, "budget   1 200,50 €", "capital  2 500 000 €")
+	mustNotContain(t, "edit's reply", text, "1200.5")
+}

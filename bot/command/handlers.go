@@ -93,7 +93,7 @@ func (e *Executor) edit(ctx context.Context, a Actor, args []string) (*reply.Rep
 		if f, ok := domain.LookupField(key); ok {
 			key = f.Name
 		}
-		v := c.Get(key)
+		v := c.Display(key) // money as the card writes it: 1 200,50 €
 		if v == "" {
 			v = "(cleared)"
 		}
