@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,7 +95,7 @@ func ParseStage(s string) (Stage, error) {
 	if st, ok := stageAliases[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return st, nil
 	}
-	return "", Errorf(Invalid, "%q is not a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, prospect, prospect-assuré, client, perdu)", s)
+	return "", Errorf(Invalid, "%q is not a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, prospect, prospect-assuré, client, perdu).%s", s, DidYouMean(s, slices.Sorted(maps.Keys(stageAliases))))
 }
 
 // Next returns the stage that follows s in the pipeline, or "" at the end.
@@ -157,7 +158,7 @@ func ParseInteractionKind(s string) (InteractionKind, error) {
 	if k, ok := kindAliases[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return k, nil
 	}
-	return "", Errorf(Invalid, "%q is not an interaction kind: use call, meeting, email, email-opened, click, form, download, request or visit", s)
+	return "", Errorf(Invalid, "%q is not an interaction kind: use call, meeting, email, email-opened, click, form, download, request or visit.%s", s, DidYouMean(s, slices.Sorted(maps.Keys(kindAliases))))
 }
 
 // IsSales reports whether the kind is a contact made by the sales team (as

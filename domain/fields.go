@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -113,8 +114,8 @@ func ValidAttrKey(key string) bool {
 
 // UnknownFieldError says that key names no field, and how to name one.
 func UnknownFieldError(key string) *Error {
-	return Errorf(Invalid, "%q is not a contact field. Fields: %s. For a field of your own, write %s%s=value.",
-		key, strings.Join(FieldNames(), ", "), AttrPrefix, attrHint(key))
+	return Errorf(Invalid, "%q is not a contact field.%s Fields: %s. For a field of your own, write %s%s=value.",
+		key, DidYouMean(key, append(FieldNames(), slices.Sorted(maps.Keys(fieldAliases))...)), strings.Join(FieldNames(), ", "), AttrPrefix, attrHint(key))
 }
 
 func attrHint(key string) string {

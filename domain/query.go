@@ -104,7 +104,8 @@ func ParseFilter(field string, op Op, value string, now time.Time) (Filter, erro
 	case isAttr && ValidAttrKey(attr):
 		name, kind = AttrPrefix+attr, TextField
 	case !ok:
-		return Filter{}, Errorf(Invalid, "cannot filter on %q. Filters use: %s, score, grade, created, last_contact, or %sname", field, strings.Join(FieldNames(), ", "), AttrPrefix)
+		return Filter{}, Errorf(Invalid, "cannot filter on %q.%s Filters use: %s, score, grade, created, last_contact, or %sname", field,
+			DidYouMean(field, append(FieldNames(), "id", "score", "grade", "created", "last_contact")), strings.Join(FieldNames(), ", "), AttrPrefix)
 	}
 	f := Filter{Field: name, Op: op, Value: value, Kind: kind}
 	ordered := op == Gt || op == Ge || op == Lt || op == Le

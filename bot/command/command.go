@@ -118,6 +118,15 @@ func lookup(name string) *spec {
 	return nil
 }
 
+// commandNames lists every command's name and aliases, for suggestions.
+func commandNames() []string {
+	var names []string
+	for _, s := range specs {
+		names = append(append(names, s.name), s.aliases...)
+	}
+	return names
+}
+
 // Run parses and runs one command line for actor. It never panics on any
 // input and always returns a reply; a failed command changes nothing.
 func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Reply {
@@ -137,7 +146,7 @@ func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Rep
 	s := lookup(words[0])
 	if s == nil {
 		return reply.Failure(words[0], string(domain.Invalid),
-			"unknown command "+quote(words[0])+". Type help to see the commands.", "help [command]")
+			"unknown command "+quote(words[0])+"."+domain.DidYouMean(words[0], commandNames())+" Type help to see the commands.", "help [command]")
 	}
 	// The role comes first: a member is told what they may not do before
 	// being told that it is not there yet.

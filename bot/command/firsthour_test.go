@@ -226,3 +226,37 @@ func TestEditFormatsMoney(t *testing.T) {
 	mustContain(t, "edit's reply", text, "budget   1 200,50 €", "capital  2 500 000 €")
 	mustNotContain(t, "edit's reply", text, "1200.5")
 }
+
+// Item 15: a mistyped command, field, stage, kind or questionnaire name is
+// answered with the nearest one.
+func TestDidYouMean(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env, _ *survey.Service) {
+		for _, tt := range []struct {
+			line, want string
+		}{
+			{"shwo C1", "did you mean show?"},
+			{"pipelin", "did you mean pipeline?"},
+			{"help shwo", "did you mean show?"},
+			{"edit C1 employes=12", "did you mean employees?"},
+			{"add Bob cuty=Lyon", "did you mean city?"},
+			{"find citi=Lyon", "did you mean city?"},
+			{"move C1 prospekt", "did you mean prospect?"},
+			{"move C1 custommer", "did you mean customer?"},
+			{"log C1 meetng", "did you mean meeting?"},
+			{"log C1 apel", "did you mean appel?"},
+			{"survey send satisfacton to C1", "did you mean satisfaction?"},
+			{"survey results preferenses", "did you mean preferences?"},
+			{"why C1 satisfction", "did you mean satisfaction?"},
+		} {
+			r := e.run(t, tt.line)
+			if r.OK {
+				t.Errorf("%s: succeeded", tt.line)
+				continue
+			}
+			mustContain(t, tt.line, r.Error.Message, tt.want)
+		}
+		// Too far from anything: no guess.
+		r := e.run(t, "zzzzzz")
+		mustNotContain(t, "zzzzzz", r.Error.Message, "did you mean")
+	})
+}

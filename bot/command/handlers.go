@@ -17,7 +17,7 @@ func (e *Executor) help(_ context.Context, _ Actor, args []string) (*reply.Reply
 	if len(args) > 0 {
 		s := lookup(args[0])
 		if s == nil {
-			return nil, usageError("help [command]", "there is no command %s. Type help to list them.", quote(args[0]))
+			return nil, usageError("help [command]", "there is no command %s.%s Type help to list them.", quote(args[0]), domain.DidYouMean(args[0], commandNames()))
 		}
 		sec := reply.Section{Fields: []reply.Field{{Label: "usage", Value: s.usage}}}
 		for _, ex := range s.examples {

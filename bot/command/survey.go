@@ -197,7 +197,7 @@ func (e *Executor) why(ctx context.Context, _ Actor, args []string) (*reply.Repl
 	ref, qn := splitQuestionnaire(svc, args)
 	c, err := e.CRM.Resolve(ctx, ref)
 	if err != nil {
-		return nil, err
+		return nil, mistypedQuestionnaire(svc, args, qn, err)
 	}
 	w, err := svc.Why(ctx, c, qn)
 	if err != nil {
@@ -330,12 +330,30 @@ func (e *Executor) surveyCmd(ctx context.Context, a Actor, args []string) (*repl
 }
 
 // questionnaireIDs names the questionnaires there are.
+// mistypedQuestionnaire adds to a contact not found, when the last word
+// was not read as a questionnaire but is near one's name, that name: in
+// why C42 satisfction, the contact sought was "C42 satisfction".
+func mistypedQuestionnaire(svc *survey.Service, args []string, qn string, err error) error {
+	if qn != "" || len(args) < 2 || !domain.IsCode(err, domain.NotFound) {
+		return err
+	}
+	if near := domain.DidYouMean(args[len(args)-1], surveyIDs(svc)); near != "" {
+		return domain.Errorf(domain.NotFound, "%v.%s", err, near)
+	}
+	return err
+}
+
 func questionnaireIDs(svc *survey.Service) string {
+	return "there are " + strings.Join(surveyIDs(svc), ", ")
+}
+
+// surveyIDs lists the names of the questionnaires.
+func surveyIDs(svc *survey.Service) []string {
 	ids := make([]string, len(svc.Questionnaires))
 	for i, q := range svc.Questionnaires {
 		ids[i] = q.ID
 	}
-	return "there are " + strings.Join(ids, ", ")
+	return ids
 }
 
 // SurveySummary is one questionnaire of survey list.

@@ -72,7 +72,7 @@ func (s *Service) Questionnaire(id string) (domain.Questionnaire, error) {
 	for i, q := range s.Questionnaires {
 		ids[i] = q.ID
 	}
-	return domain.Questionnaire{}, domain.Errorf(domain.NotFound, "no questionnaire %q: there are %s", id, strings.Join(ids, ", "))
+	return domain.Questionnaire{}, domain.Errorf(domain.NotFound, "no questionnaire %q: there are %s.%s", id, strings.Join(ids, ", "), domain.DidYouMean(id, ids))
 }
 
 // Handled lifts the detractor pause of contact c.
