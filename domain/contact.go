@@ -81,21 +81,18 @@ const (
 // Stages lists every stage in pipeline order.
 var Stages = []Stage{Lead, Prospect, Qualified, Customer, Lost}
 
-var stageAliases = map[string]Stage{
-	"lead": Lead, "piste": Lead,
-	"prospect":  Prospect,
-	"qualified": Qualified, "prospect-assure": Qualified, "prospect-assuré": Qualified,
-	"assure": Qualified, "assuré": Qualified, "qualifie": Qualified, "qualifié": Qualified,
-	"customer": Customer, "client": Customer,
-	"lost": Lost, "perdu": Lost,
-}
+// stageAliases reads a stage by its name or a word of French.Stages,
+// folded.
+var stageAliases = folded(map[string]Stage{
+	"lead": Lead, "prospect": Prospect, "qualified": Qualified, "customer": Customer, "lost": Lost,
+}, French.Stages)
 
 // ParseStage reads a stage by its English name or French alias.
 func ParseStage(s string) (Stage, error) {
-	if st, ok := stageAliases[strings.ToLower(strings.TrimSpace(s))]; ok {
+	if st, ok := stageAliases[Fold(strings.TrimSpace(s))]; ok {
 		return st, nil
 	}
-	return "", Errorf(Invalid, "%q is not a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, prospect, prospect-assuré, client, perdu).%s", s, DidYouMean(s, slices.Sorted(maps.Keys(stageAliases))))
+	return "", Errorf(Invalid, "%q is not a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, prospect, qualifié, client or gagné, perdu).%s", s, DidYouMean(s, slices.Sorted(maps.Keys(stageAliases))))
 }
 
 // Next returns the stage that follows s in the pipeline, or "" at the end.
@@ -141,24 +138,20 @@ const (
 // InteractionKinds lists every kind, in the order help shows them.
 var InteractionKinds = []InteractionKind{Call, Meeting, EmailSent, EmailOpened, Click, Form, Download, Request, Visit}
 
-var kindAliases = map[string]InteractionKind{
-	"call": Call, "appel": Call, "phone": Call,
-	"meeting": Meeting, "rdv": Meeting, "reunion": Meeting, "réunion": Meeting,
-	"email": EmailSent, "mail": EmailSent,
-	"email-opened": EmailOpened, "opened": EmailOpened, "open": EmailOpened,
-	"click": Click, "clic": Click,
-	"form": Form, "formulaire": Form,
-	"download": Download, "telechargement": Download, "téléchargement": Download,
-	"request": Request, "demande": Request,
-	"visit": Visit, "visite": Visit,
-}
+// kindAliases reads a kind by its name, an English alias or a word of
+// French.Kinds, folded.
+var kindAliases = folded(map[string]InteractionKind{
+	"call": Call, "phone": Call, "meeting": Meeting, "email": EmailSent, "mail": EmailSent,
+	"email-opened": EmailOpened, "opened": EmailOpened, "open": EmailOpened, "click": Click,
+	"form": Form, "download": Download, "request": Request, "visit": Visit,
+}, French.Kinds)
 
 // ParseInteractionKind reads an interaction kind, English or French.
 func ParseInteractionKind(s string) (InteractionKind, error) {
-	if k, ok := kindAliases[strings.ToLower(strings.TrimSpace(s))]; ok {
+	if k, ok := kindAliases[Fold(strings.TrimSpace(s))]; ok {
 		return k, nil
 	}
-	return "", Errorf(Invalid, "%q is not an interaction kind: use call, meeting, email, email-opened, click, form, download, request or visit.%s", s, DidYouMean(s, slices.Sorted(maps.Keys(kindAliases))))
+	return "", Errorf(Invalid, "%q is not an interaction kind: use call, meeting, email, email-opened, click, form, download, request or visit (French: appel, rdv, courriel…).%s", s, DidYouMean(s, slices.Sorted(maps.Keys(kindAliases))))
 }
 
 // IsSales reports whether the kind is a contact made by the sales team (as

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -87,29 +88,34 @@ var specs []*spec
 
 func init() {
 	specs = []*spec{
-		{name: "help", aliases: []string{"aide", "?"}, usage: "help [command]", summary: "usage, with examples", examples: []string{"help", "help sale"}, public: true, run: (*Executor).help},
-		{name: "add", aliases: []string{"ajouter", "new"}, usage: "add <name> [key=value…]", summary: "new contact (stage lead)", examples: []string{`add "Jeanne Martin" email=jeanne@martin.fr company="Fromagerie Martin" sector=agroalimentaire employees=12`}, run: (*Executor).add},
-		{name: "edit", aliases: []string{"modifier"}, usage: "edit <contact> key=value…", summary: "change fields (key= clears one)", examples: []string{"edit C42 city=Lyon budget=15000", "edit jeanne@martin.fr phone="}, run: (*Executor).edit},
-		{name: "show", aliases: []string{"voir", "fiche"}, usage: "show <contact>", summary: "contact card", examples: []string{"show C42", "show Martin"}, run: (*Executor).show},
-		{name: "find", aliases: []string{"chercher", "list"}, usage: "find [word…] [field=value…] [sort=field|-field] [limit=N] [page=N]", summary: "list contacts", examples: []string{"find stage=prospect sector=agroalimentaire score>=50", "find grade=A sort=-score", "find Martin city=Lyon"}, run: (*Executor).find},
-		{name: "move", aliases: []string{"deplacer", "déplacer"}, usage: "move <contact> <stage> [note]", summary: "pipeline move: lead, prospect, qualified, customer, lost", examples: []string{"move C42 prospect first call went well", "move Martin prospect-assuré"}, run: (*Executor).move},
-		{name: "log", aliases: []string{"noter"}, usage: "log <contact> <kind> [note]", summary: "interaction: call, meeting, email, email-opened, click, form, download, request, visit", examples: []string{"log C42 call asked for a quote", "log Martin meeting"}, run: (*Executor).log},
-		{name: "sale", aliases: []string{"vente"}, usage: "sale <contact> <amount> [date] [note]", summary: "order; makes the contact a customer", examples: []string{"sale C42 1200", "sale C42 1 200,50 € 20/11/2026 spring order", "sale Martin 350 yesterday"}, run: (*Executor).sale},
+		{name: "help", aliases: []string{"?"}, usage: "help [command]", summary: "usage, with examples", examples: []string{"help", "help sale"}, public: true, run: (*Executor).help},
+		{name: "add", aliases: []string{"new"}, usage: "add <name> [key=value…]", summary: "new contact (stage lead)", examples: []string{`add "Jeanne Martin" email=jeanne@martin.fr company="Fromagerie Martin" sector=agroalimentaire employees=12`}, run: (*Executor).add},
+		{name: "edit", usage: "edit <contact> key=value…", summary: "change fields (key= clears one)", examples: []string{"edit C42 city=Lyon budget=15000", "edit jeanne@martin.fr phone="}, run: (*Executor).edit},
+		{name: "show", usage: "show <contact>", summary: "contact card", examples: []string{"show C42", "show Martin"}, run: (*Executor).show},
+		{name: "find", aliases: []string{"list"}, usage: "find [word…] [field=value…] [sort=field|-field] [limit=N] [page=N]", summary: "list contacts", examples: []string{"find stage=prospect sector=agroalimentaire score>=50", "find grade=A sort=-score", "find Martin city=Lyon"}, run: (*Executor).find},
+		{name: "move", usage: "move <contact> <stage> [note]", summary: "pipeline move: lead, prospect, qualified, customer, lost", examples: []string{"move C42 prospect first call went well", "move Martin prospect-assuré"}, run: (*Executor).move},
+		{name: "log", usage: "log <contact> <kind> [note]", summary: "interaction: call, meeting, email, email-opened, click, form, download, request, visit", examples: []string{"log C42 call asked for a quote", "log Martin meeting"}, run: (*Executor).log},
+		{name: "sale", usage: "sale <contact> <amount> [date] [note]", summary: "order; makes the contact a customer", examples: []string{"sale C42 1200", "sale C42 1 200,50 € 20/11/2026 spring order", "sale Martin 350 yesterday"}, run: (*Executor).sale},
 		{name: "score", usage: "score <contact>", summary: "score breakdown, rule by rule", examples: []string{"score C42"}, run: (*Executor).score},
 		{name: "top", usage: "top [N] [field=value…]", summary: "highest scores", examples: []string{"top", "top 20 stage=prospect"}, run: (*Executor).top},
 		{name: "pipeline", usage: "pipeline", summary: "counts per stage, moves and conversion this week", examples: []string{"pipeline"}, run: (*Executor).pipeline},
 		{name: "segments", usage: segmentsUsage, summary: "current segmentation: RFM segment sizes and scores, ABC classes, Pareto share and the top customers' traits", examples: []string{"segments", "segments rfm", "segments pareto"}, run: (*Executor).segmentsReport},
 		{name: "segment", usage: segmentUsage, summary: `saved segments; the filter is field=value words (sector=agro employees>=50) or one quoted expression of the scoring rules ('sector == "agro" && employees >= 50')`, examples: []string{"segment save big-agro sector=agro employees>=50", `segment save hot-agro 'sector == "agro" && forms_30d > 0'`, "segment list", "segment delete big-agro", "find segment=big-agro"}, needs: subcommands(map[string]Role{"save": Manager, "delete": Manager}), run: (*Executor).segment},
-		{name: "why", aliases: []string{"pourquoi"}, usage: whyUsage, summary: "whether a questionnaire may be sent now; if not, every rule that holds the contact back and the first date they may be asked", examples: []string{"why C42", "why Martin satisfaction"}, run: (*Executor).why},
-		{name: "handled", aliases: []string{"traite", "traité"}, usage: handledUsage, summary: "mark a detractor's alert as handled, which lifts the pause on questionnaires", examples: []string{"handled C42 called back, new delivery on Monday"}, run: (*Executor).handled},
-		{name: "invite", aliases: []string{"inviter"}, usage: inviteUsage, summary: "a single-use Telegram link (30 days) to send to the customer", examples: []string{"invite C42"}, run: (*Executor).invite},
-		{name: "survey", aliases: []string{"questionnaire"}, usage: surveyUsage, summary: "questionnaires: their figures, sends through the throttle (to more than one contact: manager), results", examples: []string{"survey list", "survey send satisfaction to C42", "survey send satisfaction to segment:champions dry-run", "survey send preferences to stage=customer city=Lyon", "survey results satisfaction"}, run: (*Executor).surveyCmd},
+		{name: "why", usage: whyUsage, summary: "whether a questionnaire may be sent now; if not, every rule that holds the contact back and the first date they may be asked", examples: []string{"why C42", "why Martin satisfaction"}, run: (*Executor).why},
+		{name: "handled", usage: handledUsage, summary: "mark a detractor's alert as handled, which lifts the pause on questionnaires", examples: []string{"handled C42 called back, new delivery on Monday"}, run: (*Executor).handled},
+		{name: "invite", usage: inviteUsage, summary: "a single-use Telegram link (30 days) to send to the customer", examples: []string{"invite C42"}, run: (*Executor).invite},
+		{name: "survey", usage: surveyUsage, summary: "questionnaires: their figures, sends through the throttle (to more than one contact: manager), results", examples: []string{"survey list", "survey send satisfaction to C42", "survey send satisfaction to segment:champions dry-run", "survey send preferences to stage=customer city=Lyon", "survey results satisfaction"}, run: (*Executor).surveyCmd},
 		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", examples: []string{"digest", "digest post"}, needs: subcommands(map[string]Role{"post": Manager}), run: (*Executor).digest},
 	}
 }
 
+// lookup finds a command by its name, an English alias or a word of
+// domain.French.
 func lookup(name string) *spec {
 	n := strings.ToLower(name)
+	if fr := domain.FrenchCommand(n); fr != "" {
+		n = fr
+	}
 	for _, s := range specs {
 		if s.name == n || slices.Contains(s.aliases, n) {
 			return s
@@ -118,13 +124,25 @@ func lookup(name string) *spec {
 	return nil
 }
 
+// frenchWords lists the French words of command name, sorted.
+func frenchWords(name string) []string {
+	var words []string
+	for w, n := range domain.French.Commands {
+		if n == name {
+			words = append(words, w)
+		}
+	}
+	slices.Sort(words)
+	return words
+}
+
 // commandNames lists every command's name and aliases, for suggestions.
 func commandNames() []string {
 	var names []string
 	for _, s := range specs {
 		names = append(append(names, s.name), s.aliases...)
 	}
-	return names
+	return append(names, slices.Sorted(maps.Keys(domain.French.Commands))...)
 }
 
 // Run parses and runs one command line for actor. It never panics on any

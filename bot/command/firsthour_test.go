@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -259,4 +260,85 @@ func TestDidYouMean(t *testing.T) {
 		r := e.run(t, "zzzzzz")
 		mustNotContain(t, "zzzzzz", r.Error.Message, "did you mean")
 	})
+}
+
+// Item 16: one table of French words, every one of which works through the
+// command language, with or without its accents, and which the README lists.
+func TestFrenchWords(t *testing.T) {
+	e := seeded(t)
+	e.actor.Roles = []command.Role{command.Manager}
+	for word, name := range domain.French.Commands {
+		for _, w := range []string{word, strings.ToUpper(word)} {
+			if r := e.ok(t, "help "+w); !strings.HasPrefix(r.Title, name+" — ") {
+				t.Errorf("help %s: %q, want the help of %s", w, r.Title, name)
+			}
+		}
+	}
+	for word, stage := range domain.French.Stages {
+		r := e.ok(t, "edit C1 stage="+word)
+		if c := r.Data.(*domain.Contact); c.Stage != stage {
+			t.Errorf("stage=%s: %s, want %s", word, c.Stage, stage)
+		}
+	}
+	for word, kind := range domain.French.Kinds {
+		if i := e.ok(t, "log C2 "+word).Data.(*domain.Interaction); i.Kind != kind {
+			t.Errorf("log C2 %s: %s, want %s", word, i.Kind, kind)
+		}
+	}
+	// The words the issue names, and accents typed or not.
+	for line, want := range map[string]string{
+		"cherche Martin": "find", "chercher Lyon": "find", "voir C1": "show", "ajoute Zoé": "add",
+		"log C1 rendez-vous": "meeting", "log C1 rdv": "meeting", "log C1 courriel": "email", "log C1 appel": "call",
+		"move C4 gagné": "customer", "move C2 GAGNE": "customer", "move C3 qualifie": "qualified",
+	} {
+		r := e.ok(t, line)
+		if !strings.Contains(r.Title+r.Command, want) {
+			t.Errorf("%s: %s %q, want %s", line, r.Command, r.Title, want)
+		}
+	}
+	// Complete: every command, stage and kind has a French word, unless
+	// French writes it the same.
+	same := []string{"score", "top", "pipeline", "segments", "segment", "prospect"}
+	has := map[string]bool{}
+	for _, v := range domain.French.Commands {
+		has[v] = true
+	}
+	for _, v := range domain.French.Stages {
+		has[string(v)] = true
+	}
+	for _, v := range domain.French.Kinds {
+		has[string(v)] = true
+	}
+	all := []string{"help", "add", "edit", "show", "find", "move", "log", "sale", "score", "top", "pipeline",
+		"segments", "segment", "why", "handled", "invite", "survey", "digest"}
+	for _, s := range domain.Stages {
+		all = append(all, string(s))
+	}
+	for _, k := range domain.InteractionKinds {
+		all = append(all, string(k))
+	}
+	for _, name := range all {
+		if !has[name] && !slices.Contains(same, name) {
+			t.Errorf("%s has no French word", name)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []map[string]string{domain.French.Commands, stringsOf(domain.French.Stages), stringsOf(domain.French.Kinds)} {
+		for word := range table {
+			if !strings.Contains(string(readme), "`"+word+"`") {
+				t.Errorf("the README does not list the French word %q", word)
+			}
+		}
+	}
+}
+
+func stringsOf[V ~string](m map[string]V) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = string(v)
+	}
+	return out
 }

@@ -20,6 +20,9 @@ func (e *Executor) help(_ context.Context, _ Actor, args []string) (*reply.Reply
 			return nil, usageError("help [command]", "there is no command %s.%s Type help to list them.", quote(args[0]), domain.DidYouMean(args[0], commandNames()))
 		}
 		sec := reply.Section{Fields: []reply.Field{{Label: "usage", Value: s.usage}}}
+		if fr := frenchWords(s.name); len(fr) > 0 {
+			sec.Fields = append(sec.Fields, reply.Field{Label: "in French", Value: strings.Join(fr, ", ")})
+		}
 		for _, ex := range s.examples {
 			sec.Fields = append(sec.Fields, reply.Field{Label: "example", Value: ex})
 		}
@@ -297,7 +300,7 @@ func (e *Executor) move(ctx context.Context, a Actor, args []string) (*reply.Rep
 	ref, stage, rest, ok := splitAt(args, func(w string) bool { return parse(w) == nil })
 	if !ok {
 		return nil, notFoundAfter(args, parse, usage, "move needs a contact and a stage, as in move C42 prospect",
-			"a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, prospect, prospect-assuré, client, perdu), as in move C42 prospect")
+			"a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, qualifié, client or gagné, perdu), as in move C42 prospect")
 	}
 	c, m, err := e.CRM.Move(ctx, a.ID, ref, stage, strings.Join(rest, " "))
 	if err != nil {
