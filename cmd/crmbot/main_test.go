@@ -202,7 +202,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			{"edit C1 employees=many", "not a whole number"},
 			{"edit C1 email=paul@martin.fr", "already has the email"},
 			{"log C1 dance", "not an interaction kind"},
-			{"sale C1 12abc", "sale needs a contact and an amount"},
+			{"sale C1 12abc", `"12abc" is not an amount`},
 			{"sale C1 0", "more than 0"},
 			{"sale C1 100 32/13/2026", "not a date"},
 			{"sale C1 100 2099-01-01", "in the future"},
