@@ -89,7 +89,7 @@ var specs []*spec
 func init() {
 	specs = []*spec{
 		{name: "help", aliases: []string{"?"}, usage: "help [command]", summary: "usage, with examples", examples: []string{"help", "help sale"}, public: true, run: (*Executor).help},
-		{name: "add", aliases: []string{"new"}, usage: "add <name> [key=value…]", summary: "new contact (stage lead)", examples: []string{`add "Jeanne Martin" email=jeanne@martin.fr company="Fromagerie Martin" sector=agroalimentaire employees=12`}, run: (*Executor).add},
+		{name: "add", aliases: []string{"new"}, usage: "add <name> [key=value…]", summary: "new contact (stage lead); force at the end adds one with the name and company of another", examples: []string{`add "Jeanne Martin" email=jeanne@martin.fr company="Fromagerie Martin" sector=agroalimentaire employees=12`, `add "Jeanne Martin" company="Fromagerie Martin" force`}, run: (*Executor).add},
 		{name: "edit", usage: "edit <contact> key=value…", summary: "change fields (key= clears one)", examples: []string{"edit C42 city=Lyon budget=15000", "edit jeanne@martin.fr phone="}, run: (*Executor).edit},
 		{name: "show", usage: "show <contact>", summary: "contact card", examples: []string{"show C42", "show Martin"}, run: (*Executor).show},
 		{name: "find", aliases: []string{"list"}, usage: "find [word…] [field=value…] [sort=field|-field] [limit=N] [page=N]", summary: "list contacts", examples: []string{"find stage=prospect sector=agroalimentaire score>=50", "find grade=A sort=-score", "find Martin city=Lyon"}, run: (*Executor).find},
@@ -179,7 +179,9 @@ func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Rep
 	if err != nil {
 		return e.failure(s.name, err, s.usage)
 	}
-	r.OK, r.Command = true, s.name
+	// A handler may return a failure it drew itself, with its actions
+	// (add's "Add anyway").
+	r.OK, r.Command = r.Error == nil, s.name
 	return r
 }
 

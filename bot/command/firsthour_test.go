@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
+	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/flows/crm"
@@ -341,4 +342,28 @@ func stringsOf[V ~string](m map[string]V) map[string]string {
 		out[k] = string(v)
 	}
 	return out
+}
+
+// Item 19: add warns of a likely duplicate (same name and company, in any
+// case and accents), names it and adds nothing; force adds anyway, and
+// Slack offers it as a button.
+func TestAddWarnsOfALikelyDuplicate(t *testing.T) {
+	e := seeded(t)
+	before := e.snapshot(t)
+	r := e.fail(t, `add "Jeanne Martin" company="Fromagerie Martin" city=Lyon`, domain.Conflict)
+	mustContain(t, "a likely duplicate", r.Error.Message, "C1 Jeanne Martin (Fromagerie Martin)", "same name and company", "force")
+	e.unchanged(t, "add of a duplicate", before)
+	if len(r.Actions) != 1 || r.Actions[0].Command != `add "Jeanne Martin" company="Fromagerie Martin" city=Lyon force` {
+		t.Errorf("actions %+v", r.Actions)
+	}
+	if blocks, _ := slackbot.Draw(r); len(blocks) < 2 || blocks[len(blocks)-1].BlockType() != "actions" {
+		t.Errorf("Slack draws no button for add anyway: %+v", blocks)
+	}
+	e.fail(t, `add "JEANNE MARTIN" company="fromagerie martin"`, domain.Conflict)
+	c := e.add(t, r.Actions[0].Command)
+	if c.Name != "Jeanne Martin" || c.Company != "Fromagerie Martin" || c.City != "Lyon" {
+		t.Errorf("added with force: %+v", c)
+	}
+	e.add(t, `add "Jeanne Martin" company="Martin & Fils"`) // another company: another person
+	e.add(t, `add Force`)                                   // a name, not the word force
 }

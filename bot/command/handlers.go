@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -72,7 +73,17 @@ func (e *Executor) add(ctx context.Context, a Actor, args []string) (*reply.Repl
 	if len(words) == 0 {
 		return nil, usageError(addUsage, `add needs the contact's name, as in add "Jeanne Martin" email=jeanne@martin.fr`)
 	}
-	c, err := e.CRM.Add(ctx, a.ID, strings.Join(words, " "), set)
+	// A last word force (after a name) adds a likely duplicate anyway.
+	force := len(words) > 1 && strings.EqualFold(words[len(words)-1], "force")
+	if force {
+		words = words[:len(words)-1]
+	}
+	c, err := e.CRM.Add(ctx, a.ID, strings.Join(words, " "), set, force)
+	if dup := (*crm.LikelyDuplicate)(nil); errors.As(err, &dup) {
+		r := e.failure("add", err, addUsage)
+		r.Actions = []reply.Action{{Label: "Add anyway", Command: "add " + quoteWords(args) + " force"}}
+		return r, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -227,6 +238,15 @@ func withoutPage(args []string) []string {
 		}
 	}
 	return out
+}
+
+// quoteWords writes words back as a command line that Split reads as them.
+func quoteWords(words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = quoteWord(w)
+	}
+	return strings.Join(out, " ")
 }
 
 // quoteWord writes w so that Split reads it back as the one word w: as it

@@ -31,7 +31,7 @@ func setup(t *testing.T, kind string) (*store.DB, *command.Executor) {
 	db := storetest.Open(t, kind, now)
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 	svc := &crm.Service{Store: db, Scoring: domain.DefaultEngine(), Now: now, Loc: paris}
-	if _, err := svc.Add(t.Context(), "alice", "Jeanne Martin", []crm.Assignment{{Key: "language", Value: "en"}}); err != nil {
+	if _, err := svc.Add(t.Context(), "alice", "Jeanne Martin", []crm.Assignment{{Key: "language", Value: "en"}}, false); err != nil {
 		t.Fatal(err)
 	}
 	pol := domain.DefaultPolicy

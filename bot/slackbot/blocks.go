@@ -39,10 +39,10 @@ const actionPrefix = "crm_run_"
 // (such as "Next page") always stay, as buttons.
 func Draw(r *reply.Reply) ([]slack.Block, string) {
 	text := clip(r.Text(), maxFallback)
-	if r.Error != nil {
-		return drawError(r.Error), text
-	}
 	actions := actionBlocks(r.Actions)
+	if r.Error != nil {
+		return append(drawError(r.Error), actions...), text
+	}
 	d := &drawing{room: maxBlocks - len(actions) - 1} // one for the cut note
 	if r.Title != "" {
 		d.add(slack.NewHeaderBlock(plain(clip(r.Title, maxHeader))))

@@ -2,6 +2,7 @@ package slackbot_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -164,7 +165,7 @@ func TestLongFindPages(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	var lines []string
 	for i := 1; i <= 45; i++ {
-		lines = append(lines, "add "+strings.Repeat("Dupont", 1)+string(rune('A'+i%26))+" company=Acme"+string(rune('a'+i%26)))
+		lines = append(lines, fmt.Sprintf("add Dupont%02d company=Acme%02d", i, i)) // distinct: no likely duplicate
 	}
 	e.admin(t, lines...)
 	m := e.run(t, "U0SALES", "find acme")

@@ -120,7 +120,10 @@ func (s *Service) apply(c *domain.Contact, set []Assignment) error {
 // Add creates a contact at stage lead, owned by actor unless owner= says
 // otherwise. A contact with the same email or phone is not duplicated: the
 // Conflict error names it.
-func (s *Service) Add(ctx context.Context, actor, name string, set []Assignment) (*domain.Contact, error) {
+//
+// A contact with the same name and company (ignoring case and accents) is
+// a likely duplicate: unless force, Add refuses with a *LikelyDuplicate.
+func (s *Service) Add(ctx context.Context, actor, name string, set []Assignment, force bool) (*domain.Contact, error) {
 	c := &domain.Contact{Name: strings.TrimSpace(name), Stage: domain.Lead, Owner: actor}
 	if err := s.apply(c, set); err != nil {
 		return nil, err
@@ -128,6 +131,11 @@ func (s *Service) Add(ctx context.Context, actor, name string, set []Assignment)
 	err := s.Store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.checkDuplicate(ctx, c); err != nil {
 			return err
+		}
+		if !force {
+			if err := s.checkLikelyDuplicate(ctx, c); err != nil {
+				return err
+			}
 		}
 		if err := s.Store.CreateContact(ctx, c); err != nil {
 			return err
@@ -154,6 +162,38 @@ func (s *Service) checkDuplicate(ctx context.Context, c *domain.Contact) error {
 				return domain.Errorf(domain.Conflict, "%s already has the %s %s: nothing was created. See it with show %s, or change it with edit %s.",
 					describe(other), f.field, f.value, other.Ref(), other.Ref())
 			}
+		}
+	}
+	return nil
+}
+
+// LikelyDuplicate is the error of an add whose name and company are those
+// of an existing contact, Of.
+type LikelyDuplicate struct {
+	Err *domain.Error // a Conflict that names Of
+	Of  *domain.Contact
+}
+
+func (e *LikelyDuplicate) Error() string { return e.Err.Error() }
+
+func (e *LikelyDuplicate) Unwrap() error { return e.Err }
+
+// duplicateCandidates bounds the contacts whose name words start as the
+// new one's that are compared with it.
+const duplicateCandidates = 200
+
+// checkLikelyDuplicate refuses c when a contact has its name and company,
+// folded: most often the same person typed twice.
+func (s *Service) checkLikelyDuplicate(ctx context.Context, c *domain.Contact) error {
+	list, err := s.Store.ContactsMatching(ctx, c.Name, duplicateCandidates)
+	if err != nil {
+		return err
+	}
+	for _, other := range list {
+		if domain.Fold(other.Name) == domain.Fold(c.Name) && domain.Fold(other.Company) == domain.Fold(c.Company) {
+			return &LikelyDuplicate{Of: other, Err: domain.Errorf(domain.Conflict,
+				"%s has the same name and company: it is likely the same contact, so nothing was created. See it with show %s; to add this one anyway, add force at the end of the command.",
+				describe(other), other.Ref())}
 		}
 	}
 	return nil

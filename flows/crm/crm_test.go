@@ -44,7 +44,7 @@ func TestAdd(t *testing.T) {
 		}
 		for _, r := range refused {
 			before := f.count()
-			c, err := f.svc.Add(ctx, "U1", r.name, r.set)
+			c, err := f.svc.Add(ctx, "U1", r.name, r.set, false)
 			wantCode(t, "add "+r.name, err, r.code)
 			if c != nil || (err != nil && !strings.Contains(err.Error(), r.says)) {
 				t.Errorf("add %q: contact %v, error %q; want no contact and a message naming %q", r.name, c, err, r.says)

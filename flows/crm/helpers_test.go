@@ -57,7 +57,7 @@ func set(kv ...string) []crm.Assignment {
 // add creates a contact as U1, failing the test on error.
 func (f *fixture) add(name string, kv ...string) *domain.Contact {
 	f.t.Helper()
-	c, err := f.svc.Add(f.t.Context(), "U1", name, set(kv...))
+	c, err := f.svc.Add(f.t.Context(), "U1", name, set(kv...), false)
 	if err != nil {
 		f.t.Fatalf("add %s: %v", name, err)
 	}
