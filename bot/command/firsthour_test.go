@@ -1,6 +1,7 @@
 package command_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -366,4 +367,20 @@ func TestAddWarnsOfALikelyDuplicate(t *testing.T) {
 	}
 	e.add(t, `add "Jeanne Martin" company="Martin & Fils"`) // another company: another person
 	e.add(t, `add Force`)                                   // a name, not the word force
+}
+
+// Item 20: Slack keeps help's table as it is, one row a line.
+func TestSlackKeepsHelpsLayout(t *testing.T) {
+	e := newEnv(t)
+	blocks, _ := slackbot.Draw(e.ok(t, "help"))
+	b, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), `\n`) {
+		if strings.Contains(line, "survey list |") && strings.Contains(line, "questionnaires: their figures, sends through the throttle") {
+			return
+		}
+	}
+	t.Errorf("help in Slack: the row of survey is not one line:\n%s", b)
 }

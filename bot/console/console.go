@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/crmbot/crmbot/bot/command"
+	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
 )
@@ -96,13 +97,13 @@ func (c *Console) handle(ctx context.Context, line string) (done bool) {
 		return false
 	}
 	if lower == "help as" {
-		fmt.Fprintln(c.Out, consoleHelp)
+		fmt.Fprintln(c.Out, reply.Wrap(consoleHelp, reply.TerminalWidth))
 		return false
 	}
 	r := c.Exec.Run(ctx, c.Actor, line)
-	fmt.Fprintln(c.Out, r.Text())
+	fmt.Fprintln(c.Out, r.TextWidth(reply.TerminalWidth))
 	if r.OK && (lower == "help" || lower == "aide" || lower == "?") {
-		fmt.Fprintln(c.Out, "\nIn this console: "+consoleHelp)
+		fmt.Fprintln(c.Out, "\n"+reply.Wrap("In this console: "+consoleHelp, reply.TerminalWidth))
 	}
 	return false
 }
@@ -115,7 +116,7 @@ const consoleHelp = "as <contact> speaks as that customer, to answer their quest
 // leave returns to the sales commands.
 func (c *Console) leave() {
 	if c.playing == nil {
-		fmt.Fprintln(c.Out, consoleHelp)
+		fmt.Fprintln(c.Out, reply.Wrap(consoleHelp, reply.TerminalWidth))
 		return
 	}
 	fmt.Fprintf(c.Out, "Back to the sales commands as %s (you were %s).\n", c.Actor.ID, c.playing.Ref())

@@ -93,7 +93,8 @@ func TestAsAnswersTheWholeQuestionnaire(t *testing.T) {
 				"Thank you for your answers!",
 				"may not be sent satisfaction now: first date 2027-02-23 10:00 CET",
 			} {
-				if !strings.Contains(out, want) {
+				// A long line is wrapped to the terminal's 80 columns.
+				if !strings.Contains(out, want) && !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(want), " ")) {
 					t.Errorf("the console did not print %q:\n%s", want, out)
 				}
 			}

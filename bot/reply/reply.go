@@ -77,8 +77,17 @@ func (r *Reply) JSON() ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// Text renders r for a terminal.
-func (r *Reply) Text() string {
+// TerminalWidth is the width a terminal's replies are wrapped to.
+const TerminalWidth = 80
+
+// Text renders r with no line wrapped: for Slack's code blocks, logs and
+// tests. A terminal wants TextWidth(TerminalWidth).
+func (r *Reply) Text() string { return r.TextWidth(0) }
+
+// TextWidth renders r for a terminal, its long lines wrapped at spaces to
+// width columns (0: not wrapped): a table's last column and a field's value
+// go on under where they start, so the columns stay readable.
+func (r *Reply) TextWidth(width int) string {
 	var b strings.Builder
 	if r.Error != nil {
 		b.WriteString(r.Error.Message)
@@ -88,7 +97,7 @@ func (r *Reply) Text() string {
 		return b.String()
 	}
 	if r.Title != "" {
-		b.WriteString(r.Title + "\n")
+		writeWrapped(&b, "", r.Title, width)
 	}
 	for _, s := range r.Sections {
 		if s.empty() {
@@ -97,7 +106,7 @@ func (r *Reply) Text() string {
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		s.writeText(&b)
+		s.writeText(&b, width)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -108,26 +117,55 @@ func (s Section) empty() bool {
 	return s.Heading == "" && len(s.Fields) == 0 && s.Table == nil && s.Text == ""
 }
 
-func (s Section) writeText(b *strings.Builder) {
+func (s Section) writeText(b *strings.Builder, width int) {
 	if s.Heading != "" {
-		b.WriteString(s.Heading + "\n")
+		writeWrapped(b, "", s.Heading, width)
 	}
-	width := 0
+	labels := 0
 	for _, f := range s.Fields {
-		width = max(width, utf8.RuneCountInString(f.Label))
+		labels = max(labels, utf8.RuneCountInString(f.Label))
 	}
 	for _, f := range s.Fields {
-		fmt.Fprintf(b, "  %s%s  %s\n", f.Label, strings.Repeat(" ", width-utf8.RuneCountInString(f.Label)), f.Value)
+		writeWrapped(b, fmt.Sprintf("  %s%s  ", f.Label, strings.Repeat(" ", labels-utf8.RuneCountInString(f.Label))), f.Value, width)
 	}
 	if s.Table != nil {
-		writeTable(b, s.Table)
+		writeTable(b, s.Table, width)
 	}
 	if s.Text != "" {
-		b.WriteString(s.Text + "\n")
+		for _, para := range strings.Split(s.Text, "\n") {
+			writeWrapped(b, "", para, width)
+		}
 	}
 }
 
-func writeTable(b *strings.Builder, t *Table) {
+// writeWrapped writes lead then text, wrapped at spaces to width columns
+// (0: not wrapped), the lines after the first indented as far as lead. A
+// lead that leaves less than a third of the width is not kept as indent.
+func writeWrapped(b *strings.Builder, lead, text string, width int) {
+	indent := utf8.RuneCountInString(lead)
+	if width <= 0 || indent+utf8.RuneCountInString(text) <= width {
+		b.WriteString(strings.TrimRight(lead+text, " ") + "\n")
+		return
+	}
+	if indent > 2*width/3 {
+		b.WriteString(strings.TrimRight(lead, " ") + "\n")
+		lead, indent = "    ", 4
+	}
+	line, n := lead, indent
+	for i, w := range strings.Fields(text) {
+		wn := utf8.RuneCountInString(w)
+		if i > 0 && n+1+wn > width {
+			b.WriteString(line + "\n")
+			line, n = strings.Repeat(" ", indent), indent
+		} else if i > 0 {
+			line, n = line+" ", n+1
+		}
+		line, n = line+w, n+wn
+	}
+	b.WriteString(line + "\n")
+}
+
+func writeTable(b *strings.Builder, t *Table, width int) {
 	widths := make([]int, len(t.Columns))
 	for i, c := range t.Columns {
 		widths[i] = utf8.RuneCountInString(c)
@@ -139,15 +177,24 @@ func writeTable(b *strings.Builder, t *Table) {
 			}
 		}
 	}
+	lead := 1
+	for _, w := range widths[:max(len(widths)-1, 0)] {
+		lead += 1 + w
+	}
+	if width > 0 && lead > 2*width/3 {
+		writeStacked(b, t, width)
+		return
+	}
 	line := func(cells []string) {
 		var l strings.Builder
 		l.WriteString(" ")
 		for i, cell := range cells {
-			pad := 0
-			if i < len(widths)-1 {
-				pad = widths[i] - utf8.RuneCountInString(cell)
+			if i == len(widths)-1 {
+				// The last column wraps under itself.
+				writeWrapped(b, l.String()+" ", cell, width)
+				return
 			}
-			l.WriteString(" " + cell + strings.Repeat(" ", pad))
+			l.WriteString(" " + cell + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell)))
 		}
 		// A short row, or one ending in empty cells, has no trailing blanks.
 		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
@@ -155,6 +202,21 @@ func writeTable(b *strings.Builder, t *Table) {
 	line(t.Columns)
 	for _, row := range t.Rows {
 		line(row)
+	}
+}
+
+// writeStacked writes a table too wide for width one row under another:
+// its first cell, then the others under it, indented, each wrapped. The
+// help's table, whose usages are long, reads so in a terminal.
+func writeStacked(b *strings.Builder, t *Table, width int) {
+	for _, row := range t.Rows {
+		if len(row) == 0 {
+			continue
+		}
+		writeWrapped(b, "  ", row[0], width)
+		if rest := strings.Join(row[1:], " · "); strings.TrimSpace(rest) != "" {
+			writeWrapped(b, "      ", rest, width)
+		}
 	}
 }
 
@@ -170,4 +232,13 @@ func Count(n int, noun string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// Wrap wraps text at spaces to width columns, for a terminal.
+func Wrap(text string, width int) string {
+	var b strings.Builder
+	for _, para := range strings.Split(text, "\n") {
+		writeWrapped(&b, "", para, width)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

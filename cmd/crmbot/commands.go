@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/crmbot/crmbot/bot/console"
+	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
@@ -62,9 +63,9 @@ func execCmd() *cobra.Command {
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), string(b))
 			} else if r.OK {
-				fmt.Fprintln(cmd.OutOrStdout(), r.Text())
+				fmt.Fprintln(cmd.OutOrStdout(), r.TextWidth(reply.TerminalWidth))
 			} else {
-				fmt.Fprintln(cmd.ErrOrStderr(), r.Text())
+				fmt.Fprintln(cmd.ErrOrStderr(), r.TextWidth(reply.TerminalWidth))
 			}
 			if !r.OK {
 				return exitError{1}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
+	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/digest"
@@ -91,7 +92,7 @@ func digestCmd() *cobra.Command {
 			if asJSON {
 				return printJSON(cmd, d)
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), command.DigestReply(d).Text())
+			fmt.Fprintln(cmd.OutOrStdout(), command.DigestReply(d).TextWidth(reply.TerminalWidth))
 			return nil
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/store/storetest"
 )
@@ -55,5 +56,33 @@ func TestCheckSimulateReportsFailingRules(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &sim); err != nil || len(sim.Failures) != 1 || sim.Failures[0].Contacts != 2 ||
 		sim.Failures[0].Rule != "Numeric city" || sim.Failures[0].FirstID != 1 || sim.Failures[0].FirstError == "" {
 		t.Errorf("check --simulate --json: %v %+v", err, r)
+	}
+}
+
+// Item 20: the terminal's help fits 80 columns, the usage of every command
+// still whole once the wrapped lines are joined.
+func TestHelpFitsTheTerminal(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	for _, line := range []string{"help", "help segment", "help survey"} {
+		r := crmbot(t, dsn, "exec", line)
+		if r.code != 0 {
+			t.Fatalf("%s: %+v", line, r)
+		}
+		for _, l := range strings.Split(r.stdout, "\n") {
+			if n := utf8.RuneCountInString(l); n > 80 {
+				t.Errorf("%s: a line of %d columns:\n%s", line, n, l)
+			}
+		}
+		if joined := strings.Join(strings.Fields(r.stdout), " "); line != "help segment" && !strings.Contains(joined,
+			"survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run]") {
+			t.Errorf("%s: the usage of survey send is not whole:\n%s", line, r.stdout)
+		}
+	}
+	in := strings.NewReader("help\nquit\n")
+	r := crmbotIn(t, dsn, in, "console")
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if n := utf8.RuneCountInString(l); n > 80 {
+			t.Errorf("console: a line of %d columns:\n%s", n, l)
+		}
 	}
 }
