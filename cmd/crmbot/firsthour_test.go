@@ -86,3 +86,29 @@ func TestHelpFitsTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// Item 21: a failure is said once, with exit status 1: no "Error: exit
+// status 1" after a failed exec, no message printed by cobra and again
+// by crmbot.
+func TestErrorsPrintedOnce(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	for _, args := range [][]string{
+		{"exec", "bogus"},
+		{"exec", "show C99"},
+		{"--no-such-flag"},
+		{"import", "contacts", filepath.Join(t.TempDir(), "missing.csv")},
+		{"digest", "--as-of", "yesterday-ish"},
+	} {
+		r := crmbot(t, dsn, args...)
+		if r.code != 1 {
+			t.Errorf("%v: exit status %d, want 1: %+v", args, r.code, r)
+		}
+		if strings.Contains(r.stderr, "Error:") || strings.Contains(r.stderr, "exit status") || strings.TrimSpace(r.stderr) == "" {
+			t.Errorf("%v: stderr %q", args, r.stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if first := lines[0]; strings.Count(r.stderr, strings.TrimPrefix(first, "crmbot: ")) != 1 {
+			t.Errorf("%v: the message is printed more than once:\n%s", args, r.stderr)
+		}
+	}
+}

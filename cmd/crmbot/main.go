@@ -38,7 +38,7 @@ func rootCmd() *cobra.Command {
 		Use:           "crmbot",
 		Short:         "A chat-ops CRM for small sales teams",
 		SilenceUsage:  true,
-		SilenceErrors: false,
+		SilenceErrors: true, // main prints the error, once
 		RunE:          func(cmd *cobra.Command, _ []string) error { return runBot(cmd.Context(), cmd) },
 	}
 	root.AddCommand(runCmd(), consoleCmd(), execCmd(), demoCmd(), importCmd(), exportCmd(),
