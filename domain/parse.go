@@ -102,6 +102,20 @@ func LooksLikeAmountPart(w string) bool {
 	return true
 }
 
+// Count writes n and a noun, in the plural unless n is 1: "1 contact",
+// "0 contacts", "12 contacts". Nouns whose plural is not noun+"s" give it
+// after a slash: Count(n, "class/classes").
+func Count(n int, noun string) string {
+	one, many, irregular := strings.Cut(noun, "/")
+	if !irregular {
+		many = one + "s"
+	}
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
 // FormatAmount writes cents the French way: "1 200,50 €".
 func FormatAmount(cents int64) string {
 	units := strconv.FormatInt(cents/100, 10)

@@ -624,7 +624,7 @@ func TestTop(t *testing.T) {
 		if got := ids(t, r); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %v, want %v", tt.line, got, tt.want)
 		}
-		if r.Title != fmt.Sprintf("Top %d scores", len(tt.want)) {
+		if r.Title != "Top "+domain.Count(len(tt.want), "score") {
 			t.Errorf("%s: title %q", tt.line, r.Title)
 		}
 	}

@@ -99,10 +99,10 @@ func DigestReply(d *digest.Digest) *reply.Reply {
 func questionnairesText(q digest.Questionnaires) string {
 	text := fmt.Sprintf("%d sent, %d answered (response rate %.0f %%).", q.Sent, q.Answered, q.ResponseRate)
 	if q.Ratings > 0 {
-		text += fmt.Sprintf(" CSAT %.0f %% (%d ratings).", q.CSAT, q.Ratings)
+		text += fmt.Sprintf(" CSAT %.0f %% (%s).", q.CSAT, domain.Count(q.Ratings, "rating"))
 	}
 	if q.NPSCount > 0 {
-		text += fmt.Sprintf(" NPS %+.0f (%d answers).", q.NPS, q.NPSCount)
+		text += fmt.Sprintf(" NPS %+.0f (%s).", q.NPS, domain.Count(q.NPSCount, "answer"))
 	}
 	for _, part := range []struct {
 		what   string
@@ -130,7 +130,7 @@ func revenueText(r digest.Revenue) string {
 }
 
 func rfmSection(r digest.RFM) reply.Section {
-	sec := reply.Section{Heading: fmt.Sprintf("RFM segments (%d customers)", r.Customers)}
+	sec := reply.Section{Heading: fmt.Sprintf("RFM segments (%s)", domain.Count(r.Customers, "customer"))}
 	for _, s := range r.Segments {
 		v := strconv.Itoa(s.Customers)
 		if s.Change != nil {
@@ -180,7 +180,7 @@ func abcText(g domain.ABCGroup, total int64) string {
 	if total > 0 {
 		share = float64(g.Revenue) * 100 / float64(total)
 	}
-	return fmt.Sprintf("%d customers, %s (%.1f %%)", g.Customers, domain.FormatAmount(g.Revenue), share)
+	return fmt.Sprintf("%s, %s (%.1f %%)", domain.Count(g.Customers, "customer"), domain.FormatAmount(g.Revenue), share)
 }
 
 // change writes a weekly change: +3, -2, 0, or "new" when unknown.

@@ -35,7 +35,7 @@ func TestDigestPreview(t *testing.T) {
 	for _, line := range []string{"digest", "digest preview"} {
 		r := e.ok(t, line)
 		mustContain(t, line, r.Text(), "Weekly digest, 2026-W48 (as of 2026-11-25)", "Contacts per stage",
-			"RFM segments (1 customers)", "No snapshot of last week", "Top scores", "ABC and Pareto",
+			"RFM segments (1 customer)", "No snapshot of last week", "Top scores", "ABC and Pareto",
 			"Prospects with no interaction for 30 days", "0 sent, 0 answered (response rate 0 %)")
 		if d, ok := r.Data.(*digest.Digest); !ok || d.Week != "2026-W48" {
 			t.Errorf("%s: data %T", line, r.Data)

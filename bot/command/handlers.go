@@ -206,7 +206,7 @@ func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Rep
 	case total == 0:
 		r.Title = "No contact matches."
 	case len(list) == 0:
-		r.Title = fmt.Sprintf("%d contacts match; page %d is past the end.", total, page)
+		r.Title = fmt.Sprintf("%s; page %d is past the end.", countMatching(total), page)
 	case more:
 		r.Title = fmt.Sprintf("Contacts %d–%d of more than %d", from, to, q.Count)
 	default:
@@ -229,6 +229,14 @@ func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Rep
 // count reads every match it counts, which on a million contacts costs
 // far more than the page; past it, the reply says "more than".
 const countAhead = 200
+
+// countMatching says how many contacts match, the verb agreeing.
+func countMatching(n int64) string {
+	if n == 1 {
+		return "1 contact matches"
+	}
+	return fmt.Sprintf("%d contacts match", n)
+}
 
 func withoutPage(args []string) []string {
 	var out []string
@@ -484,7 +492,7 @@ func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Repl
 		return nil, err
 	}
 	r := contactList(list)
-	r.Title = fmt.Sprintf("Top %d scores", len(list))
+	r.Title = "Top " + domain.Count(len(list), "score")
 	r.Data = list
 	return r, nil
 }

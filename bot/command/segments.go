@@ -43,7 +43,7 @@ func (e *Executor) segmentsReport(ctx context.Context, _ Actor, args []string) (
 	if err != nil {
 		return nil, err
 	}
-	r := &reply.Reply{Title: fmt.Sprintf("Segments of %d customers, as of %s", rep.RFM.Customers, rep.AsOf)}
+	r := &reply.Reply{Title: fmt.Sprintf("Segments of %s, as of %s", domain.Count(rep.RFM.Customers, "customer"), rep.AsOf)}
 	if rep.RFM.Customers == 0 {
 		r.Sections = append(r.Sections, reply.Section{Text: "No customer has an order yet: record one with sale <contact> <amount>."})
 	}
@@ -160,11 +160,11 @@ func segmentSave(ctx context.Context, svc *segments.Service, a Actor, name strin
 	sections := []reply.Section{{Fields: []reply.Field{{Label: "filter", Value: seg.Filter}, {Label: "written as", Value: how}}}}
 	for _, f := range seg.Failures {
 		sections = append(sections, reply.Section{Heading: "Warning", Text: fmt.Sprintf(
-			"The filter fails on %d of %d contacts, who are not members (first on %s: %s).",
-			f.Contacts, seg.Contacts, domain.ContactRef(f.FirstContact), f.FirstError)})
+			"The filter fails on %d of %s, who are not members (first on %s: %s).",
+			f.Contacts, domain.Count(seg.Contacts, "contact"), domain.ContactRef(f.FirstContact), f.FirstError)})
 	}
 	sections = append(sections, reply.Section{Text: "find segment=" + seg.Name + " lists its contacts."})
-	return &reply.Reply{Title: fmt.Sprintf("Saved the segment %s: %s", seg.Name, reply.Count(seg.Members, "member")),
+	return &reply.Reply{Title: fmt.Sprintf("Saved the segment %s: %s", seg.Name, domain.Count(seg.Members, "member")),
 		Sections: sections,
 		Data:     map[string]any{"segment": seg, "style": style},
 		Actions:  []reply.Action{{Label: "Contacts", Command: "find segment=" + seg.Name}}}, nil
@@ -175,7 +175,7 @@ func segmentList(ctx context.Context, svc *segments.Service) (*reply.Reply, erro
 	if err != nil {
 		return nil, err
 	}
-	r := &reply.Reply{Title: fmt.Sprintf("%d saved segments", len(list)), Data: list}
+	r := &reply.Reply{Title: domain.Count(len(list), "saved segment"), Data: list}
 	if len(list) == 0 {
 		r.Sections = []reply.Section{{Text: "No saved segment yet: a manager saves one with segment save <name> <filter…>."}}
 		return r, nil

@@ -396,7 +396,7 @@ func surveyList(ctx context.Context, svc *survey.Service) (*reply.Reply, error) 
 		t.Rows = append(t.Rows, []string{s.ID + " — " + s.Title, "v" + strconv.Itoa(s.Version), strconv.Itoa(s.Questions), period,
 			strconv.Itoa(s.Counts[domain.SurveyQueued]), strconv.Itoa(s.Sent), strconv.Itoa(s.Answered), fmt.Sprintf("%.1f %%", s.ResponseRate)})
 	}
-	return &reply.Reply{Title: fmt.Sprintf("%d questionnaires", len(list)), Data: data,
+	return &reply.Reply{Title: domain.Count(len(list), "questionnaire"), Data: data,
 		Sections: []reply.Section{{Table: t}, {Text: "survey send <questionnaire> to <contact|segment:NAME|filter…> queues one; survey results <questionnaire> shows its answers."}}}, nil
 }
 
@@ -676,9 +676,9 @@ func planReply(svc *survey.Service, p *survey.Plan, single *domain.Contact) *rep
 	r := &reply.Reply{Data: data}
 	switch {
 	case p.DryRun:
-		r.Title = fmt.Sprintf("Dry run: %s would be queued for %d of %d contacts; nothing was queued", p.Questionnaire, p.Queued, p.Audience)
+		r.Title = fmt.Sprintf("Dry run: %s would be queued for %d of %s; nothing was queued", p.Questionnaire, p.Queued, domain.Count(p.Audience, "contact"))
 	default:
-		r.Title = fmt.Sprintf("Queued %s for %d of %d contacts", p.Questionnaire, p.Queued, p.Audience)
+		r.Title = fmt.Sprintf("Queued %s for %d of %s", p.Questionnaire, p.Queued, domain.Count(p.Audience, "contact"))
 	}
 	outcomes := reply.Section{Heading: "Outcomes"}
 	for _, o := range outcomeLabels {
@@ -765,7 +765,7 @@ func surveyResults(ctx context.Context, svc *survey.Service, qn string) (*reply.
 	for _, qr := range res.Questions {
 		qu := qr.Question
 		d := questionData{ID: qu.ID, Type: string(qu.Type), Text: qu.Text.In("en"), Answers: qr.Answers, Counts: map[string]int{}}
-		sec := reply.Section{Heading: fmt.Sprintf("%s (%s, %d answers): %s", qu.ID, qu.Type, qr.Answers, qu.Text.In("en"))}
+		sec := reply.Section{Heading: fmt.Sprintf("%s (%s, %s): %s", qu.ID, qu.Type, domain.Count(qr.Answers, "answer"), qu.Text.In("en"))}
 		var parts []string
 		for _, vc := range qr.Counts {
 			d.Counts[vc.Value] = vc.N

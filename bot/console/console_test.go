@@ -82,7 +82,7 @@ func TestAsAnswersTheWholeQuestionnaire(t *testing.T) {
 				"Thank you! You will hear from us only rarely.",
 				"There is no questionnaire waiting for you.",
 				"Back to the sales commands as alice (you were C1).",
-				"Queued satisfaction for 1 of 1 contacts",
+				"Queued satisfaction for 1 of 1 contact",
 				"No Telegram chat is linked to C1",
 				"Your satisfaction\n3 short questions, about a minute. Shall we start?\n[1] Start\n[2] Not now  [3] Never",
 				"Your satisfaction — 1/3\nOverall, how satisfied are you",

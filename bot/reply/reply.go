@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -218,20 +217,6 @@ func writeStacked(b *strings.Builder, t *Table, width int) {
 			writeWrapped(b, "      ", rest, width)
 		}
 	}
-}
-
-// Count writes n and a noun, in the plural unless n is 1: "1 contact",
-// "0 contacts", "12 contacts". Nouns whose plural is not noun+"s" give it
-// after a slash: Count(n, "class/classes").
-func Count(n int, noun string) string {
-	one, many, irregular := strings.Cut(noun, "/")
-	if !irregular {
-		many = one + "s"
-	}
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // Wrap wraps text at spaces to width columns, for a terminal.

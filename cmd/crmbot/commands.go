@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmbot/crmbot/bot/console"
 	"github.com/crmbot/crmbot/bot/reply"
+	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
@@ -152,7 +153,7 @@ func checkCmd() *cobra.Command {
 				return exitError{1}
 			}
 			g := cfg.Grades
-			fmt.Fprintf(cmd.OutOrStdout(), "%s is valid: %d scoring rules, %d questionnaires, grades A ≥ %d, B ≥ %d, C ≥ %d.\n", cfg.Source, len(cfg.Rules), len(cfg.Questionnaires), g.A, g.B, g.C)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s is valid: %s, %s, grades A ≥ %d, B ≥ %d, C ≥ %d.\n", cfg.Source, domain.Count(len(cfg.Rules), "scoring rule"), domain.Count(len(cfg.Questionnaires), "questionnaire"), g.A, g.B, g.C)
 			return nil
 		},
 	}

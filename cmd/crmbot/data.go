@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/csvio"
 	"github.com/crmbot/crmbot/flows/demo"
 	"github.com/spf13/cobra"
@@ -33,7 +34,7 @@ func demoCmd() *cobra.Command {
 				return err
 			}
 			if have > 0 && !add {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s already holds %d contacts: no sample data added (use --add to add more).\n", a.dbName, have)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s already holds %s: no sample data added (use --add to add more).\n", a.dbName, domain.Count(int(have), "contact"))
 				return nil
 			}
 			start := time.Now()

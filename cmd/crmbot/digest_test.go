@@ -43,7 +43,7 @@ func TestDigestPrintsAndPostsOnce(t *testing.T) {
 		if d.AsOf != "2026-11-25" || d.RFM.Customers != 1 || d.Revenue.ThisWeek != 120000 {
 			t.Errorf("digest --json: %+v", d)
 		}
-		if r := crmbotEnv(t, dsn, nil, "digest"); r.code != 0 || !strings.Contains(r.stdout, "Weekly digest, ") || !strings.Contains(r.stdout, "RFM segments (1 customers)") {
+		if r := crmbotEnv(t, dsn, nil, "digest"); r.code != 0 || !strings.Contains(r.stdout, "Weekly digest, ") || !strings.Contains(r.stdout, "RFM segments (1 customer)") {
 			t.Errorf("digest: status %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
 		if r := crmbotEnv(t, dsn, nil, "digest", "--as-of", "someday"); r.code == 0 || !strings.Contains(r.stderr, "--as-of") {

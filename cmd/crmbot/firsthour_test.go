@@ -112,3 +112,41 @@ func TestErrorsPrintedOnce(t *testing.T) {
 		}
 	}
 }
+
+// Item 22: one of a thing is written in the singular.
+func TestPlurals(t *testing.T) {
+	dsn := storetest.DSN(t, "sqlite")
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.csv")
+	os.WriteFile(one, []byte("name,email\nJeanne Martin,jeanne@martin.fr\n"), 0o644)
+	if r := crmbot(t, dsn, "import", "contacts", one); r.code != 0 || !strings.Contains(r.stdout, "Imported 1 contact (1 created, 0 updated)") {
+		t.Errorf("import of one contact: %+v", r)
+	}
+	orders := filepath.Join(dir, "orders.csv")
+	os.WriteFile(orders, []byte("contact,amount,date\nC1,100,2026-01-02\n"), 0o644)
+	if r := crmbot(t, dsn, "import", "orders", orders); r.code != 0 || !strings.Contains(r.stdout, "Imported 1 order (1 contact became a customer)") {
+		t.Errorf("import of one order: %+v", r)
+	}
+	conf := filepath.Join(dir, "one.yaml")
+	os.WriteFile(conf, []byte("scoring:\n  rules:\n    - {name: Big, when: employees >= 50, points: 80}\n"), 0o644)
+	if r := crmbot(t, dsn, "check", conf); !strings.Contains(r.stdout, "1 scoring rule,") {
+		t.Errorf("check: %+v", r)
+	}
+	if r := crmbot(t, dsn, "check", "--simulate", conf); !strings.Contains(r.stdout, "0 of 1 contact would change grade") {
+		t.Errorf("check --simulate: %+v", r)
+	}
+	for line, want := range map[string]string{
+		"top":                         "Top 1 score",
+		"segments":                    "Segments of 1 customer,",
+		"find page=2":                 "1 contact matches; page 2 is past the end",
+		"segment save j employees>=0": "Saved the segment j: 1 member",
+	} {
+		r := crmbot(t, dsn, "exec", line)
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("%s: %+v", line, r)
+		}
+	}
+	if r := crmbot(t, dsn, "exec", "segment list"); !strings.Contains(r.stdout, "1 saved segment\n") {
+		t.Errorf("segment list: %+v", r)
+	}
+}

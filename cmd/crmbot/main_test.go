@@ -342,7 +342,7 @@ func TestCheckNamesTheLine(t *testing.T) {
 	}
 	good := filepath.Join(dir, "good.yaml")
 	os.WriteFile(good, []byte("scoring:\n  rules:\n    - {name: Big, when: employees >= 50, points: 10}\n"), 0o644)
-	if r := crmbot(t, "unused.db", "check", good); r.code != 0 || !strings.Contains(r.stdout, "1 scoring rules") {
+	if r := crmbot(t, "unused.db", "check", good); r.code != 0 || !strings.Contains(r.stdout, "1 scoring rule,") {
 		t.Fatalf("%+v", r)
 	}
 }

@@ -73,7 +73,7 @@ func simulate(ctx context.Context, db *store.DB, current, next *domain.Engine, n
 
 // print writes the simulation for a reader.
 func (s *Simulation) print(w io.Writer) {
-	fmt.Fprintf(w, "Under the rules of %s, %d of %d contacts would change grade.\n", s.File, s.Changed, s.Contacts)
+	fmt.Fprintf(w, "Under the rules of %s, %d of %s would change grade.\n", s.File, s.Changed, domain.Count(s.Contacts, "contact"))
 	for _, c := range s.Changes {
 		fmt.Fprintf(w, "  %s %s: %s (%d) → %s (%d)\n", domain.ContactRef(c.ContactID), c.Name, c.OldGrade, c.OldScore, c.NewGrade, c.NewScore)
 	}
@@ -81,8 +81,8 @@ func (s *Simulation) print(w io.Writer) {
 		fmt.Fprintf(w, "  … and %d more (the first %d are listed).\n", s.Changed-len(s.Changes), len(s.Changes))
 	}
 	for _, f := range s.Failures {
-		fmt.Fprintf(w, "Rule %q fails on %d of %d contacts and never fires for them (first on %s: %s).\n",
-			f.Rule, f.Contacts, s.Contacts, domain.ContactRef(f.FirstContact), f.FirstError)
+		fmt.Fprintf(w, "Rule %q fails on %d of %s and never fires for them (first on %s: %s).\n",
+			f.Rule, f.Contacts, domain.Count(s.Contacts, "contact"), domain.ContactRef(f.FirstContact), f.FirstError)
 	}
 }
 

@@ -63,15 +63,19 @@ type Result struct {
 func (r Result) String() string {
 	switch r.Kind {
 	case Contacts:
-		s := fmt.Sprintf("%d contacts (%d created, %d updated", r.Rows, r.Created, r.Updated)
+		s := fmt.Sprintf("%s (%d created, %d updated", domain.Count(r.Rows, "contact"), r.Created, r.Updated)
 		if r.Unchanged > 0 {
 			s += fmt.Sprintf(", %d unchanged", r.Unchanged)
 		}
 		return s + ")"
 	case Orders:
-		return fmt.Sprintf("%d orders (%d contacts became customers)", r.Created, r.Customers)
+		became := "contacts became customers"
+		if r.Customers == 1 {
+			became = "contact became a customer"
+		}
+		return fmt.Sprintf("%s (%d %s)", domain.Count(r.Created, "order"), r.Customers, became)
 	}
-	return fmt.Sprintf("%d %s", r.Created, r.Kind)
+	return domain.Count(r.Created, strings.TrimSuffix(string(r.Kind), "s"))
 }
 
 // env is what one import works with.
