@@ -80,6 +80,21 @@ func (db *DB) SnapshotScores(ctx context.Context, week string) (int64, error) {
 	return res.RowsAffected, nil
 }
 
+// InsertScoreSnapshots records scores of past weeks, as the digests of
+// those weeks would have (crmbot demo writes a history so). A contact's
+// record of a week already there is kept.
+func (db *DB) InsertScoreSnapshots(ctx context.Context, snaps []domain.ScoreSnapshot) error {
+	err := db.writeRows(ctx, "score_snapshots", []string{"contact_id", "week", "score", "grade"}, " ON CONFLICT (contact_id, week) DO NOTHING",
+		len(snaps), func(i int, a []any) []any {
+			s := snaps[i]
+			return append(a, s.ContactID, s.Week, s.Score, s.Grade)
+		})
+	if err != nil {
+		return fmt.Errorf("record past scores: %w", err)
+	}
+	return nil
+}
+
 // ScoreHistory returns the weekly snapshots of contact id, the latest week
 // first, at most limit of them.
 func (db *DB) ScoreHistory(ctx context.Context, id int64, limit int) ([]domain.ScoreSnapshot, error) {

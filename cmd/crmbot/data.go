@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -40,8 +41,12 @@ func demoCmd() *cobra.Command {
 			start := time.Now()
 			st, err := demo.Generate(cmd.Context(), a.db, a.cfg.Scoring, demo.Options{
 				Contacts: n, Seed: seed, Now: a.now(), Owners: []string{"alice", "bruno", "chloe", loginName()}, OrderScale: orderScale,
+				PastWeeks: demoPastWeeks,
 			})
 			if err != nil {
+				return err
+			}
+			if err := a.pastSegments(cmd.Context()); err != nil {
 				return err
 			}
 			el := time.Since(start)
@@ -55,6 +60,32 @@ func demoCmd() *cobra.Command {
 	c.Flags().BoolVar(&add, "add", false, "add sample data even if the database already holds contacts")
 	c.Flags().Float64Var(&orderScale, "order-scale", 1, "multiply each customer's orders (about 3.6 on average at 1)")
 	return c
+}
+
+// demoPastWeeks is how many past weeks demo records snapshots for: enough
+// for a score history, each costing about a scoring of every contact.
+const demoPastWeeks = 4
+
+// pastSegments records the customers' RFM segments of the weeks demo
+// recorded scores for (demo.PastSnapshotTimes), computed from the orders
+// before each, so that the first digest shows the segments' weekly moves.
+// A week recorded already is kept.
+func (a *app) pastSegments(ctx context.Context) error {
+	svc := a.segments()
+	for _, t := range demo.PastSnapshotTimes(a.now(), demoPastWeeks) {
+		scores, err := svc.Scores(ctx, t)
+		if err != nil {
+			return err
+		}
+		members := make([]domain.SegmentMember, len(scores))
+		for i, sc := range scores {
+			members[i] = domain.SegmentMember{ContactID: sc.ContactID, Segment: sc.Segment}
+		}
+		if _, err := a.db.SnapshotSegments(ctx, domain.ISOWeek(t), members); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func importCmd() *cobra.Command {

@@ -150,3 +150,44 @@ func TestPlurals(t *testing.T) {
 		t.Errorf("segment list: %+v", r)
 	}
 }
+
+// Item 11: the first digest after crmbot demo shows the week's changes:
+// demo records the past weeks' score and segment snapshots, as running
+// digests would have, so score histories show too.
+func TestDemoDigestShowsChanges(t *testing.T) {
+	eachDB(t, func(t *testing.T, dsn string) {
+		if r := crmbot(t, dsn, "demo", "--contacts", "120"); r.code != 0 {
+			t.Fatalf("demo: %+v", r)
+		}
+		r := crmbot(t, dsn, "digest", "--json")
+		var d struct {
+			RFM struct {
+				ComparedWith string `json:"compared_with"`
+				Segments     []struct {
+					Change *int `json:"change"`
+				} `json:"segments"`
+			} `json:"rfm"`
+			TopScores []struct {
+				Change *int `json:"change"`
+			} `json:"top_scores"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &d); err != nil || r.code != 0 {
+			t.Fatalf("digest --json: %v %+v", err, r)
+		}
+		if d.RFM.ComparedWith == "" || len(d.RFM.Segments) == 0 || d.RFM.Segments[0].Change == nil {
+			t.Errorf("the first digest has no segment changes: %s", r.stdout)
+		}
+		if len(d.TopScores) == 0 || d.TopScores[0].Change == nil {
+			t.Errorf("the first digest has no score changes: %s", r.stdout)
+		}
+		if r := crmbot(t, dsn, "digest"); strings.Contains(r.stdout, "No snapshot") {
+			t.Errorf("digest: %s", r.stdout)
+		}
+		var rep struct {
+			History []struct{ Week string } `json:"history"`
+		}
+		if err := json.Unmarshal(mustOK(t, execJSON(t, dsn, "score C1")).Data, &rep); err != nil || len(rep.History) < 5 {
+			t.Errorf("score C1: history %+v %v", rep.History, err)
+		}
+	})
+}

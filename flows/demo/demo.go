@@ -37,6 +37,7 @@ type Store interface {
 	InsertRespondents(ctx context.Context, rs []domain.Respondent) error
 	InsertSentSurveys(ctx context.Context, ss []domain.Survey) error
 	InsertAnswers(ctx context.Context, as []domain.StoredAnswer) error
+	InsertScoreSnapshots(ctx context.Context, snaps []domain.ScoreSnapshot) error
 }
 
 // Options tune Generate. The zero value makes 500 contacts with seed 0 at
@@ -62,6 +63,12 @@ type Options struct {
 	// OrderScale multiplies how many orders each customer makes (about
 	// 3.6 on average at 1), for databases with many orders; 0 means 1.
 	OrderScale float64
+	// PastWeeks is how many weeks before Now's get the score snapshots
+	// their digests would have recorded (PastSnapshotTimes), each contact
+	// scored as it stood then, so that the first digest shows weekly
+	// changes and score a history; 0 means none. Each week costs about a
+	// scoring and a snapshot row per contact.
+	PastWeeks int
 }
 
 // DefaultOwners follow the contacts when Options.Owners is empty.
@@ -136,6 +143,7 @@ type generator struct {
 	// pcg2 and r2 draw the customer's side, from a stream of its own.
 	pcg2 *rand.PCG
 	r2   *rand.Rand
+	past []time.Time // PastSnapshotTimes(opt.Now, opt.PastWeeks)
 }
 
 // newGenerator checks opt and fills in its defaults.
@@ -169,7 +177,7 @@ func newGenerator(opt Options, engine *domain.Engine) (*generator, error) {
 	}
 	pcg, pcg2 := rand.NewPCG(0, 0), rand.NewPCG(0, 0)
 	return &generator{opt: opt, engine: engine, owners: uniform(owners...), pcg: pcg, r: rand.New(pcg),
-		pcg2: pcg2, r2: rand.New(pcg2)}, nil
+		pcg2: pcg2, r2: rand.New(pcg2), past: PastSnapshotTimes(opt.Now, opt.PastWeeks)}, nil
 }
 
 // batch is the contacts of one transaction with all their activity.
@@ -184,6 +192,8 @@ type batch struct {
 	// answers' SurveyID is the index of their survey in surveys until
 	// write numbers the surveys.
 	answers []domain.StoredAnswer
+	// snapshots are the contacts' scores of the past weeks (PastWeeks).
+	snapshots []domain.ScoreSnapshot
 }
 
 // run makes batches in one goroutine while it writes the previous one in
@@ -246,6 +256,7 @@ func (g *generator) batch(from, to int) *batch {
 		if h.respondent != nil {
 			b.respondents = append(b.respondents, *h.respondent)
 		}
+		b.snapshots = append(b.snapshots, h.snapshots...)
 		off := int64(len(b.surveys))
 		b.surveys = append(b.surveys, h.surveys...)
 		for _, a := range h.answers {
@@ -301,7 +312,40 @@ func (g *generator) contact(k int) *history {
 	}
 	res := g.engine.Score(c, h.facts(g.opt.Now), g.opt.Now)
 	c.Score, c.Grade = res.Score, res.Grade
+	h.snapshots = g.pastScores(h)
 	return h
+}
+
+// PastSnapshotTimes returns when the snapshots of the weeks weeks before
+// now's would have been taken: Monday 09:00 of each, in now's location
+// (the digest's default time), the oldest first.
+func PastSnapshotTimes(now time.Time, weeks int) []time.Time {
+	y, m, d := now.Date()
+	monday := time.Date(y, m, d-(int(now.Weekday())+6)%7, 9, 0, 0, 0, now.Location())
+	out := make([]time.Time, max(weeks, 0))
+	for i := range out {
+		out[i] = monday.AddDate(0, 0, -7*(weeks-i))
+	}
+	return out
+}
+
+// pastScores scores h's contact at each past snapshot time it existed at:
+// its stage and activity as they were then, its other fields as now.
+func (g *generator) pastScores(h *history) []domain.ScoreSnapshot {
+	var out []domain.ScoreSnapshot
+	for _, t := range g.past {
+		if h.c.CreatedAt.After(t) {
+			continue
+		}
+		c := *h.c
+		c.Stage = h.stageAt(t)
+		if c.LastContactAt.After(t) {
+			c.LastContactAt = time.Time{}
+		}
+		res := g.engine.Score(&c, h.facts(t), t)
+		out = append(out, domain.ScoreSnapshot{ContactID: c.ID, Week: domain.ISOWeek(t), Score: res.Score, Grade: res.Grade})
+	}
+	return out
 }
 
 // mix is SplitMix64's finaliser: neighbouring inputs give unrelated seeds.
@@ -338,6 +382,9 @@ func write(ctx context.Context, st Store, b *batch) error {
 		}
 		if err := st.InsertAnswers(ctx, b.answers); err != nil {
 			return fmt.Errorf("answers: %w", err)
+		}
+		if err := st.InsertScoreSnapshots(ctx, b.snapshots); err != nil {
+			return fmt.Errorf("past scores: %w", err)
 		}
 		return nil
 	})

@@ -26,6 +26,9 @@ type history struct {
 	respondent *domain.Respondent
 	surveys    []domain.Survey
 	answers    []domain.StoredAnswer
+	// snapshots are its scores of the past weeks, as their digests would
+	// have recorded them.
+	snapshots []domain.ScoreSnapshot
 }
 
 // story holds the dates that shape a contact's history, all in UTC and in
@@ -414,6 +417,21 @@ func fidelityCard(r *rand.Rand, st domain.Stage, value float64) string {
 	return ""
 }
 
+// stageAt is the contact's stage at t: where its last move before t took
+// it, or where its first move started.
+func (h *history) stageAt(t time.Time) domain.Stage {
+	st := h.c.Stage
+	if len(h.moves) > 0 {
+		st = h.moves[0].From
+	}
+	for _, m := range h.moves {
+		if !m.At.After(t) {
+			st = m.To
+		}
+	}
+	return st
+}
+
 // facts counts what the scoring rules see of the history at now, as the
 // store counts it from the rows: windows of 30 and 90 days back from now in
 // UTC, the latest interaction, and the orders.
@@ -422,6 +440,9 @@ func (h *history) facts(now time.Time) *domain.Facts {
 	d30, d90 := now.AddDate(0, 0, -30), now.AddDate(0, 0, -90)
 	f := &domain.Facts{Counts: make(map[domain.InteractionKind]domain.WindowCounts, 8)}
 	for _, i := range h.interactions {
+		if i.At.After(now) { // a past week's facts (pastScores)
+			continue
+		}
 		w := f.Counts[i.Kind]
 		w.Total++
 		if !i.At.Before(d30) {
@@ -436,6 +457,9 @@ func (h *history) facts(now time.Time) *domain.Facts {
 		}
 	}
 	for _, o := range h.orders {
+		if o.Date.After(now) {
+			continue
+		}
 		f.Orders++
 		f.Revenue += o.Amount
 		if o.Date.After(f.LastOrder) {
