@@ -384,3 +384,28 @@ func TestSlackKeepsHelpsLayout(t *testing.T) {
 	}
 	t.Errorf("help in Slack: the row of survey is not one line:\n%s", b)
 }
+
+// The README's console example runs as written (issue 11 item 1: its sale
+// was refused): every crm> line of "Try it" succeeds on twelve contacts.
+func TestReadmeConsoleExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tryIt, _ := strings.Cut(string(readme), "## Try it")
+	tryIt, _, _ = strings.Cut(tryIt, "\n## ")
+	e := newEnv(t)
+	for i := 1; i <= 12; i++ {
+		e.ok(t, fmt.Sprintf("add Contact%d stage=prospect", i))
+	}
+	n := 0
+	for _, l := range strings.Split(tryIt, "\n") {
+		if line, ok := strings.CutPrefix(l, "crm> "); ok {
+			e.ok(t, line)
+			n++
+		}
+	}
+	if n < 5 {
+		t.Fatalf("found %d example lines in the README's Try it", n)
+	}
+}
