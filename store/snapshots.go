@@ -95,6 +95,18 @@ func (db *DB) InsertScoreSnapshots(ctx context.Context, snaps []domain.ScoreSnap
 	return nil
 }
 
+// TopOfWeek returns the best scores recorded in week, at most limit of
+// them, the highest first: the top scores of a past week's digest.
+func (db *DB) TopOfWeek(ctx context.Context, week string, limit int) ([]domain.ScoreSnapshot, error) {
+	var out []domain.ScoreSnapshot
+	err := db.conn(ctx).Raw(`SELECT contact_id, week, score, grade FROM score_snapshots
+		WHERE week = ? ORDER BY score DESC, contact_id LIMIT ?`, week, limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("best scores of %s: %w", week, err)
+	}
+	return out, nil
+}
+
 // ScoreHistory returns the weekly snapshots of contact id, the latest week
 // first, at most limit of them.
 func (db *DB) ScoreHistory(ctx context.Context, id int64, limit int) ([]domain.ScoreSnapshot, error) {

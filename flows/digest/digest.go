@@ -26,6 +26,7 @@ type Store interface {
 	SnapshotScores(ctx context.Context, week string) (int64, error)
 	ScoresOfWeek(ctx context.Context, week string, ids []int64) (map[int64]domain.ScoreSnapshot, error)
 	TopScored(ctx context.Context, limit int) ([]*domain.Contact, error)
+	TopOfWeek(ctx context.Context, week string, limit int) ([]domain.ScoreSnapshot, error)
 	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
 	QuietContacts(ctx context.Context, stage domain.Stage, since time.Time, limit int) ([]*domain.Contact, int64, error)
 	QuestionnaireWeek(ctx context.Context, from, to time.Time) (domain.QuestionnaireWeek, error)
@@ -83,7 +84,8 @@ type Digest struct {
 	Revenue     Revenue          `json:"revenue"`
 	RFM         RFM              `json:"rfm"`
 	ABC         domain.ABCResult `json:"abc"`
-	// TopScores are the best current scores with their change since last
+	// TopScores are the week's best scores (current ones, or those recorded
+	// that week for a past week) with their change since last
 	// week's snapshot.
 	TopScores      []ScoredContact `json:"top_scores"`
 	QuietProspects People          `json:"quiet_prospects"` // prospects with no interaction for 30 days
@@ -388,10 +390,12 @@ func persons(list []*domain.Contact) []Person {
 	return out
 }
 
-// scores lists the best current scores with their change since last
-// week's snapshot, then takes this week's snapshot if asked.
+// scores lists the best scores with their change since last week's
+// snapshot, then takes this week's snapshot if asked. The digest of a past
+// week (no snapshot to take) lists the scores recorded that week, when
+// there are some: the week as it was, not as the contacts are now.
 func (d *Digest) scores(ctx context.Context, st Store, s span, opt Options) error {
-	top, err := st.TopScored(ctx, topScores)
+	top, err := d.topOf(ctx, st, s, opt)
 	if err != nil {
 		return err
 	}
@@ -404,16 +408,59 @@ func (d *Digest) scores(ctx context.Context, st Store, s span, opt Options) erro
 		return err
 	}
 	for _, c := range top {
-		sc := ScoredContact{Person: Person{ID: c.ID, Name: crm.Describe(c)}, Score: c.Score, Grade: c.Grade}
 		if b, ok := before[c.ID]; ok {
-			sc.Change = new(c.Score - b.Score)
+			c.Change = new(c.Score - b.Score)
 		}
-		d.TopScores = append(d.TopScores, sc)
+		d.TopScores = append(d.TopScores, c)
 	}
 	if opt.Snapshot {
 		_, err = st.SnapshotScores(ctx, s.week)
 	}
 	return err
+}
+
+// topOf returns the week's best scores: those recorded that week for a
+// past week's digest, else the current ones.
+func (d *Digest) topOf(ctx context.Context, st Store, s span, opt Options) ([]ScoredContact, error) {
+	var out []ScoredContact
+	if !opt.Snapshot {
+		past, err := st.TopOfWeek(ctx, s.week, topScores)
+		if err != nil || len(past) > 0 {
+			return scored(ctx, st, past, err)
+		}
+	}
+	top, err := st.TopScored(ctx, topScores)
+	for _, c := range top {
+		out = append(out, ScoredContact{Person: Person{ID: c.ID, Name: crm.Describe(c)}, Score: c.Score, Grade: c.Grade})
+	}
+	return out, err
+}
+
+// scored names the contacts of recorded scores, in their order; a contact
+// erased since is left out.
+func scored(ctx context.Context, st Store, past []domain.ScoreSnapshot, err error) ([]ScoredContact, error) {
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(past))
+	for i, p := range past {
+		ids[i] = p.ContactID
+	}
+	list, err := st.ContactsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(list))
+	for _, c := range list {
+		names[c.ID] = crm.Describe(c)
+	}
+	out := make([]ScoredContact, 0, len(past))
+	for _, p := range past {
+		if name, ok := names[p.ContactID]; ok {
+			out = append(out, ScoredContact{Person: Person{ID: p.ContactID, Name: name}, Score: p.Score, Grade: p.Grade})
+		}
+	}
+	return out, nil
 }
 
 func (d *Digest) quiet(ctx context.Context, st Store, s span, _ Options) error {

@@ -257,3 +257,41 @@ func questionnaireWeek(t *testing.T, db *store.DB, id int64) {
 		t.Fatal(err)
 	}
 }
+
+// The digest of a past week lists the scores recorded that week and their
+// change from the week before, not the scores as they are now (issue 11
+// item 11: --as-of a past week showed today's top scores).
+func TestPastWeekShowsItsRecordedScores(t *testing.T) {
+	storetest.Each(t, now, func(t *testing.T, db *store.DB) {
+		w := seed(t, db)
+		ctx := t.Context()
+		setScore := func(c *domain.Contact, score int, grade string) {
+			if err := db.SetScores(ctx, map[int64]domain.ScoreResult{c.ID: {Score: score, Grade: grade}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.SnapshotScores(ctx, "2026-W46"); err != nil {
+			t.Fatal(err)
+		}
+		setScore(w.b, 95, "A") // Bob led in W47
+		if _, err := db.SnapshotScores(ctx, "2026-W47"); err != nil {
+			t.Fatal(err)
+		}
+		setScore(w.b, 10, "D") // and fell since
+		d, err := digest.Build(ctx, db, day(11, 18), digest.Options{Loc: paris})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := d.TopScores[0]
+		if first.ID != w.b.ID || first.Score != 95 || first.Change == nil || *first.Change != 35 {
+			t.Fatalf("W47's top: %+v (change %v)", first, first.Change)
+		}
+		current, err := digest.Build(ctx, db, now(), digest.Options{Loc: paris})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if current.TopScores[0].ID != w.a.ID {
+			t.Fatalf("this week's top: %+v", current.TopScores[0])
+		}
+	})
+}
