@@ -1,6 +1,7 @@
 package command_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/crmbot/crmbot/bot/command"
@@ -71,13 +72,16 @@ func TestPlanListsTheContactsHeldBack(t *testing.T) {
 		e.actor = command.Actor{ID: "maria", Roles: []command.Role{command.Manager}}
 		r := e.ok(t, "survey send satisfaction to C1 C2 dry-run")
 		p := r.Data.(*command.PlanData)
-		if got := p.Held[string(domain.NoConsent)]; len(got) != 1 || got[0] != "C2" || len(p.Held) != 1 {
+		if got := p.Held[string(domain.NoConsent)]; len(got) != 1 || got[0] != 2 || len(p.Held) != 1 {
 			t.Fatalf("held %+v", p.Held)
+		}
+		if b, err := r.JSON(); err != nil || !strings.Contains(strings.Join(strings.Fields(string(b)), ""), `"held":{"no_consent":["C2"]}`) {
+			t.Fatalf("JSON %s %v", b, err)
 		}
 		mustContain(t, "text", r.Text(), "Held back (1)", "C2", "no_consent")
 		e.ok(t, "survey send satisfaction to C1 C2")
 		p = e.ok(t, "survey send satisfaction to C1 C2 dry-run").Data.(*command.PlanData)
-		if got := p.Held[survey.AlreadyQueued]; len(got) != 1 || got[0] != "C1" {
+		if got := p.Held[survey.AlreadyQueued]; len(got) != 1 || got[0] != 1 {
 			t.Fatalf("held after the send %+v", p.Held)
 		}
 	})

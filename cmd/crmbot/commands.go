@@ -41,7 +41,7 @@ func (a *app) console(cmd *cobra.Command, as string) *console.Console {
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 func execCmd() *cobra.Command {
-	var as string
+	var as, cpuProfile string
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "exec '<command>' [--as USER] [--json]",
@@ -56,6 +56,13 @@ func execCmd() *cobra.Command {
 				return err
 			}
 			defer a.close()
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			r := a.exec.Run(cmd.Context(), a.localActor(as), joinArgs(args))
 			if asJSON {
 				b, err := r.JSON()
@@ -76,6 +83,9 @@ func execCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&as, "as", "", "the team member you act as (default: your login name)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the reply as one JSON document")
+	// For profiling, not for users.
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the command to this file")
+	_ = c.Flags().MarkHidden("cpuprofile")
 	return c
 }
 
