@@ -399,7 +399,7 @@ func (s *Staging) ApplyContacts(ctx context.Context, author string) (created, up
 		base = new(int64)
 	}
 	newID := fmt.Sprintf("COALESCE(s.id, %d + s.seq)", *base)
-	err = s.rebuildingIndexes(ctx, []string{"contacts", "contact_words"}, func() error {
+	err = s.rebuildingIndexes(ctx, "import_contacts WHERE is_new", "contacts", []string{"contact_words"}, func() error {
 		if created, err = s.insertContacts(ctx, newID); err != nil {
 			return err
 		}
@@ -460,31 +460,33 @@ func (s *Staging) writeWords(ctx context.Context, newID string) error {
 		`INSERT INTO import_touched (id) SELECT id FROM import_contacts WHERE changed`)
 }
 
-// rebuildMin is the fewest new contacts for which rebuildingIndexes
-// rebuilds the indexes, below which it is not worth it.
+// rebuildMin is the fewest new rows for which rebuildingIndexes rebuilds
+// the indexes, below which it is not worth it.
 const rebuildMin = 50_000
 
-// rebuildingIndexes runs fn, which writes the staged contacts. When they
-// are at least as many as the contacts already stored (and rebuildMin),
-// it drops the secondary indexes of tables first and builds them again
-// after: building an index once from every row costs less than inserting
-// each row into it at random (for a million contacts into an empty
-// database, 12.3 s of CPU instead of 19.4), and the WAL gets each page of
-// the new index once. On SQLite only: PostgreSQL's DROP INDEX would keep
-// every reader off the table until the import ends, whereas SQLite's
+// rebuildingIndexes runs fn, which writes the staged rows into table. When
+// they are at least as many as the rows already stored (and rebuildMin),
+// it drops the secondary indexes of table and of also first and builds
+// them again after: building an index once from every row costs less
+// than inserting each row into it at random (for a million contacts into
+// an empty database, 12.3 s of CPU instead of 19.4), and the WAL gets each
+// page of the new index once instead of every page the cache could not
+// hold, again and again. On SQLite only: PostgreSQL's DROP INDEX would
+// keep every reader off the table until the import ends, whereas SQLite's
 // readers go on with the indexes of their snapshot.
-func (s *Staging) rebuildingIndexes(ctx context.Context, tables []string, fn func() error) error {
+func (s *Staging) rebuildingIndexes(ctx context.Context, staged, table string, also []string, fn func() error) error {
 	if s.db.postgres {
 		return fn()
 	}
 	var fresh, stored int64
-	err := s.db.conn(ctx).Raw(`SELECT (SELECT COUNT(*) FROM import_contacts WHERE is_new), (SELECT COUNT(*) FROM contacts)`).Row().Scan(&fresh, &stored)
+	err := s.db.conn(ctx).Raw(`SELECT (SELECT COUNT(*) FROM `+staged+`), (SELECT COUNT(*) FROM `+table+`)`).Row().Scan(&fresh, &stored)
 	if err != nil {
-		return fmt.Errorf("count the contacts of the import: %w", err)
+		return fmt.Errorf("count the rows of the import: %w", err)
 	}
 	if fresh < rebuildMin || fresh < stored {
 		return fn()
 	}
+	tables := append([]string{table}, also...)
 	var defs []struct{ Name, SQL string }
 	err = s.db.conn(ctx).Raw(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ? AND sql IS NOT NULL`, tables).Scan(&defs).Error
 	if err != nil {
@@ -500,7 +502,7 @@ func (s *Staging) rebuildingIndexes(ctx context.Context, tables []string, fn fun
 	}
 	for _, d := range defs {
 		if err := s.exec(ctx, "rebuild an index after the import", d.SQL); err != nil {
-			return translate(s.db.driverError(err), "a contact with this email or phone")
+			return translate(s.db.driverError(err), bulkWhat[table])
 		}
 	}
 	return nil
@@ -513,10 +515,13 @@ func (s *Staging) rebuildingIndexes(ctx context.Context, tables []string, fn fun
 func (s *Staging) ApplyOrders(ctx context.Context, author string) (int, error) {
 	db := s.db
 	now := db.now().UTC()
-	err := db.conn(ctx).Exec(`INSERT INTO orders (contact_id, amount, date, note, author, created_at)
-		SELECT r.contact_id, a.amount, a.at, a.note, ?, ? FROM import_activity a `+refJoin+byContact, author, now).Error
+	err := s.rebuildingIndexes(ctx, "import_activity", "orders", nil, func() error {
+		err := db.conn(ctx).Exec(`INSERT INTO orders (contact_id, amount, date, note, author, created_at)
+			SELECT r.contact_id, a.amount, a.at, a.note, ?, ? FROM import_activity a `+refJoin+byContact, author, now).Error
+		return translate(db.driverError(err), "order")
+	})
 	if err != nil {
-		return 0, translate(db.driverError(err), "order")
+		return 0, err
 	}
 	err = db.conn(ctx).Exec(`INSERT INTO customer_stats (contact_id, first_order, last_order, orders, amount)
 		SELECT r.contact_id, MIN(a.at), MAX(a.at), COUNT(*), SUM(a.amount) FROM import_activity a ` + refJoin + `
@@ -546,10 +551,13 @@ func (s *Staging) ApplyOrders(ctx context.Context, author string) (int, error) {
 // Touched, to be rescored.
 func (s *Staging) ApplyInteractions(ctx context.Context, author string) error {
 	db := s.db
-	err := db.conn(ctx).Exec(`INSERT INTO interactions (contact_id, kind, note, author, at)
-		SELECT r.contact_id, a.kind, a.note, ?, a.at FROM import_activity a `+refJoin+byContact, author).Error
-	if err != nil {
+	err := s.rebuildingIndexes(ctx, "import_activity", "interactions", nil, func() error {
+		err := db.conn(ctx).Exec(`INSERT INTO interactions (contact_id, kind, note, author, at)
+			SELECT r.contact_id, a.kind, a.note, ?, a.at FROM import_activity a `+refJoin+byContact, author).Error
 		return translate(db.driverError(err), "interaction")
+	})
+	if err != nil {
+		return err
 	}
 	err = db.conn(ctx).Exec(`UPDATE contacts SET last_contact_at = m.at
 		FROM (SELECT r.contact_id, MAX(a.at) AS at FROM import_activity a ` + refJoin + ` GROUP BY r.contact_id) AS m
