@@ -107,8 +107,12 @@ func sqliteDriver() string {
 // sqliteDSN makes a file: URI of path. The characters that end or escape a
 // URI's path are percent-encoded, so that a # or ? in a folder name opens
 // that very file, with our settings.
+//
+// Each connection's page cache is 16 MB (of 4 connections): the operating
+// system caches the file as well, and a 64 MB cache a connection took a
+// digest over 10 million orders past 400 MB for no gain in time.
 func sqliteDSN(path string) string {
-	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=15000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-65536"
+	params := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=15000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-16384"
 	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	return "file:" + escaped + "?" + params
 }
