@@ -160,9 +160,11 @@ func (db *DB) SnapshotSegments(ctx context.Context, week string, members []domai
 	return taken, nil
 }
 
-// SegmentsOfWeek returns the RFM segments recorded for week, keyed by
-// contact id, and whether week was recorded at all.
-func (db *DB) SegmentsOfWeek(ctx context.Context, week string) (map[int64]domain.RFMSegment, bool, error) {
+// SegmentsOfWeek returns the RFM segments recorded for week, by contact
+// id in increasing order (the table's key: no sort), and whether week was
+// recorded at all. A slice rather than a map: a million of them are
+// compared with this week's by walking both in id order.
+func (db *DB) SegmentsOfWeek(ctx context.Context, week string) ([]domain.SegmentMember, bool, error) {
 	var n int64
 	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM snapshot_weeks WHERE kind = 'rfm' AND week = ?", week).Scan(&n).Error; err != nil {
 		return nil, false, fmt.Errorf("segments of %s: %w", week, err)
@@ -170,11 +172,11 @@ func (db *DB) SegmentsOfWeek(ctx context.Context, week string) (map[int64]domain
 	if n == 0 {
 		return nil, false, nil
 	}
-	out := map[int64]domain.RFMSegment{}
+	var out []domain.SegmentMember
 	// A handful of distinct segments: each read once, not once a row.
 	names := map[string]domain.RFMSegment{}
 	var seg sql.RawBytes
-	err := db.eachRow(ctx, "SELECT contact_id, segment FROM segment_snapshots WHERE week = ?", []any{week}, func(rows *sql.Rows) error {
+	err := db.eachRow(ctx, "SELECT contact_id, segment FROM segment_snapshots WHERE week = ? ORDER BY contact_id", []any{week}, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id, &seg); err != nil {
 			return err
@@ -184,7 +186,7 @@ func (db *DB) SegmentsOfWeek(ctx context.Context, week string) (map[int64]domain
 			name = domain.RFMSegment(seg)
 			names[string(name)] = name
 		}
-		out[id] = name
+		out = append(out, domain.SegmentMember{ContactID: id, Segment: name})
 		return nil
 	})
 	if err != nil {

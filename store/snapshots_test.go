@@ -58,7 +58,7 @@ func TestSegmentSnapshotsAndDigestClaims(t *testing.T) {
 			t.Fatalf("second segment snapshot of the week: %v, %v; want refused", ok, err)
 		}
 		got, ok, err := db.SegmentsOfWeek(ctx, "2026-W47")
-		if err != nil || !ok || len(got) != 2 || got[a.ID] != domain.RFMAtRisk || got[b.ID] != domain.RFMChampions {
+		if err != nil || !ok || len(got) != 2 || got[0] != members[0] || got[1] != members[1] {
 			t.Errorf("SegmentsOfWeek = %v, %v, %v", got, ok, err)
 		}
 		for i, want := range []bool{true, false} {

@@ -21,7 +21,7 @@ type Store interface {
 	CountCreated(ctx context.Context, from, to time.Time) (int64, error)
 	Revenue(ctx context.Context, from, to time.Time) (int64, error)
 	RFMInputs(ctx context.Context, asOf time.Time, windowDays int) ([]domain.RFMInput, error)
-	SegmentsOfWeek(ctx context.Context, week string) (map[int64]domain.RFMSegment, bool, error)
+	SegmentsOfWeek(ctx context.Context, week string) ([]domain.SegmentMember, bool, error)
 	SnapshotSegments(ctx context.Context, week string, members []domain.SegmentMember) (bool, error)
 	SnapshotScores(ctx context.Context, week string) (int64, error)
 	ScoresOfWeek(ctx context.Context, week string, ids []int64) (map[int64]domain.ScoreSnapshot, error)
@@ -297,8 +297,8 @@ func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) er
 	if known {
 		d.RFM.ComparedWith = s.prevWeek
 		prevSizes = map[domain.RFMSegment]int{}
-		for _, seg := range prev {
-			prevSizes[seg]++
+		for _, m := range prev {
+			prevSizes[m.Segment]++
 		}
 	}
 	for _, sz := range rep.Segments {
@@ -327,12 +327,25 @@ func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) er
 
 // compareSegments counts the moves between segments and names the
 // customers newly at risk.
-func (d *Digest) compareSegments(ctx context.Context, st Store, scores []domain.RFMScore, prev map[int64]domain.RFMSegment) error {
+// Both are in contact id order: they are walked side by side.
+func (d *Digest) compareSegments(ctx context.Context, st Store, scores []domain.RFMScore, prev []domain.SegmentMember) error {
 	type pair struct{ from, to domain.RFMSegment }
 	moves := map[pair]int{}
 	var atRisk, cantLose []int64
+	byID := func(a, b domain.RFMScore) int { return cmp.Compare(a.ContactID, b.ContactID) }
+	if !slices.IsSortedFunc(scores, byID) {
+		scores = slices.SortedFunc(slices.Values(scores), byID)
+	}
+	j := 0
 	for _, sc := range scores {
-		before, ok := prev[sc.ContactID]
+		for j < len(prev) && prev[j].ContactID < sc.ContactID {
+			j++
+		}
+		var before domain.RFMSegment
+		ok := j < len(prev) && prev[j].ContactID == sc.ContactID
+		if ok {
+			before = prev[j].Segment
+		}
 		if ok && before != sc.Segment {
 			moves[pair{before, sc.Segment}]++
 		}
