@@ -6,6 +6,7 @@ package digest
 import (
 	"cmp"
 	"context"
+	"golang.org/x/sync/errgroup"
 	"slices"
 	"sync"
 	"time"
@@ -273,21 +274,32 @@ func (d *Digest) revenue(ctx context.Context, st Store, s span, _ Options) error
 // with last week's snapshot.
 func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) error {
 	tick := opt.timer()
+	// Last week's segments are read beside this week's inputs, on
+	// another connection: each is a pass over a million rows.
+	var prev []domain.SegmentMember
+	var known bool
+	var g errgroup.Group
+	g.Go(func() (err error) {
+		prev, known, err = st.SegmentsOfWeek(ctx, s.prevWeek)
+		return err
+	})
 	inputs, err := st.RFMInputs(ctx, s.day, opt.WindowDays)
 	if err != nil {
+		g.Wait()
 		return err
 	}
 	tick("  RFM inputs")
 	scores, err := domain.RFM(inputs, s.day, opt.WindowDays)
 	if err != nil {
+		g.Wait()
 		return err
 	}
 	if d.ABC, err = domain.ABC(scores, opt.ABC); err != nil {
+		g.Wait()
 		return err
 	}
 	tick("  RFM and ABC")
-	prev, known, err := st.SegmentsOfWeek(ctx, s.prevWeek)
-	if err != nil {
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	tick("  last week's segments")
