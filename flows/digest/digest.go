@@ -6,13 +6,13 @@ package digest
 import (
 	"cmp"
 	"context"
-	"golang.org/x/sync/errgroup"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"golang.org/x/sync/errgroup"
 )
 
 // Store is what the digest reads of the database.
