@@ -5,7 +5,8 @@
 //
 // It knows getMe, getUpdates (a queue the test pushes updates into, long
 // polled, honouring offset and allowed_updates), sendMessage,
-// editMessageText, answerCallbackQuery, setWebhook and deleteWebhook. It
+// editMessageText, answerCallbackQuery, setWebhook and deleteWebhook (and,
+// with Config.WebhookConnections, posts updates to the webhook set). It
 // enforces Telegram's flood limits strictly: at most GlobalRate messages
 // (new ones and edits) in any one-second window overall and ChatRate per
 // chat, answering 429 with retry_after beyond them, and counts the 429s it
@@ -39,6 +40,11 @@ type Config struct {
 	GlobalRate, ChatRate int
 	// WaitTimeout bounds the Wait helpers; 0 means 10 s.
 	WaitTimeout time.Duration
+	// WebhookConnections > 0 makes the fake deliver updates to the
+	// webhook once one is set, as Telegram does (see webhook.go), with at
+	// most that many requests at once; 0 leaves them queued (getUpdates
+	// then answers 409).
+	WebhookConnections int
 }
 
 // Button is a button of an inline keyboard, as sent.
@@ -98,6 +104,7 @@ type Server struct {
 	failures                   map[string][]failure
 	webhookURL                 string
 	webhookKey                 string
+	hook                       hookState
 	seq                        int
 }
 
@@ -105,6 +112,7 @@ type update struct {
 	id   int
 	kind string // "message", "callback_query", "my_chat_member"…
 	obj  any
+	chat int64 // the chat it comes from, 0 if unknown
 }
 
 type msgKey struct {
@@ -152,6 +160,9 @@ func New(t testing.TB, cfg Config) *Server {
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL + "/"
 	t.Cleanup(s.Close)
+	if cfg.WebhookConnections > 0 {
+		s.startDelivery()
+	}
 	return s
 }
 
@@ -562,7 +573,7 @@ func (s *Server) Push(kind string, obj any) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextUpdate++
-	s.updates = append(s.updates, update{id: s.nextUpdate, kind: kind, obj: obj})
+	s.updates = append(s.updates, update{id: s.nextUpdate, kind: kind, obj: obj, chat: chatOf(obj)})
 	s.changedLocked()
 	return s.nextUpdate
 }
