@@ -508,9 +508,12 @@ func (c *customer) answerAll(ctx context.Context, inv telegramtest.Message) bool
 		}
 		c.mu.Lock()
 		c.acked = append(c.acked, acked{survey: id, question: qu.ID, value: value})
-		c.mu.Unlock()
-		if k == len(q.Questions) {
+		finished := k == len(q.Questions)
+		if finished {
 			c.done[id] = true
+		}
+		c.mu.Unlock()
+		if finished {
 			return true
 		}
 	}

@@ -110,6 +110,7 @@ func TestSoakCrashes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	team, customers := w.runTeam(ctx, 2*time.Second), w.runCustomers(ctx)
 	w.crashLoop(bot, set, rep)
+	w.waitFinished(set.grace)
 	w.settle(set.grace)
 	cancel()
 	customers.Wait()
@@ -172,6 +173,23 @@ func (w *soakWorld) crashLoop(bot *botProc, set soakSettings, rep *soakReport) {
 			rep.afterTerm = append(rep.afterTerm, d)
 		}
 	}
+}
+
+// waitFinished lets the customers go on, after the crashes, until each
+// finished a questionnaire or limit passed: so that even a short soak has
+// answers to check.
+func (w *soakWorld) waitFinished(limit time.Duration) {
+	pollUntil(context.Background(), time.Now().Add(limit), func() bool {
+		for _, c := range w.customers {
+			c.mu.Lock()
+			n := len(c.done)
+			c.mu.Unlock()
+			if n == 0 {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // settle ends the soak for the customers and waits, up to grace, until
