@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
+	"testing"
 	"time"
 )
 
@@ -162,4 +164,10 @@ func (s *Server) WebhookDeliveries() (delivered, refused int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.hook.delivered, s.hook.refused
+}
+
+// WaitWebhookDeliveries waits until n webhook deliveries were answered 2xx.
+func (s *Server) WaitWebhookDeliveries(t testing.TB, n int) {
+	t.Helper()
+	s.waitFor(t, fmt.Sprintf("%d webhook deliveries", n), func() bool { return s.hook.delivered >= n })
 }
