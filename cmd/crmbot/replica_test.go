@@ -66,7 +66,7 @@ func TestReplicaSoak(t *testing.T) {
 	schedule, digestDue := digestSoon(time.Now())
 	cfg := writeConfig(t, soakThrottle(3)+"digest:\n  channels: ["+digestChannel+"]\n"+schedule)
 	env := []string{"CRMBOT_CONFIG=" + cfg, "TELEGRAM_BOT_TOKEN=" + tg.Token, "TELEGRAM_API_URL=" + tg.URL}
-	w := newSoakWorld(t, dsn, tg, env, customers, seed, run/3)
+	w := newSoakWorld(t, dsn, tg, env, soakPeople{customers: customers, waves: 1, perWave: envInt(t, "CRMBOT_SOAK_WAVE", 40), seed: seed, spread: run / 3})
 	replicas := make([]*botProc, 3)
 	for i := range replicas {
 		replicas[i] = newBotProc(t, fmt.Sprintf("replica%d", i+1), append(env, "CRMBOT_DATABASE="+dsn,
@@ -104,6 +104,7 @@ func TestReplicaSoak(t *testing.T) {
 	}
 	rep.duration = time.Since(began)
 	w.account(rep)
+	rep.lostPerKill = []int{len(rep.lost)} // one kill: every loss is its
 	delivered, refused := tg.WebhookDeliveries()
 	rep.extra = append(rep.extra,
 		fmt.Sprintf("webhook deliveries: %d answered 2xx, %d refused or failed (retried)", delivered, refused),
@@ -128,10 +129,14 @@ func waitUntil(at time.Time) {
 }
 
 // killOne SIGKILLs one replica, chosen at random, at a random moment
-// between a fifth and a half of the run, and restarts it 2 s later.
+// between a fifth and a half of the run, 3 s after the audience was sent a
+// questionnaire, and restarts it 2 s later.
 func killOne(t *testing.T, w *soakWorld, replicas []*botProc, rng *rand.Rand, run time.Duration, rep *soakReport) {
 	victim := replicas[rng.IntN(len(replicas))]
-	waitUntil(time.Now().Add(run/5 + time.Duration(rng.Int64N(int64(run*3/10)))))
+	at := time.Now().Add(run/5 + time.Duration(rng.Int64N(int64(run*3/10))))
+	waitUntil(at.Add(-3 * time.Second))
+	w.sendWave(context.Background()) // invitations queue up when the kill comes
+	waitUntil(at)
 	victim.stop(syscall.SIGKILL)
 	rep.kills++
 	rep.extra = append(rep.extra, fmt.Sprintf("%s SIGKILLed at %s, restarted 2 s later", victim.name, time.Now().Format("15:04:05.000")))

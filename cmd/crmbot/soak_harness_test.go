@@ -189,6 +189,9 @@ type soakWorld struct {
 	titles     map[string]domain.Questionnaire // by English title
 	latencies  latencies                       // of every awaited reply
 	lostSeen   map[int64]bool                  // surveys newlyLost returned
+	contacts   int                             // C1…C<contacts>: the customers, then the audience
+	waves      int                             // of the audience
+	sentWaves  int
 }
 
 // customer is one simulated Telegram customer.
@@ -244,34 +247,52 @@ func durSummary(d []time.Duration) string {
 	return fmt.Sprintf("%.2f / %.2f / %.2f s (n=%d)", q(0.5), q(0.95), s[len(s)-1].Seconds(), len(s))
 }
 
-// newSoakWorld imports n customers (city Soak) into dsn and makes their
-// invite links, through the binary as a team would.
-func newSoakWorld(t *testing.T, dsn string, tg *telegramtest.Server, env []string, n int, seed uint64, spread time.Duration) *soakWorld {
+// soakPeople says who a soak's world holds: customers who act, and an
+// audience in waves of contacts who consented in Telegram and never
+// answer, sent a questionnaire a wave at a time so that invitations queue
+// up behind the rate limits.
+type soakPeople struct {
+	customers, waves, perWave int
+	seed                      uint64
+	spread                    time.Duration // customers open their links within it
+}
+
+// newSoakWorld imports the customers (city Soak) and the audience (city
+// Bulk1, Bulk2…) into dsn and makes the customers' invite links, through
+// the binary as a team would; the audience's consent is written through
+// the store, as the bot would have.
+func newSoakWorld(t *testing.T, dsn string, tg *telegramtest.Server, env []string, p soakPeople) *soakWorld {
 	t.Helper()
-	w := &soakWorld{t: t, dsn: dsn, env: env, tg: tg, titles: map[string]domain.Questionnaire{}, lostSeen: map[int64]bool{}}
+	w := &soakWorld{t: t, dsn: dsn, env: env, tg: tg, titles: map[string]domain.Questionnaire{}, lostSeen: map[int64]bool{},
+		contacts: p.customers + p.waves*p.perWave, waves: p.waves}
 	for _, q := range domain.BuiltinQuestionnaires() {
 		w.titles[q.Title.EN] = q
 	}
 	var csv, lines strings.Builder
 	csv.WriteString("Name,Email,City,Owner\n")
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&csv, "Soak Customer %d,soak%d@example.com,Soak,U0OWNER\n", i, i)
-		fmt.Fprintf(&lines, "invite C%d\n", i)
+	for i := 1; i <= w.contacts; i++ {
+		city := "Soak"
+		if i > p.customers {
+			city = fmt.Sprintf("Bulk%d", 1+(i-p.customers-1)/p.perWave)
+		} else {
+			fmt.Fprintf(&lines, "invite C%d\n", i)
+		}
+		fmt.Fprintf(&csv, "Soak Contact %d,soak%d@example.com,%s,U0OWNER\n", i, i, city)
 	}
-	file := filepath.Join(t.TempDir(), "customers.csv")
+	file := filepath.Join(t.TempDir(), "contacts.csv")
 	os.WriteFile(file, []byte(csv.String()), 0o644)
 	if r := runCrmbot(t, dsn, nil, env, "import", "contacts", file); r.code != 0 {
 		t.Fatalf("import: %+v", r)
 	}
 	r := runCrmbot(t, dsn, strings.NewReader(lines.String()), env, "console")
 	tokens := regexp.MustCompile(`\?start=([A-Za-z0-9_-]+)`).FindAllStringSubmatch(r.stdout, -1)
-	if len(tokens) != n {
-		t.Fatalf("invite: %d links for %d customers: %s %s", len(tokens), n, r.stdout, r.stderr)
+	if len(tokens) != p.customers {
+		t.Fatalf("invite: %d links for %d customers: %s %s", len(tokens), p.customers, r.stdout, r.stderr)
 	}
-	rng := rand.New(rand.NewPCG(seed, 1))
-	for i := range n {
+	rng := rand.New(rand.NewPCG(p.seed, 1))
+	for i := range p.customers {
 		w.customers = append(w.customers, &customer{w: w, chat: 710001 + int64(i), contact: int64(i + 1), token: tokens[i][1],
-			rng: rand.New(rand.NewPCG(seed, uint64(i)+2)), start: time.Duration(rng.Int64N(int64(spread) + 1)), done: map[int64]bool{}})
+			rng: rand.New(rand.NewPCG(p.seed, uint64(i)+2)), start: time.Duration(rng.Int64N(int64(p.spread) + 1)), done: map[int64]bool{}})
 	}
 	db, err := store.Open(context.Background(), dsn, store.Options{})
 	if err != nil {
@@ -279,7 +300,23 @@ func newSoakWorld(t *testing.T, dsn string, tg *telegramtest.Server, env []strin
 	}
 	t.Cleanup(func() { db.Close() })
 	w.db = db
+	for id := int64(p.customers + 1); id <= int64(w.contacts); id++ {
+		r := &domain.Respondent{ContactID: id, ChatID: 720000 + id, Language: "en", ConsentText: "consent-v1",
+			Consent: domain.Consent{Given: true, At: time.Now().Add(-time.Hour)}}
+		if err := db.SaveRespondent(context.Background(), r); err != nil {
+			t.Fatalf("consent of the audience: %v", err)
+		}
+	}
 	return w
+}
+
+// sendWave queues the satisfaction questionnaire for the next wave of the
+// audience, if any is left.
+func (w *soakWorld) sendWave(ctx context.Context) {
+	if w.sentWaves < w.waves {
+		w.sentWaves++
+		w.exec(ctx, fmt.Sprintf("survey send satisfaction to city=Bulk%d", w.sentWaves))
+	}
 }
 
 // runCustomers starts every customer; they stop with ctx.
@@ -441,7 +478,8 @@ func questionAt(title string, k int) func(telegramtest.Message) bool {
 const thanksText = "Thank you for your answers!"
 
 // run is a customer's life: open the invite link, consent, then answer
-// each questionnaire that comes, sometimes only after its reminder.
+// each questionnaire that comes, sometimes only after its reminder, and
+// now and then ask what is kept.
 func (c *customer) run(ctx context.Context) {
 	if !c.think(ctx, c.start, c.start) {
 		return
@@ -454,11 +492,24 @@ func (c *customer) run(ctx context.Context) {
 		return
 	}
 	for {
+		if c.rng.IntN(3) == 0 && !c.mydata(ctx) {
+			return
+		}
 		inv, ok := c.invitation(ctx)
 		if !ok || !c.answerAll(ctx, inv) {
 			return
 		}
 	}
+}
+
+// mydata asks what is kept (/mydata), as a customer between
+// questionnaires might, and waits for the answer.
+func (c *customer) mydata(ctx context.Context) bool {
+	if !c.think(ctx, 200*time.Millisecond, 2*time.Second) {
+		return false
+	}
+	_, ok := c.ask(ctx, "the answer to /mydata", c.text("/mydata"), textHas("What we keep about you"))
+	return ok
 }
 
 // invitation waits for an invitation to a questionnaire not answered yet;
