@@ -152,12 +152,12 @@ func killOne(t *testing.T, w *soakWorld, replicas []*botProc, rng *rand.Rand, ru
 	rep.extra = append(rep.extra, fmt.Sprintf("first reply through nginx after the restart: %.2f s", d.Seconds()))
 }
 
-// digestSoon returns the digest's schedule lines: today, at the minute
-// after next (so the replicas' timers fire during the run); on a day's
-// last minutes, Monday 00:00 (always past: posted at start-up).
+// digestSoon returns the digest's schedule lines: today, at the first
+// whole minute at least 30 s away (so the replicas' timers fire during the
+// run); near midnight, Monday 00:00 (always past: posted at start-up).
 func digestSoon(now time.Time) (string, time.Time) {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	due := now.In(paris).Add(2 * time.Minute).Truncate(time.Minute)
+	due := now.In(paris).Add(30 * time.Second).Truncate(time.Minute).Add(time.Minute)
 	if due.Day() != now.In(paris).Day() {
 		return "  weekday: monday\n  time: \"00:00\"\n", now
 	}
