@@ -4,6 +4,7 @@ package main_test
 // Bot API with Telegram's own limits (25 messages a second, 1 per chat).
 
 import (
+	"context"
 	"syscall"
 	"testing"
 	"time"
@@ -28,7 +29,8 @@ func startPolling(t *testing.T, tg *telegramtest.Server, name string) (*botProc,
 
 // One chat sends /help 60 times, then another chat sends /help: its reply
 // should come within 2 s (the goal; the test holds it to 10 s, a bound
-// for a shared, noisy machine). The figures are logged.
+// for a shared, noisy machine), and the flooding chat's extra messages
+// should be dropped, not answered. The figures are logged.
 func TestSoakFloodLeavesOtherChatsAlone(t *testing.T) {
 	tg := telegramtest.New(t, telegramtest.Config{})
 	startPolling(t, tg, "flood")
@@ -49,6 +51,24 @@ func TestSoakFloodLeavesOtherChatsAlone(t *testing.T) {
 	if d > 10*time.Second {
 		t.Errorf("flood: the other chat waited %.1f s for its reply (goal < 2 s, bound here 10 s)", d.Seconds())
 	}
+	n := quietCount(tg, flooder, 3*time.Second, limit)
+	t.Logf("flood: in all the flooding chat got %d replies to its %d messages (goal: a few, one asking it to slow down; the rest dropped)", n, flood)
+	if n > flood/3 {
+		t.Errorf("flood: the flooding chat got %d replies to %d messages: its extra messages were handled, not dropped", n, flood)
+	}
+}
+
+// quietCount waits until no message came to chat for quiet (or limit
+// passed) and returns how many came.
+func quietCount(tg *telegramtest.Server, chat int64, quiet, limit time.Duration) int {
+	n, since := len(tg.Sent(chat)), time.Now()
+	pollUntil(context.Background(), time.Now().Add(limit), func() bool {
+		if m := len(tg.Sent(chat)); m != n {
+			n, since = m, time.Now()
+		}
+		return time.Since(since) >= quiet
+	})
+	return n
 }
 
 // A stop (SIGTERM, or SIGKILL) then an immediate restart: a customer's
