@@ -135,7 +135,7 @@ func killOne(t *testing.T, w *soakWorld, replicas []*botProc, rng *rand.Rand, ru
 	victim := replicas[rng.IntN(len(replicas))]
 	at := time.Now().Add(run/5 + time.Duration(rng.Int64N(int64(run*3/10))))
 	waitUntil(at.Add(-3 * time.Second))
-	w.sendWave(context.Background()) // invitations queue up when the kill comes
+	w.sendWave(context.Background(), 10*time.Second) // invitations queue up when the kill comes
 	waitUntil(at)
 	victim.stop(syscall.SIGKILL)
 	rep.kills++

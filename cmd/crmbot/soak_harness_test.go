@@ -191,6 +191,7 @@ type soakWorld struct {
 	lostSeen   map[int64]bool                  // surveys newlyLost returned
 	contacts   int                             // C1…C<contacts>: the customers, then the audience
 	waves      int                             // of the audience
+	perWave    int
 	sentWaves  int
 }
 
@@ -264,7 +265,7 @@ type soakPeople struct {
 func newSoakWorld(t *testing.T, dsn string, tg *telegramtest.Server, env []string, p soakPeople) *soakWorld {
 	t.Helper()
 	w := &soakWorld{t: t, dsn: dsn, env: env, tg: tg, titles: map[string]domain.Questionnaire{}, lostSeen: map[int64]bool{},
-		contacts: p.customers + p.waves*p.perWave, waves: p.waves}
+		contacts: p.customers + p.waves*p.perWave, waves: p.waves, perWave: p.perWave}
 	for _, q := range domain.BuiltinQuestionnaires() {
 		w.titles[q.Title.EN] = q
 	}
@@ -301,7 +302,7 @@ func newSoakWorld(t *testing.T, dsn string, tg *telegramtest.Server, env []strin
 	t.Cleanup(func() { db.Close() })
 	w.db = db
 	for id := int64(p.customers + 1); id <= int64(w.contacts); id++ {
-		r := &domain.Respondent{ContactID: id, ChatID: 720000 + id, Language: "en", ConsentText: "consent-v1",
+		r := &domain.Respondent{ContactID: id, ChatID: audienceChat + id, Language: "en", ConsentText: "consent-v1",
 			Consent: domain.Consent{Given: true, At: time.Now().Add(-time.Hour)}}
 		if err := db.SaveRespondent(context.Background(), r); err != nil {
 			t.Fatalf("consent of the audience: %v", err)
@@ -311,13 +312,29 @@ func newSoakWorld(t *testing.T, dsn string, tg *telegramtest.Server, env []strin
 }
 
 // sendWave queues the satisfaction questionnaire for the next wave of the
-// audience, if any is left.
-func (w *soakWorld) sendWave(ctx context.Context) {
-	if w.sentWaves < w.waves {
-		w.sentWaves++
-		w.exec(ctx, fmt.Sprintf("survey send satisfaction to city=Bulk%d", w.sentWaves))
+// audience, if any is left, and waits (up to limit) for its first
+// invitation to reach Telegram: the wave is being delivered. It reports
+// whether a wave was sent.
+func (w *soakWorld) sendWave(ctx context.Context, limit time.Duration) bool {
+	if w.sentWaves >= w.waves {
+		return false
 	}
+	w.sentWaves++
+	w.exec(ctx, fmt.Sprintf("survey send satisfaction to city=Bulk%d", w.sentWaves))
+	first := int64(len(w.customers) + (w.sentWaves-1)*w.perWave + 1)
+	pollUntil(ctx, time.Now().Add(limit), func() bool {
+		for _, m := range w.tg.AllSent() {
+			if m.ChatID >= audienceChat+first && m.ChatID < audienceChat+first+int64(w.perWave) {
+				return true
+			}
+		}
+		return false
+	})
+	return true
 }
+
+// audienceChat + a contact's id is the chat of an audience contact.
+const audienceChat = 720000
 
 // runCustomers starts every customer; they stop with ctx.
 func (w *soakWorld) runCustomers(ctx context.Context) *sync.WaitGroup {

@@ -51,21 +51,20 @@ const (
 // soakSettings are a soak's knobs, from the environment.
 type soakSettings struct {
 	stops           int
+	waveEvery       int // stops between the audience's waves
 	people          soakPeople
 	replyCap, grace time.Duration
 	quick           bool
 }
 
-// waveEvery is how many stops apart the audience's waves are sent.
-const waveEvery = 5
-
 func soakFromEnv(t *testing.T) soakSettings {
 	s := soakSettings{stops: envInt(t, "CRMBOT_SOAK_KILLS", 0), grace: 30 * time.Second,
 		people: soakPeople{customers: 8, waves: 1, spread: 5 * time.Second}}
+	s.waveEvery = max(1, envInt(t, "CRMBOT_SOAK_WAVE_EVERY", 5))
 	if s.stops == 0 {
 		s.stops, s.quick = 3, true
 	} else {
-		s.people = soakPeople{customers: 40, waves: (s.stops + waveEvery - 1) / waveEvery, spread: time.Duration(s.stops) * 10 * time.Second}
+		s.people = soakPeople{customers: 40, waves: (s.stops + s.waveEvery - 1) / s.waveEvery, spread: time.Duration(s.stops) * 10 * time.Second}
 		s.grace = 60 * time.Second
 	}
 	s.people.customers = envInt(t, "CRMBOT_SOAK_CUSTOMERS", s.people.customers)
@@ -170,14 +169,15 @@ func (w *soakWorld) probeBoth(since time.Time, limit time.Duration) (read, reply
 // second a SIGTERM), each at a random moment 0.3 to 5 s after it answered
 // its first reply, restarting it at once each time, and measures the time
 // from each restart to the first reply. Every waveEvery stops, a wave of
-// the audience is sent a questionnaire just before. The quick soak gives
-// up after a restart left unanswered.
+// the audience is sent a questionnaire first, and the stop comes 0.3 to 5
+// s after its first invitation left (a wave takes over 10 s to leave at 3
+// a second). The quick soak gives up after a restart left unanswered.
 func (w *soakWorld) crashLoop(ctx context.Context, bot *botProc, set soakSettings, rep *soakReport) {
 	rng := rand.New(rand.NewPCG(set.people.seed, 99))
 	ready := time.Now()
 	for i := range set.stops {
-		if i%waveEvery == 0 {
-			w.sendWave(ctx)
+		if i%set.waveEvery == 0 && w.sendWave(ctx, 15*time.Second) {
+			ready = time.Now()
 		}
 		waitUntil(ready.Add(300*time.Millisecond + time.Duration(rng.Int64N(int64(4700*time.Millisecond)))))
 		sig := syscall.SIGKILL
