@@ -184,10 +184,13 @@ func findNginx(t *testing.T) string {
 	if os.Getenv("CI") != "true" && os.Getenv("CRMBOT_SOAK_INSTALL_NGINX") != "1" {
 		t.Skip("nginx is not installed: install it (apt-get install -y nginx) or set CRMBOT_SOAK_INSTALL_NGINX=1")
 	}
-	cmd := exec.Command("apt-get", "install", "-y", "-qq", "nginx")
-	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("apt-get install nginx: %v\n%s", err, out)
+	// The package lists of a fresh machine may be empty: update first.
+	for _, args := range [][]string{{"update", "-qq"}, {"install", "-y", "-qq", "nginx"}} {
+		cmd := exec.Command("apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("apt-get %s: %v\n%s", args[0], err, out)
+		}
 	}
 	if p := look(); p != "" {
 		return p
