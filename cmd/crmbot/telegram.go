@@ -93,24 +93,19 @@ func (a *app) startBackground(ctx context.Context, slack bool) (*background, err
 			return nil, fmt.Errorf("telegram: %w (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL)", err)
 		}
 		deliv.Sender = client
-		if err := b.startTelegram(ctx, a, client); err != nil {
-			return nil, err
-		}
+		b.startTelegram(ctx, a, client)
 	}
 	b.wg.Go(func() { deliv.Run(ctx, deliverEvery) })
 	return b, nil
 }
 
 // startTelegram starts the dispatcher and the poller or the webhook.
-func (b *background) startTelegram(ctx context.Context, a *app, client *telegrambot.Client) error {
+func (b *background) startTelegram(ctx context.Context, a *app, client *telegrambot.Client) {
 	router := telegrambot.NewRouter(client, a.survey, a.log)
 	if secret := env("TELEGRAM_WEBHOOK_SECRET", ""); secret != "" {
 		b.webhook = telegrambot.NewWebhook(router, secret, a.log)
 	} else {
-		leading, err := b.holdLease(ctx, a, pollerLease)
-		if err != nil {
-			return err
-		}
+		leading := b.holdLease(ctx, a, pollerLease)
 		// MayPoll only reads the flag: asking it every second costs
 		// nothing, and a lease that lapsed is taken up soon after.
 		poller := &telegrambot.Poller{Client: client, Router: router, Log: a.log, Timeout: pollTimeout, Interval: time.Second,
@@ -125,7 +120,6 @@ func (b *background) startTelegram(ctx context.Context, a *app, client *telegram
 	b.wg.Go(func() { d.Run(ctx, dispatchEvery) })
 	name, _ := client.Username(ctx)
 	a.log.Info("Telegram is enabled", "bot", name, "webhook", b.webhook != nil)
-	return nil
 }
 
 // pollerLease names the lease that elects the one process polling Telegram.
@@ -135,7 +129,7 @@ const pollerLease = "telegram-poller"
 // every leaseBeat until ctx is done; the flag it returns says whether this
 // process holds it now. A holder that stops renewing (a crash) loses it
 // leaseFor after its last renewal; a clean stop releases it (stop).
-func (b *background) holdLease(ctx context.Context, a *app, name string) (*atomic.Bool, error) {
+func (b *background) holdLease(ctx context.Context, a *app, name string) *atomic.Bool {
 	held := new(atomic.Bool)
 	beat := func() {
 		now := a.now()
@@ -158,7 +152,7 @@ func (b *background) holdLease(ctx context.Context, a *app, name string) (*atomi
 			}
 		}
 	})
-	return held, nil
+	return held
 }
 
 const (
