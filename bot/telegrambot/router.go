@@ -122,11 +122,13 @@ func (r *Router) flooded(ctx context.Context, key string, chat survey.Chat) bool
 	if allowed {
 		return false
 	}
-	r.log.Warn("a chat sends too much at once: update dropped", "chat", chat.ID, "key", key)
-	if warn {
-		if err := r.customers.SlowDown(ctx, key, chat); err != nil {
-			r.log.Error("could not ask a chat to slow down", "chat", chat.ID, "err", err)
-		}
+	if !warn {
+		r.log.Debug("a flooding chat's update dropped", "chat", chat.ID, "key", key)
+		return true
+	}
+	r.log.Warn("a chat sends too much at once: asked to slow down, its extra updates dropped", "chat", chat.ID, "key", key)
+	if err := r.customers.SlowDown(ctx, key, chat); err != nil {
+		r.log.Error("could not ask a chat to slow down", "chat", chat.ID, "err", err)
 	}
 	return true
 }
