@@ -312,13 +312,14 @@ func (cv *conv) cancelActive(reason string) error {
 			continue
 		}
 		sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, reason, time.Time{}
-		if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
-			return err
-		}
+		var err error
 		if sv.Started && reason != "forgotten" {
-			if err := cv.s.oweAlert(cv.ctx, sv); err != nil {
-				return err
-			}
+			err = cv.s.ended(cv.ctx, sv)
+		} else {
+			err = cv.s.Store.UpdateSurvey(cv.ctx, sv)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -414,10 +415,7 @@ func (cv *conv) expireIfDue(sv *domain.Survey) (bool, error) {
 	}
 	sv.Status, sv.NextAt = domain.SurveyExpired, time.Time{}
 	cv.send(say(cv.lang, "expired"), nil)
-	if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
-		return true, err
-	}
-	return true, cv.s.oweAlert(cv.ctx, sv)
+	return true, cv.s.ended(cv.ctx, sv)
 }
 
 // invitation handles the invitation's buttons: "s:<survey>:start|later|never".
@@ -721,10 +719,7 @@ func (cv *conv) apply(qu domain.Question, a domain.Answer) error {
 func (cv *conv) finish(sv *domain.Survey) error {
 	sv.Status, sv.AnsweredAt, sv.NextAt = domain.SurveyAnswered, cv.now, time.Time{}
 	cv.send(say(cv.lang, "thanks"), nil)
-	if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
-		return err
-	}
-	return cv.s.oweAlert(cv.ctx, sv)
+	return cv.s.ended(cv.ctx, sv)
 }
 
 // resume is the console's start: consent first, then the open

@@ -268,6 +268,15 @@ func (s *Service) wake() {
 	}
 }
 
+// ended writes sv, which has just ended (answered, expired or cancelled
+// by the customer), and owes the alert its answers call for.
+func (s *Service) ended(ctx context.Context, sv *domain.Survey) error {
+	if err := s.Store.UpdateSurvey(ctx, sv); err != nil {
+		return err
+	}
+	return s.oweAlert(ctx, sv)
+}
+
 // oweAlert owes the owner of sv's contact an alert when sv, now ended
 // (answered, expired or cancelled), holds detractor answers: one alert per
 // questionnaire, with every bad answer and the comments.
