@@ -138,6 +138,12 @@ func (db *DB) Close() error {
 // Postgres reports whether the database is PostgreSQL.
 func (db *DB) Postgres() bool { return db.postgres }
 
+// SQLForTests returns the pool of connections under the store, for package
+// storetest alone: tests look through it at what the store wrote, and at
+// the schema, with SQL of their own. Everything else goes through the
+// store's methods, which are the only code that knows the tables.
+func (db *DB) SQLForTests() (*sql.DB, error) { return db.gorm.DB() }
+
 type txKey struct{}
 
 // InTx runs fn in one transaction: every store call fn makes with the ctx it

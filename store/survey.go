@@ -748,16 +748,6 @@ func (db *DB) AcquireLease(ctx context.Context, name, holder string, now, until 
 	return held, err
 }
 
-// Count runs a query that returns one number, such as a SELECT COUNT(*):
-// what tests and checks use to look at the database as it is.
-func (db *DB) Count(ctx context.Context, query string, args ...any) (int64, error) {
-	var n int64
-	if err := db.conn(ctx).Raw(query, args...).Scan(&n).Error; err != nil {
-		return 0, fmt.Errorf("count: %w", err)
-	}
-	return n, nil
-}
-
 // QuestionnaireWeek counts the questionnaire figures of [from, to): sends,
 // answers, the deferrals and denials of the plans run then (survey_runs)
 // and of the sends denied at the moment of sending, and the CSAT and NPS

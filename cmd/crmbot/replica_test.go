@@ -421,10 +421,7 @@ func commandNote(n int) string { return fmt.Sprintf("soak-command-%d", n) }
 func (c *slashCommands) account(t *testing.T, w *soakWorld) []string {
 	lostAcked, answered := 0, 0
 	for n := 1; n <= c.sent; n++ {
-		k, err := w.db.Count(context.Background(), "SELECT COUNT(*) FROM interactions WHERE note = ?", commandNote(n))
-		if err != nil {
-			t.Fatal(err)
-		}
+		k := storetest.Count(t, w.db, "SELECT COUNT(*) FROM interactions WHERE note = ?", commandNote(n))
 		if k > 1 {
 			c.doubled++
 		}

@@ -70,11 +70,7 @@ func read(t *testing.T, db *store.DB) *dump {
 
 func (d *dump) count(t *testing.T, table string) int {
 	t.Helper()
-	n, err := d.db.Count(context.Background(), "SELECT COUNT(*) FROM "+table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(n)
+	return int(storetest.Count(t, d.db, "SELECT COUNT(*) FROM "+table))
 }
 
 func (d *dump) facts0(id int64) *domain.Facts {

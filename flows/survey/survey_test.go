@@ -426,12 +426,12 @@ func TestForget(t *testing.T) {
 			"SELECT COUNT(*) FROM contact_words WHERE word LIKE 'soph%'",
 			"SELECT COUNT(*) FROM answers WHERE contact_id IS NOT NULL",
 		} {
-			if n, err := f.db.Count(f.ctx, q); err != nil || n != 0 {
-				t.Errorf("%s = %d, %v", q, n, err)
+			if n := storetest.Count(f.t, f.db, q); n != 0 {
+				t.Errorf("%s = %d", q, n)
 			}
 		}
-		if n, err := f.db.Count(f.ctx, "SELECT COUNT(*) FROM answers WHERE number = 5"); err != nil || n != 1 {
-			t.Errorf("the anonymous rating is gone: %d %v", n, err)
+		if n := storetest.Count(f.t, f.db, "SELECT COUNT(*) FROM answers WHERE number = 5"); n != 1 {
+			t.Errorf("the anonymous rating is gone: %d", n)
 		}
 		if r := f.text(500, "hello"); !strings.Contains(last(r).Text, "not linked") {
 			t.Fatalf("chat still linked: %+v", r)
