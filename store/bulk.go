@@ -131,6 +131,7 @@ func (db *DB) insertSQL(table string, cols []string, rows int) string {
 // bulkWhat names a table's rows in error messages.
 var bulkWhat = map[string]string{
 	"contacts": "a contact with this email or phone", "orders": "order", "interactions": "interaction", "moves": "move",
+	"respondents": "respondent", "surveys": "survey", "answers": "answer",
 }
 
 // driverError gives an error of the driver, which gorm has not seen, the

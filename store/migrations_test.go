@@ -63,3 +63,17 @@ func TestIsPostgresAndRedact(t *testing.T) {
 		t.Errorf("Redact of a file = %q", got)
 	}
 }
+
+// Migrate applies the migrations in the order of their list: the list must
+// be in increasing version, each version once.
+func TestMigrationsAreListedInVersionOrder(t *testing.T) {
+	v := store.Versions()
+	for i := 1; i < len(v); i++ {
+		if v[i] <= v[i-1] {
+			t.Errorf("migration %d is listed after migration %d", v[i], v[i-1])
+		}
+	}
+	if len(v) == 0 || store.LatestVersion() != v[len(v)-1] {
+		t.Errorf("LatestVersion = %d, versions %v", store.LatestVersion(), v)
+	}
+}

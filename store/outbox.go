@@ -12,24 +12,6 @@ import (
 // Telegram, detractor alerts to owners), written in the transaction that
 // owes them and deleted once delivered.
 
-func init() {
-	register(migration{7, "the outbox of owed messages", `
-CREATE TABLE outbox (
-	id {{id}},
-	kind {{text}} NOT NULL,
-	chat_id BIGINT NOT NULL DEFAULT 0,
-	survey_id BIGINT NOT NULL DEFAULT 0,
-	body {{text}} NOT NULL DEFAULT '',
-	created_at {{ts}} NOT NULL,
-	next_at {{ts}} NOT NULL,
-	attempts INTEGER NOT NULL DEFAULT 0,
-	claimed_by {{text}} NOT NULL DEFAULT '',
-	claimed_until {{ts}}
-);
-CREATE INDEX outbox_chat ON outbox (kind, chat_id, id);
-`})
-}
-
 type outboxRow struct {
 	ID           int64 `gorm:"primaryKey"`
 	Kind         string

@@ -17,41 +17,6 @@ import (
 // aggregates (customer_stats), kept up to date in the transaction of every
 // order write so that RFM need not read the orders, and the saved segments.
 
-func init() {
-	// The orders' indexes carry the amount, so that the digest's revenue
-	// of the week and a recompute of RFM from the orders read the index
-	// alone: fetching each order's row for its amount was most of their
-	// time (2 million orders: revenue 0.3 s → 0.07 s, recompute 2.5 s →
-	// 1.1 s).
-	register(migration{10, "the orders' indexes cover the amount", `
-DROP INDEX orders_date;
-CREATE INDEX orders_date ON orders (date, amount);
-DROP INDEX orders_contact;
-CREATE INDEX orders_contact ON orders (contact_id, date, amount);
-`})
-	register(migration{3, "customer order aggregates and saved segments", `
-CREATE TABLE customer_stats (
-	contact_id BIGINT PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
-	first_order {{ts}} NOT NULL,
-	last_order {{ts}} NOT NULL,
-	orders BIGINT NOT NULL,
-	amount BIGINT NOT NULL
-);
-CREATE INDEX customer_stats_last ON customer_stats (last_order);
-INSERT INTO customer_stats (contact_id, first_order, last_order, orders, amount)
-	SELECT contact_id, MIN(date), MAX(date), COUNT(*), SUM(amount) FROM orders GROUP BY contact_id;
-
-CREATE TABLE saved_segments (
-	id {{id}},
-	name {{text}} NOT NULL,
-	filter {{text}} NOT NULL,
-	author {{text}} NOT NULL DEFAULT '',
-	created_at {{ts}} NOT NULL
-);
-CREATE UNIQUE INDEX saved_segments_name ON saved_segments (name);
-`})
-}
-
 // statsUpsert adds a batch's aggregates to those already stored.
 const statsUpsert = ` ON CONFLICT (contact_id) DO UPDATE SET
 	first_order = CASE WHEN excluded.first_order < customer_stats.first_order THEN excluded.first_order ELSE customer_stats.first_order END,

@@ -13,43 +13,6 @@ import (
 // the digest can show what changed since last week) and the record of the
 // digests posted. Weeks are ISO weeks named by domain.ISOWeek.
 
-func init() {
-	register(migration{5, "the digest's quiet prospects read through an index", `
-CREATE INDEX contacts_stage_last_contact ON contacts (stage, last_contact_at);
-`})
-	register(migration{4, "weekly score and segment snapshots, digest posts", `
-CREATE TABLE score_snapshots (
-	contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
-	week {{text}} NOT NULL,
-	score INTEGER NOT NULL,
-	grade {{text}} NOT NULL,
-	PRIMARY KEY (contact_id, week)
-);
-CREATE INDEX score_snapshots_week ON score_snapshots (week, contact_id);
-
-CREATE TABLE segment_snapshots (
-	week {{text}} NOT NULL,
-	contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
-	segment {{text}} NOT NULL,
-	PRIMARY KEY (week, contact_id)
-);
-
-CREATE TABLE snapshot_weeks (
-	kind {{text}} NOT NULL,
-	week {{text}} NOT NULL,
-	taken_at {{ts}} NOT NULL,
-	PRIMARY KEY (kind, week)
-);
-
-CREATE TABLE digest_posts (
-	channel {{text}} NOT NULL,
-	week {{text}} NOT NULL,
-	posted_at {{ts}} NOT NULL,
-	PRIMARY KEY (channel, week)
-);
-`})
-}
-
 // SnapshotScores records every contact's current score and grade as those
 // of week, in one statement. A contact already recorded for week keeps its
 // first record, so calling it again in the same week only adds the contacts

@@ -12,12 +12,6 @@ import (
 // joins the transaction of ctx or makes its own, and checks nothing the
 // database does not check itself.
 
-func init() {
-	bulkWhat["respondents"] = "respondent"
-	bulkWhat["surveys"] = "survey"
-	bulkWhat["answers"] = "answer"
-}
-
 var respondentCols = []string{"contact_id", "chat_id", "language", "consent", "consent_at", "consent_text",
 	"withdrawn_at", "opted_out_at", "unreachable_at", "not_now_at", "detractor_at", "handled_at",
 	"handled_by", "handled_note", "updated_at"}
