@@ -82,11 +82,20 @@ func derefTime(t *time.Time) time.Time {
 	return t.UTC()
 }
 
+// jsonText encodes v, a value of strings and numbers, as JSON text. Such a
+// value always encodes: an error is a programmer's, and panics.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("store: encode %T as JSON: %v", v, err))
+	}
+	return string(b)
+}
+
 func toRow(c *domain.Contact) *contactRow {
 	attrs := ""
 	if len(c.Attrs) > 0 {
-		b, _ := json.Marshal(c.Attrs)
-		attrs = string(b)
+		attrs = jsonText(c.Attrs)
 	}
 	return &contactRow{
 		ID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone,
@@ -102,8 +111,10 @@ func toRow(c *domain.Contact) *contactRow {
 	}
 }
 
+// toDomain reads every field of the row but the attributes, which
+// DB.contact decodes.
 func (r *contactRow) toDomain() *domain.Contact {
-	c := &domain.Contact{
+	return &domain.Contact{
 		ID: r.ID, Name: r.Name, Email: r.Email, Phone: r.Phone, City: r.City,
 		Country: r.Country, Language: r.Language, TimeZone: r.Timezone, Gender: r.Gender,
 		BirthYear: r.BirthYear, Role: r.Role, Company: r.Company, Sector: r.Sector,
@@ -115,8 +126,22 @@ func (r *contactRow) toDomain() *domain.Contact {
 		Score: r.Score, Grade: r.Grade, LastContactAt: derefTime(r.LastContactAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
-	if r.Attrs != "" {
-		_ = json.Unmarshal([]byte(r.Attrs), &c.Attrs)
+}
+
+// contact reads a row as a contact. Its attributes are the JSON toRow
+// wrote: text that does not decode (only an edit of the database by hand
+// makes it) is logged with the contact's id and the cause, and the contact
+// is read with the rest of its fields and whatever attributes did decode,
+// rather than failing every list, digest and export that includes it —
+// and the bot, which could not read the contact, could not mend it. The
+// text stays in the database until the contact is next written.
+func (db *DB) contact(ctx context.Context, r *contactRow) *domain.Contact {
+	c := r.toDomain()
+	if r.Attrs == "" {
+		return c
+	}
+	if err := json.Unmarshal([]byte(r.Attrs), &c.Attrs); err != nil {
+		db.log.WarnContext(ctx, "contact attributes are not JSON: read without them", "contact", r.ID, "err", err)
 	}
 	return c
 }
@@ -169,7 +194,7 @@ func (db *DB) Contact(ctx context.Context, id int64) (*domain.Contact, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read contact %d: %w", id, err)
 	}
-	return row.toDomain(), nil
+	return db.contact(ctx, &row), nil
 }
 
 // ContactsBy returns the contacts whose email or phone equals value
@@ -212,7 +237,7 @@ func (db *DB) contacts(q *gorm.DB) ([]*domain.Contact, error) {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("read contacts: %w", err)
 		}
-		out = append(out, r.toDomain())
+		out = append(out, db.contact(q.Statement.Context, &r))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read contacts: %w", err)

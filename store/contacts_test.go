@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/store"
+	"github.com/crmbot/crmbot/store/storetest"
 )
 
 // everyField is a contact with every field set, lists, attributes, dates
@@ -346,4 +347,36 @@ func TestStageCounts(t *testing.T) {
 			t.Errorf("StageCounts = %v, %v; want %v", got, err, want)
 		}
 	})
+}
+
+// Attributes the store cannot read (only an edit of the database by hand
+// makes them) are logged, with the contact's id and the cause, through the
+// store's Logger; the contact is read with the rest of its fields, by one
+// read and by lists alike.
+func TestUnreadableAttrsAreLogged(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			ctx := t.Context()
+			db, logged := openLogged(t, kind)
+			c := everyField()
+			if err := db.CreateContact(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := storetest.SQL(t, db).Exec(fmt.Sprintf(`UPDATE contacts SET attrs = '{"card": "gold"' WHERE id = %d`, c.ID)); err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.Contact(ctx, c.ID)
+			if err != nil || got.Name != c.Name || got.Attrs != nil {
+				t.Fatalf("Contact = %+v, %v; want the contact without attrs", got, err)
+			}
+			list, err := db.ContactsMatching(ctx, "acme", 5)
+			if err != nil || len(list) != 1 || list[0].Email != c.Email {
+				t.Fatalf("ContactsMatching = %v, %v", list, err)
+			}
+			want := fmt.Sprintf("contact=%d err=", c.ID)
+			if n := strings.Count(logged.String(), want); n != 2 || !strings.Contains(logged.String(), "unexpected end of JSON input") {
+				t.Errorf("%d logs name the contact and the cause, want 2:\n%s", n, logged.String())
+			}
+		})
+	}
 }

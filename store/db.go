@@ -28,6 +28,7 @@ type DB struct {
 	gorm     *gorm.DB
 	postgres bool
 	now      func() time.Time
+	log      *slog.Logger
 }
 
 // Options tune Open.
@@ -35,7 +36,9 @@ type Options struct {
 	// Now is the clock used for the times the store sets itself; nil means
 	// time.Now. Times are always stored in UTC.
 	Now func() time.Time
-	// Logger receives slow-query and error logs; nil discards them.
+	// Logger receives what the store meets but does not return as an
+	// error, such as a contact whose attributes it cannot read. nil means
+	// slog.Default().
 	Logger *slog.Logger
 }
 
@@ -53,6 +56,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	now := opt.Now
 	if now == nil {
 		now = time.Now
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.Default()
 	}
 	cfg := &gorm.Config{
 		NowFunc:                func() time.Time { return now().UTC() },
@@ -86,7 +93,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if err := sqlDB.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
-	return &DB{gorm: g, postgres: pg, now: now}, nil
+	return &DB{gorm: g, postgres: pg, now: now, log: log}, nil
 }
 
 var registerSQLite sync.Once

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"encoding/json"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,4 +77,21 @@ func ids(list []*domain.Contact) []int64 {
 		out[i] = c.ID
 	}
 	return out
+}
+
+// openLogged returns a fresh migrated database of kind whose store logs,
+// as text, into the builder it returns.
+func openLogged(t *testing.T, kind string) (*store.DB, *strings.Builder) {
+	t.Helper()
+	logged := &strings.Builder{}
+	db, err := store.Open(t.Context(), storetest.DSN(t, kind), store.Options{Now: clock,
+		Logger: slog.New(slog.NewTextHandler(logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return db, logged
 }
