@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -51,7 +52,9 @@ func (db *DB) QuestionnaireWeek(ctx context.Context, from, to time.Time) (domain
 		return w, fmt.Errorf("questionnaire plans: %w", err)
 	}
 	for _, r := range runs {
-		addRunCounts(w, r)
+		if err := addRunCounts(w, r); err != nil {
+			db.log.WarnContext(ctx, "a survey run's count is not a number: left out of the week's figures", "counts", r, "err", err)
+		}
 	}
 	var denied []struct {
 		Reason string
@@ -72,13 +75,19 @@ func (db *DB) QuestionnaireWeek(ctx context.Context, from, to time.Time) (domain
 
 // addRunCounts adds a survey run's reasons ("reason:<code>=n") to the
 // week: the reasons of deferrals that wait out quiet hours and weekends,
-// those of denials otherwise.
-func addRunCounts(w domain.QuestionnaireWeek, counts string) {
+// those of denials otherwise. A reason whose count is not a number is left
+// out, the others added, and the first such returned.
+func addRunCounts(w domain.QuestionnaireWeek, counts string) error {
+	var bad error
 	for _, kv := range strings.Split(counts, ",") {
 		k, v, _ := strings.Cut(kv, "=")
 		code, ok := strings.CutPrefix(k, "reason:")
+		if !ok {
+			continue
+		}
 		n, err := strconv.Atoi(v)
-		if !ok || err != nil {
+		if err != nil {
+			bad = cmp.Or(bad, fmt.Errorf("%s: %w", kv, err))
 			continue
 		}
 		if code == string(domain.QuietHoursNow) || code == string(domain.WeekendNow) {
@@ -87,4 +96,5 @@ func addRunCounts(w domain.QuestionnaireWeek, counts string) {
 			w.Denied[code] += n
 		}
 	}
+	return bad
 }
