@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -73,7 +72,7 @@ func (db *DB) prepareFull(ctx context.Context, pool gorm.ConnPool, table string,
 		return nil, nil, err
 	}
 	if cache == nil {
-		return st, func() { st.Close() }, nil
+		return st, func() { db.logClose(ctx, "a prepared insert", st.Close) }, nil
 	}
 	cache.put(key, st)
 	return st, func() {}, nil
@@ -354,9 +353,9 @@ func (db *DB) SetScores(ctx context.Context, scores map[int64]domain.ScoreResult
 		if len(part) == 0 {
 			return nil
 		}
-		b, _ := json.Marshal(part)
+		batch := jsonText(part)
 		part = part[:0]
-		if err := db.conn(ctx).Exec(q, string(b)).Error; err != nil {
+		if err := db.conn(ctx).Exec(q, batch).Error; err != nil {
 			return fmt.Errorf("store scores: %w", err)
 		}
 		return nil

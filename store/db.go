@@ -37,7 +37,8 @@ type Options struct {
 	// time.Now. Times are always stored in UTC.
 	Now func() time.Time
 	// Logger receives what the store meets but does not return as an
-	// error, such as a contact whose attributes it cannot read. nil means
+	// error: a contact whose attributes it cannot read, a connection or
+	// statement that fails to close after its work is done. nil means
 	// slog.Default().
 	Logger *slog.Logger
 }
@@ -140,6 +141,15 @@ func (db *DB) Close() error {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// logClose calls close and logs its error: for the release of a
+// connection or a statement whose work is done, where no caller could act
+// on the error, but it is not hidden.
+func (db *DB) logClose(ctx context.Context, what string, close func() error) {
+	if err := close(); err != nil {
+		db.log.WarnContext(ctx, "could not close "+what, "err", err)
+	}
 }
 
 // Postgres reports whether the database is PostgreSQL.

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -201,11 +200,11 @@ func (db *DB) StatsDrift(ctx context.Context) ([]int64, error) {
 // idsCond keeps the contacts whose id is in ids, with one parameter
 // whatever their number (SQLite limits the variables of a statement).
 func (db *DB) idsCond(ids []int64) (string, []any) {
-	b, _ := json.Marshal(ids)
+	list := jsonText(ids)
 	if db.postgres {
-		return "id IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)", []any{string(b)}
+		return "id IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint)", []any{list}
 	}
-	return "id IN (SELECT value FROM json_each(?))", []any{string(b)}
+	return "id IN (SELECT value FROM json_each(?))", []any{list}
 }
 
 // savedSegmentRow is the saved_segments table.

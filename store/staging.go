@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -52,12 +51,18 @@ func (db *DB) InBulkTx(ctx context.Context, fn func(ctx context.Context) error) 
 	if err != nil {
 		return fmt.Errorf("bulk transaction: %w", err)
 	}
-	defer conn.Close()
+	defer db.logClose(ctx, "the connection of a bulk transaction", conn.Close)
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("bulk transaction: %w", err)
 	}
-	defer tx.Rollback() // after a commit, a no-op
+	// After a commit there is nothing to roll back: sql.ErrTxDone.
+	defer db.logClose(ctx, "a bulk transaction (roll back)", func() error {
+		if err := tx.Rollback(); !errors.Is(err, sql.ErrTxDone) {
+			return err
+		}
+		return nil
+	})
 	g := db.gorm.WithContext(ctx)
 	g.Statement.ConnPool = tx
 	ctx = context.WithValue(context.WithValue(ctx, txKey{}, g), connKey{}, conn)
@@ -203,9 +208,8 @@ var stagedContactCols = append([]string{"line", "file_line", "bad", "is_new", "c
 func (s *Staging) AddContacts(ctx context.Context, rows []StagedContact) error {
 	return s.stageRows(ctx, "import_contacts", stagedContactCols, len(rows), func(i int, a []any) []any {
 		r := &rows[i]
-		w, _ := json.Marshal(words(r.Contact))
 		row := toRow(r.Contact)
-		a = append(a, r.Line, r.FileLine, r.Bad, r.New, r.Changed, r.Seq, string(r.Before), string(w))
+		a = append(a, r.Line, r.FileLine, r.Bad, r.New, r.Changed, r.Seq, string(r.Before), jsonText(words(r.Contact)))
 		a = row.appendArgs(a)
 		if row.ID == 0 {
 			a[len(a)-len(contactCols)] = nil
