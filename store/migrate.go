@@ -107,8 +107,11 @@ func (db *DB) migrationLock(tx *gorm.DB) error {
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v *int
 	err := db.gorm.WithContext(ctx).Model(&schemaMigration{}).Select("MAX(version)").Scan(&v).Error
-	if err != nil || v == nil {
-		return 0, err
+	if err != nil {
+		return 0, fmt.Errorf("read the schema version: %w", err)
+	}
+	if v == nil {
+		return 0, nil
 	}
 	return *v, nil
 }

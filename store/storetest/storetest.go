@@ -9,10 +9,10 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,7 +41,11 @@ func Open(t testing.TB, kind string, now func() time.Time) *store.DB {
 	if err != nil {
 		t.Fatalf("open %s: %v", kind, err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close %s: %v", kind, err)
+		}
+	})
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", kind, err)
 	}
@@ -68,19 +72,20 @@ func DSN(t testing.TB, kind string) string {
 		t.Fatalf("connect to %s: %v", base, err)
 	}
 	defer admin.Close()
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "crmbot_test_" + hex.EncodeToString(b)
+	name := "crmbot_test_" + strings.ToLower(rand.Text())
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
 		t.Fatalf("create database: %v", err)
 	}
 	t.Cleanup(func() {
 		admin, err := sql.Open("pgx", base)
 		if err != nil {
+			t.Errorf("drop database %s: %v", name, err)
 			return
 		}
 		defer admin.Close()
-		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
 	})
 	u, err := url.Parse(base)
 	if err != nil {
