@@ -354,29 +354,26 @@ func TestStageCounts(t *testing.T) {
 // store's Logger; the contact is read with the rest of its fields, by one
 // read and by lists alike.
 func TestUnreadableAttrsAreLogged(t *testing.T) {
-	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) {
-			ctx := t.Context()
-			db, logged := openLogged(t, kind)
-			c := everyField()
-			if err := db.CreateContact(ctx, c); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := storetest.SQL(t, db).Exec(fmt.Sprintf(`UPDATE contacts SET attrs = '{"card": "gold"' WHERE id = %d`, c.ID)); err != nil {
-				t.Fatal(err)
-			}
-			got, err := db.Contact(ctx, c.ID)
-			if err != nil || got.Name != c.Name || got.Attrs != nil {
-				t.Fatalf("Contact = %+v, %v; want the contact without attrs", got, err)
-			}
-			list, err := db.ContactsMatching(ctx, "acme", 5)
-			if err != nil || len(list) != 1 || list[0].Email != c.Email {
-				t.Fatalf("ContactsMatching = %v, %v", list, err)
-			}
-			want := fmt.Sprintf("contact=%d err=", c.ID)
-			if n := strings.Count(logged.String(), want); n != 2 || !strings.Contains(logged.String(), "unexpected end of JSON input") {
-				t.Errorf("%d logs name the contact and the cause, want 2:\n%s", n, logged.String())
-			}
-		})
-	}
+	eachLogged(t, func(t *testing.T, db *store.DB, logged *strings.Builder) {
+		ctx := t.Context()
+		c := everyField()
+		if err := db.CreateContact(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := storetest.SQL(t, db).Exec(fmt.Sprintf(`UPDATE contacts SET attrs = '{"card": "gold"' WHERE id = %d`, c.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Contact(ctx, c.ID)
+		if err != nil || got.Name != c.Name || got.Attrs != nil {
+			t.Fatalf("Contact = %+v, %v; want the contact without attrs", got, err)
+		}
+		list, err := db.ContactsMatching(ctx, "acme", 5)
+		if err != nil || len(list) != 1 || list[0].Email != c.Email {
+			t.Fatalf("ContactsMatching = %v, %v", list, err)
+		}
+		want := fmt.Sprintf("contact=%d err=", c.ID)
+		if n := strings.Count(logged.String(), want); n != 2 || !strings.Contains(logged.String(), "unexpected end of JSON input") {
+			t.Errorf("%d logs name the contact and the cause, want 2:\n%s", n, logged.String())
+		}
+	})
 }

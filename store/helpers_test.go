@@ -79,19 +79,13 @@ func ids(list []*domain.Contact) []int64 {
 	return out
 }
 
-// openLogged returns a fresh migrated database of kind whose store logs,
-// as text, into the builder it returns.
-func openLogged(t *testing.T, kind string) (*store.DB, *strings.Builder) {
+// eachLogged is each, with the store logging as text into logged.
+func eachLogged(t *testing.T, fn func(t *testing.T, db *store.DB, logged *strings.Builder)) {
 	t.Helper()
-	logged := &strings.Builder{}
-	db, err := store.Open(t.Context(), storetest.DSN(t, kind), store.Options{Now: clock,
-		Logger: slog.New(slog.NewTextHandler(logged, nil))})
-	if err != nil {
-		t.Fatal(err)
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			logged := &strings.Builder{}
+			fn(t, storetest.OpenWith(t, kind, store.Options{Now: clock, Logger: slog.New(slog.NewTextHandler(logged, nil))}), logged)
+		})
 	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	return db, logged
 }

@@ -36,8 +36,15 @@ func Each(t *testing.T, now func() time.Time, fn func(t *testing.T, db *store.DB
 // Open returns a fresh migrated database of kind, closed at the end of t.
 func Open(t testing.TB, kind string, now func() time.Time) *store.DB {
 	t.Helper()
+	return OpenWith(t, kind, store.Options{Now: now})
+}
+
+// OpenWith is Open with the store's options: a test that reads what the
+// store logs gives it a Logger.
+func OpenWith(t testing.TB, kind string, opt store.Options) *store.DB {
+	t.Helper()
 	dsn := DSN(t, kind)
-	db, err := store.Open(context.Background(), dsn, store.Options{Now: now})
+	db, err := store.Open(context.Background(), dsn, opt)
 	if err != nil {
 		t.Fatalf("open %s: %v", kind, err)
 	}
