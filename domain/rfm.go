@@ -8,10 +8,10 @@ import (
 )
 
 // This file holds RFM as PRODUCT.md fixes it ("RFM, exactly"): which orders
-// count as of a day (InRFMWindow), the R, F and M scores and named segments
-// of every customer, and their report. It is the one place of that
-// arithmetic: the store aggregates the orders in SQL by the same rule
-// (store.RFMInputs), and the use cases call RFM. Everything is a pure
+// count as of a day (InRFMWindow, RFMBounds), the R, F and M scores and
+// named segments of every customer, and their report. It is the one place
+// of that arithmetic: the store aggregates the orders in SQL by the same
+// rule (store.RFMInputs), and the use cases call RFM. Everything is a pure
 // function of per-customer aggregates, so that the store may keep those up
 // to date and never hand the orders themselves to this package.
 
@@ -131,8 +131,23 @@ type RFMScore struct {
 // day only). windowDays 0 means all history. date is read in UTC and asOf in
 // its own location, as RFM reads them.
 func InRFMWindow(date, asOf time.Time, windowDays int) bool {
-	d := calendarDay(asOf) - utcDay(date)
-	return d >= 0 && (windowDays <= 0 || d < int64(windowDays))
+	start, end := RFMBounds(asOf, windowDays)
+	return date.Before(end) && (windowDays <= 0 || !date.Before(start))
+}
+
+// RFMBounds is InRFMWindow as two instants, for a database to filter the
+// orders on: an order dated before end is dated on or before the as-of day
+// (asOf's calendar day, in its own location), and with windowDays > 0 one
+// dated on or after start is within the window; start is zero without a
+// window. Both are midnights UTC, the order dates being days in UTC. The
+// store's SQL aggregation of the RFM inputs is the SQL form of this rule.
+func RFMBounds(asOf time.Time, windowDays int) (start, end time.Time) {
+	y, m, d := asOf.Date()
+	end = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	if windowDays > 0 {
+		start = end.AddDate(0, 0, -windowDays)
+	}
+	return start, end
 }
 
 // utcDay numbers the calendar day of t in UTC, day 0 being 1970-01-01.

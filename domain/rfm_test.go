@@ -168,6 +168,24 @@ func TestInRFMWindow(t *testing.T) {
 	if !domain.InRFMWindow(day(1969, 12, 31), day(1970, 1, 1), 2) || domain.InRFMWindow(day(1969, 12, 31), day(1970, 1, 1), 1) {
 		t.Errorf("1969-12-31 is 1 day before 1970-01-01")
 	}
+	// As of half past midnight an hour east of UTC, the as-of day is
+	// already the next one: its orders count, whatever their time of day.
+	east := time.Date(2026, 11, 21, 0, 30, 0, 0, time.FixedZone("UTC+1", 3600))
+	for _, c := range []struct {
+		date   time.Time
+		window int
+		want   bool
+	}{
+		{day(2026, 11, 21).Add(23 * time.Hour), 1, true}, {day(2026, 11, 22), 0, false},
+		{day(2026, 11, 20).Add(23 * time.Hour), 1, false}, {day(2026, 11, 20), 2, true},
+	} {
+		if got := domain.InRFMWindow(c.date, east, c.window); got != c.want {
+			t.Errorf("order at %s, as of %s, window %d: %v, want %v", c.date, east, c.window, got, c.want)
+		}
+	}
+	if start, end := domain.RFMBounds(east, 2); !start.Equal(day(2026, 11, 20)) || !end.Equal(day(2026, 11, 22)) || end.Location() != time.UTC {
+		t.Errorf("RFMBounds(%s, 2) = %s, %s; want the 20th and the 22nd at midnight UTC", east, start, end)
+	}
 }
 
 func TestRFMSegmentTable(t *testing.T) {
