@@ -3,6 +3,7 @@ package domain
 import (
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -14,10 +15,13 @@ import (
 // rules, and their compiled form.
 
 // SavedSegment is a named filter over contact fields, written in the
-// language of the scoring rules.
+// language of the scoring rules, with who saved it and when (set by the
+// store when zero).
 type SavedSegment struct {
-	Name   string `json:"name"`
-	Filter string `json:"filter"`
+	Name      string    `json:"name"`
+	Filter    string    `json:"filter"`
+	Author    string    `json:"author"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Validate checks the name and compiles the filter.

@@ -158,17 +158,9 @@ type savedSegmentRow struct {
 
 func (savedSegmentRow) TableName() string { return "saved_segments" }
 
-// SavedSegment is a stored segment: its name and filter, who saved it and
-// when.
-type SavedSegment struct {
-	domain.SavedSegment
-	Author    string    `json:"author"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 // SaveSegment stores a new saved segment; a name already taken is a
 // Conflict error.
-func (db *DB) SaveSegment(ctx context.Context, s *SavedSegment) error {
+func (db *DB) SaveSegment(ctx context.Context, s *domain.SavedSegment) error {
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = db.now().UTC()
 	}
@@ -177,16 +169,16 @@ func (db *DB) SaveSegment(ctx context.Context, s *SavedSegment) error {
 }
 
 // SavedSegments lists the saved segments by name.
-func (db *DB) SavedSegments(ctx context.Context) ([]SavedSegment, error) {
+func (db *DB) SavedSegments(ctx context.Context) ([]domain.SavedSegment, error) {
 	var rows []savedSegmentRow
 	if err := db.conn(ctx).Order("name").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read saved segments: %w", err)
 	}
-	return mapRows(rows, savedSegmentRow.toStore), nil
+	return mapRows(rows, savedSegmentRow.toDomain), nil
 }
 
 // SavedSegmentNamed returns the saved segment name, or a NotFound error.
-func (db *DB) SavedSegmentNamed(ctx context.Context, name string) (*SavedSegment, error) {
+func (db *DB) SavedSegmentNamed(ctx context.Context, name string) (*domain.SavedSegment, error) {
 	var row savedSegmentRow
 	err := db.conn(ctx).Where("name = ?", name).Take(&row).Error
 	if err == gorm.ErrRecordNotFound {
@@ -195,7 +187,7 @@ func (db *DB) SavedSegmentNamed(ctx context.Context, name string) (*SavedSegment
 	if err != nil {
 		return nil, fmt.Errorf("read saved segment %q: %w", name, err)
 	}
-	s := row.toStore()
+	s := row.toDomain()
 	return &s, nil
 }
 
@@ -211,6 +203,6 @@ func (db *DB) DeleteSegment(ctx context.Context, name string) error {
 	return nil
 }
 
-func (r savedSegmentRow) toStore() SavedSegment {
-	return SavedSegment{SavedSegment: domain.SavedSegment{Name: r.Name, Filter: r.Filter}, Author: r.Author, CreatedAt: r.CreatedAt.UTC()}
+func (r savedSegmentRow) toDomain() domain.SavedSegment {
+	return domain.SavedSegment{Name: r.Name, Filter: r.Filter, Author: r.Author, CreatedAt: r.CreatedAt.UTC()}
 }

@@ -180,7 +180,7 @@ func TestCustomerStatsFollowOrders(t *testing.T) {
 func TestSavedSegments(t *testing.T) {
 	each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		seg := &store.SavedSegment{SavedSegment: domain.SavedSegment{Name: "big-agro", Filter: `sector == "agro"`}, Author: "U1"}
+		seg := &domain.SavedSegment{Name: "big-agro", Filter: `sector == "agro"`, Author: "U1"}
 		if err := db.SaveSegment(ctx, seg); err != nil {
 			t.Fatal(err)
 		}

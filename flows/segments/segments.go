@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/store"
 )
 
 // Store is what the segmentations need of the database.
@@ -20,9 +19,9 @@ type Store interface {
 	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
 	EachContact(ctx context.Context, batch int, fn func([]*domain.Contact) error) error
 	AllFacts(ctx context.Context, now time.Time, ids ...int64) (map[int64]*domain.Facts, error)
-	SaveSegment(ctx context.Context, s *store.SavedSegment) error
-	SavedSegments(ctx context.Context) ([]store.SavedSegment, error)
-	SavedSegmentNamed(ctx context.Context, name string) (*store.SavedSegment, error)
+	SaveSegment(ctx context.Context, s *domain.SavedSegment) error
+	SavedSegments(ctx context.Context) ([]domain.SavedSegment, error)
+	SavedSegmentNamed(ctx context.Context, name string) (*domain.SavedSegment, error)
 	DeleteSegment(ctx context.Context, name string) error
 }
 
@@ -111,7 +110,7 @@ func (s *Service) Report(ctx context.Context, traits bool) (*Report, error) {
 
 // Saved is a saved segment and its number of members.
 type Saved struct {
-	store.SavedSegment
+	domain.SavedSegment
 	Members int `json:"members"`
 	// Failures, from Save, is the filter failing at run time on contacts
 	// (which then are not members): on how many, and the first error.
@@ -124,7 +123,7 @@ type Saved struct {
 // members, and the contacts on which the filter fails at run time, so that
 // a filter that matches nobody because it fails is told, not kept silently.
 func (s *Service) Save(ctx context.Context, actor, name, filter string) (*Saved, error) {
-	seg := store.SavedSegment{SavedSegment: domain.SavedSegment{Name: strings.ToLower(name), Filter: strings.TrimSpace(filter)}, Author: actor}
+	seg := domain.SavedSegment{Name: strings.ToLower(name), Filter: strings.TrimSpace(filter), Author: actor}
 	if err := seg.Validate(); err != nil {
 		return nil, err
 	}
