@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/crm"
 )
 
 // Store is what the segmentations need of the database.
@@ -185,29 +186,13 @@ func (s *Service) List(ctx context.Context) ([]Saved, error) {
 	return out, err
 }
 
-// eachEnv calls fn with the ScoreEnv of every contact, batch by batch,
-// with their facts as of now.
+// eachEnv calls fn with the ScoreEnv of every contact, with their facts as
+// of now: crm's walk over the contacts, chunk by chunk.
 func (s *Service) eachEnv(ctx context.Context, fn func(id int64, env *domain.ScoreEnv)) error {
 	now := s.Now()
-	empty := &domain.Facts{}
-	return s.Store.EachContact(ctx, batch, func(list []*domain.Contact) error {
-		ids := make([]int64, len(list))
-		for i, c := range list {
-			ids[i] = c.ID
-		}
-		facts, err := s.Store.AllFacts(ctx, now, ids...)
-		if err != nil {
-			return err
-		}
-		for _, c := range list {
-			f := facts[c.ID]
-			if f == nil {
-				f = empty
-			}
-			fn(c.ID, domain.NewScoreEnv(c, f, now))
-		}
-		return nil
-	})
+	return crm.EachWithFacts(ctx, s.Store, now, nil, func(c *domain.Contact, f *domain.Facts) {
+		fn(c.ID, domain.NewScoreEnv(c, f, now))
+	}, nil)
 }
 
 // Members returns the ids of the contacts in segment name, in id order: an
