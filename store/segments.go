@@ -1,11 +1,8 @@
 package store
 
 import (
-	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -61,125 +58,6 @@ func (db *DB) addToStats(ctx context.Context, os []domain.Order) error {
 	})
 }
 
-// RFMInputs returns the order aggregates of every customer with an order
-// dated on or before the as-of day (asOf's calendar day, in its location;
-// order dates are days in UTC), in contact id order. With windowDays > 0
-// the Window fields count the orders of the last windowDays days only.
-// Without a window, and when no stored order is later than the as-of day,
-// it reads the maintained aggregates; otherwise one aggregate query over
-// the orders.
-//
-// Rows are scanned straight from database/sql into the result, the last
-// order as the text of its UTC day on SQLite: gorm's reflection and the
-// SQLite driver's parsing of DATETIME columns cost more than the query
-// itself on a million customers.
-func (db *DB) RFMInputs(ctx context.Context, asOf time.Time, windowDays int) ([]domain.RFMInput, error) {
-	y, m, d := asOf.Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC) // orders before it count
-	fresh := false
-	if windowDays <= 0 {
-		var later int64
-		if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM customer_stats WHERE last_order >= ? LIMIT 1) x", end).Scan(&later).Error; err != nil {
-			return nil, fmt.Errorf("read customer aggregates: %w", err)
-		}
-		fresh = later == 0
-	}
-	// The last order's column: its UTC day as text on SQLite, so that the
-	// driver does not parse a timestamp per row.
-	last := "last_order"
-	maxDate := "MAX(date)"
-	if !db.postgres {
-		last, maxDate = "substr(last_order, 1, 10)", "substr(MAX(date), 1, 10)"
-	}
-	var q string
-	var args []any
-	n := 0
-	if fresh {
-		var count int64
-		if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM customer_stats").Scan(&count).Error; err != nil {
-			return nil, fmt.Errorf("read customer aggregates: %w", err)
-		}
-		n = int(count)
-		q = `SELECT contact_id, ` + last + `, orders, amount FROM customer_stats`
-	} else if windowDays <= 0 {
-		q = `SELECT contact_id, ` + maxDate + `, COUNT(*), SUM(amount) FROM orders WHERE date < ? GROUP BY contact_id`
-		args = []any{end}
-	} else {
-		start := end.AddDate(0, 0, -windowDays)
-		q = `SELECT contact_id, ` + maxDate + `, COUNT(*), SUM(amount),
-			SUM(CASE WHEN date >= ? THEN 1 ELSE 0 END),
-			SUM(CASE WHEN date >= ? THEN amount ELSE 0 END)
-			FROM orders WHERE date < ? GROUP BY contact_id`
-		args = []any{start, start, end}
-	}
-	out := make([]domain.RFMInput, 0, n)
-	var day sql.RawBytes
-	err := db.eachRow(ctx, q, args, func(rows *sql.Rows) error {
-		var in domain.RFMInput
-		var orders, windowOrders int64
-		last := any(&day)
-		if db.postgres {
-			last = &in.LastOrder
-		}
-		// Without a window the window columns would repeat the others:
-		// they are not computed, nor read (each column read costs calls
-		// into C on SQLite).
-		if windowDays <= 0 {
-			if err := rows.Scan(&in.ContactID, last, &orders, &in.Amount); err != nil {
-				return err
-			}
-			windowOrders, in.WindowAmount = orders, in.Amount
-		} else if err := rows.Scan(&in.ContactID, last, &orders, &in.Amount, &windowOrders, &in.WindowAmount); err != nil {
-			return err
-		}
-		if !db.postgres {
-			var err error
-			if in.LastOrder, err = parseUTCDay(day); err != nil {
-				return fmt.Errorf("last order of %s: %w", domain.ContactRef(in.ContactID), err)
-			}
-		}
-		in.LastOrder = in.LastOrder.UTC()
-		in.Orders, in.WindowOrders = int(orders), int(windowOrders)
-		out = append(out, in)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read customer aggregates: %w", err)
-	}
-	// Sorted here rather than by the query: on SQLite, ORDER BY contact_id
-	// walks the primary key's index and fetches each row from the table,
-	// nearly twice the time of a plain scan.
-	byID := func(a, b domain.RFMInput) int { return cmp.Compare(a.ContactID, b.ContactID) }
-	if !slices.IsSortedFunc(out, byID) {
-		slices.SortFunc(out, byID)
-	}
-	return out, nil
-}
-
-// parseUTCDay reads the YYYY-MM-DD that starts b as midnight UTC of that
-// day, without time.Parse's generality (a million customers).
-func parseUTCDay(b []byte) (time.Time, error) {
-	num := func(s []byte) (int, bool) {
-		n := 0
-		for _, c := range s {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = 10*n + int(c-'0')
-		}
-		return n, true
-	}
-	if len(b) >= 10 && b[4] == '-' && b[7] == '-' {
-		y, ok1 := num(b[:4])
-		m, ok2 := num(b[5:7])
-		d, ok3 := num(b[8:10])
-		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
-			return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a stored date", b)
-}
-
 // StatsDrift returns the customers whose maintained aggregates differ from
 // a fresh count of their orders (none, unless something wrote orders
 // behind the store's back): for tests and for crmbot's own checks.
@@ -218,17 +96,9 @@ type savedSegmentRow struct {
 
 func (savedSegmentRow) TableName() string { return "saved_segments" }
 
-// SavedSegment is a stored segment: its name and filter, who saved it and
-// when.
-type SavedSegment struct {
-	domain.SavedSegment
-	Author    string    `json:"author"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 // SaveSegment stores a new saved segment; a name already taken is a
 // Conflict error.
-func (db *DB) SaveSegment(ctx context.Context, s *SavedSegment) error {
+func (db *DB) SaveSegment(ctx context.Context, s *domain.SavedSegment) error {
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = db.now().UTC()
 	}
@@ -237,16 +107,16 @@ func (db *DB) SaveSegment(ctx context.Context, s *SavedSegment) error {
 }
 
 // SavedSegments lists the saved segments by name.
-func (db *DB) SavedSegments(ctx context.Context) ([]SavedSegment, error) {
+func (db *DB) SavedSegments(ctx context.Context) ([]domain.SavedSegment, error) {
 	var rows []savedSegmentRow
 	if err := db.conn(ctx).Order("name").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read saved segments: %w", err)
 	}
-	return mapRows(rows, savedSegmentRow.toStore), nil
+	return mapRows(rows, savedSegmentRow.toDomain), nil
 }
 
 // SavedSegmentNamed returns the saved segment name, or a NotFound error.
-func (db *DB) SavedSegmentNamed(ctx context.Context, name string) (*SavedSegment, error) {
+func (db *DB) SavedSegmentNamed(ctx context.Context, name string) (*domain.SavedSegment, error) {
 	var row savedSegmentRow
 	err := db.conn(ctx).Where("name = ?", name).Take(&row).Error
 	if err == gorm.ErrRecordNotFound {
@@ -255,7 +125,7 @@ func (db *DB) SavedSegmentNamed(ctx context.Context, name string) (*SavedSegment
 	if err != nil {
 		return nil, fmt.Errorf("read saved segment %q: %w", name, err)
 	}
-	s := row.toStore()
+	s := row.toDomain()
 	return &s, nil
 }
 
@@ -271,6 +141,6 @@ func (db *DB) DeleteSegment(ctx context.Context, name string) error {
 	return nil
 }
 
-func (r savedSegmentRow) toStore() SavedSegment {
-	return SavedSegment{SavedSegment: domain.SavedSegment{Name: r.Name, Filter: r.Filter}, Author: r.Author, CreatedAt: r.CreatedAt.UTC()}
+func (r savedSegmentRow) toDomain() domain.SavedSegment {
+	return domain.SavedSegment{Name: r.Name, Filter: r.Filter, Author: r.Author, CreatedAt: r.CreatedAt.UTC()}
 }

@@ -13,12 +13,13 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the driver of the raw connection
 )
 
-// naiveInputs aggregates orders as of asOf (a UTC day) with a window, the
-// slow and obvious way: the independent computation the store must match.
+// naiveInputs aggregates orders as of asOf with a window, the slow and
+// obvious way, by domain's rule of which orders count (InRFMWindow):
+// RFMInputs is that rule's SQL form and must give the same inputs.
 func naiveInputs(orders []domain.Order, asOf time.Time, windowDays int) []domain.RFMInput {
 	by := map[int64]*domain.RFMInput{}
 	for _, o := range orders {
-		if o.Date.After(asOf) {
+		if !domain.InRFMWindow(o.Date, asOf, 0) {
 			continue
 		}
 		in := by[o.ContactID]
@@ -31,7 +32,7 @@ func naiveInputs(orders []domain.Order, asOf time.Time, windowDays int) []domain
 		}
 		in.Orders++
 		in.Amount += o.Amount
-		if windowDays == 0 || asOf.Sub(o.Date) < time.Duration(windowDays)*24*time.Hour {
+		if domain.InRFMWindow(o.Date, asOf, windowDays) {
 			in.WindowOrders++
 			in.WindowAmount += o.Amount
 		}
@@ -141,7 +142,10 @@ func TestCustomerStatsFollowOrders(t *testing.T) {
 		for _, c := range []struct {
 			asOf   time.Time
 			window int
-		}{{day(2026, 11, 25), 0}, {day(2027, 1, 1), 0}, {day(2026, 6, 3), 0}, {day(2026, 11, 25), 60}, {day(2026, 11, 25), 1}} {
+		}{{day(2026, 11, 25), 0}, {day(2027, 1, 1), 0}, {day(2026, 6, 3), 0}, {day(2026, 11, 25), 60}, {day(2026, 11, 25), 1},
+			// Half past midnight an hour east of UTC: the as-of day is the
+			// team's, already the 25th while UTC is still on the 24th.
+			{time.Date(2026, 11, 25, 0, 30, 0, 0, time.FixedZone("UTC+1", 3600)), 7}} {
 			got := rfmInputs(t, db, c.asOf, c.window)
 			want := naiveInputs(all, c.asOf, c.window)
 			if c.window == 0 {
@@ -176,7 +180,7 @@ func TestCustomerStatsFollowOrders(t *testing.T) {
 func TestSavedSegments(t *testing.T) {
 	each(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		seg := &store.SavedSegment{SavedSegment: domain.SavedSegment{Name: "big-agro", Filter: `sector == "agro"`}, Author: "U1"}
+		seg := &domain.SavedSegment{Name: "big-agro", Filter: `sector == "agro"`, Author: "U1"}
 		if err := db.SaveSegment(ctx, seg); err != nil {
 			t.Fatal(err)
 		}

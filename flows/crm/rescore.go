@@ -7,12 +7,18 @@ import (
 	"github.com/crmbot/crmbot/domain"
 )
 
-// BulkStore is what bulk rescoring needs of the database.
-type BulkStore interface {
+// FactsStore is what a walk over the contacts with their facts
+// (EachWithFacts) needs of the database.
+type FactsStore interface {
 	EachContact(ctx context.Context, batch int, fn func([]*domain.Contact) error) error
 	AllFacts(ctx context.Context, now time.Time, ids ...int64) (map[int64]*domain.Facts, error)
-	SetScores(ctx context.Context, scores map[int64]domain.ScoreResult) error
 	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
+}
+
+// BulkStore is what bulk rescoring needs of the database.
+type BulkStore interface {
+	FactsStore
+	SetScores(ctx context.Context, scores map[int64]domain.ScoreResult) error
 }
 
 // chunk is how many contacts are scored at a time: memory stays bounded
@@ -25,23 +31,27 @@ const chunk = 5000
 // out of step with it.
 func Rescore(ctx context.Context, st BulkStore, engine *domain.Engine, now time.Time, ids ...int64) (int, error) {
 	changed := 0
-	err := EachWithFacts(ctx, st, now, ids, func(c *domain.Contact, f *domain.Facts, scores map[int64]domain.ScoreResult) {
+	scores := map[int64]domain.ScoreResult{}
+	err := EachWithFacts(ctx, st, now, ids, func(c *domain.Contact, f *domain.Facts) {
 		if r := engine.Score(c, f, now); r.Score != c.Score || r.Grade != c.Grade {
 			scores[c.ID] = r
 		}
-	}, func(scores map[int64]domain.ScoreResult) error {
+	}, func() error {
 		changed += len(scores)
-		return st.SetScores(ctx, scores)
+		err := st.SetScores(ctx, scores)
+		scores = map[int64]domain.ScoreResult{}
+		return err
 	})
 	return changed, err
 }
 
 // EachWithFacts calls fn for every contact (of ids only, when some are
-// given) with its facts as of now, chunk by chunk; after each chunk, done
-// is given what fn gathered into the chunk's map (when done is not nil).
-// Memory is bounded by the chunk, not by the number of contacts.
-func EachWithFacts(ctx context.Context, st BulkStore, now time.Time, ids []int64,
-	fn func(c *domain.Contact, f *domain.Facts, out map[int64]domain.ScoreResult), done func(map[int64]domain.ScoreResult) error) error {
+// given) with its facts as of now, chunk by chunk, and done (when not nil)
+// after each chunk. It is the one walk that evaluates rules over the
+// contacts: rescoring, a simulation of new rules, the members of saved
+// segments. Memory is bounded by the chunk, not by the number of contacts.
+func EachWithFacts(ctx context.Context, st FactsStore, now time.Time, ids []int64,
+	fn func(c *domain.Contact, f *domain.Facts), done func() error) error {
 	empty := &domain.Facts{}
 	each := func(list []*domain.Contact) error {
 		if len(list) == 0 {
@@ -55,18 +65,17 @@ func EachWithFacts(ctx context.Context, st BulkStore, now time.Time, ids []int64
 		if err != nil {
 			return err
 		}
-		out := map[int64]domain.ScoreResult{}
 		for _, c := range list {
 			f := facts[c.ID]
 			if f == nil {
 				f = empty
 			}
-			fn(c, f, out)
+			fn(c, f)
 		}
 		if done == nil {
 			return nil
 		}
-		return done(out)
+		return done()
 	}
 	if len(ids) == 0 {
 		return st.EachContact(ctx, chunk, each)

@@ -2,12 +2,9 @@ package domain_test
 
 import (
 	"cmp"
-	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -171,6 +168,24 @@ func TestInRFMWindow(t *testing.T) {
 	if !domain.InRFMWindow(day(1969, 12, 31), day(1970, 1, 1), 2) || domain.InRFMWindow(day(1969, 12, 31), day(1970, 1, 1), 1) {
 		t.Errorf("1969-12-31 is 1 day before 1970-01-01")
 	}
+	// As of half past midnight an hour east of UTC, the as-of day is
+	// already the next one: its orders count, whatever their time of day.
+	east := time.Date(2026, 11, 21, 0, 30, 0, 0, time.FixedZone("UTC+1", 3600))
+	for _, c := range []struct {
+		date   time.Time
+		window int
+		want   bool
+	}{
+		{day(2026, 11, 21).Add(23 * time.Hour), 1, true}, {day(2026, 11, 22), 0, false},
+		{day(2026, 11, 20).Add(23 * time.Hour), 1, false}, {day(2026, 11, 20), 2, true},
+	} {
+		if got := domain.InRFMWindow(c.date, east, c.window); got != c.want {
+			t.Errorf("order at %s, as of %s, window %d: %v, want %v", c.date, east, c.window, got, c.want)
+		}
+	}
+	if start, end := domain.RFMBounds(east, 2); !start.Equal(day(2026, 11, 20)) || !end.Equal(day(2026, 11, 22)) || end.Location() != time.UTC {
+		t.Errorf("RFMBounds(%s, 2) = %s, %s; want the 20th and the 22nd at midnight UTC", east, start, end)
+	}
 }
 
 func TestRFMSegmentTable(t *testing.T) {
@@ -241,247 +256,6 @@ func TestRFMReport(t *testing.T) {
 		if s.Segment != domain.RFMSegments[i] || s.Customers != sizes[s.Segment] || rep.Size(s.Segment) != s.Customers {
 			t.Errorf("segment %d: %+v, want %q with %d", i, s, domain.RFMSegments[i], sizes[domain.RFMSegments[i]])
 		}
-	}
-}
-
-// spend is the revenue of one customer for ABC.
-func spend(id, cents int64) domain.RFMScore { return domain.RFMScore{ContactID: id, Monetary: cents} }
-
-func abcOf(t *testing.T, th domain.ABCThresholds, scores ...domain.RFMScore) (string, domain.ABCResult) {
-	t.Helper()
-	res, err := domain.ABC(scores, th)
-	if err != nil {
-		t.Fatalf("ABC: %v", err)
-	}
-	var b strings.Builder
-	for _, e := range res.Ranked {
-		fmt.Fprintf(&b, "C%d:%s ", e.ContactID, e.Class)
-	}
-	return strings.TrimSpace(b.String()), res
-}
-
-func TestABCByHand(t *testing.T) {
-	big := int64(1) << 60
-	cases := []struct {
-		name   string
-		th     domain.ABCThresholds
-		scores []domain.RFMScore
-		want   string
-		pareto float64
-	}{
-		// Revenue before: 0, 50, 80 (not below 80 %), 90, 95 (not below 95 %);
-		// equal revenue ranks the lower id first.
-		{"boundaries at exactly 80 and 95 %", domain.DefaultABC,
-			[]domain.RFMScore{spend(7, 5), spend(1, 50), spend(3, 5), spend(2, 30), spend(4, 10)},
-			"C1:A C2:A C4:B C3:B C7:C", 0.4},
-		{"one customer", domain.DefaultABC, []domain.RFMScore{spend(9, 1)}, "C9:A", 1},
-		{"four equal", domain.DefaultABC, []domain.RFMScore{spend(4, 25), spend(3, 25), spend(2, 25), spend(1, 25)}, "C1:A C2:A C3:A C4:A", 1},
-		{"five equal", domain.DefaultABC, []domain.RFMScore{spend(1, 20), spend(2, 20), spend(3, 20), spend(4, 20), spend(5, 20)}, "C1:A C2:A C3:A C4:A C5:B", 0.8},
-		{"no revenue at all", domain.DefaultABC, []domain.RFMScore{spend(1, 0), spend(2, 0)}, "C1:C C2:C", 0},
-		// 7 is not below 70 % of 10, though 7 < 0.7 × 10 in floating point.
-		{"exact where floats are not", domain.ABCThresholds{A: 70, B: 95}, []domain.RFMScore{spend(1, 4), spend(2, 3), spend(3, 2), spend(4, 1)}, "C1:A C2:A C3:B C4:B", 0.5},
-		{"thresholds to 0.01 %", domain.ABCThresholds{A: 80.5, B: 95}, []domain.RFMScore{spend(1, 805), spend(2, 195)}, "C1:A C2:B", 0.5},
-		{"below 80.5 %", domain.ABCThresholds{A: 80.5, B: 95}, []domain.RFMScore{spend(1, 804), spend(2, 196)}, "C1:A C2:A", 1},
-		// Products beyond int64: 3·2⁶⁰ × 10 000.
-		{"huge revenues, 75 % before", domain.ABCThresholds{A: 70, B: 95}, []domain.RFMScore{spend(1, 3*big), spend(2, big)}, "C1:A C2:B", 0.5},
-		{"huge revenues, 80 % threshold", domain.DefaultABC, []domain.RFMScore{spend(1, 3*big), spend(2, big)}, "C1:A C2:A", 1},
-	}
-	for _, c := range cases {
-		got, res := abcOf(t, c.th, c.scores...)
-		if got != c.want || res.Pareto != c.pareto {
-			t.Errorf("%s: %s (Pareto %g), want %s (Pareto %g)", c.name, got, res.Pareto, c.want, c.pareto)
-		}
-	}
-}
-
-func TestABCGroups(t *testing.T) {
-	_, res := abcOf(t, domain.DefaultABC, spend(7, 5), spend(1, 50), spend(3, 5), spend(2, 30), spend(4, 10))
-	want := domain.ABCResult{Total: 100, A: domain.ABCGroup{Customers: 2, Revenue: 80}, B: domain.ABCGroup{Customers: 2, Revenue: 15},
-		C: domain.ABCGroup{Customers: 1, Revenue: 5}, Pareto: 0.4}
-	if ids := res.ContactIDs(); !slices.Equal(ids, []int64{1, 2, 4, 3, 7}) {
-		t.Errorf("ContactIDs() = %v, want [1 2 4 3 7]", ids)
-	}
-	res.Ranked = nil
-	if fmt.Sprint(res) != fmt.Sprint(want) {
-		t.Errorf("ABC = %+v, want %+v", res, want)
-	}
-	if _, empty := abcOf(t, domain.DefaultABC); empty.Pareto != 0 || empty.Total != 0 || len(empty.Ranked) != 0 {
-		t.Errorf("ABC of nobody = %+v", empty)
-	}
-}
-
-func TestABCRefusesBadInput(t *testing.T) {
-	for _, th := range []domain.ABCThresholds{{A: 0, B: 95}, {A: 80, B: 80}, {A: 95, B: 80}, {A: 80, B: 100}, {A: -5, B: 50}} {
-		_, err := domain.ABC([]domain.RFMScore{spend(1, 10)}, th)
-		wantInvalid(t, fmt.Sprintf("ABC with %+v", th), err)
-	}
-	_, err := domain.ABC([]domain.RFMScore{spend(1, 10), spend(2, -1)}, domain.DefaultABC)
-	wantInvalid(t, "ABC with a negative revenue", err)
-}
-
-// traitList reads "k=v" pairs.
-func traitList(pairs ...string) []domain.Trait {
-	out := make([]domain.Trait, len(pairs))
-	for i, p := range pairs {
-		k, v, _ := strings.Cut(p, "=")
-		out[i] = domain.Trait{Key: k, Value: v}
-	}
-	return out
-}
-
-func liftsOf(t *testing.T, ranked []int64, traits domain.CustomerTraits, opt domain.ParetoOptions) string {
-	t.Helper()
-	got, err := domain.ParetoTraits(ranked, traits, opt)
-	if err != nil {
-		t.Fatalf("ParetoTraits: %v", err)
-	}
-	var parts []string
-	for _, l := range got {
-		if math.Abs(l.Lift-l.ShareTop/l.ShareAll) > 1e-12 || l.Lift <= 1 {
-			t.Errorf("%+v: the lift is not share in top ÷ share overall, above 1", l)
-		}
-		parts = append(parts, fmt.Sprintf("%s=%s %d/%d %.2f", l.Key, l.Value, l.Top, l.All, l.Lift))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func TestParetoTraits(t *testing.T) {
-	ranked := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10} // the top 20 %: C1 and C2
-	traits := domain.CustomerTraits{
-		1:  traitList("sector=agro", "source=salon", "city=Lyon", "city=lyon"),
-		2:  traitList("sector=Agro", "source=web", "city=Paris"),
-		3:  traitList("sector=agro", "city= LYON"),
-		4:  traitList("sector=btp", "source=web"),
-		5:  traitList("sector=btp", "source=web", "tags="),
-		6:  traitList("sector=btp", "source=web"),
-		7:  traitList("sector=btp", "source=web"),
-		99: traitList("city=paris"), // not a ranked customer
-	}
-	cases := []struct {
-		support float64
-		want    string
-	}{
-		{10, "city=paris 1/1 5.00; source=salon 1/1 5.00; sector=agro 2/3 3.33; city=lyon 1/2 2.50"},
-		{50, "city=paris 1/1 5.00; source=salon 1/1 5.00; sector=agro 2/3 3.33; city=lyon 1/2 2.50"},
-		{60, "sector=agro 2/3 3.33"},
-	}
-	for _, c := range cases {
-		if got := liftsOf(t, ranked, traits, domain.ParetoOptions{TopPercent: 20, MinSupport: c.support}); got != c.want {
-			t.Errorf("support %g %%:\n got %s\nwant %s", c.support, got, c.want)
-		}
-	}
-}
-
-func TestParetoTraitsEdges(t *testing.T) {
-	eleven := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
-	// 20 % of 11 customers rounds up to 3, so C3 is in the top.
-	if got := liftsOf(t, eleven, domain.CustomerTraits{3: traitList("city=nice")}, domain.DefaultPareto); got != "city=nice 1/1 3.67" {
-		t.Errorf("top of 11: %s", got)
-	}
-	if got := liftsOf(t, eleven, domain.CustomerTraits{4: traitList("city=nice")}, domain.DefaultPareto); got != "" {
-		t.Errorf("C4 of 11 is not in the top: %s", got)
-	}
-	if got := liftsOf(t, []int64{1}, domain.CustomerTraits{1: traitList("city=nice")}, domain.DefaultPareto); got != "" {
-		t.Errorf("one customer: a lift of 1 is not over-represented: %s", got)
-	}
-	if got := liftsOf(t, nil, nil, domain.DefaultPareto); got != "" {
-		t.Errorf("nobody: %s", got)
-	}
-	for _, opt := range []domain.ParetoOptions{{TopPercent: 0, MinSupport: 10}, {TopPercent: 101}, {TopPercent: 20, MinSupport: -1}, {TopPercent: 20, MinSupport: 101}} {
-		_, err := domain.ParetoTraits(eleven, nil, opt)
-		wantInvalid(t, fmt.Sprintf("ParetoTraits with %+v", opt), err)
-	}
-}
-
-func TestContactTraits(t *testing.T) {
-	c := &domain.Contact{
-		Sector: "Agroalimentaire", Source: "salon", City: "Lyon", Role: "Gérante", Employees: 12,
-		Interests: []string{"Bio", "bio", "export"}, Tags: []string{"VIP"},
-		Attrs: map[string]string{"zone": "Sud", "card": "gold"},
-	}
-	var got []string
-	for _, tr := range domain.ContactTraits(c) {
-		got = append(got, tr.Key+"="+tr.Value)
-	}
-	want := []string{"sector=agroalimentaire", "source=salon", "city=lyon", "role=gérante", "employees=10-49",
-		"interests=bio", "interests=export", "tags=vip", "attr.card=gold", "attr.zone=sud"}
-	if !slices.Equal(got, want) {
-		t.Errorf("ContactTraits =\n %v\nwant\n %v", got, want)
-	}
-	bands := map[int]string{-1: "", 0: "", 1: "1-4", 4: "1-4", 5: "5-9", 9: "5-9", 10: "10-49", 49: "10-49", 50: "50-249", 249: "50-249", 250: "250+", 9000: "250+"}
-	for n, want := range bands {
-		if got := domain.EmployeesBand(n); got != want {
-			t.Errorf("EmployeesBand(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-func TestValidSegmentName(t *testing.T) {
-	for _, name := range []string{"big-agro", "vip_2026", "a", "clients-fidèles-Lyon", strings.Repeat("x", 40), "Éte"} {
-		if err := domain.ValidSegmentName(name); err != nil {
-			t.Errorf("ValidSegmentName(%q): %v", name, err)
-		}
-	}
-	for _, name := range []string{"", strings.Repeat("x", 41), "big agro", "a.b", "segment:x", "champions", "At-Risk", "cant_lose_them"} {
-		wantInvalid(t, fmt.Sprintf("ValidSegmentName(%q)", name), domain.ValidSegmentName(name))
-	}
-}
-
-func TestSavedSegment(t *testing.T) {
-	seg := domain.SavedSegment{Name: "big-agro", Filter: ` sector == "agroalimentaire" && employees >= 50 `}
-	f, err := seg.Compile()
-	if err != nil {
-		t.Fatalf("Compile: %v", err)
-	}
-	if f.String() != `sector == "agroalimentaire" && employees >= 50` {
-		t.Errorf("String() = %q", f.String())
-	}
-	env := func(sector string, employees int) *domain.ScoreEnv {
-		return domain.NewScoreEnv(&domain.Contact{Sector: sector, Employees: employees}, &domain.Facts{}, rfmAsOf)
-	}
-	cases := []struct {
-		env  *domain.ScoreEnv
-		want bool
-	}{
-		{env("Agroalimentaire", 60), true}, {env("agroalimentaire", 50), true},
-		{env("agroalimentaire", 49), false}, {env("btp", 200), false},
-	}
-	for i, c := range cases {
-		if got := f.Match(c.env); got != c.want {
-			t.Errorf("case %d: Match = %v, want %v", i, got, c.want)
-		}
-	}
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			for i := range 200 {
-				if c := cases[i%len(cases)]; f.Match(c.env) != c.want {
-					t.Errorf("concurrent Match of case %d is wrong", i%len(cases))
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-}
-
-func TestSavedSegmentRefusesBadFilters(t *testing.T) {
-	cases := []struct{ filter, says string }{
-		{`sector = "agro"`, `sector == "agro"`},
-		{`colour == "red"`, "unknown name colour"},
-		{`employees`, "bool"},
-		{`   `, "needs a filter"},
-	}
-	for _, c := range cases {
-		err := domain.SavedSegment{Name: "ok", Filter: c.filter}.Validate()
-		wantInvalid(t, fmt.Sprintf("filter %q", c.filter), err)
-		if err != nil && !strings.Contains(err.Error(), c.says) {
-			t.Errorf("filter %q: error %q does not say %q", c.filter, err, c.says)
-		}
-	}
-	wantInvalid(t, "a bad name", domain.SavedSegment{Name: "bad name", Filter: "orders > 0"}.Validate())
-	if _, err := domain.CompileSegment(`"bio" in interests || attrs["zone"] == "sud"`); err != nil {
-		t.Errorf("CompileSegment: %v", err)
 	}
 }
 
@@ -616,65 +390,6 @@ func naiveSegment(r, f int) domain.RFMSegment {
 	return "Can't lose them"
 }
 
-// naiveABC ranks in O(n²): the revenue before a customer is that of every
-// customer with a higher M, or an equal M and a lower id.
-func naiveABC(cs map[int64]*domain.RFMScore, a, b int64) map[int64]domain.ABCClass {
-	var total int64
-	for _, c := range cs {
-		total += c.Monetary
-	}
-	out := map[int64]domain.ABCClass{}
-	for _, x := range cs {
-		var before int64
-		for _, y := range cs {
-			if y.Monetary > x.Monetary || y.Monetary == x.Monetary && y.ContactID < x.ContactID {
-				before += y.Monetary
-			}
-		}
-		switch {
-		case before*100 < total*a:
-			out[x.ContactID] = domain.ClassA
-		case before*100 < total*b:
-			out[x.ContactID] = domain.ClassB
-		default:
-			out[x.ContactID] = domain.ClassC
-		}
-	}
-	return out
-}
-
-func TestRFMAndABCAgreeWithNaive(t *testing.T) {
-	cases := []struct {
-		seed   uint64
-		window int
-		scale  int64 // ×100 000 makes M span more than 2³² cents
-		a, b   int64
-	}{
-		{1, 0, 1, 80, 95},
-		{2, 90, 1, 80, 95},
-		{3, 0, 100_000, 80, 95},
-		{4, 365, 1, 70, 90},
-	}
-	for _, c := range cases {
-		t.Run(fmt.Sprintf("seed %d window %d scale %d", c.seed, c.window, c.scale), func(t *testing.T) {
-			orders := generateOrders(c.seed, 3000, c.scale)
-			in := aggregate(orders, c.window)
-			got, err := domain.RFM(in, rfmAsOf, c.window)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := naiveRFM(orders, c.window)
-			checkTies(t, want)
-			compareRFM(t, got, want)
-			abc, err := domain.ABC(got, domain.ABCThresholds{A: float64(c.a), B: float64(c.b)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			compareABC(t, abc, naiveABC(want, c.a, c.b))
-		})
-	}
-}
-
 // checkTies makes sure the data is the hard case: most customers share
 // their F and their M with others.
 func checkTies(t *testing.T, cs map[int64]*domain.RFMScore) {
@@ -705,22 +420,5 @@ func compareRFM(t *testing.T, got []domain.RFMScore, want map[int64]*domain.RFMS
 		if s.Customers != sizes[s.Segment] {
 			t.Errorf("report: %d in %q, want %d", s.Customers, s.Segment, sizes[s.Segment])
 		}
-	}
-}
-
-func compareABC(t *testing.T, got domain.ABCResult, want map[int64]domain.ABCClass) {
-	t.Helper()
-	counts := map[domain.ABCClass]int{}
-	for _, e := range got.Ranked {
-		if want[e.ContactID] != e.Class {
-			t.Fatalf("C%d is %s, the naive computation says %s", e.ContactID, e.Class, want[e.ContactID])
-		}
-		counts[e.Class]++
-	}
-	if got.A.Customers != counts["A"] || got.B.Customers != counts["B"] || got.C.Customers != counts["C"] || got.A.Customers == 0 || got.C.Customers == 0 {
-		t.Errorf("groups %+v %+v %+v, classes counted %v", got.A, got.B, got.C, counts)
-	}
-	if want := float64(counts["A"]) / float64(len(got.Ranked)); got.Pareto != want {
-		t.Errorf("Pareto %g, want %g", got.Pareto, want)
 	}
 }
