@@ -30,9 +30,14 @@ func (cv *conv) start(token string) error {
 		cv.send(say(cv.lang, "already_linked"), nil)
 		return nil
 	}
+	cv.askConsent()
+	return nil
+}
+
+// askConsent sends the consent question with its Yes and No buttons.
+func (cv *conv) askConsent() {
 	cv.send(say(cv.lang, "consent"), [][]Button{{
 		{say(cv.lang, "consent_yes"), "c:yes"}, {say(cv.lang, "consent_no"), "c:no"}}})
-	return nil
 }
 
 // link uses an invite token; a bad one is answered and links nothing.

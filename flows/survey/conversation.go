@@ -44,8 +44,7 @@ func (s *Service) Text(ctx context.Context, key string, chat Chat, text string) 
 		case "/mydata":
 			return cv.myData()
 		case "/forget":
-			cv.send(say(cv.lang, "forget_ask"), [][]Button{{
-				{say(cv.lang, "forget_yes"), "f:yes"}, {say(cv.lang, "forget_no"), "f:no"}}})
+			cv.askForget()
 			return nil
 		case "/skip":
 			return cv.skip()

@@ -343,8 +343,7 @@ func (cv *conv) finish(sv *domain.Survey) error {
 // questionnaire, else the queued one if the throttle allows it now.
 func (cv *conv) resume() error {
 	if !consented(cv.r) || cv.r.OptedOut() {
-		cv.send(say(cv.lang, "consent"), [][]Button{{
-			{say(cv.lang, "consent_yes"), "c:yes"}, {say(cv.lang, "consent_no"), "c:no"}}})
+		cv.askConsent()
 		return nil
 	}
 	sv, err := cv.current()

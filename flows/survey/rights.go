@@ -45,6 +45,13 @@ func (cv *conv) cancelActive(reason string) error {
 	return nil
 }
 
+// askForget is /forget: it asks the customer to confirm the erasure.
+func (cv *conv) askForget() {
+	cv.send(say(cv.lang, "forget_ask"), [][]Button{{
+		{say(cv.lang, "forget_yes"), "f:yes"}, {say(cv.lang, "forget_no"), "f:no"}}})
+}
+
+// forget answers the confirmation of /forget: yes erases the contact.
 func (cv *conv) forget(messageID int64, yes bool) error {
 	cv.edit(messageID, say(cv.lang, "forget_ask"))
 	if !yes {
