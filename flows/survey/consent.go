@@ -19,7 +19,7 @@ func (cv *conv) start(token string) error {
 			return err
 		}
 	} else if cv.r == nil {
-		cv.send(say(cv.lang, "not_linked"), nil)
+		cv.send(say(cv.lang, txtNotLinked), nil)
 		return nil
 	}
 	cv.r.UnreachableAt = time.Time{}
@@ -27,7 +27,7 @@ func (cv *conv) start(token string) error {
 		return err
 	}
 	if consented(cv.r) && !cv.r.OptedOut() {
-		cv.send(say(cv.lang, "already_linked"), nil)
+		cv.send(say(cv.lang, txtAlreadyLinked), nil)
 		return nil
 	}
 	cv.askConsent()
@@ -36,8 +36,8 @@ func (cv *conv) start(token string) error {
 
 // askConsent sends the consent question with its Yes and No buttons.
 func (cv *conv) askConsent() {
-	cv.send(say(cv.lang, "consent"), [][]Button{{
-		{say(cv.lang, "consent_yes"), "c:yes"}, {say(cv.lang, "consent_no"), "c:no"}}})
+	cv.send(say(cv.lang, txtConsent), [][]Button{{
+		{say(cv.lang, txtConsentYes), "c:yes"}, {say(cv.lang, txtConsentNo), "c:no"}}})
 }
 
 // link uses an invite token; a bad one is answered and links nothing.
@@ -50,7 +50,7 @@ func (cv *conv) link(token string) error {
 		if err != nil && domain.ErrorCode(err) != domain.Invalid {
 			return err
 		}
-		cv.send(say(cv.lang, "bad_link"), nil)
+		cv.send(say(cv.lang, txtBadLink), nil)
 		cv.r = nil
 		return nil
 	}
@@ -81,16 +81,16 @@ func (cv *conv) consent(messageID int64, yes bool) error {
 	if err := cv.s.Store.SaveRespondent(cv.ctx, r); err != nil {
 		return err
 	}
-	choice := say(cv.lang, "consent_no")
+	choice := say(cv.lang, txtConsentNo)
 	if yes {
-		choice = say(cv.lang, "consent_yes")
+		choice = say(cv.lang, txtConsentYes)
 	}
-	cv.edit(messageID, say(cv.lang, "consent")+"\n\n✓ "+choice)
+	cv.edit(messageID, say(cv.lang, txtConsent)+"\n\n✓ "+choice)
 	if !yes {
-		cv.send(say(cv.lang, "consent_refused"), nil)
+		cv.send(say(cv.lang, txtConsentRefused), nil)
 		return nil
 	}
-	cv.send(say(cv.lang, "consent_given"), nil)
+	cv.send(say(cv.lang, txtConsentGiven), nil)
 	if cv.chat.ID == 0 {
 		return cv.resume()
 	}

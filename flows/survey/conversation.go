@@ -31,11 +31,11 @@ func (s *Service) Text(ctx context.Context, key string, chat Chat, text string) 
 		case "/start":
 			return cv.start(arg)
 		case "/help":
-			cv.send(say(cv.lang, "help"), nil)
+			cv.send(say(cv.lang, txtHelp), nil)
 			return nil
 		}
 		if cv.r == nil {
-			cv.send(say(cv.lang, "not_linked"), nil)
+			cv.send(say(cv.lang, txtNotLinked), nil)
 			return nil
 		}
 		switch cmd {
@@ -57,7 +57,7 @@ func (s *Service) Text(ctx context.Context, key string, chat Chat, text string) 
 func (s *Service) Tap(ctx context.Context, key string, chat Chat, messageID int64, data string) (Reply, error) {
 	return s.handle(ctx, key, chat, func(cv *conv) error {
 		if cv.r == nil {
-			cv.reply.Notice = say(cv.lang, "not_linked")
+			cv.reply.Notice = say(cv.lang, txtNotLinked)
 			return nil
 		}
 		kind, rest, _ := strings.Cut(data, ":")
@@ -71,7 +71,7 @@ func (s *Service) Tap(ctx context.Context, key string, chat Chat, messageID int6
 		case "q":
 			return cv.answerTap(messageID, rest)
 		}
-		cv.reply.Notice = say(cv.lang, "closed")
+		cv.reply.Notice = say(cv.lang, txtClosed)
 		return nil
 	})
 }
@@ -80,7 +80,7 @@ func (s *Service) Tap(ctx context.Context, key string, chat Chat, messageID int6
 // transport answers, once, instead of handling their extra messages.
 func (s *Service) SlowDown(ctx context.Context, key string, chat Chat) error {
 	_, err := s.handle(ctx, key, chat, func(cv *conv) error {
-		cv.send(say(cv.lang, "slow_down"), nil)
+		cv.send(say(cv.lang, txtSlowDown), nil)
 		return nil
 	})
 	return err

@@ -31,7 +31,7 @@ func (cv *conv) expireIfDue(sv *domain.Survey) (bool, error) {
 		return false, nil
 	}
 	sv.Status, sv.NextAt = domain.SurveyExpired, time.Time{}
-	cv.send(say(cv.lang, "expired"), nil)
+	cv.send(say(cv.lang, txtExpired), nil)
 	return true, cv.s.ended(cv.ctx, sv)
 }
 
@@ -44,7 +44,7 @@ func (cv *conv) invitation(messageID int64, rest string) error {
 		return err
 	}
 	if sv == nil || sv.ID != id {
-		cv.reply.Notice = say(cv.lang, "closed")
+		cv.reply.Notice = say(cv.lang, txtClosed)
 		return nil
 	}
 	if gone, err := cv.expireIfDue(sv); gone || err != nil {
@@ -68,19 +68,19 @@ func (cv *conv) invitation(messageID int64, rest string) error {
 			return err
 		}
 		sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, string(domain.NotNow), time.Time{}
-		cv.send(say(cv.lang, "later_ok"), nil)
+		cv.send(say(cv.lang, txtLaterOK), nil)
 		return cv.s.Store.UpdateSurvey(cv.ctx, sv)
 	case "never":
 		return cv.optOut()
 	}
-	cv.reply.Notice = say(cv.lang, "closed")
+	cv.reply.Notice = say(cv.lang, txtClosed)
 	return nil
 }
 
 func (cv *conv) invitationText(q domain.Questionnaire, reminder bool) string {
-	key := "invitation"
+	key := txtInvitation
 	if reminder {
-		key = "reminder"
+		key = txtReminder
 	}
 	return say(cv.lang, key, q.Title.In(cv.lang), len(q.Questions))
 }
@@ -88,7 +88,7 @@ func (cv *conv) invitationText(q domain.Questionnaire, reminder bool) string {
 // invitationButtons are the invitation's Start, Not now and Never.
 func invitationButtons(lang string, id int64) [][]Button {
 	p := "s:" + strconv.FormatInt(id, 10) + ":"
-	return [][]Button{{{say(lang, "start"), p + "start"}}, {{say(lang, "not_now"), p + "later"}, {say(lang, "never"), p + "never"}}}
+	return [][]Button{{{say(lang, txtStart), p + "start"}}, {{say(lang, txtNotNow), p + "later"}, {say(lang, txtNever), p + "never"}}}
 }
 
 // question returns the question sv is at.
@@ -113,10 +113,10 @@ func (cv *conv) askCurrent(sv *domain.Survey) error {
 func (cv *conv) questionText(q domain.Questionnaire, pos int, qu domain.Question) string {
 	text := q.Title.In(cv.lang) + " — " + strconv.Itoa(pos+1) + "/" + strconv.Itoa(len(q.Questions)) + "\n" + qu.Text.In(cv.lang)
 	if qu.Type == domain.TextQuestion {
-		text += "\n" + say(cv.lang, "type_answer")
+		text += "\n" + say(cv.lang, txtTypeAnswer)
 	}
 	if qu.Optional {
-		text += "\n" + say(cv.lang, "optional")
+		text += "\n" + say(cv.lang, txtOptional)
 	}
 	return text
 }
@@ -146,7 +146,7 @@ func (cv *conv) buttons(q domain.Questionnaire, qu domain.Question, sv *domain.S
 		rows = append(rows, []Button{{label, q.CallbackData(qu.ID, v)}})
 	}
 	if qu.Type == domain.MultiQuestion {
-		rows = append(rows, []Button{{say(cv.lang, "done"), q.CallbackData(qu.ID, domain.MultiDone)}})
+		rows = append(rows, []Button{{say(cv.lang, txtDone), q.CallbackData(qu.ID, domain.MultiDone)}})
 	}
 	return rows
 }
@@ -156,7 +156,7 @@ func (cv *conv) buttons(q domain.Questionnaire, qu domain.Question, sv *domain.S
 func (cv *conv) valueLabel(qu domain.Question, v string) string {
 	switch qu.Type {
 	case domain.YesNoQuestion:
-		return say(cv.lang, v)
+		return yesNo(cv.lang, v)
 	case domain.ChoiceQuestion, domain.MultiQuestion:
 		for _, o := range qu.Options {
 			if o.ID == v {
@@ -170,7 +170,7 @@ func (cv *conv) valueLabel(qu domain.Question, v string) string {
 // label is how an answer reads back to the customer.
 func (cv *conv) label(questionnaire string, a domain.Answer) string {
 	if a.Skipped {
-		return say(cv.lang, "skipped")
+		return say(cv.lang, txtSkipped)
 	}
 	q, _ := cv.s.questionnaire(questionnaire)
 	qu, ok := q.Question(a.Question)
@@ -178,7 +178,7 @@ func (cv *conv) label(questionnaire string, a domain.Answer) string {
 		return a.Value()
 	}
 	if a.Type == domain.YesNoQuestion {
-		return say(cv.lang, a.Value())
+		return yesNo(cv.lang, a.Value())
 	}
 	labels := make([]string, len(a.Options))
 	for i, o := range a.Options {
@@ -197,12 +197,12 @@ func (cv *conv) answerTap(messageID int64, rest string) error {
 		return err
 	}
 	if len(parts) != 4 || sv == nil || !sv.Started || sv.Questionnaire != parts[0] || strconv.Itoa(sv.Version) != parts[1] {
-		cv.reply.Notice = say(cv.lang, "closed")
+		cv.reply.Notice = say(cv.lang, txtClosed)
 		return nil
 	}
 	q, qu, ok := cv.question(sv)
 	if !ok || qu.ID != parts[2] {
-		cv.reply.Notice = say(cv.lang, "closed")
+		cv.reply.Notice = say(cv.lang, txtClosed)
 		return nil
 	}
 	if gone, err := cv.expireIfDue(sv); gone || err != nil {
@@ -211,7 +211,7 @@ func (cv *conv) answerTap(messageID int64, rest string) error {
 	value := parts[3]
 	if qu.Type == domain.MultiQuestion && value != domain.MultiDone {
 		if !slices.Contains(qu.Buttons(), value) {
-			cv.reply.Notice = say(cv.lang, "closed")
+			cv.reply.Notice = say(cv.lang, txtClosed)
 			return nil
 		}
 		sv.Toggle(value)
@@ -222,7 +222,7 @@ func (cv *conv) answerTap(messageID int64, rest string) error {
 	if qu.Type == domain.MultiQuestion {
 		value = strings.Join(sv.Toggled, ",")
 		if value == "" && !qu.Optional {
-			cv.reply.Notice = say(cv.lang, "choose_one")
+			cv.reply.Notice = say(cv.lang, txtChooseOne)
 			return nil
 		}
 	}
@@ -239,7 +239,7 @@ func (cv *conv) typed(text string) error {
 	sv, err := cv.current()
 	if err != nil || sv == nil {
 		if err == nil {
-			cv.send(say(cv.lang, "nothing_open"), nil)
+			cv.send(say(cv.lang, txtNothingOpen), nil)
 		}
 		return err
 	}
@@ -247,7 +247,7 @@ func (cv *conv) typed(text string) error {
 		return err
 	}
 	if !sv.Started {
-		cv.send(say(cv.lang, "tap_start"), nil)
+		cv.send(say(cv.lang, txtTapStart), nil)
 		return nil
 	}
 	_, qu, ok := cv.question(sv)
@@ -271,12 +271,12 @@ func (cv *conv) skip() error {
 		return err
 	}
 	if sv == nil || !sv.Started {
-		cv.send(say(cv.lang, "nothing_skip"), nil)
+		cv.send(say(cv.lang, txtNothingSkip), nil)
 		return nil
 	}
 	_, qu, ok := cv.question(sv)
 	if !ok || !qu.Optional {
-		cv.send(say(cv.lang, "cannot_skip"), nil)
+		cv.send(say(cv.lang, txtCannotSkip), nil)
 		return cv.askCurrent(sv)
 	}
 	return cv.record(sv, qu, domain.Answer{Question: qu.ID, Type: qu.Type, Skipped: true}, 0)
@@ -335,7 +335,7 @@ func (cv *conv) apply(qu domain.Question, a domain.Answer) error {
 
 func (cv *conv) finish(sv *domain.Survey) error {
 	sv.Status, sv.AnsweredAt, sv.NextAt = domain.SurveyAnswered, cv.now, time.Time{}
-	cv.send(say(cv.lang, "thanks"), nil)
+	cv.send(say(cv.lang, txtThanks), nil)
 	return cv.s.ended(cv.ctx, sv)
 }
 
@@ -393,6 +393,6 @@ func (cv *conv) deliverQueued() error {
 		cv.send(cv.invitationText(q, false), invitationButtons(cv.lang, sv.ID))
 		return cv.s.Store.UpdateSurvey(cv.ctx, sv)
 	}
-	cv.send(say(cv.lang, "nothing_open"), nil)
+	cv.send(say(cv.lang, txtNothingOpen), nil)
 	return nil
 }

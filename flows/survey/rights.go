@@ -16,7 +16,7 @@ func (cv *conv) optOut() error {
 	if err := cv.cancelActive(string(domain.OptedOut)); err != nil {
 		return err
 	}
-	cv.send(say(cv.lang, "stopped"), nil)
+	cv.send(say(cv.lang, txtStopped), nil)
 	return nil
 }
 
@@ -47,15 +47,15 @@ func (cv *conv) cancelActive(reason string) error {
 
 // askForget is /forget: it asks the customer to confirm the erasure.
 func (cv *conv) askForget() {
-	cv.send(say(cv.lang, "forget_ask"), [][]Button{{
-		{say(cv.lang, "forget_yes"), "f:yes"}, {say(cv.lang, "forget_no"), "f:no"}}})
+	cv.send(say(cv.lang, txtForgetAsk), [][]Button{{
+		{say(cv.lang, txtForgetYes), "f:yes"}, {say(cv.lang, txtForgetNo), "f:no"}}})
 }
 
 // forget answers the confirmation of /forget: yes erases the contact.
 func (cv *conv) forget(messageID int64, yes bool) error {
-	cv.edit(messageID, say(cv.lang, "forget_ask"))
+	cv.edit(messageID, say(cv.lang, txtForgetAsk))
 	if !yes {
-		cv.send(say(cv.lang, "forget_kept"), nil)
+		cv.send(say(cv.lang, txtForgetKept), nil)
 		return nil
 	}
 	if err := cv.cancelActive("forgotten"); err != nil {
@@ -64,14 +64,14 @@ func (cv *conv) forget(messageID int64, yes bool) error {
 	if err := cv.s.Store.Forget(cv.ctx, cv.r.ContactID); err != nil {
 		return err
 	}
-	cv.send(say(cv.lang, "forgotten"), nil)
+	cv.send(say(cv.lang, txtForgotten), nil)
 	return nil
 }
 
 func (cv *conv) myData() error {
 	c := cv.contact
 	var b strings.Builder
-	b.WriteString(say(cv.lang, "mydata_head"))
+	b.WriteString(say(cv.lang, txtMyDataHead))
 	for _, f := range domain.FieldNames() {
 		if v := c.Display(f); v != "" && f != "owner" && f != "score" && f != "grade" {
 			b.WriteString("\n• " + f + ": " + v)
@@ -80,14 +80,14 @@ func (cv *conv) myData() error {
 	for _, k := range c.AttrKeys() {
 		b.WriteString("\n• " + k + ": " + c.Attrs[k])
 	}
-	state := say(cv.lang, "consent_off")
+	state := say(cv.lang, txtConsentOff)
 	switch {
 	case cv.r.OptedOut():
-		state = say(cv.lang, "opted_out", day(cv.r.OptedOutAt))
+		state = say(cv.lang, txtOptedOut, day(cv.r.OptedOutAt))
 	case consented(cv.r):
-		state = say(cv.lang, "consent_on", day(cv.r.Consent.At))
+		state = say(cv.lang, txtConsentOn, day(cv.r.Consent.At))
 	}
-	b.WriteString("\n" + say(cv.lang, "mydata_consent", state))
+	b.WriteString("\n" + say(cv.lang, txtMyDataConsent, state))
 	list, err := cv.s.Store.SurveysOf(cv.ctx, c.ID)
 	if err != nil {
 		return err
@@ -101,18 +101,18 @@ func (cv *conv) myData() error {
 			answered++
 		}
 	}
-	b.WriteString("\n" + say(cv.lang, "mydata_surveys", sent, answered))
+	b.WriteString("\n" + say(cv.lang, txtMyDataSurveys, sent, answered))
 	answers, err := cv.s.Store.Answers(cv.ctx, c.ID, 0)
 	if err != nil {
 		return err
 	}
 	if len(answers) > 0 {
-		b.WriteString("\n" + say(cv.lang, "mydata_answers"))
+		b.WriteString("\n" + say(cv.lang, txtMyDataAnswers))
 	}
 	for _, a := range answers {
 		b.WriteString("\n• " + a.Questionnaire + "/" + a.Question + ": " + cv.label(a.Questionnaire, a.Answer))
 	}
-	b.WriteString("\n" + say(cv.lang, "mydata_forget"))
+	b.WriteString("\n" + say(cv.lang, txtMyDataForget))
 	cv.send(b.String(), nil)
 	return nil
 }
