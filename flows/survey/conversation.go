@@ -19,6 +19,9 @@ type conv struct {
 	contact *domain.Contact
 	lang    string
 	reply   Reply
+	// closed is set once the update closed the open survey, whose
+	// questionnaire is gone, and told the customer so.
+	closed bool
 }
 
 // Text handles what the customer typed: a command (/start TOKEN, /stop,

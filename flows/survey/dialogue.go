@@ -9,20 +9,34 @@ import (
 	"github.com/crmbot/crmbot/domain"
 )
 
-// current returns the contact's open survey (locked), nil if none. One
-// still recorded as sending is open too: the customer may tap its
-// invitation before the sender has recorded that it left.
-func (cv *conv) current() (*domain.Survey, error) {
+// current returns the contact's open survey (locked) and its
+// questionnaire, nil if none. One still recorded as sending is open too:
+// the customer may tap its invitation before the sender has recorded that
+// it left. One whose questionnaire the configuration no longer has is
+// closed, and the customer told so (cv.closed): it can be answered no
+// more.
+func (cv *conv) current() (*domain.Survey, domain.Questionnaire, error) {
 	list, err := cv.s.Store.SurveysOf(cv.ctx, cv.r.ContactID)
 	if err != nil {
-		return nil, err
+		return nil, domain.Questionnaire{}, err
 	}
 	for i := len(list) - 1; i >= 0; i-- {
-		if list[i].Status == domain.SurveyOpen || list[i].Status == domain.SurveySending {
-			return cv.s.Store.LockSurvey(cv.ctx, list[i].ID)
+		if list[i].Status != domain.SurveyOpen && list[i].Status != domain.SurveySending {
+			continue
 		}
+		sv, err := cv.s.Store.LockSurvey(cv.ctx, list[i].ID)
+		if err != nil {
+			return nil, domain.Questionnaire{}, err
+		}
+		q, err := cv.s.questionnaireOf(sv)
+		if err != nil {
+			cv.closed = true
+			cv.send(say(cv.lang, txtExpired), nil)
+			return nil, q, cv.s.ended(cv.ctx, cv.s.dropRemoved(sv, err))
+		}
+		return sv, q, nil
 	}
-	return nil, nil
+	return nil, domain.Questionnaire{}, nil
 }
 
 // expireIfDue closes sv when its time is up, and says so.
@@ -38,8 +52,12 @@ func (cv *conv) expireIfDue(sv *domain.Survey) (bool, error) {
 // invitation handles the invitation's buttons: "s:<survey>:start|later|never".
 func (cv *conv) invitation(messageID int64, rest string) error {
 	idText, action, _ := strings.Cut(rest, ":")
-	id, _ := strconv.ParseInt(idText, 10, 64)
-	sv, err := cv.current()
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil { // not a button of ours
+		cv.reply.Notice = say(cv.lang, txtClosed)
+		return nil
+	}
+	sv, q, err := cv.current()
 	if err != nil {
 		return err
 	}
@@ -50,18 +68,17 @@ func (cv *conv) invitation(messageID int64, rest string) error {
 	if gone, err := cv.expireIfDue(sv); gone || err != nil {
 		return err
 	}
-	q, _ := cv.s.questionnaire(sv.Questionnaire)
 	cv.edit(messageID, cv.invitationText(q, false))
 	switch action {
 	case "start":
 		if sv.Started {
-			return cv.askCurrent(sv)
+			return cv.askCurrent(q, sv)
 		}
 		sv.Started, sv.Position = true, 0
 		if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
 			return err
 		}
-		return cv.askCurrent(sv)
+		return cv.askCurrent(q, sv)
 	case "later":
 		cv.r.NotNowAt = cv.now
 		if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
@@ -91,18 +108,19 @@ func invitationButtons(lang string, id int64) [][]Button {
 	return [][]Button{{{say(lang, txtStart), p + "start"}}, {{say(lang, txtNotNow), p + "later"}, {say(lang, txtNever), p + "never"}}}
 }
 
-// question returns the question sv is at.
-func (cv *conv) question(sv *domain.Survey) (domain.Questionnaire, domain.Question, bool) {
-	q, ok := cv.s.questionnaire(sv.Questionnaire)
-	if !ok || sv.Position >= len(q.Questions) {
-		return q, domain.Question{}, false
+// question returns the question of q that sv is at; false once past the
+// last.
+func question(q domain.Questionnaire, sv *domain.Survey) (domain.Question, bool) {
+	if sv.Position >= len(q.Questions) {
+		return domain.Question{}, false
 	}
-	return q, q.Questions[sv.Position], true
+	return q.Questions[sv.Position], true
 }
 
-// askCurrent sends the question sv is at, with its progress and buttons.
-func (cv *conv) askCurrent(sv *domain.Survey) error {
-	q, qu, ok := cv.question(sv)
+// askCurrent sends the question of q that sv is at, with its progress and
+// buttons.
+func (cv *conv) askCurrent(q domain.Questionnaire, sv *domain.Survey) error {
+	qu, ok := question(q, sv)
 	if !ok {
 		return cv.finish(sv)
 	}
@@ -167,12 +185,12 @@ func (cv *conv) valueLabel(qu domain.Question, v string) string {
 	return v
 }
 
-// label is how an answer reads back to the customer.
-func (cv *conv) label(questionnaire string, a domain.Answer) string {
+// label is how an answer to q reads back to the customer: as its value
+// when q no longer has its question.
+func (cv *conv) label(q domain.Questionnaire, a domain.Answer) string {
 	if a.Skipped {
 		return say(cv.lang, txtSkipped)
 	}
-	q, _ := cv.s.questionnaire(questionnaire)
 	qu, ok := q.Question(a.Question)
 	if !ok || a.Type == domain.TextQuestion || a.Type == domain.RatingQuestion || a.Type == domain.NPSQuestion {
 		return a.Value()
@@ -192,7 +210,7 @@ func (cv *conv) label(questionnaire string, a domain.Answer) string {
 // and changes nothing.
 func (cv *conv) answerTap(messageID int64, rest string) error {
 	parts := strings.SplitN(rest, ":", 4)
-	sv, err := cv.current()
+	sv, q, err := cv.current()
 	if err != nil {
 		return err
 	}
@@ -200,7 +218,7 @@ func (cv *conv) answerTap(messageID int64, rest string) error {
 		cv.reply.Notice = say(cv.lang, txtClosed)
 		return nil
 	}
-	q, qu, ok := cv.question(sv)
+	qu, ok := question(q, sv)
 	if !ok || qu.ID != parts[2] {
 		cv.reply.Notice = say(cv.lang, txtClosed)
 		return nil
@@ -231,14 +249,14 @@ func (cv *conv) answerTap(messageID int64, rest string) error {
 		cv.reply.Notice = err.Error()
 		return nil
 	}
-	return cv.record(sv, qu, a, messageID)
+	return cv.record(q, sv, qu, a, messageID)
 }
 
 // typed handles a typed answer to the question being asked.
 func (cv *conv) typed(text string) error {
-	sv, err := cv.current()
+	sv, q, err := cv.current()
 	if err != nil || sv == nil {
-		if err == nil {
+		if err == nil && !cv.closed {
 			cv.send(say(cv.lang, txtNothingOpen), nil)
 		}
 		return err
@@ -250,42 +268,42 @@ func (cv *conv) typed(text string) error {
 		cv.send(say(cv.lang, txtTapStart), nil)
 		return nil
 	}
-	_, qu, ok := cv.question(sv)
+	qu, ok := question(q, sv)
 	if !ok {
 		return cv.finish(sv)
 	}
 	if strings.TrimSpace(text) == "" {
-		return cv.askCurrent(sv)
+		return cv.askCurrent(q, sv)
 	}
 	a, err := qu.Parse(text, cv.lang)
 	if err != nil {
 		cv.send(err.Error(), nil)
-		return cv.askCurrent(sv)
+		return cv.askCurrent(q, sv)
 	}
-	return cv.record(sv, qu, a, 0)
+	return cv.record(q, sv, qu, a, 0)
 }
 
 func (cv *conv) skip() error {
-	sv, err := cv.current()
-	if err != nil {
+	sv, q, err := cv.current()
+	if err != nil || cv.closed {
 		return err
 	}
 	if sv == nil || !sv.Started {
 		cv.send(say(cv.lang, txtNothingSkip), nil)
 		return nil
 	}
-	_, qu, ok := cv.question(sv)
+	qu, ok := question(q, sv)
 	if !ok || !qu.Optional {
 		cv.send(say(cv.lang, txtCannotSkip), nil)
-		return cv.askCurrent(sv)
+		return cv.askCurrent(q, sv)
 	}
-	return cv.record(sv, qu, domain.Answer{Question: qu.ID, Type: qu.Type, Skipped: true}, 0)
+	return cv.record(q, sv, qu, domain.Answer{Question: qu.ID, Type: qu.Type, Skipped: true}, 0)
 }
 
-// record stores an answer as it comes, applies what it sets to the
-// contact, pauses and alerts on a detractor answer, and moves on.
-func (cv *conv) record(sv *domain.Survey, qu domain.Question, a domain.Answer, messageID int64) error {
-	q, _ := cv.s.questionnaire(sv.Questionnaire)
+// record stores an answer to question qu of q as it comes, applies what
+// it sets to the contact, pauses and alerts on a detractor answer, and
+// moves on.
+func (cv *conv) record(q domain.Questionnaire, sv *domain.Survey, qu domain.Question, a domain.Answer, messageID int64) error {
 	st := cv.s.Store
 	err := st.SaveAnswer(cv.ctx, domain.StoredAnswer{SurveyID: sv.ID, ContactID: sv.ContactID,
 		Questionnaire: sv.Questionnaire, Answer: a, At: cv.now})
@@ -303,7 +321,7 @@ func (cv *conv) record(sv *domain.Survey, qu domain.Question, a domain.Answer, m
 			return err
 		}
 	}
-	cv.edit(messageID, cv.questionText(q, sv.Position, qu)+"\n✓ "+cv.label(sv.Questionnaire, a))
+	cv.edit(messageID, cv.questionText(q, sv.Position, qu)+"\n✓ "+cv.label(q, a))
 	sv.Position++
 	sv.Toggled = nil
 	if sv.Position >= len(q.Questions) {
@@ -312,7 +330,7 @@ func (cv *conv) record(sv *domain.Survey, qu domain.Question, a domain.Answer, m
 	if err := st.UpdateSurvey(cv.ctx, sv); err != nil {
 		return err
 	}
-	return cv.askCurrent(sv)
+	return cv.askCurrent(q, sv)
 }
 
 // apply writes an answer into the contact field its question sets.
@@ -346,7 +364,7 @@ func (cv *conv) resume() error {
 		cv.askConsent()
 		return nil
 	}
-	sv, err := cv.current()
+	sv, q, err := cv.current()
 	if err != nil {
 		return err
 	}
@@ -355,9 +373,8 @@ func (cv *conv) resume() error {
 			return err
 		}
 		if sv.Started {
-			return cv.askCurrent(sv)
+			return cv.askCurrent(q, sv)
 		}
-		q, _ := cv.s.questionnaire(sv.Questionnaire)
 		cv.send(cv.invitationText(q, false), invitationButtons(cv.lang, sv.ID))
 		return nil
 	}
@@ -379,7 +396,16 @@ func (cv *conv) deliverQueued() error {
 		if err != nil {
 			return err
 		}
-		dec, err := cv.s.decide(cv.ctx, sv.ContactID, cv.s.ask(sv, false), cv.now)
+		q, err := cv.s.questionnaireOf(sv)
+		if err != nil {
+			// Never shown to the customer: cancelled, and the next
+			// one looked at.
+			if err := cv.s.ended(cv.ctx, cv.s.dropRemoved(sv, err)); err != nil {
+				return err
+			}
+			continue
+		}
+		dec, err := cv.s.decide(cv.ctx, sv.ContactID, ask(q, false), cv.now)
 		if err != nil {
 			return err
 		}
@@ -387,12 +413,13 @@ func (cv *conv) deliverQueued() error {
 			cv.send("(crmbot) "+sv.Questionnaire+" cannot be sent now: "+dec.String(), nil)
 			return nil
 		}
-		cv.s.markSent(sv, cv.now, "console")
+		cv.s.markSent(sv, q, cv.now, "console")
 		sv.Status = domain.SurveyOpen
-		q, _ := cv.s.questionnaire(sv.Questionnaire)
 		cv.send(cv.invitationText(q, false), invitationButtons(cv.lang, sv.ID))
 		return cv.s.Store.UpdateSurvey(cv.ctx, sv)
 	}
-	cv.send(say(cv.lang, txtNothingOpen), nil)
+	if !cv.closed {
+		cv.send(say(cv.lang, txtNothingOpen), nil)
+	}
 	return nil
 }

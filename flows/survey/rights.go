@@ -110,7 +110,12 @@ func (cv *conv) myData() error {
 		b.WriteString("\n" + say(cv.lang, txtMyDataAnswers))
 	}
 	for _, a := range answers {
-		b.WriteString("\n• " + a.Questionnaire + "/" + a.Question + ": " + cv.label(a.Questionnaire, a.Answer))
+		// An answer to a questionnaire removed since reads as its value.
+		q, ok := cv.s.questionnaire(a.Questionnaire)
+		if !ok {
+			q = domain.Questionnaire{ID: a.Questionnaire}
+		}
+		b.WriteString("\n• " + a.Questionnaire + "/" + a.Question + ": " + cv.label(q, a.Answer))
 	}
 	b.WriteString("\n" + say(cv.lang, txtMyDataForget))
 	cv.send(b.String(), nil)
