@@ -16,7 +16,7 @@ const resultsUsage = "survey results <questionnaire>"
 func surveyResults(ctx context.Context, svc *survey.Service, qn string) (*reply.Reply, error) {
 	res, err := svc.Results(ctx, qn)
 	if err != nil {
-		return nil, domain.Errorf(domain.ErrorCode(err), "%s", err.Error()).WithUsage(resultsUsage)
+		return nil, withUsage(err, resultsUsage)
 	}
 	sum := summarize(res.Summary)
 	q := res.Questionnaire

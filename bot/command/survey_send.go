@@ -48,7 +48,7 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 	}
 	q, err := svc.Questionnaire(args[0])
 	if err != nil {
-		return nil, domain.Errorf(domain.ErrorCode(err), "%s", err.Error()).WithUsage(sendUsage)
+		return nil, withUsage(err, sendUsage)
 	}
 	rest := args[1:]
 	if len(rest) == 0 || !strings.EqualFold(rest[0], "to") {
@@ -71,10 +71,10 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 	if err != nil {
 		return nil, err
 	}
-	if many && !a.Has(Manager) {
-		// The rule is about how many contacts are asked, not how they
-		// are named: a filter matching one contact is one contact.
-		if audience, err = onlyOne(ctx, audience); err != nil {
+	if many && a.MaySend(2) != nil {
+		// Only counting tells whether the send may go: a filter
+		// matching one contact is one contact.
+		if audience, err = onlyOne(ctx, a, audience); err != nil {
 			return nil, err
 		}
 	}
@@ -107,9 +107,8 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 }
 
 // onlyOne returns audience as one contact's when it has exactly one, and
-// otherwise the refusal of a send to more than one contact without the
-// manager role.
-func onlyOne(ctx context.Context, audience survey.Audience) (survey.Audience, error) {
+// otherwise the refusal of a send by a to more than one contact.
+func onlyOne(ctx context.Context, a Actor, audience survey.Audience) (survey.Audience, error) {
 	var ids []int64
 	errEnough := errors.New("more than one")
 	err := audience(ctx, 2, func(part []int64) error {
@@ -123,7 +122,7 @@ func onlyOne(ctx context.Context, audience survey.Audience) (survey.Audience, er
 	case err != nil && !errors.Is(err, errEnough):
 		return nil, err
 	case len(ids) > 1:
-		return nil, domain.Errorf(domain.Forbidden, "survey send to more than one contact needs the manager role, which you do not have; a filter matching one contact, or one contact, needs only sales").WithUsage(sendUsage)
+		return nil, withUsage(a.MaySend(len(ids)), sendUsage)
 	}
 	return survey.IDs(ids), nil
 }
