@@ -27,7 +27,9 @@ type Executor struct {
 	Segments *segments.Service
 	Now      func() time.Time
 	Loc      *time.Location
-	Logger   *slog.Logger
+	// Logger logs the failures a member is only told were logged; nil
+	// logs them to slog.Default().
+	Logger *slog.Logger
 	// Digests serves the digest command; nil when this process has no
 	// digest (the command then says so).
 	Digests *Digests
@@ -172,9 +174,7 @@ func (e *Executor) failure(command string, err error, usage string) *reply.Reply
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return reply.Failure(command, string(domain.Unavailable), "the command was cancelled or took too long; nothing was changed. Try again.", usage)
 	}
-	if e.Logger != nil {
-		e.Logger.Error("command failed", "command", command, "err", err)
-	}
+	e.logger().Error("command failed", "command", command, "err", err)
 	return reply.Failure(command, string(domain.Internal), "something went wrong on our side and nothing was changed; the error is logged. Try again, and tell your admin if it persists.", usage)
 }
 
@@ -188,6 +188,13 @@ func usageError(s string, format string, args ...any) error {
 // usage of the subcommand that failed rather than the command's.
 func withUsage(err error, usage string) error {
 	return domain.Errorf(domain.ErrorCode(err), "%s", err.Error()).WithUsage(usage)
+}
+
+func (e *Executor) logger() *slog.Logger {
+	if e.Logger == nil {
+		return slog.Default()
+	}
+	return e.Logger
 }
 
 func (e *Executor) now() time.Time { return e.Now().In(e.Loc) }

@@ -31,9 +31,7 @@ func (e *Executor) invite(ctx context.Context, a Actor, args []string) (*reply.R
 	}
 	bot, err := e.BotName(ctx)
 	if err != nil {
-		if e.Logger != nil {
-			e.Logger.Error("getMe", "err", err)
-		}
+		e.logger().Error("could not ask Telegram for the bot's name (getMe) for an invite link", "err", err)
 		return nil, domain.Errorf(domain.Unavailable, "could not ask Telegram for the bot's name, so no link was made: try again in a moment")
 	}
 	bot = strings.TrimPrefix(strings.TrimSpace(bot), "@")
