@@ -19,37 +19,6 @@ import (
 	"github.com/crmbot/crmbot/flows/survey"
 )
 
-// Role is what a team member may do.
-type Role string
-
-// The roles, from least to most.
-const (
-	Sales   Role = "sales"
-	Manager Role = "manager"
-	Admin   Role = "admin"
-)
-
-// Actor is who runs a command.
-type Actor struct {
-	ID    string // the Slack user id, or the local user name
-	Roles []Role
-}
-
-// Has reports whether the actor holds role (admin holds every role,
-// manager holds sales).
-func (a Actor) Has(role Role) bool {
-	rank := map[Role]int{Sales: 1, Manager: 2, Admin: 3}
-	for _, r := range a.Roles {
-		if rank[r] >= rank[role] {
-			return true
-		}
-	}
-	return false
-}
-
-// AllRoles is the actor's roles when no roles are configured.
-var AllRoles = []Role{Sales, Manager, Admin}
-
 // Executor runs command lines.
 type Executor struct {
 	CRM *crm.Service
@@ -58,7 +27,9 @@ type Executor struct {
 	Segments *segments.Service
 	Now      func() time.Time
 	Loc      *time.Location
-	Logger   *slog.Logger
+	// Logger logs the failures a member is only told were logged; nil
+	// logs them to slog.Default().
+	Logger *slog.Logger
 	// Digests serves the digest command; nil when this process has no
 	// digest (the command then says so).
 	Digests *Digests
@@ -78,8 +49,6 @@ type spec struct {
 	usage    string
 	summary  string
 	examples []string
-	public   bool                     // anyone may run it, even with no role (help)
-	needs    func(args []string) Role // the role a subcommand needs beyond sales, or ""
 	soon     string
 	run      func(e *Executor, ctx context.Context, a Actor, args []string) (*reply.Reply, error)
 }
@@ -88,7 +57,7 @@ var specs []*spec
 
 func init() {
 	specs = []*spec{
-		{name: "help", aliases: []string{"?"}, usage: "help [command]", summary: "usage, with examples", examples: []string{"help", "help sale"}, public: true, run: (*Executor).help},
+		{name: "help", aliases: []string{"?"}, usage: "help [command]", summary: "usage, with examples", examples: []string{"help", "help sale"}, run: (*Executor).help},
 		{name: "add", aliases: []string{"new"}, usage: "add <name> [key=value…]", summary: "new contact (stage lead); force at the end adds one with the name and company of another", examples: []string{`add "Jeanne Martin" email=jeanne@martin.fr company="Fromagerie Martin" sector=agroalimentaire employees=12`, `add "Jeanne Martin" company="Fromagerie Martin" force`}, run: (*Executor).add},
 		{name: "edit", usage: "edit <contact> key=value…", summary: "change fields (key= clears one)", examples: []string{"edit C42 city=Lyon budget=15000", "edit jeanne@martin.fr phone="}, run: (*Executor).edit},
 		{name: "show", usage: "show <contact>", summary: "contact card", examples: []string{"show C42", "show Martin"}, run: (*Executor).show},
@@ -100,12 +69,12 @@ func init() {
 		{name: "top", usage: "top [N] [field=value…]", summary: "highest scores", examples: []string{"top", "top 20 stage=prospect"}, run: (*Executor).top},
 		{name: "pipeline", usage: "pipeline", summary: "counts per stage, moves and conversion this week", examples: []string{"pipeline"}, run: (*Executor).pipeline},
 		{name: "segments", usage: segmentsUsage, summary: "current segmentation: RFM segment sizes and scores, ABC classes, Pareto share and the top customers' traits", examples: []string{"segments", "segments rfm", "segments pareto"}, run: (*Executor).segmentsReport},
-		{name: "segment", usage: segmentUsage, summary: `saved segments; the filter is field=value words (sector=agro employees>=50) or one quoted expression of the scoring rules ('sector == "agro" && employees >= 50')`, examples: []string{"segment save big-agro sector=agro employees>=50", `segment save hot-agro 'sector == "agro" && forms_30d > 0'`, "segment list", "segment delete big-agro", "find segment=big-agro"}, needs: subcommands(map[string]Role{"save": Manager, "delete": Manager}), run: (*Executor).segment},
+		{name: "segment", usage: segmentUsage, summary: `saved segments; the filter is field=value words (sector=agro employees>=50) or one quoted expression of the scoring rules ('sector == "agro" && employees >= 50')`, examples: []string{"segment save big-agro sector=agro employees>=50", `segment save hot-agro 'sector == "agro" && forms_30d > 0'`, "segment list", "segment delete big-agro", "find segment=big-agro"}, run: (*Executor).segment},
 		{name: "why", usage: whyUsage, summary: "whether a questionnaire may be sent now; if not, every rule that holds the contact back and the first date they may be asked", examples: []string{"why C42", "why Martin satisfaction"}, run: (*Executor).why},
 		{name: "handled", usage: handledUsage, summary: "mark a detractor's alert as handled, which lifts the pause on questionnaires", examples: []string{"handled C42 called back, new delivery on Monday"}, run: (*Executor).handled},
 		{name: "invite", usage: inviteUsage, summary: "a single-use Telegram link (30 days) to send to the customer", examples: []string{"invite C42"}, run: (*Executor).invite},
 		{name: "survey", usage: surveyUsage, summary: "questionnaires: their figures, sends through the throttle (to more than one contact: manager), results", examples: []string{"survey list", "survey send satisfaction to C42", "survey send satisfaction to segment:champions dry-run", "survey send preferences to stage=customer city=Lyon", "survey results satisfaction"}, run: (*Executor).surveyCmd},
-		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", examples: []string{"digest", "digest post"}, needs: subcommands(map[string]Role{"post": Manager}), run: (*Executor).digest},
+		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", examples: []string{"digest", "digest post"}, run: (*Executor).digest},
 	}
 }
 
@@ -122,6 +91,15 @@ func lookup(name string) *spec {
 		}
 	}
 	return nil
+}
+
+// CommandName returns the name of the command word names (an alias or the
+// name itself, in any case), or "" when it names none.
+func CommandName(word string) string {
+	if s := lookup(word); s != nil {
+		return s.name
+	}
+	return ""
 }
 
 // frenchWords lists the French words of command name, sorted.
@@ -168,8 +146,8 @@ func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Rep
 	}
 	// The role comes first: a member is told what they may not do before
 	// being told that it is not there yet.
-	if r := s.refuse(actor, words[1:]); r != nil {
-		return r
+	if err := actor.May(s.name, words[1:]); err != nil {
+		return e.failure(s.name, err, s.usage)
 	}
 	if s.run == nil {
 		return reply.Failure(s.name, string(domain.Unavailable),
@@ -196,9 +174,7 @@ func (e *Executor) failure(command string, err error, usage string) *reply.Reply
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return reply.Failure(command, string(domain.Unavailable), "the command was cancelled or took too long; nothing was changed. Try again.", usage)
 	}
-	if e.Logger != nil {
-		e.Logger.Error("command failed", "command", command, "err", err)
-	}
+	e.logger().Error("command failed", "command", command, "err", err)
 	return reply.Failure(command, string(domain.Internal), "something went wrong on our side and nothing was changed; the error is logged. Try again, and tell your admin if it persists.", usage)
 }
 
@@ -206,6 +182,19 @@ func quote(s string) string { return "“" + s + "”" }
 
 func usageError(s string, format string, args ...any) error {
 	return domain.Errorf(domain.Invalid, format, args...).WithUsage(s)
+}
+
+// withUsage returns err, with its code and message, carrying usage: the
+// usage of the subcommand that failed rather than the command's.
+func withUsage(err error, usage string) error {
+	return domain.Errorf(domain.ErrorCode(err), "%s", err.Error()).WithUsage(usage)
+}
+
+func (e *Executor) logger() *slog.Logger {
+	if e.Logger == nil {
+		return slog.Default()
+	}
+	return e.Logger
 }
 
 func (e *Executor) now() time.Time { return e.Now().In(e.Loc) }

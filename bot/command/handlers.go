@@ -377,7 +377,10 @@ func (e *Executor) sale(ctx context.Context, a Actor, args []string) (*reply.Rep
 	if err != nil {
 		return nil, err // Run adds the usage
 	}
-	day, _ := domain.ParseDate("today", e.now())
+	day, err := domain.ParseDate("today", e.now())
+	if err != nil {
+		return nil, err
+	}
 	if len(rest) > 0 {
 		if d, err := domain.ParseDate(rest[0], e.now()); err == nil {
 			day, rest = d, rest[1:]

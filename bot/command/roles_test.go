@@ -1,10 +1,12 @@
 package command_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/access"
 )
 
 // TestRoles checks PRODUCT.md's roles: sales may use everything except
@@ -63,6 +65,18 @@ func TestRoles(t *testing.T) {
 		}
 	}
 	e.unchanged(t, "refused commands", before)
+}
+
+// TestRoleRulesNameCommands checks that each command access gives a role
+// of its own is a command of the language: a command renamed here must be
+// renamed in access too, or it would fall back to sales.
+func TestRoleRulesNameCommands(t *testing.T) {
+	for _, c := range access.Commands() {
+		name, _, _ := strings.Cut(c, " ")
+		if command.CommandName(name) != name {
+			t.Errorf("access has a rule for %q, but there is no command %s", c, name)
+		}
+	}
 }
 
 func TestCommandNameAndJoinWords(t *testing.T) {

@@ -115,3 +115,13 @@ func assignment(word string) (key, value string, ok bool) {
 	}
 	return key, value, true
 }
+
+// JoinWords writes words as one command line that Split reads back as the
+// same words, quoting those that need it.
+func JoinWords(words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = quoteWord(w)
+	}
+	return strings.Join(out, " ")
+}

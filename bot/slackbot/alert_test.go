@@ -10,7 +10,7 @@ import (
 
 	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/flows/access"
 	"github.com/crmbot/crmbot/flows/survey"
 )
 
@@ -157,7 +157,7 @@ func (e *env) clickOnce(t *testing.T, user, trigger string, b button) {
 // when Slack delivers it twice; Show contact shows the card.
 func TestHandledButtonRunsHandledAsTheClicker(t *testing.T) {
 	e := newEnv(t, "sqlite", func(c *slackbot.Config) {
-		c.Roles = &config.Roles{Sales: []string{"U0OWNER"}}
+		c.Roles = &access.Members{Sales: []string{"U0OWNER"}}
 	})
 	if err := e.bot.DetractorAlert(t.Context(), e.detractor(t, "U0OWNER")); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/flows/access"
 )
 
 // A signed slash command is acknowledged at once and answered on its
@@ -111,7 +111,7 @@ func TestOtherTeamIsRefused(t *testing.T) {
 // runs nothing. The group's members are fetched once, then cached.
 func TestRolesFromConfiguration(t *testing.T) {
 	e := newEnv(t, "sqlite", func(c *slackbot.Config) {
-		c.Roles = &config.Roles{Sales: []string{"U0SALES"}, Manager: []string{"S0MANAGERS"}}
+		c.Roles = &access.Members{Sales: []string{"U0SALES"}, Manager: []string{"S0MANAGERS"}}
 	})
 	e.slack.groups["S0MANAGERS"] = []string{"U0MANAGER"}
 	e.admin(t, `add "Jeanne Martin"`)

@@ -8,16 +8,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/crmbot/crmbot/bot/command"
-	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/flows/access"
 )
 
-// roleBook says which roles a Slack user holds, from the configuration's
-// lists of user ids and user-group ids. A group's members are fetched from
-// Slack and kept for ttl.
+// roleBook asks access which roles a Slack user holds, and answers its
+// question the rule cannot: whether a user is in a Slack user group. A
+// group's members are fetched from Slack and kept for ttl.
 type roleBook struct {
-	lists  map[command.Role][]string
-	open   bool // no roles configured: everyone holds every role
+	lists  *access.Members
 	fetch  func(ctx context.Context, group string) ([]string, error)
 	ttl    time.Duration
 	now    func() time.Time
@@ -32,13 +30,8 @@ type cachedGroup struct {
 	at      time.Time
 }
 
-func newRoleBook(r *config.Roles, fetch func(ctx context.Context, group string) ([]string, error), ttl time.Duration, now func() time.Time, log *slog.Logger) *roleBook {
-	rb := &roleBook{fetch: fetch, ttl: ttl, now: now, log: log, groups: map[string]cachedGroup{}, open: true}
-	if r != nil {
-		rb.lists = map[command.Role][]string{command.Admin: r.Admin, command.Manager: r.Manager, command.Sales: r.Sales}
-		rb.open = len(r.Admin)+len(r.Manager)+len(r.Sales) == 0
-	}
-	return rb
+func newRoleBook(m *access.Members, fetch func(ctx context.Context, group string) ([]string, error), ttl time.Duration, now func() time.Time, log *slog.Logger) *roleBook {
+	return &roleBook{lists: m, fetch: fetch, ttl: ttl, now: now, log: log, groups: map[string]cachedGroup{}}
 }
 
 // isGroup reports whether id names a user group (S…) rather than a user.
@@ -46,24 +39,8 @@ func isGroup(id string) bool { return strings.HasPrefix(id, "S") }
 
 // roles returns the roles user holds: every role when none is configured,
 // else those whose list names the user or a group the user is in.
-func (rb *roleBook) roles(ctx context.Context, user string) ([]command.Role, error) {
-	if rb.open {
-		return command.AllRoles, nil
-	}
-	var out []command.Role
-	for _, role := range []command.Role{command.Admin, command.Manager, command.Sales} {
-		for _, id := range rb.lists[role] {
-			in, err := rb.names(ctx, id, user)
-			if err != nil {
-				return nil, err
-			}
-			if in {
-				out = append(out, role)
-				break
-			}
-		}
-	}
-	return out, nil
+func (rb *roleBook) roles(ctx context.Context, user string) ([]access.Role, error) {
+	return rb.lists.RolesOf(ctx, user, rb.names)
 }
 
 // names reports whether the configured id is user or a group user is in.

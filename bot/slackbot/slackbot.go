@@ -26,22 +26,22 @@ import (
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/flows/access"
 	"github.com/slack-go/slack"
 )
 
 // Config is the Slack set-up, from the SLACK_* variables and the roles of
 // the configuration file.
 type Config struct {
-	BotToken      string        // SLACK_BOT_TOKEN: the Web API (xoxb-…)
-	AppToken      string        // SLACK_APP_TOKEN: Socket Mode (xapp-…), if set
-	SigningSecret string        // SLACK_SIGNING_SECRET: the HTTP endpoints, if set
-	APIURL        string        // SLACK_API_URL: the Web API's base URL, ending with /; "" for Slack's
-	TeamID        string        // SLACK_TEAM_ID: the one workspace served; "" for any
-	Roles         *config.Roles // who holds which role; nil or empty: everyone holds every role
-	RolesTTL      time.Duration // how long a user group's members are kept; 0 means 5 minutes
-	Workers       int           // commands run at once; 0 means 8
-	HTTPClient    *http.Client  // for the Web API and response_url; nil means one with a 10 s timeout
+	BotToken      string          // SLACK_BOT_TOKEN: the Web API (xoxb-…)
+	AppToken      string          // SLACK_APP_TOKEN: Socket Mode (xapp-…), if set
+	SigningSecret string          // SLACK_SIGNING_SECRET: the HTTP endpoints, if set
+	APIURL        string          // SLACK_API_URL: the Web API's base URL, ending with /; "" for Slack's
+	TeamID        string          // SLACK_TEAM_ID: the one workspace served; "" for any
+	Roles         *access.Members // who holds which role; nil or empty: everyone holds every role
+	RolesTTL      time.Duration   // how long a user group's members are kept; 0 means 5 minutes
+	Workers       int             // commands run at once; 0 means 8
+	HTTPClient    *http.Client    // for the Web API and response_url; nil means one with a 10 s timeout
 	// DigestChannels are the digest's channels (digest: channels: of the
 	// configuration file); a detractor alert goes there when the contact's
 	// owner cannot be reached by a direct message. Nil for none.
@@ -104,7 +104,7 @@ func New(cfg Config, exec *command.Executor, st Store, now func() time.Time, log
 	b.roles = newRoleBook(cfg.Roles, func(ctx context.Context, group string) ([]string, error) {
 		return b.api.GetUserGroupMembersContext(ctx, group)
 	}, cfg.RolesTTL, now, log)
-	if b.roles.open {
+	if cfg.Roles.Open() {
 		log.Warn("no roles are configured: every member of the Slack workspace holds every role (sales, manager, admin); set roles in the configuration file to restrict them")
 	}
 	return b, nil

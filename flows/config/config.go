@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/access"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -121,12 +122,9 @@ type Digest struct {
 	Time     string   `yaml:"time"`
 }
 
-// Roles maps roles to Slack user ids or user group ids.
-type Roles struct {
-	Admin   []string `yaml:"admin"`
-	Manager []string `yaml:"manager"`
-	Sales   []string `yaml:"sales"`
-}
+// Roles maps roles to Slack user ids or user group ids: the members of
+// access, the rule of who may do what.
+type Roles = access.Members
 
 // Config is the configuration in force: the file's values over the
 // built-in defaults, checked.

@@ -2,8 +2,6 @@ package survey
 
 import (
 	"context"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +19,9 @@ type conv struct {
 	contact *domain.Contact
 	lang    string
 	reply   Reply
+	// closed is set once the update closed the open survey, whose
+	// questionnaire is gone, and told the customer so.
+	closed bool
 }
 
 // Text handles what the customer typed: a command (/start TOKEN, /stop,
@@ -33,11 +34,11 @@ func (s *Service) Text(ctx context.Context, key string, chat Chat, text string) 
 		case "/start":
 			return cv.start(arg)
 		case "/help":
-			cv.send(say(cv.lang, "help"), nil)
+			cv.send(say(cv.lang, txtHelp), nil)
 			return nil
 		}
 		if cv.r == nil {
-			cv.send(say(cv.lang, "not_linked"), nil)
+			cv.send(say(cv.lang, txtNotLinked), nil)
 			return nil
 		}
 		switch cmd {
@@ -46,8 +47,7 @@ func (s *Service) Text(ctx context.Context, key string, chat Chat, text string) 
 		case "/mydata":
 			return cv.myData()
 		case "/forget":
-			cv.send(say(cv.lang, "forget_ask"), [][]Button{{
-				{say(cv.lang, "forget_yes"), "f:yes"}, {say(cv.lang, "forget_no"), "f:no"}}})
+			cv.askForget()
 			return nil
 		case "/skip":
 			return cv.skip()
@@ -60,7 +60,7 @@ func (s *Service) Text(ctx context.Context, key string, chat Chat, text string) 
 func (s *Service) Tap(ctx context.Context, key string, chat Chat, messageID int64, data string) (Reply, error) {
 	return s.handle(ctx, key, chat, func(cv *conv) error {
 		if cv.r == nil {
-			cv.reply.Notice = say(cv.lang, "not_linked")
+			cv.reply.Notice = say(cv.lang, txtNotLinked)
 			return nil
 		}
 		kind, rest, _ := strings.Cut(data, ":")
@@ -74,7 +74,7 @@ func (s *Service) Tap(ctx context.Context, key string, chat Chat, messageID int6
 		case "q":
 			return cv.answerTap(messageID, rest)
 		}
-		cv.reply.Notice = say(cv.lang, "closed")
+		cv.reply.Notice = say(cv.lang, txtClosed)
 		return nil
 	})
 }
@@ -83,7 +83,7 @@ func (s *Service) Tap(ctx context.Context, key string, chat Chat, messageID int6
 // transport answers, once, instead of handling their extra messages.
 func (s *Service) SlowDown(ctx context.Context, key string, chat Chat) error {
 	_, err := s.handle(ctx, key, chat, func(cv *conv) error {
-		cv.send(say(cv.lang, "slow_down"), nil)
+		cv.send(say(cv.lang, txtSlowDown), nil)
 		return nil
 	})
 	return err
@@ -199,584 +199,4 @@ func (cv *conv) edit(messageID int64, text string) {
 	if messageID != 0 {
 		cv.reply.Messages = append(cv.reply.Messages, Message{ChatID: cv.chat.ID, Text: text, Edit: messageID})
 	}
-}
-
-func consented(r *domain.Respondent) bool {
-	c := r.Consent
-	return c.Given && (c.WithdrawnAt.IsZero() || c.WithdrawnAt.Before(c.At))
-}
-
-// start links the chat to the contact of an invite token, or opts a
-// linked customer back in, and asks for consent when it is not given.
-func (cv *conv) start(token string) error {
-	if token != "" {
-		if err := cv.link(token); err != nil || cv.r == nil {
-			return err
-		}
-	} else if cv.r == nil {
-		cv.send(say(cv.lang, "not_linked"), nil)
-		return nil
-	}
-	cv.r.UnreachableAt = time.Time{}
-	if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
-		return err
-	}
-	if consented(cv.r) && !cv.r.OptedOut() {
-		cv.send(say(cv.lang, "already_linked"), nil)
-		return nil
-	}
-	cv.send(say(cv.lang, "consent"), [][]Button{{
-		{say(cv.lang, "consent_yes"), "c:yes"}, {say(cv.lang, "consent_no"), "c:no"}}})
-	return nil
-}
-
-// link uses an invite token; a bad one is answered and links nothing.
-func (cv *conv) link(token string) error {
-	id, err := int64(0), error(nil)
-	if domain.ValidInviteToken(token) {
-		id, err = cv.s.Store.UseInvite(cv.ctx, token, cv.now)
-	}
-	if id == 0 {
-		if err != nil && domain.ErrorCode(err) != domain.Invalid {
-			return err
-		}
-		cv.send(say(cv.lang, "bad_link"), nil)
-		cv.r = nil
-		return nil
-	}
-	r, err := cv.s.Store.Respondent(cv.ctx, id)
-	if err != nil {
-		return err
-	}
-	if r == nil {
-		r = &domain.Respondent{ContactID: id}
-	}
-	r.ChatID, r.Language = cv.chat.ID, cv.chat.Language
-	cv.r = r
-	if cv.contact, err = cv.s.Store.Contact(cv.ctx, id); err != nil {
-		return err
-	}
-	cv.setLang()
-	return nil
-}
-
-func (cv *conv) consent(messageID int64, yes bool) error {
-	r := cv.r
-	r.ConsentText = ConsentVersion
-	if yes {
-		r.Consent.Given, r.Consent.At, r.OptedOutAt = true, cv.now, time.Time{}
-	} else {
-		r.Consent.Given, r.Consent.At = false, cv.now
-	}
-	if err := cv.s.Store.SaveRespondent(cv.ctx, r); err != nil {
-		return err
-	}
-	choice := say(cv.lang, "consent_no")
-	if yes {
-		choice = say(cv.lang, "consent_yes")
-	}
-	cv.edit(messageID, say(cv.lang, "consent")+"\n\n✓ "+choice)
-	if !yes {
-		cv.send(say(cv.lang, "consent_refused"), nil)
-		return nil
-	}
-	cv.send(say(cv.lang, "consent_given"), nil)
-	if cv.chat.ID == 0 {
-		return cv.resume()
-	}
-	return nil
-}
-
-// optOut is /stop and the invitation's Never: final until /start.
-func (cv *conv) optOut() error {
-	cv.r.OptedOutAt, cv.r.Consent.WithdrawnAt = cv.now, cv.now
-	if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
-		return err
-	}
-	if err := cv.cancelActive(string(domain.OptedOut)); err != nil {
-		return err
-	}
-	cv.send(say(cv.lang, "stopped"), nil)
-	return nil
-}
-
-// cancelActive cancels the contact's queued and open surveys.
-func (cv *conv) cancelActive(reason string) error {
-	list, err := cv.s.Store.SurveysOf(cv.ctx, cv.r.ContactID)
-	if err != nil {
-		return err
-	}
-	for i := range list {
-		sv := &list[i]
-		if sv.Status != domain.SurveyQueued && sv.Status != domain.SurveyOpen {
-			continue
-		}
-		sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, reason, time.Time{}
-		var err error
-		if sv.Started && reason != "forgotten" {
-			err = cv.s.ended(cv.ctx, sv)
-		} else {
-			err = cv.s.Store.UpdateSurvey(cv.ctx, sv)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (cv *conv) forget(messageID int64, yes bool) error {
-	cv.edit(messageID, say(cv.lang, "forget_ask"))
-	if !yes {
-		cv.send(say(cv.lang, "forget_kept"), nil)
-		return nil
-	}
-	if err := cv.cancelActive("forgotten"); err != nil {
-		return err
-	}
-	if err := cv.s.Store.Forget(cv.ctx, cv.r.ContactID); err != nil {
-		return err
-	}
-	cv.send(say(cv.lang, "forgotten"), nil)
-	return nil
-}
-
-func (cv *conv) myData() error {
-	c := cv.contact
-	var b strings.Builder
-	b.WriteString(say(cv.lang, "mydata_head"))
-	for _, f := range domain.FieldNames() {
-		if v := c.Display(f); v != "" && f != "owner" && f != "score" && f != "grade" {
-			b.WriteString("\n• " + f + ": " + v)
-		}
-	}
-	for _, k := range c.AttrKeys() {
-		b.WriteString("\n• " + k + ": " + c.Attrs[k])
-	}
-	state := say(cv.lang, "consent_off")
-	switch {
-	case cv.r.OptedOut():
-		state = say(cv.lang, "opted_out", day(cv.r.OptedOutAt))
-	case consented(cv.r):
-		state = say(cv.lang, "consent_on", day(cv.r.Consent.At))
-	}
-	b.WriteString("\n" + say(cv.lang, "mydata_consent", state))
-	list, err := cv.s.Store.SurveysOf(cv.ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	sent, answered := 0, 0
-	for _, sv := range list {
-		if !sv.SentAt.IsZero() {
-			sent++
-		}
-		if sv.Status == domain.SurveyAnswered {
-			answered++
-		}
-	}
-	b.WriteString("\n" + say(cv.lang, "mydata_surveys", sent, answered))
-	answers, err := cv.s.Store.Answers(cv.ctx, c.ID, 0)
-	if err != nil {
-		return err
-	}
-	if len(answers) > 0 {
-		b.WriteString("\n" + say(cv.lang, "mydata_answers"))
-	}
-	for _, a := range answers {
-		b.WriteString("\n• " + a.Questionnaire + "/" + a.Question + ": " + cv.label(a.Questionnaire, a.Answer))
-	}
-	b.WriteString("\n" + say(cv.lang, "mydata_forget"))
-	cv.send(b.String(), nil)
-	return nil
-}
-
-func day(t time.Time) string { return t.Format("2006-01-02") }
-
-// current returns the contact's open survey (locked), nil if none. One
-// still recorded as sending is open too: the customer may tap its
-// invitation before the sender has recorded that it left.
-func (cv *conv) current() (*domain.Survey, error) {
-	list, err := cv.s.Store.SurveysOf(cv.ctx, cv.r.ContactID)
-	if err != nil {
-		return nil, err
-	}
-	for i := len(list) - 1; i >= 0; i-- {
-		if list[i].Status == domain.SurveyOpen || list[i].Status == domain.SurveySending {
-			return cv.s.Store.LockSurvey(cv.ctx, list[i].ID)
-		}
-	}
-	return nil, nil
-}
-
-// expireIfDue closes sv when its time is up, and says so.
-func (cv *conv) expireIfDue(sv *domain.Survey) (bool, error) {
-	if sv.ExpiresAt.IsZero() || cv.now.Before(sv.ExpiresAt) {
-		return false, nil
-	}
-	sv.Status, sv.NextAt = domain.SurveyExpired, time.Time{}
-	cv.send(say(cv.lang, "expired"), nil)
-	return true, cv.s.ended(cv.ctx, sv)
-}
-
-// invitation handles the invitation's buttons: "s:<survey>:start|later|never".
-func (cv *conv) invitation(messageID int64, rest string) error {
-	idText, action, _ := strings.Cut(rest, ":")
-	id, _ := strconv.ParseInt(idText, 10, 64)
-	sv, err := cv.current()
-	if err != nil {
-		return err
-	}
-	if sv == nil || sv.ID != id {
-		cv.reply.Notice = say(cv.lang, "closed")
-		return nil
-	}
-	if gone, err := cv.expireIfDue(sv); gone || err != nil {
-		return err
-	}
-	q, _ := cv.s.questionnaire(sv.Questionnaire)
-	cv.edit(messageID, cv.invitationText(q, false))
-	switch action {
-	case "start":
-		if sv.Started {
-			return cv.askCurrent(sv)
-		}
-		sv.Started, sv.Position = true, 0
-		if err := cv.s.Store.UpdateSurvey(cv.ctx, sv); err != nil {
-			return err
-		}
-		return cv.askCurrent(sv)
-	case "later":
-		cv.r.NotNowAt = cv.now
-		if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
-			return err
-		}
-		sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, string(domain.NotNow), time.Time{}
-		cv.send(say(cv.lang, "later_ok"), nil)
-		return cv.s.Store.UpdateSurvey(cv.ctx, sv)
-	case "never":
-		return cv.optOut()
-	}
-	cv.reply.Notice = say(cv.lang, "closed")
-	return nil
-}
-
-func (cv *conv) invitationText(q domain.Questionnaire, reminder bool) string {
-	key := "invitation"
-	if reminder {
-		key = "reminder"
-	}
-	return say(cv.lang, key, q.Title.In(cv.lang), len(q.Questions))
-}
-
-// invitationButtons are the invitation's Start, Not now and Never.
-func invitationButtons(lang string, id int64) [][]Button {
-	p := "s:" + strconv.FormatInt(id, 10) + ":"
-	return [][]Button{{{say(lang, "start"), p + "start"}}, {{say(lang, "not_now"), p + "later"}, {say(lang, "never"), p + "never"}}}
-}
-
-// question returns the question sv is at.
-func (cv *conv) question(sv *domain.Survey) (domain.Questionnaire, domain.Question, bool) {
-	q, ok := cv.s.questionnaire(sv.Questionnaire)
-	if !ok || sv.Position >= len(q.Questions) {
-		return q, domain.Question{}, false
-	}
-	return q, q.Questions[sv.Position], true
-}
-
-// askCurrent sends the question sv is at, with its progress and buttons.
-func (cv *conv) askCurrent(sv *domain.Survey) error {
-	q, qu, ok := cv.question(sv)
-	if !ok {
-		return cv.finish(sv)
-	}
-	cv.send(cv.questionText(q, sv.Position, qu), cv.buttons(q, qu, sv))
-	return nil
-}
-
-func (cv *conv) questionText(q domain.Questionnaire, pos int, qu domain.Question) string {
-	text := q.Title.In(cv.lang) + " — " + strconv.Itoa(pos+1) + "/" + strconv.Itoa(len(q.Questions)) + "\n" + qu.Text.In(cv.lang)
-	if qu.Type == domain.TextQuestion {
-		text += "\n" + say(cv.lang, "type_answer")
-	}
-	if qu.Optional {
-		text += "\n" + say(cv.lang, "optional")
-	}
-	return text
-}
-
-// buttons is the inline keyboard of a question: numbers in rows of at most
-// six, one option a row, ticks and Done for multi, none for text.
-func (cv *conv) buttons(q domain.Questionnaire, qu domain.Question, sv *domain.Survey) [][]Button {
-	values := qu.Buttons()
-	var rows [][]Button
-	switch qu.Type {
-	case domain.TextQuestion:
-		return nil
-	case domain.RatingQuestion, domain.NPSQuestion, domain.YesNoQuestion:
-		for i, v := range values {
-			if i%6 == 0 {
-				rows = append(rows, nil)
-			}
-			rows[len(rows)-1] = append(rows[len(rows)-1], Button{cv.valueLabel(qu, v), q.CallbackData(qu.ID, v)})
-		}
-		return rows
-	}
-	for _, v := range values {
-		label := cv.valueLabel(qu, v)
-		if qu.Type == domain.MultiQuestion && sv.Ticked(v) {
-			label = "✓ " + label
-		}
-		rows = append(rows, []Button{{label, q.CallbackData(qu.ID, v)}})
-	}
-	if qu.Type == domain.MultiQuestion {
-		rows = append(rows, []Button{{say(cv.lang, "done"), q.CallbackData(qu.ID, domain.MultiDone)}})
-	}
-	return rows
-}
-
-// valueLabel is how a button value reads: an option's text, Yes/No, the
-// number.
-func (cv *conv) valueLabel(qu domain.Question, v string) string {
-	switch qu.Type {
-	case domain.YesNoQuestion:
-		return say(cv.lang, v)
-	case domain.ChoiceQuestion, domain.MultiQuestion:
-		for _, o := range qu.Options {
-			if o.ID == v {
-				return o.Text.In(cv.lang)
-			}
-		}
-	}
-	return v
-}
-
-// label is how an answer reads back to the customer.
-func (cv *conv) label(questionnaire string, a domain.Answer) string {
-	if a.Skipped {
-		return say(cv.lang, "skipped")
-	}
-	q, _ := cv.s.questionnaire(questionnaire)
-	qu, ok := q.Question(a.Question)
-	if !ok || a.Type == domain.TextQuestion || a.Type == domain.RatingQuestion || a.Type == domain.NPSQuestion {
-		return a.Value()
-	}
-	if a.Type == domain.YesNoQuestion {
-		return say(cv.lang, a.Value())
-	}
-	labels := make([]string, len(a.Options))
-	for i, o := range a.Options {
-		labels[i] = cv.valueLabel(qu, o)
-	}
-	return strings.Join(labels, ", ")
-}
-
-// answerTap handles "q:<questionnaire>:<version>:<question>:<value>". A
-// tap on a keyboard of a question no longer asked is answered politely
-// and changes nothing.
-func (cv *conv) answerTap(messageID int64, rest string) error {
-	parts := strings.SplitN(rest, ":", 4)
-	sv, err := cv.current()
-	if err != nil {
-		return err
-	}
-	if len(parts) != 4 || sv == nil || !sv.Started || sv.Questionnaire != parts[0] || strconv.Itoa(sv.Version) != parts[1] {
-		cv.reply.Notice = say(cv.lang, "closed")
-		return nil
-	}
-	q, qu, ok := cv.question(sv)
-	if !ok || qu.ID != parts[2] {
-		cv.reply.Notice = say(cv.lang, "closed")
-		return nil
-	}
-	if gone, err := cv.expireIfDue(sv); gone || err != nil {
-		return err
-	}
-	value := parts[3]
-	if qu.Type == domain.MultiQuestion && value != domain.MultiDone {
-		if !slices.Contains(qu.Buttons(), value) {
-			cv.reply.Notice = say(cv.lang, "closed")
-			return nil
-		}
-		sv.Toggle(value)
-		cv.reply.Messages = append(cv.reply.Messages, Message{ChatID: cv.chat.ID, Edit: messageID,
-			Text: cv.questionText(q, sv.Position, qu), Buttons: cv.buttons(q, qu, sv)})
-		return cv.s.Store.UpdateSurvey(cv.ctx, sv)
-	}
-	if qu.Type == domain.MultiQuestion {
-		value = strings.Join(sv.Toggled, ",")
-		if value == "" && !qu.Optional {
-			cv.reply.Notice = say(cv.lang, "choose_one")
-			return nil
-		}
-	}
-	a, err := qu.Parse(value, cv.lang)
-	if err != nil {
-		cv.reply.Notice = err.Error()
-		return nil
-	}
-	return cv.record(sv, qu, a, messageID)
-}
-
-// typed handles a typed answer to the question being asked.
-func (cv *conv) typed(text string) error {
-	sv, err := cv.current()
-	if err != nil || sv == nil {
-		if err == nil {
-			cv.send(say(cv.lang, "nothing_open"), nil)
-		}
-		return err
-	}
-	if gone, err := cv.expireIfDue(sv); gone || err != nil {
-		return err
-	}
-	if !sv.Started {
-		cv.send(say(cv.lang, "tap_start"), nil)
-		return nil
-	}
-	_, qu, ok := cv.question(sv)
-	if !ok {
-		return cv.finish(sv)
-	}
-	if strings.TrimSpace(text) == "" {
-		return cv.askCurrent(sv)
-	}
-	a, err := qu.Parse(text, cv.lang)
-	if err != nil {
-		cv.send(err.Error(), nil)
-		return cv.askCurrent(sv)
-	}
-	return cv.record(sv, qu, a, 0)
-}
-
-func (cv *conv) skip() error {
-	sv, err := cv.current()
-	if err != nil {
-		return err
-	}
-	if sv == nil || !sv.Started {
-		cv.send(say(cv.lang, "nothing_skip"), nil)
-		return nil
-	}
-	_, qu, ok := cv.question(sv)
-	if !ok || !qu.Optional {
-		cv.send(say(cv.lang, "cannot_skip"), nil)
-		return cv.askCurrent(sv)
-	}
-	return cv.record(sv, qu, domain.Answer{Question: qu.ID, Type: qu.Type, Skipped: true}, 0)
-}
-
-// record stores an answer as it comes, applies what it sets to the
-// contact, pauses and alerts on a detractor answer, and moves on.
-func (cv *conv) record(sv *domain.Survey, qu domain.Question, a domain.Answer, messageID int64) error {
-	q, _ := cv.s.questionnaire(sv.Questionnaire)
-	st := cv.s.Store
-	err := st.SaveAnswer(cv.ctx, domain.StoredAnswer{SurveyID: sv.ID, ContactID: sv.ContactID,
-		Questionnaire: sv.Questionnaire, Answer: a, At: cv.now})
-	if err != nil {
-		return err
-	}
-	if err := cv.apply(qu, a); err != nil {
-		return err
-	}
-	if th := cv.s.Policy.Detractor; a.IsDetractor(th.NPSBelow, th.CSATBelow) {
-		// Asks pause at once; the owner hears of it when the
-		// questionnaire ends, with every bad answer and the comments.
-		cv.r.DetractorAt = cv.now
-		if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
-			return err
-		}
-	}
-	cv.edit(messageID, cv.questionText(q, sv.Position, qu)+"\n✓ "+cv.label(sv.Questionnaire, a))
-	sv.Position++
-	sv.Toggled = nil
-	if sv.Position >= len(q.Questions) {
-		return cv.finish(sv)
-	}
-	if err := st.UpdateSurvey(cv.ctx, sv); err != nil {
-		return err
-	}
-	return cv.askCurrent(sv)
-}
-
-// apply writes an answer into the contact field its question sets.
-func (cv *conv) apply(qu domain.Question, a domain.Answer) error {
-	if qu.Sets == "" || a.Skipped {
-		return nil
-	}
-	if err := qu.Apply(cv.contact, a, cv.now); err != nil {
-		cv.s.log().Warn("answer not applied to the contact", "contact", cv.contact.Ref(), "sets", qu.Sets, "err", err)
-		return nil
-	}
-	if err := cv.s.Store.UpdateContact(cv.ctx, cv.contact); err != nil {
-		return err
-	}
-	if cv.s.Rescore != nil {
-		return cv.s.Rescore(cv.ctx, cv.contact.ID)
-	}
-	return nil
-}
-
-func (cv *conv) finish(sv *domain.Survey) error {
-	sv.Status, sv.AnsweredAt, sv.NextAt = domain.SurveyAnswered, cv.now, time.Time{}
-	cv.send(say(cv.lang, "thanks"), nil)
-	return cv.s.ended(cv.ctx, sv)
-}
-
-// resume is the console's start: consent first, then the open
-// questionnaire, else the queued one if the throttle allows it now.
-func (cv *conv) resume() error {
-	if !consented(cv.r) || cv.r.OptedOut() {
-		cv.send(say(cv.lang, "consent"), [][]Button{{
-			{say(cv.lang, "consent_yes"), "c:yes"}, {say(cv.lang, "consent_no"), "c:no"}}})
-		return nil
-	}
-	sv, err := cv.current()
-	if err != nil {
-		return err
-	}
-	if sv != nil {
-		if gone, err := cv.expireIfDue(sv); gone || err != nil {
-			return err
-		}
-		if sv.Started {
-			return cv.askCurrent(sv)
-		}
-		q, _ := cv.s.questionnaire(sv.Questionnaire)
-		cv.send(cv.invitationText(q, false), invitationButtons(cv.lang, sv.ID))
-		return nil
-	}
-	return cv.deliverQueued()
-}
-
-// deliverQueued delivers the contact's first queued survey in the console,
-// through the same throttle as the dispatcher.
-func (cv *conv) deliverQueued() error {
-	list, err := cv.s.Store.SurveysOf(cv.ctx, cv.r.ContactID)
-	if err != nil {
-		return err
-	}
-	for i := range list {
-		if list[i].Status != domain.SurveyQueued {
-			continue
-		}
-		sv, err := cv.s.Store.LockSurvey(cv.ctx, list[i].ID)
-		if err != nil {
-			return err
-		}
-		dec, err := cv.s.decide(cv.ctx, sv.ContactID, cv.s.ask(sv, false), cv.now)
-		if err != nil {
-			return err
-		}
-		if dec.Outcome != domain.Allow {
-			cv.send("(crmbot) "+sv.Questionnaire+" cannot be sent now: "+dec.String(), nil)
-			return nil
-		}
-		cv.s.markSent(sv, cv.now, "console")
-		sv.Status = domain.SurveyOpen
-		q, _ := cv.s.questionnaire(sv.Questionnaire)
-		cv.send(cv.invitationText(q, false), invitationButtons(cv.lang, sv.ID))
-		return cv.s.Store.UpdateSurvey(cv.ctx, sv)
-	}
-	cv.send(say(cv.lang, "nothing_open"), nil)
-	return nil
 }

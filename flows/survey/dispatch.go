@@ -181,8 +181,9 @@ var errHeld = errors.New("held back by the throttle")
 // decide applies the throttle to survey id at now. When the send is
 // allowed it returns the message; with commit it also records the survey
 // as sending (or reminded), keeping the claim, and otherwise leaves the
-// survey as it is. A denial or deferral is recorded and the claim
-// released either way.
+// survey as it is. A denial or deferral, an expiry, or a questionnaire
+// the configuration no longer has (the survey is cancelled) is recorded
+// and the claim released either way.
 func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time, commit bool) (*Message, bool, error) {
 	s := d.Service
 	sv, err := s.Store.LockSurvey(ctx, id)
@@ -198,12 +199,13 @@ func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time, commit
 	reminder := sv.Status == domain.SurveyOpen
 	if reminder && !sv.ExpiresAt.IsZero() && !now.Before(sv.ExpiresAt) {
 		sv.Status, sv.NextAt = domain.SurveyExpired, time.Time{}
-		if err := d.save(ctx, sv, true); err != nil {
-			return nil, false, err
-		}
-		return nil, false, s.oweAlert(ctx, sv)
+		return nil, false, d.end(ctx, sv)
 	}
-	dec, err := s.decide(ctx, sv.ContactID, s.ask(sv, reminder), now)
+	q, err := s.questionnaireOf(sv)
+	if err != nil {
+		return nil, false, d.end(ctx, s.dropRemoved(sv, err))
+	}
+	dec, err := s.decide(ctx, sv.ContactID, ask(q, reminder), now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -223,18 +225,27 @@ func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time, commit
 		// but the console (`as <contact>`); look again tomorrow.
 		sv.NextAt, sv.Reason = now.Add(24*time.Hour), "no_chat"
 	default:
-		msg, err := s.invitation(ctx, sv, r, reminder)
+		msg, err := s.invitation(ctx, sv, q, r, reminder)
 		if err != nil || !commit {
 			return msg, reminder, err
 		}
 		if reminder {
 			sv.RemindedAt, sv.NextAt = now, sv.ExpiresAt
 		} else {
-			s.markSent(sv, now, "telegram")
+			s.markSent(sv, q, now, "telegram")
 		}
 		return msg, reminder, d.save(ctx, sv, false)
 	}
 	return nil, false, d.save(ctx, sv, true)
+}
+
+// end writes sv, which ended unsent (expired, or cancelled), releases its
+// claim and owes the owner the alert of its detractor answers.
+func (d *Dispatcher) end(ctx context.Context, sv *domain.Survey) error {
+	if err := d.save(ctx, sv, true); err != nil {
+		return err
+	}
+	return d.Service.oweAlert(ctx, sv)
 }
 
 // save writes sv, releasing its claim unless a send is under way.
@@ -317,12 +328,12 @@ func reasons(dec domain.Decision) string {
 	return strings.Join(parts, ",")
 }
 
-// markSent records sv as leaving now through via: it counts as sent from
-// this moment, expires after the policy's open days, and may be reminded
-// after its reminder delay.
-func (s *Service) markSent(sv *domain.Survey, now time.Time, via string) {
+// markSent records sv, a survey of q, as leaving now through via, in q's
+// current version: it counts as sent from this moment, expires after the
+// policy's open days, and may be reminded after its reminder delay.
+func (s *Service) markSent(sv *domain.Survey, q domain.Questionnaire, now time.Time, via string) {
 	sv.Status, sv.SentAt, sv.Via, sv.Reason = domain.SurveySending, now, via, ""
-	sv.Version = s.version(sv.Questionnaire, sv.Version)
+	sv.Version = q.Version
 	sv.ExpiresAt = time.Time{}
 	if s.Policy.OpenDays > 0 {
 		sv.ExpiresAt = now.AddDate(0, 0, s.Policy.OpenDays)
@@ -335,21 +346,13 @@ func (s *Service) markSent(sv *domain.Survey, now time.Time, via string) {
 	}
 }
 
-// version is the current version of a questionnaire (def if unknown).
-func (s *Service) version(id string, def int) int {
-	if q, ok := s.questionnaire(id); ok {
-		return q.Version
-	}
-	return def
-}
-
-// invitation is the message that invites r to answer sv (or reminds them).
-func (s *Service) invitation(ctx context.Context, sv *domain.Survey, r *domain.Respondent, reminder bool) (*Message, error) {
+// invitation is the message that invites r to answer sv, a survey of q
+// (or reminds them).
+func (s *Service) invitation(ctx context.Context, sv *domain.Survey, q domain.Questionnaire, r *domain.Respondent, reminder bool) (*Message, error) {
 	c, err := s.Store.Contact(ctx, sv.ContactID)
 	if err != nil {
 		return nil, err
 	}
 	cv := &conv{s: s, lang: s.lang(c, r.Language)}
-	q, _ := s.questionnaire(sv.Questionnaire)
 	return &Message{ChatID: r.ChatID, Text: cv.invitationText(q, reminder), Buttons: invitationButtons(cv.lang, sv.ID)}, nil
 }

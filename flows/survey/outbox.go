@@ -329,13 +329,22 @@ func (s *Service) alertOf(ctx context.Context, id int64) (*Alert, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, _ := s.questionnaire(sv.Questionnaire)
+	q, err := s.questionnaireOf(sv)
+	if err != nil {
+		// The owner still hears of the detractor: the alert names the
+		// questionnaire by its id, and each question by its id.
+		s.log().Warn("detractor alert without its questionnaire's texts", "survey", sv.ID, "contact", c.Ref(), "questionnaire", sv.Questionnaire, "err", err)
+		q = domain.Questionnaire{ID: sv.Questionnaire, Version: sv.Version}
+	}
 	a := &Alert{Contact: c, Questionnaire: q}
 	th := s.Policy.Detractor
 	for _, an := range answers {
 		switch {
 		case an.IsDetractor(th.NPSBelow, th.CSATBelow):
-			qu, _ := q.Question(an.Question)
+			qu, ok := q.Question(an.Question)
+			if !ok { // a question removed since: named by its id
+				qu = domain.Question{ID: an.Question, Type: an.Type}
+			}
 			a.Bad = append(a.Bad, BadAnswer{Question: qu, Answer: an.Answer})
 		case an.Type == domain.TextQuestion && an.Text != "":
 			a.Comments = append(a.Comments, an.Text)

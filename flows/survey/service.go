@@ -86,6 +86,11 @@ type Service struct {
 	Log      *slog.Logger
 }
 
+// QuestionnaireRemoved is the reason of a survey cancelled because the
+// configuration no longer has its questionnaire: it can be neither sent
+// nor answered.
+const QuestionnaireRemoved = "questionnaire_removed"
+
 // InviteDays is how long an invite link works.
 const InviteDays = 30
 
@@ -106,6 +111,28 @@ func (s *Service) questionnaire(id string) (domain.Questionnaire, bool) {
 		}
 	}
 	return domain.Questionnaire{}, false
+}
+
+// questionnaireOf returns the questionnaire survey sv asks, or a NotFound
+// error when the configuration no longer has it: it was removed from the
+// file since sv was queued.
+func (s *Service) questionnaireOf(sv *domain.Survey) (domain.Questionnaire, error) {
+	if q, ok := s.questionnaire(sv.Questionnaire); ok {
+		return q, nil
+	}
+	return domain.Questionnaire{}, domain.Errorf(domain.NotFound, "survey %d of %s asks questionnaire %q, which the configuration no longer has",
+		sv.ID, domain.ContactRef(sv.ContactID), sv.Questionnaire)
+}
+
+// dropRemoved marks sv, whose questionnaire is gone (cause says so),
+// cancelled and logs it, and returns it for the caller to end
+// (Service.ended): one started keeps its detractor answers, which still
+// reach the owner.
+func (s *Service) dropRemoved(sv *domain.Survey, cause error) *domain.Survey {
+	s.log().Warn("survey cancelled: its questionnaire is no longer configured",
+		"survey", sv.ID, "contact", domain.ContactRef(sv.ContactID), "questionnaire", sv.Questionnaire, "err", cause)
+	sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, QuestionnaireRemoved, time.Time{}
+	return sv
 }
 
 // lang picks the customer's language: the contact's, else the chat's,
@@ -132,8 +159,8 @@ func (s *Service) decide(ctx context.Context, contactID int64, ask domain.Ask, n
 	return domain.Decide(s.Policy, h, ask, now), nil
 }
 
-// ask is the throttle's question for sending survey sv (or reminding it).
-func (s *Service) ask(sv *domain.Survey, reminder bool) domain.Ask {
-	q, _ := s.questionnaire(sv.Questionnaire)
-	return domain.Ask{Questionnaire: sv.Questionnaire, PeriodDays: q.PeriodDays, Reminder: reminder}
+// ask is the throttle's question for sending a survey of q (or reminding
+// it).
+func ask(q domain.Questionnaire, reminder bool) domain.Ask {
+	return domain.Ask{Questionnaire: q.ID, PeriodDays: q.PeriodDays, Reminder: reminder}
 }

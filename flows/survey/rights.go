@@ -1,0 +1,125 @@
+package survey
+
+import (
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// optOut is /stop and the invitation's Never: final until /start.
+func (cv *conv) optOut() error {
+	cv.r.OptedOutAt, cv.r.Consent.WithdrawnAt = cv.now, cv.now
+	if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
+		return err
+	}
+	if err := cv.cancelActive(string(domain.OptedOut)); err != nil {
+		return err
+	}
+	cv.send(say(cv.lang, txtStopped), nil)
+	return nil
+}
+
+// cancelActive cancels the contact's queued and open surveys.
+func (cv *conv) cancelActive(reason string) error {
+	list, err := cv.s.Store.SurveysOf(cv.ctx, cv.r.ContactID)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		sv := &list[i]
+		if sv.Status != domain.SurveyQueued && sv.Status != domain.SurveyOpen {
+			continue
+		}
+		sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, reason, time.Time{}
+		var err error
+		if sv.Started && reason != "forgotten" {
+			err = cv.s.ended(cv.ctx, sv)
+		} else {
+			err = cv.s.Store.UpdateSurvey(cv.ctx, sv)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// askForget is /forget: it asks the customer to confirm the erasure.
+func (cv *conv) askForget() {
+	cv.send(say(cv.lang, txtForgetAsk), [][]Button{{
+		{say(cv.lang, txtForgetYes), "f:yes"}, {say(cv.lang, txtForgetNo), "f:no"}}})
+}
+
+// forget answers the confirmation of /forget: yes erases the contact.
+func (cv *conv) forget(messageID int64, yes bool) error {
+	cv.edit(messageID, say(cv.lang, txtForgetAsk))
+	if !yes {
+		cv.send(say(cv.lang, txtForgetKept), nil)
+		return nil
+	}
+	if err := cv.cancelActive("forgotten"); err != nil {
+		return err
+	}
+	if err := cv.s.Store.Forget(cv.ctx, cv.r.ContactID); err != nil {
+		return err
+	}
+	cv.send(say(cv.lang, txtForgotten), nil)
+	return nil
+}
+
+func (cv *conv) myData() error {
+	c := cv.contact
+	var b strings.Builder
+	b.WriteString(say(cv.lang, txtMyDataHead))
+	for _, f := range domain.FieldNames() {
+		if v := c.Display(f); v != "" && f != "owner" && f != "score" && f != "grade" {
+			b.WriteString("\n• " + f + ": " + v)
+		}
+	}
+	for _, k := range c.AttrKeys() {
+		b.WriteString("\n• " + k + ": " + c.Attrs[k])
+	}
+	state := say(cv.lang, txtConsentOff)
+	switch {
+	case cv.r.OptedOut():
+		state = say(cv.lang, txtOptedOut, day(cv.r.OptedOutAt))
+	case consented(cv.r):
+		state = say(cv.lang, txtConsentOn, day(cv.r.Consent.At))
+	}
+	b.WriteString("\n" + say(cv.lang, txtMyDataConsent, state))
+	list, err := cv.s.Store.SurveysOf(cv.ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	sent, answered := 0, 0
+	for _, sv := range list {
+		if !sv.SentAt.IsZero() {
+			sent++
+		}
+		if sv.Status == domain.SurveyAnswered {
+			answered++
+		}
+	}
+	b.WriteString("\n" + say(cv.lang, txtMyDataSurveys, sent, answered))
+	answers, err := cv.s.Store.Answers(cv.ctx, c.ID, 0)
+	if err != nil {
+		return err
+	}
+	if len(answers) > 0 {
+		b.WriteString("\n" + say(cv.lang, txtMyDataAnswers))
+	}
+	for _, a := range answers {
+		// An answer to a questionnaire removed since reads as its value.
+		q, ok := cv.s.questionnaire(a.Questionnaire)
+		if !ok {
+			q = domain.Questionnaire{ID: a.Questionnaire}
+		}
+		b.WriteString("\n• " + a.Questionnaire + "/" + a.Question + ": " + cv.label(q, a.Answer))
+	}
+	b.WriteString("\n" + say(cv.lang, txtMyDataForget))
+	cv.send(b.String(), nil)
+	return nil
+}
+
+func day(t time.Time) string { return t.Format("2006-01-02") }
