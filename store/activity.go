@@ -165,22 +165,6 @@ func (db *DB) AllFacts(ctx context.Context, now time.Time, ids ...int64) (map[in
 func (db *DB) factsWhere(ctx context.Context, now time.Time, where string, args ...any) (map[int64]*domain.Facts, error) {
 	now = now.UTC()
 	d30, d90 := now.AddDate(0, 0, -30), now.AddDate(0, 0, -90)
-	var irows []struct {
-		ContactID int64
-		Kind      string
-		Total     int
-		Last30    int
-		Last90    int
-		LastAt    string
-	}
-	q := `SELECT contact_id, kind, COUNT(*) AS total,
-		SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END) AS last30,
-		SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END) AS last90,
-		MAX(at) AS last_at
-		FROM interactions WHERE ` + where + ` GROUP BY contact_id, kind`
-	if err := db.conn(ctx).Raw(q, append([]any{d30, d90}, args...)...).Scan(&irows).Error; err != nil {
-		return nil, fmt.Errorf("count interactions: %w", err)
-	}
 	out := map[int64]*domain.Facts{}
 	get := func(id int64) *domain.Facts {
 		f, ok := out[id]
@@ -190,28 +174,47 @@ func (db *DB) factsWhere(ctx context.Context, now time.Time, where string, args 
 		}
 		return f
 	}
-	for _, r := range irows {
-		f := get(r.ContactID)
-		f.Counts[domain.InteractionKind(r.Kind)] = domain.WindowCounts{Total: r.Total, Last30: r.Last30, Last90: r.Last90}
-		if t := parseDBTime(r.LastAt); t.After(f.LastInteraction) {
+	// Times are read as text (CAST): the SQLite driver would otherwise
+	// parse each one in several layouts.
+	q := `SELECT contact_id, kind, COUNT(*),
+		SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END),
+		CAST(MAX(at) AS TEXT)
+		FROM interactions WHERE ` + where + ` GROUP BY contact_id, kind`
+	err := db.eachRaw(ctx, q, append([]any{d30, d90}, args...), func(scan func(...any) error) error {
+		var id int64
+		var kind, last string
+		var c domain.WindowCounts
+		if err := scan(&id, &kind, &c.Total, &c.Last30, &c.Last90, &last); err != nil {
+			return err
+		}
+		f := get(id)
+		f.Counts[domain.InteractionKind(kind)] = c
+		if t := parseDBTime(last); t.After(f.LastInteraction) {
 			f.LastInteraction = t
 		}
-	}
-	var orows []struct {
-		ContactID int64
-		N         int
-		Total     int64
-		LastDate  string
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count interactions: %w", err)
 	}
 	// The customers' maintained aggregates hold these counts: reading them
 	// costs a row per customer, not one per order.
-	q = `SELECT contact_id, orders AS n, amount AS total, last_order AS last_date FROM customer_stats WHERE ` + where
-	if err := db.conn(ctx).Raw(q, args...).Scan(&orows).Error; err != nil {
+	q = `SELECT contact_id, orders, amount, CAST(last_order AS TEXT) FROM customer_stats WHERE ` + where
+	err = db.eachRaw(ctx, q, args, func(scan func(...any) error) error {
+		var id int64
+		var last string
+		var n int
+		var total int64
+		if err := scan(&id, &n, &total, &last); err != nil {
+			return err
+		}
+		f := get(id)
+		f.Orders, f.Revenue, f.LastOrder = n, total, parseDBTime(last)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("count orders: %w", err)
-	}
-	for _, r := range orows {
-		f := get(r.ContactID)
-		f.Orders, f.Revenue, f.LastOrder = r.N, r.Total, parseDBTime(r.LastDate)
 	}
 	return out, nil
 }
