@@ -39,118 +39,136 @@ func aliases(m map[string]string) func(string) (string, bool) {
 	}
 }
 
-// ref is how a row names its contact: by id, email or phone.
-type ref struct {
-	id           int64
-	email, phone string
-}
-
 // parseRef reads the contact cell of an orders or interactions row, as
 // crm.Resolve reads a reference: ten digits starting with 0 are a phone
 // number, not an id.
-func parseRef(v string) (ref, bool) {
+func parseRef(v string) (store.ContactRef, bool) {
 	if v != "" && (v[0] == 'C' || v[0] == 'c') {
 		// No phone number starts with a letter: the error of reading an
 		// id such as C42 as a phone need not be made.
 		if id, ok := domain.ParseContactID(v); ok {
-			return ref{id: id}, true
+			return store.ContactRef{ID: id}, true
 		}
 	}
 	phone, perr := domain.NormalizePhone(v)
 	if id, ok := domain.ParseContactID(v); ok && perr != nil {
-		return ref{id: id}, true
+		return store.ContactRef{ID: id}, true
 	}
 	if strings.Contains(v, "@") {
 		if email, err := domain.NormalizeEmail(v); err == nil {
-			return ref{email: email}, true
+			return store.ContactRef{Email: email}, true
 		}
-		return ref{}, false
+		return store.ContactRef{}, false
 	}
 	if perr == nil {
-		return ref{phone: phone}, true
+		return store.ContactRef{Phone: phone}, true
 	}
-	return ref{}, false
+	return store.ContactRef{}, false
 }
 
-func (r ref) String() string {
-	switch {
-	case r.id != 0:
-		return domain.ContactRef(r.id)
-	case r.email != "":
-		return "email " + r.email
-	}
-	return "phone " + r.phone
+// activityRow is a row of an orders or interactions file: the contact it
+// names and what it records.
+type activityRow struct {
+	rec     *record
+	contact int64
+	amount  int64  // orders
+	kind    string // interactions
+	at      time.Time
+	note    string
 }
 
 // fillFunc reads the cells of an orders or interactions row other than
 // the contact into a, reporting problems to p.
-type fillFunc func(e *env, rec *record, cols *columns, p *problems, a *store.StagedActivity)
+type fillFunc func(e *env, rec *record, cols *columns, p *problems, a *activityRow)
 
-// stageActivity checks every row of an orders or interactions file and
-// stages it, chunk by chunk, then finds the contacts the rows name. It
-// returns the staging tables of a file without problems.
-func (e *env) stageActivity(ctx context.Context, src *source, s schema, fill fillFunc) (*store.Staging, error) {
+// activityImport is the state of one orders or interactions import.
+type activityImport struct {
+	*env
+	load  *store.ActivityLoad
+	cols  *columns
+	fill  fillFunc
+	p     problems
+	known refCache
+}
+
+// loadActivity checks every row of an orders or interactions file and
+// finds the contacts the rows name, chunk by chunk, and has write write
+// each chunk of good rows; once a row has a problem nothing more is
+// written (the transaction will not be committed) and the rest of the
+// file is checked, so that the error lists the first problems and counts
+// them all.
+func loadActivity[T any](ctx context.Context, e *env, load *store.ActivityLoad, src *source, s schema, fill fillFunc, row func(*activityRow, int64) T, write func([]T) error) error {
 	cols, err := readHeader(src.Header, s)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	stg, err := e.st.StartStaging(ctx, store.StageActivity)
-	if err != nil {
-		return nil, err
-	}
-	var p problems
-	read := func(chunk []*record) ([]store.StagedActivity, error) {
-		rows := make([]store.StagedActivity, 0, len(chunk))
-		for _, rec := range chunk {
-			if a, ok := e.readActivity(rec, cols, &p, fill); ok {
-				rows = append(rows, a)
-			}
+	ai := &activityImport{env: e, load: load, cols: cols, fill: fill}
+	build := func(chunk []*record) ([]T, error) {
+		rows, err := ai.readChunk(ctx, chunk)
+		if err != nil || ai.p.total > 0 {
+			return nil, err
 		}
-		return rows, nil
+		out := make([]T, len(rows))
+		for i := range rows {
+			out[i] = row(&rows[i], rows[i].contact)
+		}
+		return out, nil
 	}
-	err = eachChunkAhead(src, read, func(rows []store.StagedActivity) error { return stg.AddActivity(ctx, rows) })
-	if err != nil {
-		return nil, err
+	if err := eachChunkAhead(src, build, write); err != nil {
+		return err
 	}
-	found, err := stg.ResolveActivity(ctx, maxShown)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range found.List {
-		p.addLate(&record{Line: f.Line, FileLine: f.FileLine}, cols.title("contact"), "no contact has the %s: import the contacts first, or correct the reference", stagedRef(f))
-	}
-	p.count(found.Total, found.NewRows)
-	return stg, p.err()
+	return ai.p.err()
 }
 
-// stagedRef is the reference that a file-wide problem names.
-func stagedRef(f store.StagedProblem) ref {
-	switch f.Field {
-	case "id":
-		id, _ := domain.ParseContactID(f.Value)
-		return ref{id: id}
-	case "email":
-		return ref{email: f.Value}
+// readChunk reads the rows of a chunk, after finding the contacts they
+// name; a row whose contact is unknown is a problem.
+func (ai *activityImport) readChunk(ctx context.Context, chunk []*record) ([]activityRow, error) {
+	refs := make([]store.ContactRef, len(chunk))
+	valid := make([]bool, len(chunk))
+	for i, rec := range chunk {
+		refs[i], valid[i] = parseRef(ai.cols.get(rec, "contact"))
 	}
-	return ref{phone: f.Value}
+	if err := ai.known.find(ctx, refs, valid, ai.load.ResolveRefs); err != nil {
+		return nil, err
+	}
+	rows := make([]activityRow, 0, len(chunk))
+	for i, rec := range chunk {
+		if a, ok := ai.readActivity(rec, refs[i], valid[i]); ok {
+			rows = append(rows, a)
+		}
+	}
+	return rows, nil
 }
 
-// readActivity reads one row; ok is false when its contact cannot be read
-// (nothing to stage).
-func (e *env) readActivity(rec *record, cols *columns, p *problems, fill fillFunc) (a store.StagedActivity, ok bool) {
+// refText names a reference in a message.
+func refText(r store.ContactRef) string {
+	switch {
+	case r.ID != 0:
+		return domain.ContactRef(r.ID)
+	case r.Email != "":
+		return "email " + r.Email
+	}
+	return "phone " + r.Phone
+}
+
+// readActivity reads one row, whose contact cell reads as r (when
+// valid); ok is false when the row names no known contact.
+func (ai *activityImport) readActivity(rec *record, r store.ContactRef, valid bool) (a activityRow, ok bool) {
+	cols, p := ai.cols, &ai.p
 	cols.checkWidth(rec, p)
 	v := cols.get(rec, "contact")
-	r, ok := parseRef(v)
+	contact, known := ai.known.get(r)
 	switch {
 	case v == "":
 		p.add(rec, cols.title("contact"), "the contact is empty: give its id (C42), email or phone")
-	case !ok:
+	case !valid:
 		p.add(rec, cols.title("contact"), "%q names no contact: give its id (C42), email or phone (a name could match several contacts)", clip(v))
+	case !known:
+		p.add(rec, cols.title("contact"), "no contact has the %s: import the contacts first, or correct the reference", refText(r))
 	}
-	fill(e, rec, cols, p, &a)
-	a.Line, a.FileLine, a.Bad = rec.Line, rec.FileLine, p.bad(rec)
-	a.RefID, a.RefEmail, a.RefPhone = r.id, r.email, r.phone
-	return a, ok && v != ""
+	ai.fill(ai.env, rec, cols, p, &a)
+	a.rec, a.contact = rec, contact
+	return a, valid && known && v != ""
 }
 
 // readDay reads the date cell of a row, which must not be in the future.
@@ -184,21 +202,28 @@ func readDay(rec *record, cols *columns, now time.Time, withTime bool, p *proble
 // importOrders records the orders of a file, adds them to their
 // customers' aggregates and makes their contacts customers, as a sale does.
 func importOrders(ctx context.Context, e *env, src *source) (Result, error) {
-	stg, err := e.stageActivity(ctx, src, orderSchema, fillOrder)
+	load, err := e.st.StartOrders(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	made, err := stg.ApplyOrders(ctx, e.actor)
+	order := func(a *activityRow, contact int64) domain.Order {
+		return domain.Order{ContactID: contact, Amount: a.amount, Date: a.at, Note: a.note, Author: e.actor}
+	}
+	write := func(os []domain.Order) error { return load.AddOrders(ctx, os) }
+	if err := loadActivity(ctx, e, load, src, orderSchema, fillOrder, order, write); err != nil {
+		return Result{}, err
+	}
+	made, err := load.FinishOrders(ctx, e.actor)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Created: src.rows, Customers: made}, e.finish(ctx, stg)
+	return Result{Created: src.rows, Customers: made}, e.finish(ctx, load)
 }
 
-func fillOrder(e *env, rec *record, cols *columns, p *problems, a *store.StagedActivity) {
-	a.At = readDay(rec, cols, e.now, false, p)
-	a.Note = readNote(rec, cols, p)
-	a.Amount = readAmount(rec, cols, p)
+func fillOrder(e *env, rec *record, cols *columns, p *problems, a *activityRow) {
+	a.at = readDay(rec, cols, e.now, false, p)
+	a.note = readNote(rec, cols, p)
+	a.amount = readAmount(rec, cols, p)
 }
 
 // maxNote bounds the note of an order or interaction, in characters.
@@ -230,22 +255,29 @@ func readAmount(rec *record, cols *columns, p *problems) int64 {
 // importInteractions records the interactions of a file and moves their
 // contacts' last contact time forward.
 func importInteractions(ctx context.Context, e *env, src *source) (Result, error) {
-	stg, err := e.stageActivity(ctx, src, interactionSchema, fillInteraction)
+	load, err := e.st.StartInteractions(ctx)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := stg.ApplyInteractions(ctx, e.actor); err != nil {
+	interaction := func(a *activityRow, contact int64) domain.Interaction {
+		return domain.Interaction{ContactID: contact, Kind: domain.InteractionKind(a.kind), Note: a.note, Author: e.actor, At: a.at}
+	}
+	write := func(is []domain.Interaction) error { return load.AddInteractions(ctx, is) }
+	if err := loadActivity(ctx, e, load, src, interactionSchema, fillInteraction, interaction, write); err != nil {
 		return Result{}, err
 	}
-	return Result{Created: src.rows}, e.finish(ctx, stg)
+	if err := load.FinishInteractions(ctx); err != nil {
+		return Result{}, err
+	}
+	return Result{Created: src.rows}, e.finish(ctx, load)
 }
 
-func fillInteraction(e *env, rec *record, cols *columns, p *problems, a *store.StagedActivity) {
-	a.At = readDay(rec, cols, e.now, true, p)
-	a.Note = readNote(rec, cols, p)
+func fillInteraction(e *env, rec *record, cols *columns, p *problems, a *activityRow) {
+	a.at = readDay(rec, cols, e.now, true, p)
+	a.note = readNote(rec, cols, p)
 	kind, err := domain.ParseInteractionKind(cols.get(rec, "kind"))
 	if err != nil {
 		p.addErr(rec, cols.title("kind"), "", err)
 	}
-	a.Kind = string(kind)
+	a.kind = string(kind)
 }

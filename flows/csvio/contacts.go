@@ -71,7 +71,7 @@ func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
 	if !cols.has("name") && !cols.has(colID) {
 		return Result{}, errInvalid("line 1: the file has no name column: a contacts file needs at least name, as in name;email;phone (or id, to update contacts)")
 	}
-	stg, err := e.st.StartStaging(ctx, store.StageContacts)
+	stg, err := e.st.StartStaging(ctx)
 	if err != nil {
 		return Result{}, err
 	}

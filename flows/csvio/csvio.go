@@ -33,7 +33,9 @@ type Store interface {
 	ExportStore
 	crm.BulkStore
 	InBulkTx(ctx context.Context, fn func(ctx context.Context) error) error
-	StartStaging(ctx context.Context, kind string) (*store.Staging, error)
+	StartStaging(ctx context.Context) (*store.Staging, error)
+	StartOrders(ctx context.Context) (*store.ActivityLoad, error)
+	StartInteractions(ctx context.Context) (*store.ActivityLoad, error)
 }
 
 // ExportStore is what Export needs of the database.
@@ -138,9 +140,16 @@ func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time,
 // at once, as EachContact does for a rescore of everything.
 const rescoreChunk = 5000
 
+// applied is an import written to the database, whose contacts need a
+// new score.
+type applied interface {
+	Touched(ctx context.Context, after int64, limit int) ([]int64, error)
+	Drop(ctx context.Context) error
+}
+
 // finish rescores, chunk by chunk, the contacts that the applied import
-// changed, and drops the staging tables.
-func (e *env) finish(ctx context.Context, stg *store.Staging) error {
+// changed, and drops its temporary tables.
+func (e *env) finish(ctx context.Context, stg applied) error {
 	var after int64
 	for {
 		ids, err := stg.Touched(ctx, after, rescoreChunk)

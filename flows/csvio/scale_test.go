@@ -234,7 +234,9 @@ func TestImportedAggregatesMatchTheOrders(t *testing.T) {
 // 100,000 rows, in chunks of 1,000 so that both reach the steady state of
 // a few chunks in flight, and compares the most heap they kept live
 // (measured after each chunk): a path that held the whole file would keep
-// ten times more.
+// ten times more, megabytes more. The bound allows 1 MiB of slack: which
+// chunks are in flight when the heap is read moves it by half a megabyte
+// from one run to the next.
 func TestImportMemoryDoesNotGrowWithTheFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports 220,000 rows")
@@ -252,7 +254,7 @@ func TestImportMemoryDoesNotGrowWithTheFile(t *testing.T) {
 				small := peakHeap(t, kind, k.kind, k.file(10_000))
 				big := peakHeap(t, kind, k.kind, k.file(100_000))
 				t.Logf("%s: most live heap above the start, 10,000 rows: %d KiB; 100,000 rows: %d KiB", k.kind, small>>10, big>>10)
-				if big > 2*small {
+				if big > 2*small+1<<20 {
 					t.Errorf("%s: importing 10 times more rows kept %.1f times more heap", k.kind, float64(big)/float64(small))
 				}
 			}

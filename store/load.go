@@ -1,0 +1,324 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+)
+
+// An import of orders or interactions writes its rows straight into their
+// table, chunk by chunk, inside the import's bulk transaction (InBulkTx):
+// each row is checked and its contact found before it is written, so no
+// file-wide check remains and the rows need not be written twice (to a
+// staging table, then to the real one). A file with a problem is never
+// committed. What the rows change elsewhere (the customers' aggregates,
+// stages, last contact times, scores) is then done in a few set-based
+// statements over the rows of the load: those numbered after the highest
+// id found at its start (the table is locked against other writers for
+// the transaction, as SQLite's one writer is anyway).
+
+// ActivityLoad is one import of orders or interactions. Make it with
+// StartOrders or StartInteractions in an InBulkTx.
+type ActivityLoad struct {
+	// mu keeps ResolveRefs (called as the next chunk is read) and the
+	// dropping of indexes apart: SQLite refuses to change the schema
+	// while a statement of the connection is running.
+	mu      sync.Mutex
+	db      *DB
+	table   string
+	first   int64 // the highest id before the load: the load's rows are after it
+	written int
+	dropped []indexDef // secondary indexes dropped for the load, to build again
+	times   timeTexts
+}
+
+// timeTexts writes times for SQLite as its driver does (the text of
+// sqliteTime), each distinct time formatted once: most rows of a file
+// share their day with many others, and formatting a time costs more
+// than writing the row. It keeps at most 1,024 of them.
+type timeTexts map[time.Time]string
+
+// sqliteTime is the layout in which the SQLite driver writes a time.Time.
+const sqliteTime = "2006-01-02 15:04:05.999999999-07:00"
+
+// arg returns t as the load writes it: the time itself on PostgreSQL.
+func (l *ActivityLoad) arg(t time.Time) any {
+	if l.db.postgres {
+		return t
+	}
+	s, ok := l.times[t]
+	if !ok {
+		if len(l.times) >= 1024 || l.times == nil {
+			l.times = timeTexts{}
+		}
+		s = t.Format(sqliteTime)
+		l.times[t] = s
+	}
+	return s
+}
+
+type indexDef struct{ Name, SQL string }
+
+// StartOrders starts an import of orders.
+func (db *DB) StartOrders(ctx context.Context) (*ActivityLoad, error) {
+	return db.startLoad(ctx, "orders")
+}
+
+// StartInteractions starts an import of interactions.
+func (db *DB) StartInteractions(ctx context.Context) (*ActivityLoad, error) {
+	return db.startLoad(ctx, "interactions")
+}
+
+func (db *DB) startLoad(ctx context.Context, table string) (*ActivityLoad, error) {
+	if !inBulk(ctx) {
+		return nil, fmt.Errorf("an import of %s needs a bulk transaction (InBulkTx)", table)
+	}
+	first, err := db.reserveIDs(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	l := &ActivityLoad{db: db, table: table, first: first}
+	return l, db.createTemp(ctx, "import_touched", "id BIGINT PRIMARY KEY")
+}
+
+// ContactRef is how a row of a file names its contact: by id, or by its
+// email or phone (normalised); one of the three is set.
+type ContactRef struct {
+	ID           int64
+	Email, Phone string
+}
+
+// ResolveRefs returns the ids of the contacts that refs name; a reference
+// that names no contact is not in the map. It reads the contacts in one
+// query per kind of reference.
+func (l *ActivityLoad) ResolveRefs(ctx context.Context, refs []ContactRef) (map[ContactRef]int64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.db.resolveRefs(ctx, refs)
+}
+
+func (db *DB) resolveRefs(ctx context.Context, refs []ContactRef) (map[ContactRef]int64, error) {
+	var ids []int64
+	var emails, phones []string
+	for _, r := range refs {
+		switch {
+		case r.ID != 0:
+			ids = append(ids, r.ID)
+		case r.Email != "":
+			emails = append(emails, r.Email)
+		case r.Phone != "":
+			phones = append(phones, r.Phone)
+		}
+	}
+	out := make(map[ContactRef]int64, len(refs))
+	type found struct {
+		ID  int64
+		Key string
+	}
+	queries := []struct {
+		keys []string
+		sql  string
+		ref  func(string) ContactRef
+	}{
+		{nil, "", nil}, // ids, below
+		{emails, "SELECT id, email AS key FROM contacts WHERE email IN ? AND email <> ''", func(k string) ContactRef { return ContactRef{Email: k} }},
+		{phones, "SELECT id, phone AS key FROM contacts WHERE phone IN ? AND phone <> ''", func(k string) ContactRef { return ContactRef{Phone: k} }},
+	}
+	if len(ids) > 0 {
+		var got []int64
+		if err := db.conn(ctx).Raw("SELECT id FROM contacts WHERE id IN ?", ids).Scan(&got).Error; err != nil {
+			return nil, fmt.Errorf("find the contacts of the file: %w", err)
+		}
+		for _, id := range got {
+			out[ContactRef{ID: id}] = id
+		}
+	}
+	for _, q := range queries[1:] {
+		if len(q.keys) == 0 {
+			continue
+		}
+		var got []found
+		if err := db.conn(ctx).Raw(q.sql, q.keys).Scan(&got).Error; err != nil {
+			return nil, fmt.Errorf("find the contacts of the file: %w", err)
+		}
+		for _, f := range got {
+			out[q.ref(f.Key)] = f.ID
+		}
+	}
+	return out, nil
+}
+
+// AddOrders writes orders of the load (their CreatedAt is ignored: the
+// load stamps them).
+func (l *ActivityLoad) AddOrders(ctx context.Context, os []domain.Order) error {
+	now := l.arg(l.db.now().UTC())
+	cols := []string{"contact_id", "amount", "date", "note", "author", "created_at"}
+	return l.add(ctx, cols, len(os), func(i int, a []any) []any {
+		o := &os[i]
+		return append(a, o.ContactID, o.Amount, l.arg(o.Date.UTC()), o.Note, o.Author, now)
+	})
+}
+
+// AddInteractions writes interactions of the load.
+func (l *ActivityLoad) AddInteractions(ctx context.Context, is []domain.Interaction) error {
+	cols := []string{"contact_id", "kind", "note", "author", "at"}
+	return l.add(ctx, cols, len(is), func(i int, a []any) []any {
+		x := &is[i]
+		return append(a, x.ContactID, string(x.Kind), x.Note, x.Author, l.arg(x.At.UTC()))
+	})
+}
+
+func (l *ActivityLoad) add(ctx context.Context, cols []string, n int, row func(i int, a []any) []any) error {
+	if err := l.dropIndexesIfWorth(ctx, n); err != nil {
+		return err
+	}
+	l.written += n
+	return l.db.copyRows(ctx, l.table, cols, n, row)
+}
+
+// rebuildMin is the fewest new rows for which a load drops the secondary
+// indexes of its table, to build them again at its end, below which it is
+// not worth it.
+const rebuildMin = 50_000
+
+// dropIndexesIfWorth drops the secondary indexes of the load's table once
+// the load has written as many rows as the table held (and rebuildMin):
+// building an index once from every row costs less than inserting each
+// row into it at random (for a million contacts into an empty database,
+// 12.3 s of CPU instead of 19.4), and the WAL gets each page of the new
+// index once instead of every page the cache could not hold, again and
+// again. On SQLite only: PostgreSQL's DROP INDEX would keep every reader
+// off the table until the import ends, whereas SQLite's readers go on with
+// the indexes of their snapshot.
+func (l *ActivityLoad) dropIndexesIfWorth(ctx context.Context, more int) error {
+	n := int64(l.written + more)
+	if l.db.postgres || l.dropped != nil || n < rebuildMin || n < l.first {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	defs, err := l.db.dropIndexes(ctx, l.table)
+	l.dropped = defs
+	return err
+}
+
+// dropIndexes drops the secondary indexes of tables (SQLite) and returns
+// their definitions.
+func (db *DB) dropIndexes(ctx context.Context, tables ...string) ([]indexDef, error) {
+	var defs []indexDef
+	err := db.conn(ctx).Raw(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ? AND sql IS NOT NULL`, tables).Scan(&defs).Error
+	if err != nil {
+		return nil, fmt.Errorf("read the indexes of %s: %w", strings.Join(tables, ", "), err)
+	}
+	for _, d := range defs {
+		if err := db.conn(ctx).Exec("DROP INDEX " + d.Name).Error; err != nil {
+			return nil, fmt.Errorf("drop an index for the import: %w", err)
+		}
+	}
+	return defs, nil
+}
+
+// buildIndexes builds again the indexes dropIndexes dropped.
+func (db *DB) buildIndexes(ctx context.Context, defs []indexDef, what string) error {
+	for _, d := range defs {
+		if err := db.conn(ctx).Exec(d.SQL).Error; err != nil {
+			return translate(db.driverError(err), what)
+		}
+	}
+	return nil
+}
+
+// finish builds the dropped indexes again and gathers, per contact, what
+// the load's rows add up to (agg, over the load's rows r) into the
+// temporary table import_agg; the contacts are Touched.
+func (l *ActivityLoad) finish(ctx context.Context, aggDDL, agg string) error {
+	db := l.db
+	if err := db.buildIndexes(ctx, l.dropped, bulkWhat[l.table]); err != nil {
+		return err
+	}
+	from := l.table + " r"
+	if l.dropped != nil {
+		// Every row or nearly is the load's: reading them in the order
+		// of the (contact_id, date) index needs no sort to group them.
+		from += " INDEXED BY " + l.table + "_contact"
+	}
+	if db.postgres {
+		from = l.table + " r"
+	}
+	if err := db.createTemp(ctx, "import_agg", "contact_id BIGINT PRIMARY KEY, "+aggDDL); err != nil {
+		return err
+	}
+	stmts := []string{
+		fmt.Sprintf("INSERT INTO import_agg SELECT r.contact_id, %s FROM %s WHERE r.id > %d GROUP BY r.contact_id", agg, from, l.first),
+		"INSERT INTO import_touched (id) SELECT contact_id FROM import_agg",
+	}
+	for _, q := range stmts {
+		if err := db.conn(ctx).Exec(q).Error; err != nil {
+			return fmt.Errorf("sum up the imported %s: %w", l.table, err)
+		}
+	}
+	return nil
+}
+
+// FinishOrders ends a load of orders: it adds them to their customers'
+// aggregates and makes their contacts customers (moves by author with the
+// note "import"). It returns how many contacts became customers; every
+// contact of the load is Touched, to be rescored.
+func (l *ActivityLoad) FinishOrders(ctx context.Context, author string) (int, error) {
+	db := l.db
+	err := l.finish(ctx, "first_order {{ts}} NOT NULL, last_order {{ts}} NOT NULL, orders BIGINT NOT NULL, amount BIGINT NOT NULL",
+		"MIN(r.date), MAX(r.date), COUNT(*), SUM(r.amount)")
+	if err != nil {
+		return 0, err
+	}
+	err = db.conn(ctx).Exec(`INSERT INTO customer_stats (contact_id, first_order, last_order, orders, amount)
+		SELECT contact_id, first_order, last_order, orders, amount FROM import_agg WHERE true` + statsUpsert).Error
+	if err != nil {
+		return 0, fmt.Errorf("add the imported orders to the customers' aggregates: %w", err)
+	}
+	now := db.now().UTC()
+	err = db.conn(ctx).Exec(`INSERT INTO moves (contact_id, from_stage, to_stage, note, author, at)
+		SELECT id, stage, ?, 'import', ?, ? FROM contacts WHERE id IN (SELECT contact_id FROM import_agg) AND stage <> ? ORDER BY id`,
+		string(domain.Customer), author, now, string(domain.Customer)).Error
+	if err != nil {
+		return 0, fmt.Errorf("record the new customers of the import: %w", err)
+	}
+	res := db.conn(ctx).Exec(`UPDATE contacts SET stage = ?, updated_at = ? WHERE id IN (SELECT contact_id FROM import_agg) AND stage <> ?`,
+		string(domain.Customer), now, string(domain.Customer))
+	if res.Error != nil {
+		return 0, fmt.Errorf("make the contacts of the import customers: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// FinishInteractions ends a load of interactions: it raises their
+// contacts' last contact times; every contact of the load is Touched, to
+// be rescored.
+func (l *ActivityLoad) FinishInteractions(ctx context.Context) error {
+	if err := l.finish(ctx, "at {{ts}} NOT NULL", "MAX(r.at)"); err != nil {
+		return err
+	}
+	err := l.db.conn(ctx).Exec(`UPDATE contacts SET last_contact_at = m.at FROM import_agg AS m
+		WHERE contacts.id = m.contact_id AND (contacts.last_contact_at IS NULL OR contacts.last_contact_at < m.at)`).Error
+	if err != nil {
+		return fmt.Errorf("update the last contact times of the import: %w", err)
+	}
+	return nil
+}
+
+// Touched returns, in id order, up to limit ids after after of the
+// contacts the load changed, which need a new score.
+func (l *ActivityLoad) Touched(ctx context.Context, after int64, limit int) ([]int64, error) {
+	return l.db.touched(ctx, after, limit)
+}
+
+// Drop removes the load's temporary tables. PostgreSQL drops them at the
+// end of the transaction by itself; SQLite keeps a connection's temporary
+// tables until they are dropped, and a rollback drops them.
+func (l *ActivityLoad) Drop(ctx context.Context) error {
+	return l.db.dropTemp(ctx, "import_agg", "import_touched")
+}
