@@ -2,6 +2,7 @@ package csvio
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -81,21 +82,33 @@ func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
 	if err := eachChunkAhead(src, build, stage); err != nil {
 		return Result{}, err
 	}
-	found, err := stg.ContactProblems(ctx, maxShown)
+	if ci.p.total == 0 {
+		res := Result{Unchanged: ci.unchanged}
+		res.Created, res.Updated, err = stg.ApplyContacts(ctx, e.actor)
+		if err == nil {
+			return res, e.finish(ctx, stg)
+		}
+		if !errors.Is(err, store.ErrClash) {
+			return Result{}, err
+		}
+	}
+	return Result{}, ci.problems(ctx)
+}
+
+// problems runs the file-wide checks of the staged rows and returns the
+// error that lists what is wrong with the file.
+func (ci *contactImport) problems(ctx context.Context) error {
+	found, err := ci.stg.ContactProblems(ctx, maxShown)
 	if err != nil {
-		return Result{}, err
+		return err
 	}
 	if err := ci.addClashes(ctx, found); err != nil {
-		return Result{}, err
+		return err
 	}
 	if err := ci.p.err(); err != nil {
-		return Result{}, err
+		return err
 	}
-	res := Result{Unchanged: ci.unchanged}
-	if res.Created, res.Updated, err = stg.ApplyContacts(ctx, e.actor); err != nil {
-		return Result{}, err
-	}
-	return res, e.finish(ctx, stg)
+	return &domain.Error{Code: domain.Conflict, Message: "the contacts of the file clash with stored contacts: nothing was imported", Err: store.ErrClash}
 }
 
 // buildChunk makes the contacts of a chunk of rows, with those of the
@@ -289,7 +302,7 @@ func (ci *contactImport) addClashes(ctx context.Context, found store.StagedProbl
 			ci.p.addLate(rec, col, "%s is already on %s: a contact takes one row of the file", domain.ContactRef(id), first.where())
 		case f.FirstLine > 0:
 			first := record{Line: f.FirstLine, FileLine: f.FirstFileLine}
-			ci.p.addLate(rec, col, "%s is already on %s: two contacts cannot share an %s; merge the rows or correct one", f.Value, first.where(), f.Field)
+			ci.p.addLate(rec, col, "%s is already on %s: two contacts cannot share one %s; merge the rows or correct one", f.Value, first.where(), f.Field)
 		default:
 			h := holders[f.Holder]
 			ci.p.addLate(rec, col, "%s already has the %s %s: remove it from this row, or put %s in the id column to update that contact",

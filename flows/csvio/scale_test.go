@@ -178,6 +178,31 @@ func TestBadRowDeepInABigFileKeepsNothing(t *testing.T) {
 	})
 }
 
+// TestClashesFoundWhenWritten covers the clashes that a good-looking file
+// meets only when it is written (ApplyContacts trusts the unique indexes):
+// an email twice in a file big enough that the indexes are built again
+// after it is written, and a contact updated twice. Each is named by its
+// line and keeps nothing.
+func TestClashesFoundWhenWritten(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 60,000 contacts")
+	}
+	eachRaw(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
+		imp(t, db, csvio.Contacts, people(2000))
+		before := fingerprint(t, raw)
+		big := strings.Split(people(62_000), "\n")[2001:]
+		big = append([]string{"name,email,phone,company,role,employees,stage"}, big...)
+		big[55_554] = "Twice,p2002@example.fr,,,,,"
+		msg := impErr(t, db, csvio.Contacts, strings.Join(big, "\n"))
+		contains(t, msg, "1 row of the file needs fixing", "line 55555, column email: p2002@example.fr is already on line 3")
+		msg = impErr(t, db, csvio.Contacts, "id,city\nC5,Lyon\nC6,Nantes\nC5,Brest\n")
+		contains(t, msg, "line 4, column id: C5 is already on line 2: a contact takes one row of the file")
+		if after := fingerprint(t, raw); after != before {
+			t.Errorf("a failed import changed the database:\n%s\n%s", before, after)
+		}
+	})
+}
+
 // TestImportedAggregatesMatchTheOrders imports contacts, interactions and
 // two files of orders naming their contacts every way a file may, then
 // checks each customer's orders against what the files meant, the
