@@ -301,6 +301,21 @@ CREATE INDEX orders_date ON orders (date, amount);
 DROP INDEX orders_contact;
 CREATE INDEX orders_contact ON orders (contact_id, date, amount);
 `},
-	// Version 11 is reserved for the import's migration. Each new
-	// migration goes at the end of this list, with the next version.
+	// The words of the contacts are unique by an index rather than a
+	// primary key: SQLite cannot drop a primary key, and an import of
+	// many contacts drops the indexes of the words and builds them again
+	// after (for 945,000 words: 1.1 s instead of 3.4 s in sqlite3).
+	{11, "contact words: a unique index instead of a primary key, which an import can rebuild", `
+CREATE TABLE contact_words_new (
+	word {{bytes}} NOT NULL,
+	contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE
+);
+INSERT INTO contact_words_new (word, contact_id) SELECT word, contact_id FROM contact_words;
+DROP TABLE contact_words;
+ALTER TABLE contact_words_new RENAME TO contact_words;
+CREATE UNIQUE INDEX contact_words_word ON contact_words (word, contact_id);
+CREATE INDEX contact_words_contact ON contact_words (contact_id);
+`},
+	// Each new migration goes at the end of this list, with the next
+	// version.
 }
