@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/jackc/pgx/v5"
@@ -102,6 +103,18 @@ func withoutForeignKeys(ctx context.Context, conn *sql.Conn) (func() error, erro
 // (orders or interactions). Make it with StartStaging in an InBulkTx.
 type Staging struct {
 	db *DB
+	// mu keeps Contacts, called as the next chunk is read, apart from the
+	// staging of the last one: pgx's COPY cannot start while a query's
+	// rows are open on the connection.
+	mu sync.Mutex
+}
+
+// Contacts returns the stored contacts of ids (see ContactsByIDs), while
+// rows are being staged.
+func (s *Staging) Contacts(ctx context.Context, ids []int64) ([]*domain.Contact, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db.ContactsByIDs(ctx, ids)
 }
 
 // stagingTables are the temporary tables of an import of contacts.
@@ -230,6 +243,8 @@ var stagedContactCols = append([]string{"line", "file_line", "bad", "is_new", "c
 
 // AddContacts stages rows of a contacts file.
 func (s *Staging) AddContacts(ctx context.Context, rows []StagedContact) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.db.copyRows(ctx, "import_contacts", stagedContactCols, len(rows), func(i int, a []any) []any {
 		r := &rows[i]
 		row := toRow(r.Contact)
@@ -447,9 +462,6 @@ func (s *Staging) writeWords(ctx context.Context, newID string) error {
 // rebuildMin), it drops the secondary indexes of table and of also first
 // and builds them again after (see dropIndexesIfWorth).
 func (s *Staging) rebuildingIndexes(ctx context.Context, staged, table string, also []string, fn func() error) error {
-	if s.db.postgres {
-		return fn()
-	}
 	var fresh, stored int64
 	err := s.db.conn(ctx).Raw(`SELECT (SELECT COUNT(*) FROM `+staged+`), (SELECT COUNT(*) FROM `+table+`)`).Row().Scan(&fresh, &stored)
 	if err != nil {

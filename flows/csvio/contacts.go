@@ -137,7 +137,7 @@ func (ci *contactImport) known(ctx context.Context, chunk []*record) (map[int64]
 		}
 	}
 	slices.Sort(ids)
-	list, err := ci.st.ContactsByIDs(ctx, slices.Compact(ids))
+	list, err := ci.stg.Contacts(ctx, slices.Compact(ids))
 	if err != nil {
 		return nil, err
 	}
