@@ -51,37 +51,19 @@ func digestCmd() *cobra.Command {
 			}
 			defer a.close()
 			tick("open and migrate")
-			opt := a.exec.Digests.Options
+			svc := a.exec.Digests
 			if timings {
-				opt.Timing = func(part string, took time.Duration) {
+				svc.Options.Timing = func(part string, took time.Duration) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%-24s %8.3f s\n", part, took.Seconds())
 				}
 			}
-			day := a.now().In(a.loc)
-			if asOf == "" {
-				opt.Snapshot = true
-			} else {
-				t, err := domain.ParseDate(asOf, day)
-				if err != nil {
-					return fmt.Errorf("--as-of: %w", err)
-				}
-				y, m, d := t.Date()
-				day = time.Date(y, m, d, 12, 0, 0, 0, a.loc)
-			}
-			d, err := digest.Build(cmd.Context(), a.db, day, opt)
-			if err != nil {
-				return err
-			}
-			tick("build")
 			defer tick("print")
 			if post {
-				if a.exec.Digests.Post == nil {
-					return errors.New(noDigestPost)
-				}
-				posted, err := a.exec.Digests.Post(cmd.Context(), d)
+				d, posted, err := svc.Post(cmd.Context(), a.now())
 				if err != nil {
 					return err
 				}
+				tick("build and post")
 				if len(posted) == 0 {
 					fmt.Fprintf(cmd.OutOrStdout(), "The digest of %s was already posted to every configured channel.\n", d.Week)
 				} else {
@@ -89,6 +71,22 @@ func digestCmd() *cobra.Command {
 				}
 				return nil
 			}
+			day := a.now().In(a.loc)
+			var d *digest.Digest
+			if asOf == "" {
+				d, err = svc.ThisWeek(cmd.Context(), day)
+			} else {
+				t, perr := domain.ParseDate(asOf, day)
+				if perr != nil {
+					return fmt.Errorf("--as-of: %w", perr)
+				}
+				y, m, dd := t.Date()
+				d, err = svc.AsOf(cmd.Context(), time.Date(y, m, dd, 12, 0, 0, 0, a.loc))
+			}
+			if err != nil {
+				return err
+			}
+			tick("build")
 			if asJSON {
 				return printJSON(cmd, d)
 			}
@@ -135,44 +133,50 @@ func timer(w io.Writer) func(part string) {
 	}
 }
 
-const noDigestPost = "posting the digest needs SLACK_BOT_TOKEN and digest channels in the configuration file (digest: channels: [...])"
-
-// digests wires the digest command: it reads the database and, when Slack
-// and digest channels are configured, posts through Slack's Web API.
-func (a *app) digests() *command.Digests {
+// digests wires the digest: it reads the database and, when Slack and
+// digest channels are configured, posts through Slack's Web API.
+func (a *app) digests() *digest.Service {
 	// The same RFM window and ABC thresholds as the segments command.
-	ds := &command.Digests{Store: a.db, Options: digest.Options{Loc: a.loc, ABC: a.exec.Segments.ABC, WindowDays: a.exec.Segments.WindowDays}}
+	ds := &digest.Service{Store: a.db, Options: digest.Options{Loc: a.loc, ABC: a.exec.Segments.ABC, WindowDays: a.exec.Segments.WindowDays}}
 	token := env("SLACK_BOT_TOKEN", "")
 	if token == "" || a.cfg.File.Digest == nil || len(a.cfg.File.Digest.Channels) == 0 {
 		return ds
 	}
-	channels := a.cfg.File.Digest.Channels
 	// Made at the first post only: New warns about open roles, which a
 	// process that never posts need not say.
 	newBot := sync.OnceValues(func() (*slackbot.Bot, error) {
 		cfg := slackbot.Config{BotToken: token, APIURL: env("SLACK_API_URL", ""), Roles: a.cfg.File.Roles}
 		return slackbot.New(cfg, a.exec, a.db, a.now, a.log)
 	})
-	ds.Post = func(ctx context.Context, d *digest.Digest) ([]string, error) {
-		bot, err := newBot()
-		if err != nil {
-			return nil, err
-		}
-		chart, err := d.Chart()
-		if err != nil {
-			return nil, err
-		}
-		return bot.PostDigest(ctx, channels, slackbot.Digest{Week: d.Week, Reply: command.DigestReply(d), Chart: chart}, a.db.ClaimDigestPost)
-	}
+	ds.Poster = slackDigest{newBot, a.cfg.File.Digest.Channels, a.db.ClaimDigestPost}
 	return ds
+}
+
+// slackDigest posts the digest, drawn as the command draws it, with its
+// chart, to the configured channels, each claimed in the database first.
+type slackDigest struct {
+	bot      func() (*slackbot.Bot, error)
+	channels []string
+	claim    slackbot.ClaimFunc
+}
+
+func (p slackDigest) PostDigest(ctx context.Context, d *digest.Digest) ([]string, error) {
+	bot, err := p.bot()
+	if err != nil {
+		return nil, err
+	}
+	chart, err := d.Chart()
+	if err != nil {
+		return nil, err
+	}
+	return bot.PostDigest(ctx, p.channels, slackbot.Digest{Week: d.Week, Reply: command.DigestReply(d), Chart: chart}, p.claim)
 }
 
 // startDigestScheduler posts the weekly digest on the configured schedule
 // while crmbot run runs, when Slack and digest channels are configured. The
 // function it returns stops the scheduler and waits for it.
 func (a *app) startDigestScheduler(ctx context.Context) (stop func()) {
-	post := a.exec.Digests.Post
-	if post == nil {
+	if !a.exec.Digests.CanPost() {
 		return func() {}
 	}
 	cfg := a.cfg.File.Digest
@@ -183,13 +187,8 @@ func (a *app) startDigestScheduler(ctx context.Context) (stop func()) {
 	}
 	s := &digest.Scheduler{Schedule: sched, Now: a.now, Log: a.log,
 		Post: func(ctx context.Context, now time.Time) ([]string, error) {
-			opt := a.exec.Digests.Options
-			opt.Snapshot = true
-			d, err := digest.Build(ctx, a.db, now, opt)
-			if err != nil {
-				return nil, err
-			}
-			return post(ctx, d)
+			_, posted, err := a.exec.Digests.Post(ctx, now)
+			return posted, err
 		}}
 	a.log.Info("the weekly digest is scheduled", "when", sched.String(), "channels", strings.Join(cfg.Channels, ","))
 	ctx, cancel := context.WithCancel(ctx)
