@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"encoding/json"
@@ -13,13 +13,6 @@ import (
 
 	"github.com/crmbot/crmbot/store/storetest"
 )
-
-// crmbotEnv runs the binary on database dsn with extra environment
-// variables, and returns its output and exit status.
-func crmbotEnv(t *testing.T, dsn string, env []string, args ...string) result {
-	t.Helper()
-	return runCrmbot(t, dsn, nil, env, args...)
-}
 
 func TestDigestPrintsAndPostsOnce(t *testing.T) {
 	eachDB(t, func(t *testing.T, dsn string) {
@@ -129,14 +122,19 @@ func (f *fakeWebAPI) expectDigestPosts(t *testing.T) {
 }
 
 // crmbot run posts the digest of the week at start-up when its time has
-// passed (here Monday 00:00, always past), once, through the scheduler.
+// passed (here Monday 00:00, always past), once, through the scheduler,
+// with the process's one Slack client: the one that serves Slack (so its
+// warning about open roles is said once).
 func TestRunPostsTheMissedDigestOnceAtStartUp(t *testing.T) {
 	dsn := storetest.DSN(t, "sqlite")
 	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin"`))
 	slack := newFakeWebAPI(t)
 	env := append(slack.digestEnv(t, "  weekday: monday\n  time: \"00:00\"\n"), "CRMBOT_DATABASE="+dsn, "SLACK_SIGNING_SECRET=secret", "SLACK_APP_TOKEN=")
-	startRun(t, env...)
+	_, logs := startRunLogs(t, env...)
 	slack.expectDigestPosts(t)
+	if n := strings.Count(logs.String(), "no roles are configured"); n != 1 {
+		t.Errorf("%d Slack clients warned about open roles, want one client:\n%s", n, logs.String())
+	}
 	// A second process on the same database finds the posts claimed.
 	r := crmbotEnv(t, dsn, slack.digestEnv(t, ""), "digest", "--post")
 	if r.code != 0 || !strings.Contains(r.stdout, "already posted") {

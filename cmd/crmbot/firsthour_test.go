@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 	"github.com/crmbot/crmbot/store/storetest"
 )
 
-// Tests of issue 11, "the first hour with crmbot", through the binary.
+// Tests of issue 11, "the first hour with crmbot", end to end.
 
 // Item 3: crmbot check checks every value of quiet_hours, enabled or not,
 // and names the line of each.

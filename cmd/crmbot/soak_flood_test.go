@@ -1,4 +1,4 @@
-package main_test
+package main
 
 // Issue 9's flood and restart cases, through the real binary and the fake
 // Bot API with Telegram's own limits (25 messages a second, 1 per chat).

@@ -1,4 +1,4 @@
-package main_test
+package main
 
 // The crash soak of issue 9: the real binary on SQLite, the fake Bot API
 // with Telegram's limits, customers who link, consent and answer
