@@ -13,6 +13,7 @@ import (
 // secrets masked and the database's password removed, then what the
 // configuration turns on.
 func TestCheckEnvPrintsTheConfigurationMasked(t *testing.T) {
+	t.Parallel()
 	cfg := writeConfig(t, "digest:\n  channels: [C0SALES]\n")
 	secrets := []string{"xoxb-1234-bot", "sign-secret", "apipass", "123:tg-secret", "hook-secret", "dbpass"}
 	env := []string{"CRMBOT_CONFIG=" + cfg, "SLACK_BOT_TOKEN=xoxb-1234-bot", "SLACK_SIGNING_SECRET=sign-secret",
@@ -44,6 +45,7 @@ func TestCheckEnvPrintsTheConfigurationMasked(t *testing.T) {
 // is opened, and check --env says what is wrong; a Slack that crmbot run
 // would refuse is said too.
 func TestConfigurationIsCheckedFirst(t *testing.T) {
+	t.Parallel()
 	dsn := filepath.Join(t.TempDir(), "never.db")
 	for _, c := range []struct {
 		env  []string

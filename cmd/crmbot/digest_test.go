@@ -15,6 +15,7 @@ import (
 )
 
 func TestDigestPrintsAndPostsOnce(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" company=Acme`))
 		mustOK(t, execJSON(t, dsn, `sale C1 1200 2026-11-24`))
@@ -126,6 +127,7 @@ func (f *fakeWebAPI) expectDigestPosts(t *testing.T) {
 // with the process's one Slack client: the one that serves Slack (so its
 // warning about open roles is said once).
 func TestRunPostsTheMissedDigestOnceAtStartUp(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin"`))
 	slack := newFakeWebAPI(t)
@@ -146,6 +148,7 @@ func TestRunPostsTheMissedDigestOnceAtStartUp(t *testing.T) {
 // (stdout keeps the JSON), --cpuprofile writes a profile; neither is in
 // the help.
 func TestDigestProfilingFlags(t *testing.T) {
+	t.Parallel()
 	dsn := filepath.Join(t.TempDir(), "crmbot.db")
 	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" company=Acme`))
 	mustOK(t, execJSON(t, dsn, `sale C1 1200 2026-11-24`))

@@ -23,6 +23,7 @@ import (
 // TestRunServesHealthAndStopsOnSIGTERM and TestTwoProcessesWriteAtOnce run the binary.
 
 func TestExecWorksTheLanguageEndToEnd(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		add := mustOK(t, execJSON(t, dsn, `add "Hélène Dupré" email=helene@dupre.fr phone="06 12 34 56 78" company="Fromagerie Dupré" sector=agroalimentaire employees=60 role=gérante`))
 		var card struct {
@@ -74,6 +75,7 @@ func TestExecWorksTheLanguageEndToEnd(t *testing.T) {
 }
 
 func TestExecFailureSaysWhatIsWrongAndExitsNonZero(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	r := crmbot(t, dsn, "exec", "show C999")
 	if r.code != 1 || !strings.Contains(r.stderr, "no contact C999") {
@@ -97,6 +99,7 @@ func snapshot(t *testing.T, dsn string) string {
 }
 
 func TestBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" email=jeanne@martin.fr`))
 		mustOK(t, execJSON(t, dsn, `add "Paul Martin" email=paul@martin.fr`))
@@ -131,6 +134,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 }
 
 func TestImportWithABadRowKeepsNothing(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		dir := t.TempDir()
 		good := filepath.Join(dir, "contacts.csv")
@@ -152,6 +156,7 @@ func TestImportWithABadRowKeepsNothing(t *testing.T) {
 }
 
 func TestExportThenImportRoundTrips(t *testing.T) {
+	t.Parallel()
 	src := storetest.DSN(t, "sqlite")
 	if r := crmbot(t, src, "demo", "--contacts", "60"); r.code != 0 {
 		t.Fatalf("demo: %+v", r)
@@ -195,6 +200,7 @@ func exportWithoutScores(t *testing.T, text string) [][]string {
 }
 
 func TestTwoProcessesWriteAtOnce(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		mustOK(t, execJSON(t, dsn, `add "Jeanne Martin"`))
 		const each = 12
@@ -241,6 +247,7 @@ func TestTwoProcessesWriteAtOnce(t *testing.T) {
 }
 
 func TestCheckNamesTheLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "crmbot.yaml")
 	os.WriteFile(bad, []byte("scoring:\n  rules:\n    - name: Big\n      when: employees >=\n      points: 10\n"), 0o644)
@@ -256,6 +263,7 @@ func TestCheckNamesTheLine(t *testing.T) {
 }
 
 func TestConsoleRunsCommandsFromStandardInput(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	in := strings.NewReader("add \"Zoé Lefèvre\" city=Nantes\nshow zoe\nbogus\nquit\n")
 	r := crmbotIn(t, dsn, in, "console")
@@ -267,6 +275,7 @@ func TestConsoleRunsCommandsFromStandardInput(t *testing.T) {
 
 // The binary's crmbot run serves /healthz and stops cleanly on SIGTERM.
 func TestRunServesHealthAndStopsOnSIGTERM(t *testing.T) {
+	t.Parallel()
 	cmd := exec.CommandContext(t.Context(), binary(t), "run")
 	cmd.Env = binaryEnv([]string{"CRMBOT_DATABASE=" + storetest.DSN(t, "sqlite")})
 	cmd.Dir = t.TempDir()
@@ -309,6 +318,7 @@ func listenAddr(t *testing.T, cmd *exec.Cmd) string {
 }
 
 func TestCheckSimulateNewRules(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		// Under the built-in rules: 15 + 10 + 10 + 5 = 40 (C), and 0 (D).
 		mustOK(t, execJSON(t, dsn, `add "Big Agro" sector=agroalimentaire employees=80 role=CEO`))

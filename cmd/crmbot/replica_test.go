@@ -50,6 +50,7 @@ const (
 )
 
 func TestReplicaSoak(t *testing.T) {
+	// Alone, not in parallel: its figures are measurements.
 	if os.Getenv("CRMBOT_SOAK_REPLICAS") == "" && os.Getenv("CI") != "true" {
 		t.Skip("the replica soak needs nginx and PostgreSQL: run it with CRMBOT_SOAK_REPLICAS=1 (scripts/soak replicas)")
 	}

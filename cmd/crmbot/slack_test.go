@@ -19,6 +19,7 @@ import (
 // TestRunAnswersASignedSlashCommand drives crmbot run as Slack does:
 // a signed POST /slack/commands, answered on the response_url.
 func TestRunAnswersASignedSlashCommand(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" email=jeanne@martin.fr`))
 	answers := make(chan map[string]any, 4)

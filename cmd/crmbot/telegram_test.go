@@ -57,6 +57,7 @@ func slackPosts(t *testing.T) (*httptest.Server, chan string) {
 // which why reports; a second send is denied with its reasons; /stop stops
 // everything.
 func TestTelegramQuestionnaireEndToEnd(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	tg := telegramtest.New(t, telegramtest.Config{})
 	env := telegramEnv(t, tg)
@@ -133,6 +134,7 @@ func TestTelegramQuestionnaireEndToEnd(t *testing.T) {
 // TestTelegramWebhookNeedsTheSecret: with TELEGRAM_WEBHOOK_SECRET, updates
 // come to POST /telegram/webhook, and one without the secret is refused.
 func TestTelegramWebhookNeedsTheSecret(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	tg := telegramtest.New(t, telegramtest.Config{})
 	addr := startRun(t, append(telegramEnv(t, tg), "CRMBOT_DATABASE="+dsn, "TELEGRAM_WEBHOOK_SECRET=hook_secret-1")...)
