@@ -9,7 +9,7 @@ import (
 	"slices"
 
 	"github.com/crmbot/crmbot/bot/command"
-	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/store"
 )

@@ -9,7 +9,7 @@ import (
 
 	"github.com/crmbot/crmbot/bot/console"
 	"github.com/crmbot/crmbot/bot/reply"
-	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"

@@ -9,8 +9,8 @@ import (
 
 	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/bot/telegrambot"
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/store"
 )
 

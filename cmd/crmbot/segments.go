@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/spf13/cobra"
