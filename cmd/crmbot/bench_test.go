@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
-	"github.com/crmbot/crmbot/flows/demo"
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 )
 
 // benchDB returns a SQLite database filled by demo with n contacts. It is

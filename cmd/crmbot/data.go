@@ -6,9 +6,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/csvio"
-	"github.com/crmbot/crmbot/flows/demo"
 	"github.com/spf13/cobra"
 )
 
