@@ -7,7 +7,7 @@ import (
 )
 
 // This file writes the customer's side in bulk: respondents, surveys with
-// every column, and answers, for sample data (flows/demo) and imports,
+// every column, and answers, for sample data (cmd/crmbot/demo) and imports,
 // where one INSERT a row would dominate. Like the other bulk writers, each
 // joins the transaction of ctx or makes its own, and checks nothing the
 // database does not check itself.

@@ -15,6 +15,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/digest"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/flows/survey"
 )
@@ -32,7 +33,7 @@ type Executor struct {
 	Logger *slog.Logger
 	// Digests serves the digest command; nil when this process has no
 	// digest (the command then says so).
-	Digests *Digests
+	Digests *digest.Service
 	// Surveys runs invite, why, handled and survey, and the consent state
 	// of the contact card; nil when Telegram questionnaires are not set up
 	// (those commands then say so).

@@ -13,17 +13,6 @@ import (
 	"github.com/crmbot/crmbot/flows/digest"
 )
 
-// Digests is what the digest command needs: the store it reads and, to
-// post, the transport that delivers it to the configured channels.
-type Digests struct {
-	Store   digest.Store
-	Options digest.Options
-	// Post delivers d to every configured channel, at most once per
-	// channel and ISO week, and returns the channels it posted to. Nil when
-	// no transport can post (Slack is not configured).
-	Post func(ctx context.Context, d *digest.Digest) ([]string, error)
-}
-
 // digest previews this week's digest, or posts it now.
 func (e *Executor) digest(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
 	const usage = "digest [preview|post]"
@@ -37,23 +26,21 @@ func (e *Executor) digest(ctx context.Context, _ Actor, args []string) (*reply.R
 	if e.Digests == nil {
 		return nil, domain.Errorf(domain.Unavailable, "the digest is not set up in this process")
 	}
-	if sub == "post" && e.Digests.Post == nil {
-		return nil, domain.Errorf(domain.Unavailable, "posting the digest needs Slack: set SLACK_BOT_TOKEN and digest channels in the configuration; digest preview shows it here")
+	if sub == "preview" {
+		d, err := e.Digests.ThisWeek(ctx, e.now())
+		if err != nil {
+			return nil, err
+		}
+		return DigestReply(d), nil
 	}
-	opt := e.Digests.Options
-	opt.Snapshot = true
-	d, err := digest.Build(ctx, e.Digests.Store, e.now(), opt)
+	if !e.Digests.CanPost() {
+		return nil, domain.Errorf(domain.Unavailable, "%s; digest preview shows it here", digest.ErrCannotPost.Message)
+	}
+	d, posted, err := e.Digests.Post(ctx, e.now())
 	if err != nil {
 		return nil, err
 	}
 	r := DigestReply(d)
-	if sub == "preview" {
-		return r, nil
-	}
-	posted, err := e.Digests.Post(ctx, d)
-	if err != nil {
-		return nil, err
-	}
 	if len(posted) == 0 {
 		r.Title = "The digest of " + d.Week + " was already posted to every configured channel"
 		r.Sections = nil

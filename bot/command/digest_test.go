@@ -16,17 +16,24 @@ func digestEnv(t *testing.T, post bool) (*env, *[]string) {
 	t.Helper()
 	e := seeded(t)
 	var posted []string
-	e.exec.Digests = &command.Digests{Store: e.db, Options: digest.Options{Loc: paris}}
+	e.exec.Digests = &digest.Service{Store: e.db, Options: digest.Options{Loc: paris}}
 	if post {
-		e.exec.Digests.Post = func(_ context.Context, d *digest.Digest) ([]string, error) {
+		e.exec.Digests.Poster = posterFunc(func(_ context.Context, d *digest.Digest) ([]string, error) {
 			posted = append(posted, d.Week)
 			if len(posted) > 1 {
 				return nil, nil // every channel had it already
 			}
 			return []string{"C0DIGEST"}, nil
-		}
+		})
 	}
 	return e, &posted
+}
+
+// posterFunc posts a digest by calling itself.
+type posterFunc func(ctx context.Context, d *digest.Digest) ([]string, error)
+
+func (f posterFunc) PostDigest(ctx context.Context, d *digest.Digest) ([]string, error) {
+	return f(ctx, d)
 }
 
 func TestDigestPreview(t *testing.T) {

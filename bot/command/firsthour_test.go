@@ -12,8 +12,8 @@ import (
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/bot/slackbot"
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/survey"
 )

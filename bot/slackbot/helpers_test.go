@@ -30,18 +30,13 @@ const (
 	team   = "T0TEAM"
 )
 
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
-// now is the tests' clock: Wednesday 25 November 2026, 10:00 in Paris.
-var now = time.Date(2026, 11, 25, 10, 0, 0, 0, paris)
-
-func clock() time.Time { return now }
+// The tests' zone and clock, the shared kit's: Paris, and Wednesday 25
+// November 2026, 10:00 there.
+var (
+	paris = storetest.Paris
+	now   = storetest.Now
+	clock = storetest.Clock
+)
 
 // call is one request the fake Slack received: a Web API method, or a
 // message posted to a response_url.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
-	"github.com/crmbot/crmbot/flows/demo"
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 )
 
 // benchDB returns a SQLite database filled by demo with n contacts. It is
@@ -28,16 +28,12 @@ func benchDB(b *testing.B, n int) string {
 	}
 	tmp := path + ".part"
 	os.Remove(tmp)
-	b.Setenv("CRMBOT_DATABASE", tmp)
-	a, err := open(context.Background(), io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := benchMain(b, tmp)
 	start := time.Now()
-	if _, err := demo.Generate(context.Background(), a.db, a.cfg.Scoring, demo.Options{Contacts: n, Seed: 1, Now: time.Now()}); err != nil {
+	if _, err := demo.Generate(context.Background(), m.db, m.Config.File.Scoring, demo.Options{Contacts: n, Seed: 1, Now: time.Now()}); err != nil {
 		b.Fatal(err)
 	}
-	a.close()
+	m.close()
 	b.Logf("built %s in %s", path, time.Since(start))
 	// The write-ahead log may still hold data: it moves with the file.
 	for _, suffix := range []string{"-wal", "-shm", ""} {
@@ -48,18 +44,25 @@ func benchDB(b *testing.B, n int) string {
 	return path
 }
 
+// benchMain returns a Main opened on the database dsn, with the built-in
+// configuration, on the real clock (the data is made for now).
+func benchMain(b *testing.B, dsn string) *Main {
+	b.Helper()
+	m := newMain(nil, io.Discard, io.Discard, baseEnv(dsn))
+	m.Now = time.Now
+	if err := m.open(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
 // BenchmarkCommands measures each command's latency through the executor,
 // as the console and crmbot exec run it, on a 100,000-contact SQLite
 // database made by demo. It reports the median and the 99th percentile.
 //
 //	go test ./cmd/crmbot -run '^$' -bench BenchmarkCommands -benchtime 2000x
 func BenchmarkCommands(b *testing.B) {
-	b.Setenv("CRMBOT_DATABASE", benchDB(b, 100_000))
-	b.Setenv("CRMBOT_CONFIG", "")
-	a, err := open(context.Background(), io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a := benchMain(b, benchDB(b, 100_000))
 	defer a.close()
 	actor := command.Actor{ID: "bench", Roles: command.AllRoles}
 	stages := []string{"prospect", "qualified", "lead"}
@@ -97,7 +100,7 @@ func BenchmarkCommands(b *testing.B) {
 
 // validMove is a move of contact id to a stage it is not at, read before
 // the clock starts, so that every timed move writes.
-func (a *app) validMove(b *testing.B, id int, stages []string) string {
+func (a *Main) validMove(b *testing.B, id int, stages []string) string {
 	c, err := a.db.Contact(context.Background(), int64(id))
 	if err != nil {
 		b.Fatal(err)
@@ -109,7 +112,7 @@ func (a *app) validMove(b *testing.B, id int, stages []string) string {
 	return fmt.Sprintf("move C%d %s bench", id, to)
 }
 
-func (a *app) emailOf(b *testing.B, id int) string {
+func (a *Main) emailOf(b *testing.B, id int) string {
 	c, err := a.db.Contact(context.Background(), int64(id))
 	if err != nil {
 		b.Fatal(err)

@@ -3,44 +3,47 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/crmbot/crmbot/bot/console"
 	"github.com/crmbot/crmbot/bot/reply"
-	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
-func consoleCmd() *cobra.Command {
+func (m *Main) consoleCmd() *cobra.Command {
 	var as string
 	c := &cobra.Command{
 		Use:   "console",
 		Short: "A local chat in the terminal, with the command language",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := open(cmd.Context(), cmd.ErrOrStderr())
-			if err != nil {
+			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
-			defer a.close()
-			return a.console(cmd, as).Run(cmd.Context())
+			defer m.close()
+			return m.console(as).Run(cmd.Context())
 		},
 	}
 	c.Flags().StringVar(&as, "as", "", "the team member you act as (default: your login name)")
 	return c
 }
 
-func (a *app) console(cmd *cobra.Command, as string) *console.Console {
-	return &console.Console{Exec: a.exec, Actor: a.localActor(as), In: cmd.InOrStdin(), Out: cmd.OutOrStdout(), Prompt: isTerminal(os.Stdin)}
+func (m *Main) console(as string) *console.Console {
+	return &console.Console{Exec: m.exec, Actor: m.localActor(as), In: m.Stdin, Out: m.Stdout, Prompt: isTerminal(m.Stdin)}
 }
 
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+// isTerminal reports whether r is a terminal: the console then prompts.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
 
-func execCmd() *cobra.Command {
+func (m *Main) execCmd() *cobra.Command {
 	var as, cpuProfile string
 	var asJSON bool
 	c := &cobra.Command{
@@ -51,11 +54,10 @@ func execCmd() *cobra.Command {
   crmbot exec 'find stage=prospect score>=50' --json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := open(cmd.Context(), cmd.ErrOrStderr())
-			if err != nil {
+			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
-			defer a.close()
+			defer m.close()
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {
@@ -63,17 +65,17 @@ func execCmd() *cobra.Command {
 				}
 				defer stop()
 			}
-			r := a.exec.Run(cmd.Context(), a.localActor(as), joinArgs(args))
+			r := m.exec.Run(cmd.Context(), m.localActor(as), joinArgs(args))
 			if asJSON {
 				b, err := r.JSON()
 				if err != nil {
 					return err
 				}
-				fmt.Fprintln(cmd.OutOrStdout(), string(b))
+				fmt.Fprintln(m.Stdout, string(b))
 			} else if r.OK {
-				fmt.Fprintln(cmd.OutOrStdout(), r.TextWidth(reply.TerminalWidth))
+				fmt.Fprintln(m.Stdout, r.TextWidth(reply.TerminalWidth))
 			} else {
-				fmt.Fprintln(cmd.ErrOrStderr(), r.TextWidth(reply.TerminalWidth))
+				fmt.Fprintln(m.Stderr, r.TextWidth(reply.TerminalWidth))
 			}
 			if !r.OK {
 				return exitError{1}
@@ -109,14 +111,17 @@ func joinArgs(args []string) string {
 	return strings.Join(out, " ")
 }
 
-func migrateCmd() *cobra.Command {
+func (m *Main) migrateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
 		Short: "Apply the schema migrations",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dsn := env("CRMBOT_DATABASE", "crmbot.db")
-			db, err := store.Open(cmd.Context(), dsn, store.Options{})
+			cfg, err := m.config()
+			if err != nil {
+				return err
+			}
+			db, err := store.Open(cmd.Context(), cfg.Database, store.Options{})
 			if err != nil {
 				return err
 			}
@@ -130,53 +135,76 @@ func migrateCmd() *cobra.Command {
 				return err
 			}
 			if len(applied) == 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "The schema is up to date (version %d).\n", v)
+				fmt.Fprintf(m.Stdout, "The schema is up to date (version %d).\n", v)
 			} else {
-				fmt.Fprintf(cmd.OutOrStdout(), "Applied migrations %v; the schema is at version %d.\n", applied, v)
+				fmt.Fprintf(m.Stdout, "Applied migrations %v; the schema is at version %d.\n", applied, v)
 			}
 			return nil
 		},
 	}
 }
 
-func checkCmd() *cobra.Command {
+func (m *Main) checkCmd() *cobra.Command {
 	var simulateFile string
-	var asJSON bool
+	var asJSON, env bool
 	c := &cobra.Command{
-		Use:   "check [FILE] | check --simulate NEWFILE [--json]",
+		Use:   "check [FILE] | check --env | check --simulate NEWFILE [--json]",
 		Short: "Validate the configuration file and say what is wrong and where",
 		Long: "Validates the configuration file (FILE, else CRMBOT_CONFIG or crmbot.yaml) and says what is wrong and where.\n" +
+			"With --env, prints the whole configuration crmbot runs with, environment variables included, its secrets masked.\n" +
 			"With --simulate NEWFILE, scores every contact under NEWFILE's rules and tells how many would change grade, and which (the first 50, with the old and new grade and score); nothing is changed.",
-		Example: "  crmbot check\n  crmbot check --simulate new-rules.yaml --json",
+		Example: "  crmbot check\n  crmbot check --env\n  crmbot check --simulate new-rules.yaml --json",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if simulateFile != "" || asJSON {
-				return runSimulate(cmd, simulateFile, args, asJSON)
+			switch {
+			case simulateFile != "" || asJSON:
+				return m.runSimulate(cmd, simulateFile, args, asJSON)
+			case env:
+				return m.checkEnv(args)
 			}
-			path := configPath()
+			var cfg *config.Config
+			var err error
 			if len(args) == 1 {
-				path = args[0]
+				cfg, err = config.Load(args[0])
+			} else {
+				cfg, err = config.Load(configPath(m.Getenv))
 			}
-			cfg, err := config.Load(path)
 			if err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), err)
+				fmt.Fprintln(m.Stderr, err)
 				return exitError{1}
 			}
-			g := cfg.Grades
-			fmt.Fprintf(cmd.OutOrStdout(), "%s is valid: %s, %s, grades A ≥ %d, B ≥ %d, C ≥ %d.\n", cfg.Source, domain.Count(len(cfg.Rules), "scoring rule"), domain.Count(len(cfg.Questionnaires), "questionnaire"), g.A, g.B, g.C)
+			fmt.Fprintf(m.Stdout, "%s is valid: %s.\n", cfg.Source, summary(cfg))
 			return nil
 		},
 	}
+	c.Flags().BoolVar(&env, "env", false, "print the configuration in force, environment included, secrets masked")
 	c.Flags().StringVar(&simulateFile, "simulate", "", "the configuration file whose scoring rules to try on every contact")
 	c.Flags().BoolVar(&asJSON, "json", false, "with --simulate, print the result as one JSON document")
 	return c
 }
 
-func printJSON(cmd *cobra.Command, v any) error {
+// checkEnv is crmbot check --env: the configuration read from the
+// environment and its file, checked and printed; a problem is said on
+// standard error, with exit status 1.
+func (m *Main) checkEnv(args []string) error {
+	if len(args) > 0 {
+		fmt.Fprintln(m.Stderr, "check --env reads the environment and the file it names: leave out FILE, or set CRMBOT_CONFIG.")
+		return exitError{2}
+	}
+	cfg, err := ReadConfig(m.Getenv)
+	if err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		return exitError{1}
+	}
+	cfg.print(m.Stdout)
+	return nil
+}
+
+func printJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(cmd.OutOrStdout(), string(b))
+	fmt.Fprintln(w, string(b))
 	return nil
 }

@@ -6,13 +6,13 @@ import (
 	"os"
 	"time"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/csvio"
-	"github.com/crmbot/crmbot/flows/demo"
 	"github.com/spf13/cobra"
 )
 
-func demoCmd() *cobra.Command {
+func (m *Main) demoCmd() *cobra.Command {
 	var n int
 	var seed int64
 	var add bool
@@ -25,33 +25,32 @@ func demoCmd() *cobra.Command {
 			if n < 1 || n > 10_000_000 {
 				return fmt.Errorf("--contacts takes a number from 1 to 10000000 (got %d)", n)
 			}
-			a, err := open(cmd.Context(), cmd.ErrOrStderr())
-			if err != nil {
+			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
-			defer a.close()
-			have, err := a.db.CountContacts(cmd.Context())
+			defer m.close()
+			have, err := m.db.CountContacts(cmd.Context())
 			if err != nil {
 				return err
 			}
 			if have > 0 && !add {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s already holds %s: no sample data added (use --add to add more).\n", a.dbName, domain.Count(int(have), "contact"))
+				fmt.Fprintf(m.Stdout, "%s already holds %s: no sample data added (use --add to add more).\n", m.Config.Database, domain.Count(int(have), "contact"))
 				return nil
 			}
 			start := time.Now()
-			st, err := demo.Generate(cmd.Context(), a.db, a.cfg.Scoring, demo.Options{
-				Contacts: n, Seed: seed, Now: a.now(), Owners: []string{"alice", "bruno", "chloe", loginName()}, OrderScale: orderScale,
+			st, err := demo.Generate(cmd.Context(), m.db, m.Config.File.Scoring, demo.Options{
+				Contacts: n, Seed: seed, Now: m.Now(), Owners: []string{"alice", "bruno", "chloe", loginName()}, OrderScale: orderScale,
 				PastWeeks: demoPastWeeks,
 			})
 			if err != nil {
 				return err
 			}
-			if err := a.pastSegments(cmd.Context()); err != nil {
+			if err := m.pastSegments(cmd.Context()); err != nil {
 				return err
 			}
 			el := time.Since(start)
-			fmt.Fprintf(cmd.OutOrStdout(), "Added %s to %s in %s (%.0f rows/s).\n",
-				st, a.dbName, el.Round(time.Millisecond), float64(st.Rows())/el.Seconds())
+			fmt.Fprintf(m.Stdout, "Added %s to %s in %s (%.0f rows/s).\n",
+				st, m.Config.Database, el.Round(time.Millisecond), float64(st.Rows())/el.Seconds())
 			return nil
 		},
 	}
@@ -70,9 +69,9 @@ const demoPastWeeks = 4
 // recorded scores for (demo.PastSnapshotTimes), computed from the orders
 // before each, so that the first digest shows the segments' weekly moves.
 // A week recorded already is kept.
-func (a *app) pastSegments(ctx context.Context) error {
-	svc := a.segments()
-	for _, t := range demo.PastSnapshotTimes(a.now(), demoPastWeeks) {
+func (m *Main) pastSegments(ctx context.Context) error {
+	svc := m.segments
+	for _, t := range demo.PastSnapshotTimes(m.Now(), demoPastWeeks) {
 		scores, err := svc.Scores(ctx, t)
 		if err != nil {
 			return err
@@ -81,14 +80,14 @@ func (a *app) pastSegments(ctx context.Context) error {
 		for i, sc := range scores {
 			members[i] = domain.SegmentMember{ContactID: sc.ContactID, Segment: sc.Segment}
 		}
-		if _, err := a.db.SnapshotSegments(ctx, domain.ISOWeek(t), members); err != nil {
+		if _, err := m.db.SnapshotSegments(ctx, domain.ISOWeek(t), members); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func importCmd() *cobra.Command {
+func (m *Main) importCmd() *cobra.Command {
 	var as, cpuProfile string
 	c := &cobra.Command{
 		Use:       "import contacts|orders|interactions FILE.csv",
@@ -105,11 +104,10 @@ func importCmd() *cobra.Command {
 				return err
 			}
 			defer f.Close()
-			a, err := open(cmd.Context(), cmd.ErrOrStderr())
-			if err != nil {
+			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
-			defer a.close()
+			defer m.close()
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {
@@ -118,12 +116,12 @@ func importCmd() *cobra.Command {
 				defer stop()
 			}
 			start := time.Now()
-			res, err := csvio.Import(cmd.Context(), a.db, a.cfg.Scoring, a.now(), kind, f, a.localActor(as).ID)
+			res, err := csvio.Import(cmd.Context(), m.db, m.Config.File.Scoring, m.Now(), kind, f, m.localActor(as).ID)
 			if err != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %v\nNothing was imported.\n", path, err)
+				fmt.Fprintf(m.Stderr, "%s: %v\nNothing was imported.\n", path, err)
 				return exitError{1}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Imported %s from %s in %s.\n", res, path, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(m.Stdout, "Imported %s from %s in %s.\n", res, path, time.Since(start).Round(time.Millisecond))
 			return nil
 		},
 	}
@@ -134,7 +132,7 @@ func importCmd() *cobra.Command {
 	return c
 }
 
-func exportCmd() *cobra.Command {
+func (m *Main) exportCmd() *cobra.Command {
 	var format string
 	c := &cobra.Command{
 		Use:   "export contacts [--format csv|json]",
@@ -147,12 +145,11 @@ func exportCmd() *cobra.Command {
 			if format != "csv" && format != "json" {
 				return fmt.Errorf("--format is csv or json (got %q)", format)
 			}
-			a, err := open(cmd.Context(), cmd.ErrOrStderr())
-			if err != nil {
+			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
-			defer a.close()
-			return csvio.Export(cmd.Context(), a.db, format, cmd.OutOrStdout())
+			defer m.close()
+			return csvio.Export(cmd.Context(), m.db, format, m.Stdout)
 		},
 	}
 	c.Flags().StringVar(&format, "format", "csv", "csv or json")

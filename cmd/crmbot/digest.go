@@ -8,7 +8,6 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
@@ -19,7 +18,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func digestCmd() *cobra.Command {
+func (m *Main) digestCmd() *cobra.Command {
 	var asJSON, post, timings bool
 	var asOf, cpuProfile string
 	c := &cobra.Command{
@@ -43,56 +42,31 @@ func digestCmd() *cobra.Command {
 			}
 			tick := func(string) {}
 			if timings {
-				tick = timer(cmd.ErrOrStderr())
+				tick = timer(m.Stderr)
 			}
-			a, err := open(cmd.Context(), cmd.ErrOrStderr())
-			if err != nil {
+			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
-			defer a.close()
+			defer m.close()
 			tick("open and migrate")
-			opt := a.exec.Digests.Options
 			if timings {
-				opt.Timing = func(part string, took time.Duration) {
-					fmt.Fprintf(cmd.ErrOrStderr(), "%-24s %8.3f s\n", part, took.Seconds())
+				m.digests.Options.Timing = func(part string, took time.Duration) {
+					fmt.Fprintf(m.Stderr, "%-24s %8.3f s\n", part, took.Seconds())
 				}
 			}
-			day := a.now().In(a.loc)
-			if asOf == "" {
-				opt.Snapshot = true
-			} else {
-				t, err := domain.ParseDate(asOf, day)
-				if err != nil {
-					return fmt.Errorf("--as-of: %w", err)
-				}
-				y, m, d := t.Date()
-				day = time.Date(y, m, d, 12, 0, 0, 0, a.loc)
+			defer tick("print")
+			if post {
+				return m.postDigest(cmd.Context(), tick)
 			}
-			d, err := digest.Build(cmd.Context(), a.db, day, opt)
+			d, err := m.buildDigest(cmd.Context(), asOf)
 			if err != nil {
 				return err
 			}
 			tick("build")
-			defer tick("print")
-			if post {
-				if a.exec.Digests.Post == nil {
-					return errors.New(noDigestPost)
-				}
-				posted, err := a.exec.Digests.Post(cmd.Context(), d)
-				if err != nil {
-					return err
-				}
-				if len(posted) == 0 {
-					fmt.Fprintf(cmd.OutOrStdout(), "The digest of %s was already posted to every configured channel.\n", d.Week)
-				} else {
-					fmt.Fprintf(cmd.OutOrStdout(), "Posted the digest of %s to %s.\n", d.Week, strings.Join(posted, ", "))
-				}
-				return nil
-			}
 			if asJSON {
-				return printJSON(cmd, d)
+				return printJSON(m.Stdout, d)
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), command.DigestReply(d).TextWidth(reply.TerminalWidth))
+			fmt.Fprintln(m.Stdout, command.DigestReply(d).TextWidth(reply.TerminalWidth))
 			return nil
 		},
 	}
@@ -105,6 +79,36 @@ func digestCmd() *cobra.Command {
 	_ = c.Flags().MarkHidden("cpuprofile")
 	_ = c.Flags().MarkHidden("timings")
 	return c
+}
+
+// buildDigest builds this week's digest, or with asOf ("YYYY-MM-DD" and
+// the other forms of dates the language reads) that day's.
+func (m *Main) buildDigest(ctx context.Context, asOf string) (*digest.Digest, error) {
+	now := m.Now().In(m.Config.Zone)
+	if asOf == "" {
+		return m.digests.ThisWeek(ctx, now)
+	}
+	t, err := domain.ParseDate(asOf, now)
+	if err != nil {
+		return nil, fmt.Errorf("--as-of: %w", err)
+	}
+	y, mo, d := t.Date()
+	return m.digests.AsOf(ctx, time.Date(y, mo, d, 12, 0, 0, 0, m.Config.Zone))
+}
+
+// postDigest is crmbot digest --post: this week's digest, posted now.
+func (m *Main) postDigest(ctx context.Context, tick func(string)) error {
+	d, posted, err := m.digests.Post(ctx, m.Now())
+	if err != nil {
+		return err
+	}
+	tick("build and post")
+	if len(posted) == 0 {
+		fmt.Fprintf(m.Stdout, "The digest of %s was already posted to every configured channel.\n", d.Week)
+	} else {
+		fmt.Fprintf(m.Stdout, "Posted the digest of %s to %s.\n", d.Week, strings.Join(posted, ", "))
+	}
+	return nil
 }
 
 // startCPUProfile writes a CPU profile to path until the function it
@@ -135,63 +139,53 @@ func timer(w io.Writer) func(part string) {
 	}
 }
 
-const noDigestPost = "posting the digest needs SLACK_BOT_TOKEN and digest channels in the configuration file (digest: channels: [...])"
+// digestService builds the digest with the same RFM window and ABC
+// thresholds as the segments command, and posts it through the process's
+// Slack client when Slack and the digest's channels are configured.
+func (m *Main) digestService() *digest.Service {
+	svc := &digest.Service{Store: m.db, Options: digest.Options{Loc: m.Config.Zone, ABC: m.segments.ABC, WindowDays: m.segments.WindowDays}}
+	if m.Config.canPostDigest() {
+		svc.Poster = slackDigest{m}
+	}
+	return svc
+}
 
-// digests wires the digest command: it reads the database and, when Slack
-// and digest channels are configured, posts through Slack's Web API.
-func (a *app) digests() *command.Digests {
-	// The same RFM window and ABC thresholds as the segments command.
-	ds := &command.Digests{Store: a.db, Options: digest.Options{Loc: a.loc, ABC: a.exec.Segments.ABC, WindowDays: a.exec.Segments.WindowDays}}
-	token := env("SLACK_BOT_TOKEN", "")
-	if token == "" || a.cfg.File.Digest == nil || len(a.cfg.File.Digest.Channels) == 0 {
-		return ds
+// slackDigest posts the digest, drawn as the command draws it, with its
+// chart, to the configured channels, each claimed in the database first.
+type slackDigest struct{ m *Main }
+
+func (p slackDigest) PostDigest(ctx context.Context, d *digest.Digest) ([]string, error) {
+	bot, err := p.m.slack()
+	if err != nil {
+		return nil, err
 	}
-	channels := a.cfg.File.Digest.Channels
-	// Made at the first post only: New warns about open roles, which a
-	// process that never posts need not say.
-	newBot := sync.OnceValues(func() (*slackbot.Bot, error) {
-		cfg := slackbot.Config{BotToken: token, APIURL: env("SLACK_API_URL", ""), Roles: a.cfg.File.Roles}
-		return slackbot.New(cfg, a.exec, a.db, a.now, a.log)
-	})
-	ds.Post = func(ctx context.Context, d *digest.Digest) ([]string, error) {
-		bot, err := newBot()
-		if err != nil {
-			return nil, err
-		}
-		chart, err := d.Chart()
-		if err != nil {
-			return nil, err
-		}
-		return bot.PostDigest(ctx, channels, slackbot.Digest{Week: d.Week, Reply: command.DigestReply(d), Chart: chart}, a.db.ClaimDigestPost)
+	chart, err := d.Chart()
+	if err != nil {
+		return nil, err
 	}
-	return ds
+	post := slackbot.Digest{Week: d.Week, Reply: command.DigestReply(d), Chart: chart}
+	return bot.PostDigest(ctx, p.m.Config.Slack.DigestChannels, post, p.m.db.ClaimDigestPost)
 }
 
 // startDigestScheduler posts the weekly digest on the configured schedule
 // while crmbot run runs, when Slack and digest channels are configured. The
 // function it returns stops the scheduler and waits for it.
-func (a *app) startDigestScheduler(ctx context.Context) (stop func()) {
-	post := a.exec.Digests.Post
-	if post == nil {
+func (m *Main) startDigestScheduler(ctx context.Context) (stop func()) {
+	if !m.digests.CanPost() {
 		return func() {}
 	}
-	cfg := a.cfg.File.Digest
-	sched, err := digest.ParseSchedule(cfg.Weekday, cfg.Time, a.loc)
+	cfg := m.Config.File.File.Digest
+	sched, err := digest.ParseSchedule(cfg.Weekday, cfg.Time, m.Config.Zone)
 	if err != nil { // crmbot check refuses such a file already
-		a.log.Error("the weekly digest is not scheduled", "err", err)
+		m.log.Error("the weekly digest is not scheduled", "err", err)
 		return func() {}
 	}
-	s := &digest.Scheduler{Schedule: sched, Now: a.now, Log: a.log,
+	s := &digest.Scheduler{Schedule: sched, Now: m.Now, Log: m.log,
 		Post: func(ctx context.Context, now time.Time) ([]string, error) {
-			opt := a.exec.Digests.Options
-			opt.Snapshot = true
-			d, err := digest.Build(ctx, a.db, now, opt)
-			if err != nil {
-				return nil, err
-			}
-			return post(ctx, d)
+			_, posted, err := m.digests.Post(ctx, now)
+			return posted, err
 		}}
-	a.log.Info("the weekly digest is scheduled", "when", sched.String(), "channels", strings.Join(cfg.Channels, ","))
+	m.log.Info("the weekly digest is scheduled", "when", sched.String(), "channels", strings.Join(cfg.Channels, ","))
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"encoding/json"
@@ -14,14 +14,8 @@ import (
 	"github.com/crmbot/crmbot/store/storetest"
 )
 
-// crmbotEnv runs the binary on database dsn with extra environment
-// variables, and returns its output and exit status.
-func crmbotEnv(t *testing.T, dsn string, env []string, args ...string) result {
-	t.Helper()
-	return runCrmbot(t, dsn, nil, env, args...)
-}
-
 func TestDigestPrintsAndPostsOnce(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" company=Acme`))
 		mustOK(t, execJSON(t, dsn, `sale C1 1200 2026-11-24`))
@@ -129,14 +123,20 @@ func (f *fakeWebAPI) expectDigestPosts(t *testing.T) {
 }
 
 // crmbot run posts the digest of the week at start-up when its time has
-// passed (here Monday 00:00, always past), once, through the scheduler.
+// passed (here Monday 00:00, always past), once, through the scheduler,
+// with the process's one Slack client: the one that serves Slack (so its
+// warning about open roles is said once).
 func TestRunPostsTheMissedDigestOnceAtStartUp(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin"`))
 	slack := newFakeWebAPI(t)
 	env := append(slack.digestEnv(t, "  weekday: monday\n  time: \"00:00\"\n"), "CRMBOT_DATABASE="+dsn, "SLACK_SIGNING_SECRET=secret", "SLACK_APP_TOKEN=")
-	startRun(t, env...)
+	_, logs := startRunLogs(t, env...)
 	slack.expectDigestPosts(t)
+	if n := strings.Count(logs.String(), "no roles are configured"); n != 1 {
+		t.Errorf("%d Slack clients warned about open roles, want one client:\n%s", n, logs.String())
+	}
 	// A second process on the same database finds the posts claimed.
 	r := crmbotEnv(t, dsn, slack.digestEnv(t, ""), "digest", "--post")
 	if r.code != 0 || !strings.Contains(r.stdout, "already posted") {
@@ -148,6 +148,7 @@ func TestRunPostsTheMissedDigestOnceAtStartUp(t *testing.T) {
 // (stdout keeps the JSON), --cpuprofile writes a profile; neither is in
 // the help.
 func TestDigestProfilingFlags(t *testing.T) {
+	t.Parallel()
 	dsn := filepath.Join(t.TempDir(), "crmbot.db")
 	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" company=Acme`))
 	mustOK(t, execJSON(t, dsn, `sale C1 1200 2026-11-24`))

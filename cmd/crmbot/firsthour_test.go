@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"encoding/json"
@@ -11,11 +11,12 @@ import (
 	"github.com/crmbot/crmbot/store/storetest"
 )
 
-// Tests of issue 11, "the first hour with crmbot", through the binary.
+// Tests of issue 11, "the first hour with crmbot", end to end.
 
 // Item 3: crmbot check checks every value of quiet_hours, enabled or not,
 // and names the line of each.
 func TestCheckEveryQuietHoursValue(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, tt := range []struct{ yaml, want string }{
 		{"throttle:\n  quiet_hours:\n    start: \"abc\"\n", ":3:"},
@@ -34,6 +35,7 @@ func TestCheckEveryQuietHoursValue(t *testing.T) {
 // Item 7: check --simulate names the rules that fail at run time, on how
 // many contacts, with the first error.
 func TestCheckSimulateReportsFailingRules(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	mustOK(t, execJSON(t, dsn, `add "Big Agro" city=Lyon employees=80`))
 	mustOK(t, execJSON(t, dsn, `add Tiny employees=2`))
@@ -62,6 +64,7 @@ func TestCheckSimulateReportsFailingRules(t *testing.T) {
 // Item 20: the terminal's help fits 80 columns, the usage of every command
 // still whole once the wrapped lines are joined.
 func TestHelpFitsTheTerminal(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	for _, line := range []string{"help", "help segment", "help survey"} {
 		r := crmbot(t, dsn, "exec", line)
@@ -91,6 +94,7 @@ func TestHelpFitsTheTerminal(t *testing.T) {
 // status 1" after a failed exec, no message printed by cobra and again
 // by crmbot.
 func TestErrorsPrintedOnce(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	for _, args := range [][]string{
 		{"exec", "bogus"},
@@ -115,6 +119,7 @@ func TestErrorsPrintedOnce(t *testing.T) {
 
 // Item 22: one of a thing is written in the singular.
 func TestPlurals(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	dir := t.TempDir()
 	one := filepath.Join(dir, "one.csv")
@@ -155,6 +160,7 @@ func TestPlurals(t *testing.T) {
 // demo records the past weeks' score and segment snapshots, as running
 // digests would have, so score histories show too.
 func TestDemoDigestShowsChanges(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		if r := crmbot(t, dsn, "demo", "--contacts", "120"); r.code != 0 {
 			t.Fatalf("demo: %+v", r)

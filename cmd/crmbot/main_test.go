@@ -1,7 +1,7 @@
-package main_test
+package main
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -19,102 +19,11 @@ import (
 	"github.com/crmbot/crmbot/store/storetest"
 )
 
-// These tests run the real binary, as users and scripts do.
-
-var binary string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "crmbot-bin")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "crmbot")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build crmbot: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-type result struct {
-	stdout, stderr string
-	code           int
-}
-
-// crmbot runs the binary against database dsn in a fresh working folder.
-func crmbot(t *testing.T, dsn string, args ...string) result {
-	t.Helper()
-	return crmbotIn(t, dsn, nil, args...)
-}
-
-func crmbotIn(t *testing.T, dsn string, stdin io.Reader, args ...string) result {
-	t.Helper()
-	return runCrmbot(t, dsn, stdin, nil, args...)
-}
-
-// runCrmbot runs the binary on database dsn, with stdin and extra
-// environment variables, in a fresh working folder, with no configuration
-// file and no Slack token unless env sets them.
-func runCrmbot(t *testing.T, dsn string, stdin io.Reader, env []string, args ...string) result {
-	t.Helper()
-	cmd := exec.CommandContext(t.Context(), binary, args...)
-	base := []string{"CRMBOT_DATABASE=" + dsn, "CRMBOT_CONFIG=", "CRMBOT_TIMEZONE=Europe/Paris", "SLACK_BOT_TOKEN="}
-	cmd.Env = append(os.Environ(), append(base, env...)...)
-	cmd.Dir = t.TempDir()
-	cmd.Stdin = stdin
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run crmbot %v: %v", args, err)
-	}
-	return result{out.String(), errb.String(), code}
-}
-
-// reply is the JSON document of crmbot exec --json.
-type reply struct {
-	OK      bool            `json:"ok"`
-	Command string          `json:"command"`
-	Title   string          `json:"title"`
-	Data    json.RawMessage `json:"data"`
-	Error   *struct {
-		Code, Message, Usage string
-	} `json:"error"`
-}
-
-func execJSON(t *testing.T, dsn string, args ...string) reply {
-	t.Helper()
-	r := crmbot(t, dsn, append([]string{"exec", "--json"}, args...)...)
-	var rep reply
-	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-		t.Fatalf("exec %v: not JSON (%v): %q %q", args, err, r.stdout, r.stderr)
-	}
-	if rep.OK != (r.code == 0) {
-		t.Fatalf("exec %v: ok=%v but exit status %d", args, rep.OK, r.code)
-	}
-	return rep
-}
-
-func mustOK(t *testing.T, rep reply) reply {
-	t.Helper()
-	if !rep.OK {
-		t.Fatalf("%s failed: %+v", rep.Command, rep.Error)
-	}
-	return rep
-}
-
-func eachDB(t *testing.T, fn func(t *testing.T, dsn string)) {
-	for _, kind := range storetest.Kinds {
-		t.Run(kind, func(t *testing.T) { fn(t, storetest.DSN(t, kind)) })
-	}
-}
+// These tests run crmbot in process, as users and scripts run the binary;
+// TestRunServesHealthAndStopsOnSIGTERM and TestTwoProcessesWriteAtOnce run the binary.
 
 func TestExecWorksTheLanguageEndToEnd(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		add := mustOK(t, execJSON(t, dsn, `add "Hélène Dupré" email=helene@dupre.fr phone="06 12 34 56 78" company="Fromagerie Dupré" sector=agroalimentaire employees=60 role=gérante`))
 		var card struct {
@@ -166,6 +75,7 @@ func TestExecWorksTheLanguageEndToEnd(t *testing.T) {
 }
 
 func TestExecFailureSaysWhatIsWrongAndExitsNonZero(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	r := crmbot(t, dsn, "exec", "show C999")
 	if r.code != 1 || !strings.Contains(r.stderr, "no contact C999") {
@@ -189,6 +99,7 @@ func snapshot(t *testing.T, dsn string) string {
 }
 
 func TestBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" email=jeanne@martin.fr`))
 		mustOK(t, execJSON(t, dsn, `add "Paul Martin" email=paul@martin.fr`))
@@ -223,6 +134,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 }
 
 func TestImportWithABadRowKeepsNothing(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		dir := t.TempDir()
 		good := filepath.Join(dir, "contacts.csv")
@@ -244,6 +156,7 @@ func TestImportWithABadRowKeepsNothing(t *testing.T) {
 }
 
 func TestExportThenImportRoundTrips(t *testing.T) {
+	t.Parallel()
 	src := storetest.DSN(t, "sqlite")
 	if r := crmbot(t, src, "demo", "--contacts", "60"); r.code != 0 {
 		t.Fatalf("demo: %+v", r)
@@ -287,6 +200,7 @@ func exportWithoutScores(t *testing.T, text string) [][]string {
 }
 
 func TestTwoProcessesWriteAtOnce(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		mustOK(t, execJSON(t, dsn, `add "Jeanne Martin"`))
 		const each = 12
@@ -301,7 +215,7 @@ func TestTwoProcessesWriteAtOnce(t *testing.T) {
 					if i%3 == 0 {
 						line = fmt.Sprintf(`add "Writer %d Contact %d"`, w, i)
 					}
-					if r := crmbot(t, dsn, "exec", line); r.code != 0 {
+					if r := runBinary(t, dsn, nil, nil, "exec", line); r.code != 0 {
 						errs <- r.stderr
 					}
 				}
@@ -333,6 +247,7 @@ func TestTwoProcessesWriteAtOnce(t *testing.T) {
 }
 
 func TestCheckNamesTheLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "crmbot.yaml")
 	os.WriteFile(bad, []byte("scoring:\n  rules:\n    - name: Big\n      when: employees >=\n      points: 10\n"), 0o644)
@@ -348,6 +263,7 @@ func TestCheckNamesTheLine(t *testing.T) {
 }
 
 func TestConsoleRunsCommandsFromStandardInput(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	in := strings.NewReader("add \"Zoé Lefèvre\" city=Nantes\nshow zoe\nbogus\nquit\n")
 	r := crmbotIn(t, dsn, in, "console")
@@ -357,8 +273,13 @@ func TestConsoleRunsCommandsFromStandardInput(t *testing.T) {
 	}
 }
 
+// The binary's crmbot run serves /healthz and stops cleanly on SIGTERM.
 func TestRunServesHealthAndStopsOnSIGTERM(t *testing.T) {
-	addr, cmd := startRun(t, "CRMBOT_DATABASE="+storetest.DSN(t, "sqlite"), "SLACK_BOT_TOKEN=")
+	t.Parallel()
+	cmd := exec.CommandContext(t.Context(), binary(t), "run")
+	cmd.Env = binaryEnv([]string{"CRMBOT_DATABASE=" + storetest.DSN(t, "sqlite")})
+	cmd.Dir = t.TempDir()
+	addr := listenAddr(t, cmd)
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", resp, err)
@@ -370,7 +291,34 @@ func TestRunServesHealthAndStopsOnSIGTERM(t *testing.T) {
 	}
 }
 
+// listenAddr starts cmd (crmbot run) and returns the address it says it
+// listens on; the process is killed at the end of t unless it was waited
+// for.
+func listenAddr(t *testing.T, cmd *exec.Cmd) string {
+	t.Helper()
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if _, rest, ok := strings.Cut(sc.Text(), "http="); ok {
+			go io.Copy(io.Discard, stderr)
+			return strings.Fields(rest)[0]
+		}
+	}
+	t.Fatal("crmbot run did not say where it listens")
+	return ""
+}
+
 func TestCheckSimulateNewRules(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, dsn string) {
 		// Under the built-in rules: 15 + 10 + 10 + 5 = 40 (C), and 0 (D).
 		mustOK(t, execJSON(t, dsn, `add "Big Agro" sector=agroalimentaire employees=80 role=CEO`))

@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"os"
@@ -38,6 +38,7 @@ func fenced(text, lang string) []string {
 // Every configuration example of the README passes crmbot check (issue 11:
 // an example in the README that fails is a failing test).
 func TestReadmeConfigurationExamples(t *testing.T) {
+	t.Parallel()
 	blocks := fenced(readme(t), "yaml")
 	if len(blocks) < 2 {
 		t.Fatalf("%d yaml examples in the README", len(blocks))
@@ -57,6 +58,7 @@ func TestReadmeConfigurationExamples(t *testing.T) {
 // The README's "Try it without Telegram" runs as written in the console, on
 // the demo's data, with the configuration it suggests.
 func TestReadmeConsoleAsCustomer(t *testing.T) {
+	t.Parallel()
 	text := readme(t)
 	_, section, _ := strings.Cut(text, "### Try it without Telegram")
 	block := fenced(section, "")[0]

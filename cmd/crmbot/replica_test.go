@@ -1,4 +1,4 @@
-package main_test
+package main
 
 // The replica soak of issue 9: three crmbot run processes on one
 // PostgreSQL database behind a real nginx on loopback; Telegram updates
@@ -50,6 +50,7 @@ const (
 )
 
 func TestReplicaSoak(t *testing.T) {
+	// Alone, not in parallel: its figures are measurements.
 	if os.Getenv("CRMBOT_SOAK_REPLICAS") == "" && os.Getenv("CI") != "true" {
 		t.Skip("the replica soak needs nginx and PostgreSQL: run it with CRMBOT_SOAK_REPLICAS=1 (scripts/soak replicas)")
 	}
@@ -156,7 +157,6 @@ func killOne(t *testing.T, w *soakWorld, replicas []*botProc, rng *rand.Rand, ru
 // whole minute at least 30 s away (so the replicas' timers fire during the
 // run); near midnight, Monday 00:00 (always past: posted at start-up).
 func digestSoon(now time.Time) (string, time.Time) {
-	paris, _ := time.LoadLocation("Europe/Paris")
 	due := now.In(paris).Add(30 * time.Second).Truncate(time.Minute).Add(time.Minute)
 	if due.Day() != now.In(paris).Day() {
 		return "  weekday: monday\n  time: \"00:00\"\n", now

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/crmbot/crmbot/bot/slackbot"
@@ -15,12 +14,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func runCmd() *cobra.Command {
+func (m *Main) runCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "run",
 		Short: "Run the bot: transports, HTTP server (the default)",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return runBot(cmd.Context(), cmd) },
+		RunE:  func(cmd *cobra.Command, _ []string) error { return m.runBot(cmd.Context()) },
 	}
 }
 
@@ -33,40 +32,42 @@ The README walks through both.`
 // runBot runs every configured transport and the HTTP server until ctx is
 // done (SIGTERM, SIGINT). With no transport configured it says how to set
 // one up and, on a terminal, starts the console.
-func runBot(ctx context.Context, cmd *cobra.Command) error {
-	a, err := open(ctx, cmd.ErrOrStderr())
-	if err != nil {
+func (m *Main) runBot(ctx context.Context) error {
+	if err := m.open(ctx); err != nil {
 		return err
 	}
-	defer a.close()
+	defer m.close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	bot, err := a.slackBot()
+	bot, err := m.serveSlack()
 	if err != nil {
 		return err
 	}
 	if bot != nil {
-		a.survey.Alerter = bot
+		m.survey.Alerter = bot
 	}
-	bg, err := a.startBackground(ctx, bot != nil)
+	bg, err := m.startBackground(ctx, bot != nil)
 	if err != nil {
 		return err
 	}
-	defer func() { cancel(); bg.stop(a) }()
-	srv, err := a.serveHTTP(ctx, env("CRMBOT_HTTP_ADDR", "127.0.0.1:8080"), bot, bg)
+	defer func() { cancel(); bg.stop(m) }()
+	srv, err := m.serveHTTP(ctx, bot, bg)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	a.log.Info("crmbot is running", "http", srv.Addr, "database", store.Redact(a.dbName))
+	m.log.Info("crmbot is running", "http", srv.Addr, "database", store.Redact(m.Config.Database))
+	if m.listening != nil {
+		m.listening(srv.Addr)
+	}
 	errc := make(chan error, 1)
 	if bot != nil {
 		go func() { errc <- bot.Run(ctx) }()
-		defer a.startDigestScheduler(ctx)()
+		defer m.startDigestScheduler(ctx)()
 	} else if bg == nil {
-		fmt.Fprintln(cmd.ErrOrStderr(), noTransport)
-		if isTerminal(os.Stdin) {
-			return a.console(cmd, "").Run(ctx)
+		fmt.Fprintln(m.Stderr, noTransport)
+		if isTerminal(m.Stdin) {
+			return m.console("").Run(ctx)
 		}
 	}
 	running := bot != nil
@@ -76,7 +77,7 @@ func runBot(ctx context.Context, cmd *cobra.Command) error {
 		running = false
 		cancel()
 	}
-	a.log.Info("crmbot is stopping")
+	m.log.Info("crmbot is stopping")
 	shut, done := context.WithTimeout(context.Background(), 5*time.Second)
 	defer done()
 	err = errors.Join(err, srv.Shutdown(shut))
@@ -86,41 +87,43 @@ func runBot(ctx context.Context, cmd *cobra.Command) error {
 	return err
 }
 
-// slackBot wires the Slack transport from the SLACK_* variables, or returns
-// nil when SLACK_BOT_TOKEN is not set.
-func (a *app) slackBot() (*slackbot.Bot, error) {
-	cfg := slackbot.Config{
-		BotToken:      env("SLACK_BOT_TOKEN", ""),
-		AppToken:      env("SLACK_APP_TOKEN", ""),
-		SigningSecret: env("SLACK_SIGNING_SECRET", ""),
-		APIURL:        env("SLACK_API_URL", ""),
-		TeamID:        env("SLACK_TEAM_ID", ""),
-		Roles:         a.cfg.File.Roles,
-	}
-	if d := a.cfg.File.Digest; d != nil {
-		cfg.DigestChannels = d.Channels
-	}
+// serveSlack returns the Slack client that crmbot run serves, or nil when
+// SLACK_BOT_TOKEN is not set.
+func (m *Main) serveSlack() (*slackbot.Bot, error) {
+	cfg := m.Config.Slack
 	if cfg.BotToken == "" {
 		return nil, nil
 	}
-	if cfg.AppToken == "" && cfg.SigningSecret == "" {
-		return nil, errors.New("SLACK_BOT_TOKEN is set, but Slack cannot reach crmbot: set SLACK_APP_TOKEN (Socket Mode, no public URL) or SLACK_SIGNING_SECRET (HTTP endpoints /slack/commands, /slack/interactions, /slack/events), or both; the README's Slack section walks through it")
+	if err := m.Config.slackReachable(); err != nil {
+		return nil, err
 	}
-	bot, err := slackbot.New(cfg, a.exec, a.db, a.now, a.log)
+	bot, err := m.slack()
 	if err != nil {
 		return nil, err
 	}
-	a.log.Info("Slack is enabled", "socket_mode", cfg.AppToken != "", "http_endpoints", cfg.SigningSecret != "", "team", cfg.TeamID)
+	m.log.Info("Slack is enabled", "socket_mode", cfg.AppToken != "", "http_endpoints", cfg.SigningSecret != "", "team", cfg.TeamID)
 	return bot, nil
+}
+
+// slack returns the process's one Slack client: it serves Slack in crmbot
+// run and posts the digest in every command. It is made at its first use:
+// New warns about open roles, which a process that never speaks to Slack
+// need not say.
+func (m *Main) slack() (*slackbot.Bot, error) {
+	m.slackOnce.Do(func() {
+		m.slackBot, m.slackErr = slackbot.New(m.Config.Slack, m.exec, m.db, m.Now, m.log)
+	})
+	return m.slackBot, m.slackErr
 }
 
 // serveHTTP starts the HTTP server: /healthz, /metrics, with a signing
 // secret Slack's endpoints, with a webhook secret Telegram's.
-func (a *app) serveHTTP(ctx context.Context, addr string, bot *slackbot.Bot, bg *background) (*http.Server, error) {
+func (m *Main) serveHTTP(ctx context.Context, bot *slackbot.Bot, bg *background) (*http.Server, error) {
+	addr := m.Config.HTTPAddr
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", a.healthz)
-	mux.HandleFunc("GET /metrics", a.metrics)
-	if bot != nil && env("SLACK_SIGNING_SECRET", "") != "" {
+	mux.HandleFunc("GET /healthz", m.healthz)
+	mux.HandleFunc("GET /metrics", m.metrics)
+	if bot != nil && m.Config.Slack.SigningSecret != "" {
 		mux.Handle("POST /slack/", bot.Handler())
 	}
 	if bg != nil && bg.webhook != nil {
@@ -134,24 +137,24 @@ func (a *app) serveHTTP(ctx context.Context, addr string, bot *slackbot.Bot, bg 
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			a.log.Error("HTTP server stopped", "err", err)
+			m.log.Error("HTTP server stopped", "err", err)
 		}
 	}()
 	return srv, nil
 }
 
-func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
+func (m *Main) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if _, err := a.db.SchemaVersion(ctx); err != nil {
+	if _, err := m.db.SchemaVersion(ctx); err != nil {
 		http.Error(w, "database unreachable: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
 	fmt.Fprintln(w, "ok")
 }
 
-func (a *app) metrics(w http.ResponseWriter, r *http.Request) {
-	counts, err := a.db.StageCounts(r.Context())
+func (m *Main) metrics(w http.ResponseWriter, r *http.Request) {
+	counts, err := m.db.StageCounts(r.Context())
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return

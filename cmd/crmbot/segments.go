@@ -4,20 +4,21 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/spf13/cobra"
 )
 
-// segments builds the segmentation service from the configuration.
-func (a *app) segments() *segments.Service {
-	svc := &segments.Service{Store: a.db, Now: a.now, Loc: a.loc, ABC: domain.DefaultABC, Pareto: domain.DefaultPareto}
-	if r := a.cfg.File.RFM; r != nil {
+// segmentsService builds the segmentation service from the configuration.
+func (m *Main) segmentsService() *segments.Service {
+	f := m.Config.File.File
+	svc := &segments.Service{Store: m.db, Now: m.Now, Loc: m.Config.Zone, ABC: domain.DefaultABC, Pareto: domain.DefaultPareto}
+	if r := f.RFM; r != nil {
 		svc.WindowDays = r.WindowDays
 	}
-	if t := a.cfg.File.ABC; t != nil {
+	if t := f.ABC; t != nil {
 		svc.ABC = domain.ABCThresholds{A: t.A, B: t.B}
 	}
 	return svc
@@ -40,29 +41,28 @@ func printSimulation(w io.Writer, s *crm.Simulation) {
 
 // runSimulate is crmbot check --simulate NEWFILE: the current rules are
 // those of the configuration crmbot runs with.
-func runSimulate(cmd *cobra.Command, file string, args []string, asJSON bool) error {
+func (m *Main) runSimulate(cmd *cobra.Command, file string, args []string, asJSON bool) error {
 	if file == "" || len(args) > 0 {
-		fmt.Fprintln(cmd.ErrOrStderr(), "check --simulate takes one file, the new rules, as in crmbot check --simulate new.yaml [--json]; the current rules are those of CRMBOT_CONFIG or crmbot.yaml.")
+		fmt.Fprintln(m.Stderr, "check --simulate takes one file, the new rules, as in crmbot check --simulate new.yaml [--json]; the current rules are those of CRMBOT_CONFIG or crmbot.yaml.")
 		return exitError{2}
 	}
 	next, err := config.Load(file)
 	if err != nil {
-		fmt.Fprintln(cmd.ErrOrStderr(), err)
+		fmt.Fprintln(m.Stderr, err)
 		return exitError{1}
 	}
-	a, err := open(cmd.Context(), cmd.ErrOrStderr())
-	if err != nil {
+	if err := m.open(cmd.Context()); err != nil {
 		return err
 	}
-	defer a.close()
-	sim, err := crm.Simulate(cmd.Context(), a.db, a.cfg.Scoring, next.Scoring, a.now())
+	defer m.close()
+	sim, err := crm.Simulate(cmd.Context(), m.db, m.Config.File.Scoring, next.Scoring, m.Now())
 	if err != nil {
 		return err
 	}
 	sim.File = next.Source
 	if asJSON {
-		return printJSON(cmd, sim)
+		return printJSON(m.Stdout, sim)
 	}
-	printSimulation(cmd.OutOrStdout(), sim)
+	printSimulation(m.Stdout, sim)
 	return nil
 }

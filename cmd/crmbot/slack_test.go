@@ -1,7 +1,6 @@
-package main_test
+package main
 
 import (
-	"bufio"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,49 +9,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/crmbot/crmbot/store/storetest"
 )
 
-// startRun starts crmbot run with env and returns the address its HTTP
-// server listens on; the process is stopped with SIGTERM at the end of t
-// unless the test waited for it.
-func startRun(t *testing.T, env ...string) (string, *exec.Cmd) {
-	t.Helper()
-	cmd := exec.CommandContext(t.Context(), binary, "run")
-	cmd.Env = append(os.Environ(), append([]string{"CRMBOT_HTTP_ADDR=127.0.0.1:0", "CRMBOT_CONFIG=", "TELEGRAM_BOT_TOKEN="}, env...)...)
-	cmd.Dir = t.TempDir()
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Signal(syscall.SIGTERM)
-			cmd.Wait()
-		}
-	})
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		if _, rest, ok := strings.Cut(sc.Text(), "http="); ok {
-			go io.Copy(io.Discard, stderr)
-			return strings.Fields(rest)[0], cmd
-		}
-	}
-	t.Fatal("crmbot run did not say where it listens")
-	return "", nil
-}
-
-// TestRunAnswersASignedSlashCommand drives the real binary as Slack does:
+// TestRunAnswersASignedSlashCommand drives crmbot run as Slack does:
 // a signed POST /slack/commands, answered on the response_url.
 func TestRunAnswersASignedSlashCommand(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin" email=jeanne@martin.fr`))
 	answers := make(chan map[string]any, 4)
@@ -67,7 +34,7 @@ func TestRunAnswersASignedSlashCommand(t *testing.T) {
 	}))
 	defer slack.Close()
 	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
-	addr, _ := startRun(t, "CRMBOT_DATABASE="+dsn, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+secret,
+	addr := startRun(t, "CRMBOT_DATABASE="+dsn, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+secret,
 		"SLACK_APP_TOKEN=", "SLACK_API_URL="+slack.URL+"/api/")
 
 	form := url.Values{"command": {"/crm"}, "text": {"move Jeanne prospect called back"}, "user_id": {"U1"},
@@ -75,7 +42,7 @@ func TestRunAnswersASignedSlashCommand(t *testing.T) {
 	body := form.Encode()
 	post := func(sign bool) int {
 		req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		ts := strconv.FormatInt(kitNow.Unix(), 10)
 		mac := hmac.New(sha256.New, []byte(secret))
 		io.WriteString(mac, "v0:"+ts+":"+body)
 		sig := "v0=" + hex.EncodeToString(mac.Sum(nil))

@@ -1,4 +1,4 @@
-package main_test
+package main
 
 // Issue 9's flood and restart cases, through the real binary and the fake
 // Bot API with Telegram's own limits (25 messages a second, 1 per chat).
@@ -32,6 +32,7 @@ func startPolling(t *testing.T, tg *telegramtest.Server, name string) (*botProc,
 // for a shared, noisy machine), and the flooding chat's extra messages
 // should be dropped, not answered. The figures are logged.
 func TestSoakFloodLeavesOtherChatsAlone(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.New(t, telegramtest.Config{})
 	startPolling(t, tg, "flood")
 	const flooder, other, flood = 5001, 5002, 60
@@ -75,6 +76,7 @@ func quietCount(tg *telegramtest.Server, chat int64, quiet, limit time.Duration)
 // message is answered within 5 s after SIGTERM, 20 s after SIGKILL (the
 // goals; the bounds here are 10 s and 25 s, for a noisy machine).
 func TestSoakRestartAnswersAtOnce(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		sig         syscall.Signal
 		goal, bound time.Duration

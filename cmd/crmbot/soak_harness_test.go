@@ -1,4 +1,4 @@
-package main_test
+package main
 
 // The soak harness (issue 9): crmbot run processes the test starts, stops
 // and kills; customers simulated in Telegram through the fake Bot API; and
@@ -62,16 +62,6 @@ func soakThrottle(globalPerSecond int) string {
 		fmt.Sprintf("  telegram: {global_per_second: %d}\n", globalPerSecond)
 }
 
-// writeConfig writes a configuration file and returns its path.
-func writeConfig(t testing.TB, yaml string) string {
-	t.Helper()
-	cfg := filepath.Join(t.TempDir(), "crmbot.yaml")
-	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
 // --- processes ---
 
 // botProc is one crmbot run that a soak starts, stops and kills again and
@@ -98,9 +88,7 @@ func newBotProc(t testing.TB, name string, env ...string) *botProc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := []string{"CRMBOT_HTTP_ADDR=127.0.0.1:0", "CRMBOT_CONFIG=", "TELEGRAM_BOT_TOKEN=", "SLACK_BOT_TOKEN=",
-		"CRMBOT_TIMEZONE=Europe/Paris"}
-	b := &botProc{t: t, name: name, env: append(os.Environ(), append(base, env...)...), log: f}
+	b := &botProc{t: t, name: name, env: binaryEnv(env), log: f}
 	t.Cleanup(func() {
 		b.stop(syscall.SIGKILL)
 		f.Close()
@@ -111,7 +99,7 @@ func newBotProc(t testing.TB, name string, env ...string) *botProc {
 // start starts the process; it must not be running.
 func (b *botProc) start() {
 	b.t.Helper()
-	b.cmd = exec.Command(binary, "run")
+	b.cmd = exec.Command(binary(b.t), "run")
 	b.cmd.Env = b.env
 	b.cmd.Dir = b.t.TempDir()
 	b.cmd.Stdout, b.cmd.Stderr = b.log, b.log
@@ -282,10 +270,10 @@ func newSoakWorld(t *testing.T, dsn string, tg *telegramtest.Server, env []strin
 	}
 	file := filepath.Join(t.TempDir(), "contacts.csv")
 	os.WriteFile(file, []byte(csv.String()), 0o644)
-	if r := runCrmbot(t, dsn, nil, env, "import", "contacts", file); r.code != 0 {
+	if r := runBinary(t, dsn, nil, env, "import", "contacts", file); r.code != 0 {
 		t.Fatalf("import: %+v", r)
 	}
-	r := runCrmbot(t, dsn, strings.NewReader(lines.String()), env, "console")
+	r := runBinary(t, dsn, strings.NewReader(lines.String()), env, "console")
 	tokens := regexp.MustCompile(`\?start=([A-Za-z0-9_-]+)`).FindAllStringSubmatch(r.stdout, -1)
 	if len(tokens) != p.customers {
 		t.Fatalf("invite: %d links for %d customers: %s %s", len(tokens), p.customers, r.stdout, r.stderr)
@@ -370,8 +358,8 @@ func (w *soakWorld) runTeam(ctx context.Context, every time.Duration) *sync.Wait
 // exec runs one command of the language as the owner; a failure is logged
 // (the soak goes on: a command may meet a busy database).
 func (w *soakWorld) exec(ctx context.Context, line string) {
-	cmd := exec.CommandContext(ctx, binary, "exec", "--as", "U0OWNER", line)
-	cmd.Env = append(os.Environ(), append([]string{"CRMBOT_DATABASE=" + w.dsn, "CRMBOT_TIMEZONE=Europe/Paris", "SLACK_BOT_TOKEN="}, w.env...)...)
+	cmd := exec.CommandContext(ctx, binary(w.t), "exec", "--as", "U0OWNER", line)
+	cmd.Env = binaryEnv(append([]string{"CRMBOT_DATABASE=" + w.dsn}, w.env...))
 	cmd.Dir = os.TempDir()
 	if out, err := cmd.CombinedOutput(); err != nil && ctx.Err() == nil {
 		w.t.Logf("exec %q: %v: %s", line, err, out)

@@ -1,4 +1,4 @@
-package main_test
+package main
 
 // The crash soak of issue 9: the real binary on SQLite, the fake Bot API
 // with Telegram's limits, customers who link, consent and answer
@@ -101,6 +101,9 @@ type soakReport struct {
 
 func TestSoakCrashes(t *testing.T) {
 	set := soakFromEnv(t)
+	if set.quick {
+		t.Parallel() // the full soak runs alone: its figures are measurements
+	}
 	dsn := storetest.DSN(t, "sqlite")
 	tg := telegramtest.New(t, telegramtest.Config{})
 	env := []string{"CRMBOT_CONFIG=" + writeConfig(t, soakThrottle(3)), "TELEGRAM_BOT_TOKEN=" + tg.Token, "TELEGRAM_API_URL=" + tg.URL}

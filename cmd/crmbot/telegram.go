@@ -18,51 +18,48 @@ import (
 // surveyService is the customer's side: every process has it, so that a
 // `survey send` typed in the console or run with exec is queued for the
 // running `crmbot run` to deliver.
-func (a *app) surveyService() *survey.Service {
-	pol := a.cfg.Policy
-	pol.Zone = a.loc
+func (m *Main) surveyService() *survey.Service {
+	cfg := m.Config
+	pol := cfg.File.Policy
+	pol.Zone = cfg.Zone
 	return &survey.Service{
-		Store: a.db, Policy: pol, Questionnaires: a.cfg.Questionnaires, Now: a.now, Log: a.log,
-		Language: env("CRMBOT_LANGUAGE", "en"),
+		Store: m.db, Policy: pol, Questionnaires: cfg.File.Questionnaires, Now: m.Now, Log: m.log,
+		Language: cfg.Language,
 		Rescore: func(ctx context.Context, id int64) error {
-			_, err := crm.Rescore(ctx, a.db, a.cfg.Scoring, a.now(), id)
+			_, err := crm.Rescore(ctx, m.db, cfg.File.Scoring, m.Now(), id)
 			return err
 		},
 	}
 }
 
-// telegramConfig is the Telegram set-up from the TELEGRAM_* variables.
-func (a *app) telegramConfig() telegrambot.Config {
-	return telegrambot.Config{
-		Token:      env("TELEGRAM_BOT_TOKEN", ""),
-		APIURL:     env("TELEGRAM_API_URL", ""),
-		GlobalRate: a.cfg.Policy.Telegram.GlobalPerSecond,
-		ChatRate:   a.cfg.Policy.Telegram.PerChatPerSecond,
-		Log:        a.log,
+// telegram returns the process's one Telegram client, made (getMe) at its
+// first use, and again at the next use when that failed.
+func (m *Main) telegram(ctx context.Context) (*telegrambot.Client, error) {
+	m.tgMu.Lock()
+	defer m.tgMu.Unlock()
+	if m.tgClient == nil {
+		cfg := m.Config.Telegram
+		cfg.Log = m.log
+		c, err := telegrambot.New(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		m.tgClient = c
 	}
+	return m.tgClient, nil
 }
 
-// botName returns the bot's username for invite links, asking Telegram
-// (getMe) once; it says how to set Telegram up when it is not.
-func (a *app) botName() func(ctx context.Context) (string, error) {
-	var mu sync.Mutex
-	var client *telegrambot.Client
-	return func(ctx context.Context) (string, error) {
-		cfg := a.telegramConfig()
-		if cfg.Token == "" {
-			return "", fmt.Errorf("telegram is not configured: set TELEGRAM_BOT_TOKEN (the README's Telegram section walks through it)")
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if client == nil {
-			c, err := telegrambot.New(ctx, cfg)
-			if err != nil {
-				return "", err
-			}
-			client = c
-		}
-		return client.Username(ctx)
+// botName returns the bot's username for invite links; it says how to set
+// Telegram up when it is not.
+func (m *Main) botName(ctx context.Context) (string, error) {
+	if m.Config.Telegram.Token == "" {
+		return "", fmt.Errorf("telegram is not configured: set TELEGRAM_BOT_TOKEN (the README's Telegram section walks through it)")
 	}
+	client, err := m.telegram(ctx)
+	if err != nil {
+		return "", err
+	}
+	return client.Username(ctx)
 }
 
 // background is what `crmbot run` does besides answering requests: the
@@ -79,47 +76,47 @@ type background struct {
 // dispatcher and, without a webhook secret, the poller; all stop with ctx
 // (then call stop). With neither Telegram nor Slack there is nothing to
 // deliver, and it returns nil.
-func (a *app) startBackground(ctx context.Context, slack bool) (*background, error) {
-	cfg := a.telegramConfig()
-	if cfg.Token == "" && !slack {
+func (m *Main) startBackground(ctx context.Context, slack bool) (*background, error) {
+	telegram := m.Config.Telegram.Token != ""
+	if !telegram && !slack {
 		return nil, nil
 	}
 	b := &background{holder: processName()}
-	deliv := &survey.Deliverer{Service: a.survey, Claimer: b.holder}
-	a.survey.Wake = deliv.Wake
-	if cfg.Token != "" {
-		client, err := telegrambot.New(ctx, cfg)
+	deliv := &survey.Deliverer{Service: m.survey, Claimer: b.holder}
+	m.survey.Wake = deliv.Wake
+	if telegram {
+		client, err := m.telegram(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL)", err)
 		}
 		deliv.Sender = client
-		b.startTelegram(ctx, a, client)
+		b.startTelegram(ctx, m, client)
 	}
 	b.wg.Go(func() { deliv.Run(ctx, deliverEvery) })
 	return b, nil
 }
 
 // startTelegram starts the dispatcher and the poller or the webhook.
-func (b *background) startTelegram(ctx context.Context, a *app, client *telegrambot.Client) {
-	router := telegrambot.NewRouter(client, a.survey, a.log)
-	if secret := env("TELEGRAM_WEBHOOK_SECRET", ""); secret != "" {
-		b.webhook = telegrambot.NewWebhook(router, secret, a.log)
+func (b *background) startTelegram(ctx context.Context, m *Main, client *telegrambot.Client) {
+	router := telegrambot.NewRouter(client, m.survey, m.log)
+	if secret := m.Config.TelegramWebhookSecret; secret != "" {
+		b.webhook = telegrambot.NewWebhook(router, secret, m.log)
 	} else {
-		leading := b.holdLease(ctx, a, pollerLease)
+		leading := b.holdLease(ctx, m, pollerLease)
 		// MayPoll only reads the flag: asking it every second costs
 		// nothing, and a lease that lapsed is taken up soon after.
-		poller := &telegrambot.Poller{Client: client, Router: router, Log: a.log, Timeout: pollTimeout, Interval: time.Second,
+		poller := &telegrambot.Poller{Client: client, Router: router, Log: m.log, Timeout: pollTimeout, Interval: time.Second,
 			MayPoll: func(context.Context) (bool, error) { return leading.Load(), nil }}
 		b.wg.Go(func() {
 			if err := poller.Run(ctx); err != nil {
-				a.log.Error("telegram poller stopped", "err", err)
+				m.log.Error("telegram poller stopped", "err", err)
 			}
 		})
 	}
-	d := &survey.Dispatcher{Service: a.survey, Sender: client, Claimer: b.holder}
+	d := &survey.Dispatcher{Service: m.survey, Sender: client, Claimer: b.holder}
 	b.wg.Go(func() { d.Run(ctx, dispatchEvery) })
 	name, _ := client.Username(ctx)
-	a.log.Info("Telegram is enabled", "bot", name, "webhook", b.webhook != nil)
+	m.log.Info("Telegram is enabled", "bot", name, "webhook", b.webhook != nil)
 }
 
 // pollerLease names the lease that elects the one process polling Telegram.
@@ -129,13 +126,13 @@ const pollerLease = "telegram-poller"
 // every leaseBeat until ctx is done; the flag it returns says whether this
 // process holds it now. A holder that stops renewing (a crash) loses it
 // leaseFor after its last renewal; a clean stop releases it (stop).
-func (b *background) holdLease(ctx context.Context, a *app, name string) *atomic.Bool {
+func (b *background) holdLease(ctx context.Context, m *Main, name string) *atomic.Bool {
 	held := new(atomic.Bool)
 	beat := func() {
-		now := a.now()
-		ok, err := a.db.AcquireLease(ctx, name, b.holder, now, now.Add(leaseFor))
+		now := m.Now()
+		ok, err := m.db.AcquireLease(ctx, name, b.holder, now, now.Add(leaseFor))
 		if err != nil && ctx.Err() == nil {
-			a.log.Warn("could not renew a lease", "lease", name, "err", err)
+			m.log.Warn("could not renew a lease", "lease", name, "err", err)
 		}
 		held.Store(ok && err == nil)
 	}
@@ -173,15 +170,15 @@ const (
 // stop waits for the background work to stop (its ctx done), then
 // releases this process's claims and leases, so that another process, or
 // this one restarted, takes over at once.
-func (b *background) stop(a *app) {
+func (b *background) stop(m *Main) {
 	if b == nil {
 		return
 	}
 	b.wg.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := a.db.ReleaseClaims(ctx, b.holder); err != nil {
-		a.log.Warn("could not release this process's claims", "err", err)
+	if err := m.db.ReleaseClaims(ctx, b.holder); err != nil {
+		m.log.Warn("could not release this process's claims", "err", err)
 	}
 }
 

@@ -1,7 +1,6 @@
-package main_test
+package main
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -51,13 +50,14 @@ func slackPosts(t *testing.T) (*httptest.Server, chan string) {
 	return srv, posts
 }
 
-// TestTelegramQuestionnaireEndToEnd drives the real binary against a fake
+// TestTelegramQuestionnaireEndToEnd drives crmbot run against a fake
 // Bot API that enforces Telegram's rates: a customer opens an invite link,
 // consents, answers a whole questionnaire with buttons and text; the
 // detractor answer reaches the owner in Slack and pauses further asks,
 // which why reports; a second send is denied with its reasons; /stop stops
 // everything.
 func TestTelegramQuestionnaireEndToEnd(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	tg := telegramtest.New(t, telegramtest.Config{})
 	env := telegramEnv(t, tg)
@@ -134,9 +134,10 @@ func TestTelegramQuestionnaireEndToEnd(t *testing.T) {
 // TestTelegramWebhookNeedsTheSecret: with TELEGRAM_WEBHOOK_SECRET, updates
 // come to POST /telegram/webhook, and one without the secret is refused.
 func TestTelegramWebhookNeedsTheSecret(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, "sqlite")
 	tg := telegramtest.New(t, telegramtest.Config{})
-	addr, _ := startRun(t, append(telegramEnv(t, tg), "CRMBOT_DATABASE="+dsn, "TELEGRAM_WEBHOOK_SECRET=hook_secret-1")...)
+	addr := startRun(t, append(telegramEnv(t, tg), "CRMBOT_DATABASE="+dsn, "TELEGRAM_WEBHOOK_SECRET=hook_secret-1")...)
 	update := `{"update_id":7,"message":{"message_id":1,"date":1,"text":"/help","chat":{"id":77,"type":"private"},"from":{"id":77,"first_name":"A","language_code":"fr"}}}`
 	post := func(secret string) int {
 		req, _ := http.NewRequest("POST", "http://"+addr+"/telegram/webhook", strings.NewReader(update))
@@ -179,14 +180,4 @@ func dataOf(t *testing.T, m telegramtest.Message, suffix string) string {
 	}
 	t.Fatalf("no button %q in %+v", suffix, m)
 	return ""
-}
-
-func execJSONEnv(t *testing.T, dsn string, env []string, args ...string) reply {
-	t.Helper()
-	r := runCrmbot(t, dsn, nil, env, append([]string{"exec", "--json"}, args...)...)
-	var rep reply
-	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-		t.Fatalf("exec %v: not JSON (%v): %q %q", args, err, r.stdout, r.stderr)
-	}
-	return rep
 }

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/csvio"
-	"github.com/crmbot/crmbot/flows/demo"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/demo"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/store"
 )

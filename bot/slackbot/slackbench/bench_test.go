@@ -22,10 +22,10 @@ import (
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/bot/slackbot"
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
 	"github.com/crmbot/crmbot/flows/crm"
-	"github.com/crmbot/crmbot/flows/demo"
 	"github.com/crmbot/crmbot/store"
 )
 

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/demo"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"

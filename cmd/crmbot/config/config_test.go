@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
 )
 
 const fullPath = "testdata/full.yaml"

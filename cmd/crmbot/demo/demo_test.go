@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
-	"github.com/crmbot/crmbot/flows/demo"
 	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"
 )

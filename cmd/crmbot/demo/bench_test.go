@@ -5,7 +5,7 @@ import (
 	"flag"
 	"testing"
 
-	"github.com/crmbot/crmbot/flows/demo"
+	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/store/storetest"
 )
 
@@ -15,7 +15,7 @@ var benchContacts = flag.Int("demo.contacts", 20_000, "contacts per BenchmarkGen
 // (20,000 by default) per run and reports contacts and rows written per
 // second. For the 100,000-contact figure:
 //
-//	go test ./flows/demo -run '^$' -bench BenchmarkGenerate -benchtime 1x -demo.contacts 100000
+//	go test ./cmd/crmbot/demo -run '^$' -bench BenchmarkGenerate -benchtime 1x -demo.contacts 100000
 func BenchmarkGenerate(b *testing.B) {
 	e := engine(b)
 	var rows, contacts int

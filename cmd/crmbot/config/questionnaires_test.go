@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/domain"
-	"github.com/crmbot/crmbot/flows/config"
 )
 
 // visitYAML is a valid questionnaire in block style; the tests change one
