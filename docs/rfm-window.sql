@@ -1,4 +1,4 @@
--- RFM scores of PRODUCT.md ("RFM, exactly") in one sqlite3 query with window functions: the floor of a one-pass scan of the orders. As of 2026-11-25; prints the customers per R and F score.
+-- RFM scores of docs/segments.md in one sqlite3 query with window functions: the floor of a one-pass scan of the orders. As of 2026-11-25; prints the customers per R and F score.
 WITH agg AS (
   SELECT contact_id,
          CAST(julianday('2026-11-25') - julianday(substr(MAX(date), 1, 10)) AS INTEGER) AS r,

@@ -1,0 +1,153 @@
+package crmbot_test
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// TestMarkdownLinks checks every relative link of the repository's
+// Markdown files: it must name a file or folder inside the repository
+// that exists, and its #anchor a heading of that file. The reference in
+// docs/ is read through its links; a link that leads nowhere, or out of
+// the repository (which a clone does not have), fails here.
+func TestMarkdownLinks(t *testing.T) {
+	for _, file := range trackedFiles(t) {
+		if !strings.HasSuffix(file, ".md") {
+			continue
+		}
+		text := readFile(t, file)
+		for _, target := range markdownLinks(text) {
+			if problem := checkLink(file, text, target); problem != "" {
+				t.Errorf("%s: link %q %s", file, target, problem)
+			}
+		}
+	}
+}
+
+// checkLink says what is wrong with the link target in file, whose text
+// is text, or "" when nothing is.
+func checkLink(file, text, target string) string {
+	if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+		return ""
+	}
+	dest, anchor, _ := strings.Cut(target, "#")
+	destText := text
+	if dest != "" {
+		p := path.Join(path.Dir(file), dest)
+		if p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(dest) {
+			return "leads out of the repository"
+		}
+		info, err := os.Stat(filepath.FromSlash(p))
+		if err != nil {
+			return "names nothing in the repository"
+		}
+		if anchor == "" || info.IsDir() || !strings.HasSuffix(p, ".md") {
+			return ""
+		}
+		b, err := os.ReadFile(filepath.FromSlash(p))
+		if err != nil {
+			return err.Error()
+		}
+		destText = string(b)
+	}
+	if anchor != "" && !headingAnchors(destText)[anchor] {
+		return "names no heading there"
+	}
+	return ""
+}
+
+var (
+	fence      = regexp.MustCompile("(?ms)^[ \t]*```.*?^[ \t]*```")
+	inlineLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	heading    = regexp.MustCompile(`(?m)^#{1,6}[ \t]+(.+?)[ \t]*$`)
+)
+
+// markdownLinks returns the targets of the inline links of a Markdown
+// text, outside fenced code.
+func markdownLinks(text string) []string {
+	var out []string
+	for _, m := range inlineLink.FindAllStringSubmatch(fence.ReplaceAllString(text, ""), -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// headingAnchors returns the anchors GitHub gives the headings of a
+// Markdown text: lower case, punctuation dropped, spaces made hyphens, a
+// repeated one numbered.
+func headingAnchors(text string) map[string]bool {
+	anchors := map[string]bool{}
+	seen := map[string]int{}
+	for _, m := range heading.FindAllStringSubmatch(fence.ReplaceAllString(text, ""), -1) {
+		var b strings.Builder
+		for _, r := range strings.ToLower(m[1]) {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(r)
+			}
+		}
+		a := b.String()
+		if n := seen[a]; n > 0 {
+			seen[a]++
+			a += "-" + strconv.Itoa(n)
+		} else {
+			seen[a] = 1
+		}
+		anchors[a] = true
+	}
+	return anchors
+}
+
+// trackedFiles lists the repository's files, as paths from its root (this
+// package's folder): the files git tracks, or, without git, every file but
+// those of hidden folders.
+func trackedFiles(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), "git", "ls-files", "-z").Output()
+	if err == nil {
+		var files []string
+		for _, f := range bytes.Split(out, []byte{0}) {
+			if len(f) > 0 {
+				files = append(files, string(f))
+			}
+		}
+		return files
+	}
+	t.Logf("git ls-files: %v; reading the folder instead", err)
+	var files []string
+	err = filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && p != "." && strings.HasPrefix(d.Name(), "."):
+			return filepath.SkipDir
+		case !d.IsDir():
+			files = append(files, filepath.ToSlash(p))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.FromSlash(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
