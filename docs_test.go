@@ -33,6 +33,42 @@ func TestMarkdownLinks(t *testing.T) {
 	}
 }
 
+// TestDocumentedPaths checks that every path of the repository that a
+// Markdown file names in backquotes (`domain/throttle.go`, `bot/command`,
+// `bot/telegrambot.Client.Send`) exists, so that the reference follows the
+// code when files move.
+func TestDocumentedPaths(t *testing.T) {
+	for _, file := range trackedFiles(t) {
+		if !strings.HasSuffix(file, ".md") {
+			continue
+		}
+		for _, m := range repoPath.FindAllStringSubmatch(readFile(t, file), -1) {
+			if !pathExists(m[1]) {
+				t.Errorf("%s names %s, which is not in the repository", file, m[1])
+			}
+		}
+	}
+}
+
+// repoPath is a path under a top-level folder of the repository, in
+// backquotes, without placeholders.
+var repoPath = regexp.MustCompile("`((?:cmd|bot|flows|domain|store|docs|scripts|deploy|slack|\\.ci)/[^`\\s<>*…]*)`")
+
+// pathExists reports whether p is a file or folder of the repository, or a
+// package folder followed by a Go name (bot/telegrambot.Client.Send).
+func pathExists(p string) bool {
+	if _, err := os.Stat(filepath.FromSlash(p)); err == nil {
+		return true
+	}
+	dir, last := path.Split(p)
+	pkg, name, ok := strings.Cut(last, ".")
+	if !ok || name == "" || !unicode.IsUpper([]rune(name)[0]) {
+		return false
+	}
+	info, err := os.Stat(filepath.FromSlash(dir + pkg))
+	return err == nil && info.IsDir()
+}
+
 // checkLink says what is wrong with the link target in file, whose text
 // is text, or "" when nothing is.
 func checkLink(file, text, target string) string {
