@@ -14,6 +14,33 @@ import (
 	"unicode"
 )
 
+// outside are what would name a file outside the repository: the product
+// specification kept beside it, and the folder that holds it. A clone has
+// neither; what they said is in docs/. (Written in two parts, so that this
+// file does not name them.)
+var outside = []string{"PRODUCT" + ".md", "../" + "shared", "/work/" + "shared"}
+
+// TestNothingRefersOutside fails when a tracked file names a file outside
+// the repository, in code, comments, tests or documents.
+func TestNothingRefersOutside(t *testing.T) {
+	for _, file := range trackedFiles(t) {
+		b, err := os.ReadFile(filepath.FromSlash(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.IndexByte(b, 0) >= 0 {
+			continue // binary
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, o := range outside {
+				if strings.Contains(line, o) {
+					t.Errorf("%s:%d names %s, which is outside the repository: cite the page of docs/ that says it", file, i+1, o)
+				}
+			}
+		}
+	}
+}
+
 // TestMarkdownLinks checks every relative link of the repository's
 // Markdown files: it must name a file or folder inside the repository
 // that exists, and its #anchor a heading of that file. The reference in

@@ -7,7 +7,7 @@ import (
 	"slices"
 )
 
-// This file holds the ABC classes of PRODUCT.md ("Segments"): customers
+// This file holds the ABC classes of docs/segments.md: customers
 // ranked by revenue (their RFM M) and cut at cumulative revenue shares, in
 // exact integers, with the Pareto figure, the share of customers in A.
 
@@ -18,7 +18,7 @@ type ABCThresholds struct {
 	B float64 `json:"b"`
 }
 
-// DefaultABC are the thresholds of PRODUCT.md: 80 % and 95 %.
+// DefaultABC are the documented thresholds (docs/segments.md): 80 % and 95 %.
 var DefaultABC = ABCThresholds{A: 80, B: 95}
 
 // Validate checks that 0 < A < B < 100.

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// This file holds the Pareto traits of PRODUCT.md ("Segments"): what the
+// This file holds the Pareto traits of docs/segments.md: what the
 // top customers by revenue have in common, as attribute values
 // over-represented among them.
 

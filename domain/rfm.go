@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// This file holds RFM as PRODUCT.md fixes it ("RFM, exactly"): which orders
+// This file holds RFM as docs/segments.md fixes it: which orders
 // count as of a day (InRFMWindow, RFMBounds), the R, F and M scores and
 // named segments of every customer, and their report. It is the one place
 // of that arithmetic: the store aggregates the orders in SQL by the same
@@ -19,7 +19,7 @@ import (
 // replies and JSON show.
 type RFMSegment string
 
-// The RFM segments of PRODUCT.md.
+// The RFM segments of docs/segments.md.
 const (
 	RFMChampions         RFMSegment = "Champions"
 	RFMLoyal             RFMSegment = "Loyal"
@@ -40,7 +40,8 @@ var RFMSegments = []RFMSegment{
 	RFMNeedAttention, RFMAboutToSleep, RFMAtRisk, RFMCantLoseThem, RFMHibernating,
 }
 
-// rfmTable is PRODUCT.md's table: rows R 1–2, 3, 4, 5; columns F 1 to 5.
+// rfmTable is the table of docs/segments.md: rows R 1–2, 3, 4, 5; columns
+// F 1 to 5.
 var rfmTable = [4][5]RFMSegment{
 	{RFMHibernating, RFMHibernating, RFMAtRisk, RFMAtRisk, RFMCantLoseThem},
 	{RFMAboutToSleep, RFMAboutToSleep, RFMNeedAttention, RFMLoyal, RFMLoyal},
@@ -167,7 +168,7 @@ func calendarDay(t time.Time) int64 {
 	return utcDay(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 }
 
-// RFM scores every customer as PRODUCT.md fixes it. asOf is the as-of day,
+// RFM scores every customer as docs/segments.md fixes it. asOf is the as-of day,
 // read in its own location (pass today in the team's time zone, or a date
 // at midnight UTC); windowDays > 0 limits F and M to the Window fields of
 // the input, 0 uses all orders. On each of R, F and M, a customer's score

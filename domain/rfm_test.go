@@ -193,7 +193,7 @@ func TestRFMSegmentTable(t *testing.T) {
 		ch, lo, pl, nw, pr = domain.RFMChampions, domain.RFMLoyal, domain.RFMPotentialLoyalist, domain.RFMNew, domain.RFMPromising
 		na, as, ar, cl, hi = domain.RFMNeedAttention, domain.RFMAboutToSleep, domain.RFMAtRisk, domain.RFMCantLoseThem, domain.RFMHibernating
 	)
-	// PRODUCT.md's table, rows R 5 down to 1, columns F 1 to 5.
+	// The table of docs/segments.md, rows R 5 down to 1, columns F 1 to 5.
 	table := [5][5]domain.RFMSegment{
 		{nw, pl, pl, ch, ch},
 		{pr, pl, pl, lo, lo},
@@ -315,7 +315,7 @@ func aggregate(orders []genOrder, window int) []domain.RFMInput {
 	return out
 }
 
-// naiveMeasures reads PRODUCT.md literally: the population is every contact
+// naiveMeasures reads docs/segments.md literally: the population is every contact
 // with an order dated on or before the as-of day; R is the whole days from
 // the last such order; F and M count the orders of the last window days
 // (all of them when window is 0).
@@ -365,7 +365,7 @@ func b2i(b bool) int {
 	return 0
 }
 
-// naiveSegment is PRODUCT.md's table, cell by cell.
+// naiveSegment is the table of docs/segments.md, cell by cell.
 func naiveSegment(r, f int) domain.RFMSegment {
 	switch {
 	case r == 5 && f == 1:

@@ -10,7 +10,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 )
 
-// This file holds the saved segments of PRODUCT.md ("Segments"): named
+// This file holds the saved segments (docs/commands.md, segment): named
 // filters over contact fields, written in the language of the scoring
 // rules, and their compiled form.
 

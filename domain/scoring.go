@@ -24,7 +24,8 @@ type Grades struct {
 	A, B, C int
 }
 
-// DefaultGrades are the grade thresholds of PRODUCT.md.
+// DefaultGrades are the documented grade thresholds
+// (docs/configuration.md, scoring).
 var DefaultGrades = Grades{A: 75, B: 50, C: 25}
 
 // Grade returns the letter of score.

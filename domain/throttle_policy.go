@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The throttle against over-solicitation of PRODUCT.md is three files: its
+// The throttle against over-solicitation (docs/throttle.md) is three files: its
 // settings (this one: the policy, its quiet hours and the customer's stated
 // frequency), its decision (throttle_decision.go) and the texts of the
 // reasons it gives (throttle_reasons.go).
@@ -41,7 +41,7 @@ type Policy struct {
 	// NotNowDays is how long the invitation's "Not now" button defers.
 	NotNowDays int
 	// OpenDays is how long a questionnaire stays open before it expires
-	// (PRODUCT.md section 3): an unanswered send counts for fatigue only
+	// (docs/customer-flows.md): an unanswered send counts for fatigue only
 	// once expired, and is reminded only before. Zero: sends count for
 	// fatigue at once, and reminders do not expire.
 	OpenDays int
@@ -85,7 +85,7 @@ type TelegramLimits struct {
 	GlobalPerSecond, PerChatPerSecond float64
 }
 
-// DefaultPolicy is the throttle of PRODUCT.md. Its Zone is nil (UTC): the
+// DefaultPolicy is the throttle of docs/throttle.md. Its Zone is nil (UTC): the
 // caller sets the team's zone (CRMBOT_TIMEZONE, Europe/Paris by default).
 var DefaultPolicy = Policy{
 	RecontactDays:                30,

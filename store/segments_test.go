@@ -45,7 +45,8 @@ func naiveInputs(orders []domain.Order, asOf time.Time, windowDays int) []domain
 	return out
 }
 
-// naiveScores scores inputs in O(n²) straight from PRODUCT.md's words.
+// naiveScores scores inputs in O(n²) straight from the words of
+// docs/segments.md.
 func naiveScores(in []domain.RFMInput, asOf time.Time) map[int64][3]int {
 	n := len(in)
 	days := func(x domain.RFMInput) int { return int(asOf.Sub(x.LastOrder).Hours() / 24) }

@@ -9,7 +9,7 @@ import (
 	"github.com/crmbot/crmbot/flows/access"
 )
 
-// TestRoles checks PRODUCT.md's roles: sales may use everything except
+// TestRoles checks the roles of docs/commands.md: sales may use everything except
 // survey send to more than one contact, digest post and segment save and
 // delete, which need manager; a member with no role runs nothing but help.
 // The role is checked before "not available yet" (but the number of

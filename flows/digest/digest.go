@@ -1,4 +1,5 @@
-// Package digest computes the weekly digest of PRODUCT.md: one structure,
+// Package digest computes the weekly digest (the README's "Weekly digest"):
+// one structure,
 // computed for an as-of day in the team's time zone, that transports draw
 // as text, Block Kit or JSON, with a chart image.
 package digest

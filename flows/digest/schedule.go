@@ -19,7 +19,8 @@ type Schedule struct {
 	Loc          *time.Location
 }
 
-// DefaultSchedule is PRODUCT.md's: Monday 09:00.
+// DefaultSchedule is the documented default (docs/configuration.md,
+// digest): Monday 09:00.
 func DefaultSchedule(loc *time.Location) Schedule {
 	return Schedule{Weekday: time.Monday, Hour: 9, Loc: loc}
 }

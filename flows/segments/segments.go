@@ -1,5 +1,5 @@
-// Package segments holds the customer segmentations of PRODUCT.md: the RFM
-// report, the ABC classes and the Pareto figure with the traits of the top
+// Package segments holds the customer segmentations of docs/segments.md:
+// the RFM report, the ABC classes and the Pareto figure with the traits of the top
 // customers, over the order aggregates the store keeps; and the saved
 // segments, named filters over contact fields, with their members.
 package segments

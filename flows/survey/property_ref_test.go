@@ -10,8 +10,8 @@ import (
 )
 
 // This file is the property test's reference: a plain reading of the
-// throttle of PRODUCT.md ("Throttling against over-solicitation") and of the
-// README's Telegram section, written apart from domain.Decide. It keeps a log
+// throttle's rules (docs/throttle.md, first written from the product's
+// specification) and of docs/customer-flows.md, written apart from domain.Decide. It keeps a log
 // of what happened to each contact, as the customer and the team lived it,
 // and judges each message that leaves by scanning that log.
 //
@@ -34,7 +34,7 @@ import (
 //     open, and /forget ends what the contact's record held (consent,
 //     pauses, preference, time zone, company).
 
-// refPolicy holds the figures of the policy: PRODUCT.md's defaults, or a
+// refPolicy holds the figures of the policy: its documented defaults, or a
 // configured variant. The product's domain.Policy is built from it.
 type refPolicy struct {
 	recontactDays, maxPerYear, cooldownDays int
@@ -46,7 +46,8 @@ type refPolicy struct {
 	npsDetractorMax, csatDetractorMax       int // answers at or below are detractors
 }
 
-// productDefaults are the throttle's defaults as PRODUCT.md states them.
+// productDefaults are the throttle's defaults as docs/throttle.md states
+// them.
 var productDefaults = refPolicy{
 	recontactDays: 30, maxPerYear: 4, cooldownDays: 3,
 	reminderAfterDays: 3, openDays: 7, notNowDays: 30,

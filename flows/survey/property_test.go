@@ -223,7 +223,7 @@ func shrink(t *testing.T, base string, cfg *seqConfig, code string) (*seqConfig,
 // describe writes a sequence's world and trace.
 func describeSequence(cfg *seqConfig, out outcome) string {
 	var b strings.Builder
-	pol := "PRODUCT.md's defaults"
+	pol := "the documented defaults"
 	if cfg.Variant {
 		pol = "the variant policy"
 	}

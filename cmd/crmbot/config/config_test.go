@@ -29,7 +29,7 @@ func readFull(t *testing.T) string {
 func TestParseFullExample(t *testing.T) {
 	c, err := config.Load(fullPath)
 	if err != nil {
-		t.Fatalf("the example of PRODUCT.md does not parse: %v", err)
+		t.Fatalf("the full example (every key, as docs/configuration.md shows them) does not parse: %v", err)
 	}
 	f := c.File
 	check := func(what string, got, want any) {
