@@ -2,6 +2,7 @@ package crmbot_test
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/crmbot/crmbot/cmd/crmbot/config"
 )
 
 // outside are what would name a file outside the repository: the product
@@ -95,6 +98,29 @@ func pathExists(p string) bool {
 	info, err := os.Stat(filepath.FromSlash(dir + pkg))
 	return err == nil && info.IsDir()
 }
+
+// TestDocsConfigurationExamples parses every YAML example of docs/ as a
+// configuration file: an example the reference gives that crmbot refuses
+// is a failing test.
+func TestDocsConfigurationExamples(t *testing.T) {
+	n := 0
+	for _, file := range trackedFiles(t) {
+		if !strings.HasPrefix(file, "docs/") || !strings.HasSuffix(file, ".md") {
+			continue
+		}
+		for i, m := range yamlBlock.FindAllStringSubmatch(readFile(t, file), -1) {
+			n++
+			if _, err := config.Parse([]byte(m[1]), fmt.Sprintf("%s, example %d", file, i+1)); err != nil {
+				t.Errorf("%v", err)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no YAML example in docs/: this test no longer reads them")
+	}
+}
+
+var yamlBlock = regexp.MustCompile("(?ms)^```yaml\n(.*?)^```")
 
 // checkLink says what is wrong with the link target in file, whose text
 // is text, or "" when nothing is.
