@@ -31,9 +31,6 @@ func (c *refCache) get(r store.ContactRef) (int64, bool) {
 
 // add remembers contacts found.
 func (c *refCache) add(found map[store.ContactRef]int64) {
-	if len(c.other) > maxKnown {
-		clear(c.other)
-	}
 	for r, id := range found {
 		if r.ID == 0 {
 			if c.other == nil {
@@ -51,9 +48,14 @@ func (c *refCache) add(found map[store.ContactRef]int64) {
 }
 
 // find looks up, in one call of resolve, the valid references of a chunk
-// that were not found before.
+// that were not found before. When the emails and phones it remembers are
+// too many, it forgets them first: forgetting after it looked would lose
+// those of the chunk that it did not ask for again.
 func (c *refCache) find(ctx context.Context, refs []store.ContactRef, valid []bool,
 	resolve func(context.Context, []store.ContactRef) (map[store.ContactRef]int64, error)) error {
+	if len(c.other) > maxKnown {
+		clear(c.other)
+	}
 	var ask []store.ContactRef
 	asked := map[store.ContactRef]bool{}
 	for i, r := range refs {
