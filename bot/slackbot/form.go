@@ -72,7 +72,10 @@ func hint(kind domain.FieldKind) *slack.TextBlockObject {
 // openAddForm opens the add form for the trigger of a slash command; if
 // Slack refuses, the user is told to type the fields instead.
 func (b *Bot) openAddForm(ctx context.Context, trigger, user string, to destination) {
-	meta, _ := json.Marshal(to)
+	meta, err := json.Marshal(to)
+	if err != nil {
+		panic(err) // a destination is two strings: only a coding mistake fails
+	}
 	if _, err := b.api.OpenViewContext(ctx, trigger, addForm(string(meta))); err != nil {
 		b.log.Warn("could not open the add form", "user", user, "err", err)
 		b.answer(ctx, to, reply.Failure("add", string(domain.Unavailable),
@@ -96,7 +99,11 @@ func (b *Bot) submitAddForm(ctx context.Context, ic slack.InteractionCallback, s
 		}
 	}
 	to := destination{Channel: ic.User.ID} // the user's DM, unless the form says
-	json.Unmarshal([]byte(ic.View.PrivateMetadata), &to)
+	if err := json.Unmarshal([]byte(ic.View.PrivateMetadata), &to); err != nil {
+		// Not a form of ours as it was opened: answer in the user's DM.
+		b.log.Warn("the add form's metadata is unreadable: answering in a DM", "user", ic.User.ID, "err", err)
+		to = destination{Channel: ic.User.ID}
+	}
 	b.submit(ctx, job{key: deliveryKey("view", ic.View.ID, sum), user: ic.User.ID, line: command.JoinWords(words), to: to})
 	return nil
 }
