@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/store"
+	"github.com/crmbot/crmbot/store/storetest"
 )
 
 func TestBulkInsertThenCreateGetsNextID(t *testing.T) {
@@ -132,6 +133,24 @@ func TestBulkNewIDsSkipExplicitOnes(t *testing.T) {
 		}
 		if cs[0].ID != 2 || cs[1].ID != 1 {
 			t.Fatalf("ids = %d, %d; want 2, 1", cs[0].ID, cs[1].ID)
+		}
+	})
+}
+
+// TestTidyVacuumsOnPostgreSQL checks that Tidy leaves PostgreSQL's tables
+// vacuumed and analysed (their visibility map and statistics up to date
+// after a bulk import) and does nothing on SQLite.
+func TestTidyVacuumsOnPostgreSQL(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		if err := db.Tidy(context.Background(), "contacts", "orders"); err != nil {
+			t.Fatal(err)
+		}
+		if !db.Postgres() {
+			return
+		}
+		q := "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname IN ('contacts', 'orders') AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+		if n := storetest.Count(t, db, q); n != 2 {
+			t.Errorf("%d of contacts and orders vacuumed and analysed, want 2", n)
 		}
 	})
 }

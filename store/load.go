@@ -329,3 +329,21 @@ func (l *ActivityLoad) Touched(ctx context.Context, after int64, limit int) ([]i
 func (l *ActivityLoad) Drop(ctx context.Context) error {
 	return l.db.dropTemp(ctx, "import_agg", "import_touched")
 }
+
+// Tidy brings the statistics and visibility map of tables up to date
+// after a bulk import, outside its transaction: PostgreSQL's VACUUM
+// (ANALYZE), without which its planner knows nothing of the new rows and
+// every read of a covering index goes back to the table until autovacuum
+// comes. On SQLite it does nothing: its planner has no statistics to go
+// stale (crmbot never runs ANALYZE), and an index is always enough.
+func (db *DB) Tidy(ctx context.Context, tables ...string) error {
+	if !db.postgres {
+		return nil
+	}
+	for _, t := range tables {
+		if err := db.gorm.WithContext(ctx).Exec("VACUUM (ANALYZE) " + t).Error; err != nil {
+			return fmt.Errorf("vacuum %s: %w", t, err)
+		}
+	}
+	return nil
+}

@@ -33,6 +33,7 @@ type Store interface {
 	ExportStore
 	crm.BulkStore
 	InBulkTx(ctx context.Context, fn func(ctx context.Context) error) error
+	Tidy(ctx context.Context, tables ...string) error
 	StartStaging(ctx context.Context) (*store.Staging, error)
 	StartOrders(ctx context.Context) (*store.ActivityLoad, error)
 	StartInteractions(ctx context.Context) (*store.ActivityLoad, error)
@@ -133,7 +134,26 @@ func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time,
 		return Result{}, err
 	}
 	res.Kind, res.Rows = kind, src.rows
+	if src.rows >= tidyMin {
+		if err := st.Tidy(ctx, tidied[kind]...); err != nil {
+			return res, fmt.Errorf("the import is written, but tidying after it failed: %w", err)
+		}
+	}
 	return res, nil
+}
+
+// tidyMin is the fewest rows of an import after which the tables it wrote
+// are tidied (Store.Tidy): a big load leaves PostgreSQL's statistics and
+// visibility map behind, and the digest's reads of the covering indexes
+// went back to the table for every row until autovacuum came (2.7 s
+// instead of 1.3 for the digest after 10,000,000 orders).
+const tidyMin = 50_000
+
+// tidied are the tables an import of each kind writes many rows of.
+var tidied = map[string][]string{
+	Contacts:     {"contacts", "contact_words", "moves"},
+	Orders:       {"orders", "customer_stats", "contacts", "moves"},
+	Interactions: {"interactions", "contacts"},
 }
 
 // rescoreChunk bounds the contacts one crm.Rescore call reads and scores
