@@ -86,7 +86,9 @@ func (cv *conv) invitation(messageID int64, rest string) error {
 		}
 		sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, string(domain.NotNow), time.Time{}
 		cv.send(say(cv.lang, txtLaterOK), nil)
-		return cv.s.Store.UpdateSurvey(cv.ctx, sv)
+		// Ended, as an expiry or a /stop ends it: detractor answers
+		// given before "Not now" still owe the owner an alert.
+		return cv.s.ended(cv.ctx, sv)
 	case "never":
 		return cv.optOut()
 	}

@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -166,6 +167,30 @@ func TestAnInvitationThatMayHaveLeftCountsAsSent(t *testing.T) {
 		}
 		if p := f.send("preferences", c.ID); p.Queued != 0 {
 			t.Fatalf("another questionnaire queued at once: %+v", p)
+		}
+	})
+}
+
+// A customer who gave a detractor answer and then taps "Not now" on the
+// invitation (or its reminder) ends the questionnaire: the owner is
+// alerted all the same, once. The cancellation was written alone, and the
+// alert lost.
+func TestDetractorAlertWhenTheCustomerSaysNotNowAfterwards(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Inès Roy")
+		q := last(f.started(c, 1800, "satisfaction"))
+		f.tap(1800, 1002, button(q, ":1"))
+		sv := f.surveys(c)[0]
+		f.tap(1800, 1001, "s:"+strconv.FormatInt(sv.ID, 10)+":later")
+		f.round()
+		f.delivered()
+		f.round()
+		f.delivered()
+		if got := f.surveys(c)[0]; got.Status != domain.SurveyCancelled {
+			t.Fatalf("status %s", got.Status)
+		}
+		if len(f.alerts.got) != 1 || len(f.alerts.got[0].Bad) != 1 {
+			t.Fatalf("alerts: %+v", f.alerts.got)
 		}
 	})
 }
