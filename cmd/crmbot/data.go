@@ -124,7 +124,7 @@ func (m *Main) importCmd() *cobra.Command {
 				defer debug.SetGCPercent(debug.SetGCPercent(200))
 			}
 			start := time.Now()
-			res, err := csvio.Import(cmd.Context(), m.db, m.Config.File.Scoring, m.Now(), kind, f, m.localActor(as).ID)
+			res, err := csvio.Import(cmd.Context(), m.db, m.Config.File.Scoring, m.Now().In(m.Config.Zone), kind, f, m.localActor(as).ID)
 			if err != nil {
 				fmt.Fprintf(m.Stderr, "%s: %v\nNothing was imported.\n", path, err)
 				return exitError{1}

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
+	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"
 )
 
@@ -196,4 +199,33 @@ func TestDemoDigestShowsChanges(t *testing.T) {
 			t.Errorf("score C1: history %+v %v", rep.History, err)
 		}
 	})
+}
+
+// An import reads "today" and times of day in the team's time zone
+// (CRMBOT_TIMEZONE), not the machine's: at 00:30 in Paris, 23:30 in UTC
+// on the machine's clock, an order of "today" is of the Paris day. It was
+// of the machine's day.
+func TestImportTodayIsTheTeamsDay(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.DSN(t, "sqlite")
+	dir := t.TempDir()
+	contacts, orders := filepath.Join(dir, "c.csv"), filepath.Join(dir, "o.csv")
+	os.WriteFile(contacts, []byte("name,email\nJeanne Martin,jeanne@martin.fr\n"), 0o644)
+	os.WriteFile(orders, []byte("contact,amount,date\nC1,100,today\n"), 0o644)
+	for _, args := range [][]string{{"import", "contacts", contacts}, {"import", "orders", orders}} {
+		var out, errb bytes.Buffer
+		m := newMain(nil, &out, &errb, baseEnv(dsn))
+		m.Now = func() time.Time { return time.Date(2026, 11, 25, 23, 30, 0, 0, time.UTC) }
+		if code := m.Exec(t.Context(), args); code != 0 {
+			t.Fatalf("%v: %s %s", args, out.String(), errb.String())
+		}
+	}
+	db, err := store.Open(t.Context(), dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := storetest.Count(t, db, "SELECT COUNT(*) FROM orders WHERE date >= ?", time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)); n != 1 {
+		t.Errorf("the order of \"today\" is not of the Paris day, 26 November")
+	}
 }
