@@ -41,10 +41,10 @@ func checkSections(f File, name string, at func(...any) (int, int)) Problems {
 				}
 			}
 		}
-		if f := t.Fatigue; f != nil && (f.Unanswered < 0 || f.PauseDays < 0) {
+		if f := t.Fatigue; f != nil && (below(f.Unanswered, 0) || below(f.PauseDays, 0)) {
 			add("throttle.fatigue needs unanswered ≥ 0 and pause_days ≥ 0 (0 turns the rule off)", "throttle", "fatigue")
 		}
-		if d := t.Detractor; d != nil && (d.NPSBelow < 0 || d.NPSBelow > 11 || d.CSATBelow < 0 || d.CSATBelow > 6) {
+		if d := t.Detractor; d != nil && (outside(d.NPSBelow, 0, 11) || outside(d.CSATBelow, 0, 6)) {
 			add("throttle.detractor needs nps_below between 0 and 11 and csat_below between 0 and 6", "throttle", "detractor")
 		}
 		if g := t.Telegram; g != nil && (g.GlobalPerSecond < 0 || g.PerChatPerSecond < 0) {
@@ -65,3 +65,9 @@ func checkSections(f File, name string, at func(...any) (int, int)) Problems {
 	}
 	return probs
 }
+
+// below reports whether a key that was written is less than lo.
+func below(v *int, lo int) bool { return v != nil && *v < lo }
+
+// outside reports whether a key that was written is not within lo..hi.
+func outside(v *int, lo, hi int) bool { return v != nil && (*v < lo || *v > hi) }

@@ -69,17 +69,19 @@ type Throttle struct {
 	} `yaml:"quiet_hours"`
 	Weekends          *bool `yaml:"weekends"`
 	ReminderAfterDays *int  `yaml:"reminder_after_days"`
-	Fatigue           *struct {
-		Unanswered int `yaml:"unanswered"`
-		PauseDays  int `yaml:"pause_days"`
+	// The keys of fatigue and detractor are pointers: a key left out
+	// keeps its default, as the section's own keys do.
+	Fatigue *struct {
+		Unanswered *int `yaml:"unanswered"`
+		PauseDays  *int `yaml:"pause_days"`
 	} `yaml:"fatigue"`
 	Company *struct {
 		Max     int `yaml:"max"`
 		PerDays int `yaml:"per_days"`
 	} `yaml:"company"`
 	Detractor *struct {
-		NPSBelow  int `yaml:"nps_below"`
-		CSATBelow int `yaml:"csat_below"`
+		NPSBelow  *int `yaml:"nps_below"`
+		CSATBelow *int `yaml:"csat_below"`
 	} `yaml:"detractor"`
 	Telegram *struct {
 		GlobalPerSecond  float64 `yaml:"global_per_second"`

@@ -59,9 +59,9 @@ func TestParseFullExample(t *testing.T) {
 	check("quiet hours", fmt.Sprintln(qh.Enabled != nil && *qh.Enabled, qh.Start, qh.End), "true 20:00 09:00\n")
 	check("weekends", *th.Weekends, true)
 	check("reminder", pol.ReminderAfterDays, 3)
-	check("fatigue", th.Fatigue.Unanswered*1000+th.Fatigue.PauseDays, 2180)
+	check("fatigue", *th.Fatigue.Unanswered*1000+*th.Fatigue.PauseDays, 2180)
 	check("company", th.Company.Max*100+th.Company.PerDays, 107)
-	check("detractor", th.Detractor.NPSBelow*10+th.Detractor.CSATBelow, 73)
+	check("detractor", *th.Detractor.NPSBelow*10+*th.Detractor.CSATBelow, 73)
 	check("telegram global", th.Telegram.GlobalPerSecond, 25.0)
 	check("telegram per chat", th.Telegram.PerChatPerSecond, 1.0)
 	if len(f.Questionnaires) != 1 {
@@ -273,5 +273,21 @@ func TestThrottleKeysKeepDefaults(t *testing.T) {
 	}
 	if d := config.Default().Policy; d != domain.DefaultPolicy {
 		t.Errorf("default policy = %+v", d)
+	}
+}
+
+// A block of the throttle section that names one of its keys keeps the
+// defaults of the others: fatigue: {unanswered: 3} alone turned fatigue
+// off (a pause of 0 days), detractor: {nps_below: 5} alone turned CSAT
+// detractors off.
+func TestThrottleBlocksKeepTheirOtherDefaults(t *testing.T) {
+	c, err := config.Parse([]byte("throttle:\n  fatigue: {unanswered: 3}\n  detractor: {nps_below: 5}\n"), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := domain.DefaultPolicy
+	want.Fatigue.Unanswered, want.Detractor.NPSBelow = 3, 5
+	if c.Policy != want {
+		t.Errorf("policy = %+v\nwant %+v", c.Policy, want)
 	}
 }

@@ -39,13 +39,15 @@ func policy(t *Throttle) domain.Policy {
 		}
 	}
 	if f := t.Fatigue; f != nil {
-		p.Fatigue = domain.Fatigue{Unanswered: f.Unanswered, PauseDays: f.PauseDays}
+		set(&p.Fatigue.Unanswered, f.Unanswered)
+		set(&p.Fatigue.PauseDays, f.PauseDays)
 	}
 	if c := t.Company; c != nil {
 		p.Company = domain.CompanyCap{Max: c.Max, PerDays: c.PerDays}
 	}
 	if d := t.Detractor; d != nil {
-		p.Detractor = domain.DetractorThresholds{NPSBelow: d.NPSBelow, CSATBelow: d.CSATBelow}
+		set(&p.Detractor.NPSBelow, d.NPSBelow)
+		set(&p.Detractor.CSATBelow, d.CSATBelow)
 	}
 	if g := t.Telegram; g != nil {
 		if g.GlobalPerSecond > 0 {
