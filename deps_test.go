@@ -35,28 +35,6 @@ var layers = map[string]int{
 // layerNames says the order of the layers in messages.
 const layerNames = "cmd → bot → flows → store → domain"
 
-// testsUpward are the imports that run up the layers from test files, as
-// they are today: tests of lower layers that build their data with the
-// demo's generator, or read the configuration file, both of which moved
-// to cmd/crmbot (issue 12). Each is named, from (a folder, its packages'
-// tests) to (a package), so that any other fails; the way out is a
-// fixture of the lower layer's own, not a longer list.
-var testsUpward = []struct{ from, to string }{
-	{"bot/command", "cmd/crmbot/config"},
-	{"bot/slackbot/slackbench", "cmd/crmbot/config"},
-	{"bot/slackbot/slackbench", "cmd/crmbot/demo"},
-	{"flows/segments", "cmd/crmbot/demo"},
-	{"flows/survey", "cmd/crmbot/demo"},
-}
-
-// upwardAllowed reports whether the tests of the package rel may import
-// the package to, above their layer.
-func upwardAllowed(rel, to string) bool {
-	return slices.ContainsFunc(testsUpward, func(u struct{ from, to string }) bool {
-		return under(rel, []string{u.from}) && to == u.to
-	})
-}
-
 // libRule confines the libraries whose import path starts with one of
 // prefixes to the packages under one of the folders within; tests says
 // whether the packages' test files are held to it too.
@@ -136,7 +114,7 @@ func checkPackage(p pkg) []string {
 	layer := layerOf(p.rel())
 	for _, imp := range importsOf(p) {
 		if r, ours := strings.CutPrefix(imp.path, module+"/"); ours {
-			if layerOf(r) > layer && (imp.where == "" || !upwardAllowed(p.rel(), r)) {
+			if layerOf(r) > layer {
 				out = append(out, fmt.Sprintf("%s%s imports %s: imports run only down the layers %s",
 					p.ImportPath, imp.where, imp.path, layerNames))
 			}

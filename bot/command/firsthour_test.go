@@ -12,7 +12,6 @@ import (
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/bot/slackbot"
-	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/survey"
@@ -20,24 +19,23 @@ import (
 
 // Tests of issue 11, "the first hour with crmbot", item by item.
 
-// withPolicy parses a configuration file and puts its throttle policy in
-// force, as cmd/crmbot does.
-func withPolicy(t *testing.T, svc *survey.Service, yaml string) {
-	t.Helper()
-	c, err := config.Parse([]byte(yaml), "crmbot.yaml")
-	if err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	c.Policy.Zone = paris
-	svc.Policy = c.Policy
+// withQuietHours puts the default policy in force with quiet hours from
+// start to end (minutes after midnight), on or off. How a configuration
+// file's quiet_hours become these is cmd/crmbot/config's to test
+// (TestPartialQuietHoursKeepThemOn there).
+func withQuietHours(svc *survey.Service, on bool, start, end domain.Clock) {
+	p := domain.DefaultPolicy
+	p.QuietHours = domain.QuietHours{Enabled: on, Start: start, End: end}
+	p.Zone = paris
+	svc.Policy = p
 }
 
 // Item 2: quiet hours given by their start and end are on unless the file
-// says enabled: false.
+// says enabled: false; why tells them.
 func TestPartialQuietHoursKeepThemOn(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env, svc *survey.Service) {
 		link(t, e, svc, "C1", 9101)
-		withPolicy(t, svc, "throttle: {quiet_hours: {start: \"21:00\", end: \"08:00\"}}\n")
+		withQuietHours(svc, true, 21*60, 8*60)
 		e.clock.Set(time.Date(2026, 11, 25, 21, 34, 0, 0, paris))
 		w := whyData(t, e, "why C1")
 		if w.Allowed || !slices.Contains(w.ReasonCodes, domain.QuietHoursNow) {
@@ -47,7 +45,7 @@ func TestPartialQuietHoursKeepThemOn(t *testing.T) {
 		if w := whyData(t, e, "why C1"); !w.Allowed {
 			t.Errorf("at 20:30, before the quiet hours written: %+v", w.DecisionData)
 		}
-		withPolicy(t, svc, "throttle: {quiet_hours: {enabled: false, start: \"21:00\", end: \"08:00\"}}\n")
+		withQuietHours(svc, false, 21*60, 8*60)
 		e.clock.Set(time.Date(2026, 11, 25, 21, 34, 0, 0, paris))
 		if w := whyData(t, e, "why C1"); !w.Allowed {
 			t.Errorf("quiet hours turned off: %+v", w.DecisionData)

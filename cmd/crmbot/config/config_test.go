@@ -291,3 +291,25 @@ func TestThrottleBlocksKeepTheirOtherDefaults(t *testing.T) {
 		t.Errorf("policy = %+v\nwant %+v", c.Policy, want)
 	}
 }
+
+// Quiet hours given by their start and end are on unless the file says
+// enabled: false (issue 11, item 2; bot/command's tests check that why
+// tells them).
+func TestPartialQuietHoursKeepThemOn(t *testing.T) {
+	for _, c := range []struct {
+		yaml string
+		on   bool
+	}{
+		{"throttle: {quiet_hours: {start: \"21:00\", end: \"08:00\"}}\n", true},
+		{"throttle: {quiet_hours: {enabled: false, start: \"21:00\", end: \"08:00\"}}\n", false},
+	} {
+		cfg, err := config.Parse([]byte(c.yaml), "t.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := domain.QuietHours{Enabled: c.on, Start: 21 * 60, End: 8 * 60}
+		if cfg.Policy.QuietHours != want {
+			t.Errorf("%q: quiet hours %+v, want %+v", c.yaml, cfg.Policy.QuietHours, want)
+		}
+	}
+}

@@ -99,6 +99,9 @@ func TestGenerate(t *testing.T) {
 		if !slices.Equal(progress, []int{120, 240, 300}) {
 			t.Errorf("progress %v, want [120 240 300]", progress)
 		}
+		if drift, err := db.StatsDrift(ctx); err != nil || len(drift) > 0 {
+			t.Errorf("the customers' aggregates of %v differ from their orders (%v)", drift, err)
+		}
 		d := read(t, db)
 		t.Run("counts match the stats", func(t *testing.T) { checkCounts(t, d, st) })
 		t.Run("contacts", func(t *testing.T) { checkContacts(t, d) })

@@ -55,7 +55,7 @@ func envInt(key string, def int) int {
 // answered once, and every move applied exactly once. It runs its load once
 // whatever b.N is:
 //
-//	go test ./bot/slackbot/slackbench -run '^$' -bench AckLatency -benchtime 1x -timeout 30m
+//	go test ./cmd/crmbot/slackbench -run '^$' -bench AckLatency -benchtime 1x -timeout 30m
 func BenchmarkAckLatency(b *testing.B) {
 	rate, seconds, contacts := load()
 	total := rate * seconds
