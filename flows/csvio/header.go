@@ -108,7 +108,7 @@ func unknownColumn(title string, s schema) string {
 		return fmt.Sprintf("%q is not a usable attribute name: use letters, digits, _ or -, as in %sloyalty_card", key, domain.AttrPrefix)
 	}
 	msg := fmt.Sprintf("%q is not a column of this kind of file", title)
-	if near := closest(strings.ToLower(title), s.names); near != "" {
+	if near := domain.Nearest(title, s.names); near != "" {
 		msg += fmt.Sprintf(": did you mean %s?", near)
 	}
 	return msg
@@ -122,39 +122,6 @@ func validColumns(s schema) string {
 		msg += ", " + s.extra
 	}
 	return msg + ". Rename or delete the others: an unknown column is refused rather than its data dropped."
-}
-
-// closest returns the name within two edits of word, or "".
-func closest(word string, names []string) string {
-	best, bestDist := "", 3
-	for _, n := range names {
-		if d := distance(word, n); d < bestDist {
-			best, bestDist = n, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b, in runes.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // checkWidth reports cells that no column names: beyond the header, or
