@@ -23,7 +23,7 @@ func (db *DB) Forget(ctx context.Context, contactID int64) error {
 		if err := db.UpdateContact(ctx, erased); err != nil {
 			return err
 		}
-		return db.execEach(ctx, "forget contact", contactID,
+		return db.execEach(ctx, "forget contact", []string{
 			"UPDATE moves SET note = '' WHERE contact_id = ?",
 			"UPDATE interactions SET note = '' WHERE contact_id = ?",
 			"UPDATE orders SET note = '' WHERE contact_id = ?",
@@ -32,6 +32,6 @@ func (db *DB) Forget(ctx context.Context, contactID int64) error {
 			"DELETE FROM invite_tokens WHERE contact_id = ?",
 			"DELETE FROM respondents WHERE contact_id = ?",
 			"DELETE FROM score_snapshots WHERE contact_id = ?",
-			"DELETE FROM outbox WHERE survey_id IN (SELECT id FROM surveys WHERE contact_id = ?)")
+			"DELETE FROM outbox WHERE survey_id IN (SELECT id FROM surveys WHERE contact_id = ?)"}, contactID)
 	})
 }

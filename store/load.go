@@ -248,27 +248,18 @@ func (l *ActivityLoad) finish(ctx context.Context, aggDDL, agg string) error {
 		return err
 	}
 	from := l.table + " r"
-	if l.dropped != nil {
+	if l.dropped != nil && !db.postgres {
 		// Every row or nearly is the load's: reading them in the order
 		// of the (contact_id, date) index needs no sort to group them.
 		from += " INDEXED BY " + l.table + "_contact"
 	}
-	if db.postgres {
-		from = l.table + " r"
-	}
 	if err := db.createTemp(ctx, "import_agg", "contact_id BIGINT PRIMARY KEY, "+aggDDL); err != nil {
 		return err
 	}
-	stmts := []string{
+	return db.execEach(ctx, "sum up the imported "+l.table, []string{
 		fmt.Sprintf("INSERT INTO import_agg SELECT r.contact_id, %s FROM %s WHERE r.id > %d GROUP BY r.contact_id", agg, from, l.first),
 		"INSERT INTO import_touched (id) SELECT contact_id FROM import_agg",
-	}
-	for _, q := range stmts {
-		if err := db.conn(ctx).Exec(q).Error; err != nil {
-			return fmt.Errorf("sum up the imported %s: %w", l.table, err)
-		}
-	}
-	return nil
+	})
 }
 
 // FinishOrders ends a load of orders: it adds them to their customers'

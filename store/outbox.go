@@ -132,10 +132,10 @@ func (db *DB) RetryOutgoing(ctx context.Context, id int64, attempts int, next ti
 // stops cleanly, so that another takes over at once.
 func (db *DB) ReleaseClaims(ctx context.Context, claimer string) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
-		return db.execEach(ctx, "release claims", claimer,
+		return db.execEach(ctx, "release claims", []string{
 			"UPDATE outbox SET claimed_by = '', claimed_until = NULL WHERE claimed_by = ?",
 			"UPDATE surveys SET claimed_by = '', claimed_until = NULL WHERE claimed_by = ? AND status <> 'sending'",
-			"DELETE FROM leases WHERE holder = ?")
+			"DELETE FROM leases WHERE holder = ?"}, claimer)
 	})
 }
 
@@ -148,11 +148,11 @@ func idsAnd[R, D any](rows []R, read func(R) (int64, D)) ([]int64, []D) {
 	return ids, out
 }
 
-// execEach runs each statement with the one argument arg; what names the
-// work in the error.
-func (db *DB) execEach(ctx context.Context, what string, arg any, stmts ...string) error {
+// execEach runs each statement with the same arguments args; what names
+// the work in the error.
+func (db *DB) execEach(ctx context.Context, what string, stmts []string, args ...any) error {
 	for _, s := range stmts {
-		if err := db.conn(ctx).Exec(s, arg).Error; err != nil {
+		if err := db.conn(ctx).Exec(s, args...).Error; err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 	}

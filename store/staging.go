@@ -369,15 +369,6 @@ func (s *Staging) problems(ctx context.Context, limit int) (StagedProblems, erro
 	return out, rows.Err()
 }
 
-func (s *Staging) exec(ctx context.Context, what string, stmts ...string) error {
-	for _, q := range stmts {
-		if err := s.db.conn(ctx).Exec(q).Error; err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-	}
-	return nil
-}
-
 // ApplyContacts moves the staged contacts into contacts: it inserts the
 // new ones (numbering those without id after the highest id), updates the
 // changed ones, replaces their words and records their stage changes as
@@ -490,10 +481,10 @@ func (s *Staging) writeWords(ctx context.Context, newID string) error {
 	if s.db.postgres {
 		words, word = "jsonb_array_elements_text(s.words::jsonb) AS w(word)", "w.word"
 	}
-	return s.exec(ctx, "store the words of the imported contacts",
+	return s.db.execEach(ctx, "store the words of the imported contacts", []string{
 		`DELETE FROM contact_words WHERE contact_id IN (SELECT id FROM import_contacts WHERE changed)`,
-		`INSERT INTO contact_words (word, contact_id) SELECT `+word+`, `+newID+` FROM import_contacts s, `+words+` WHERE s.is_new OR s.changed`,
-		`INSERT INTO import_touched (id) SELECT id FROM import_contacts WHERE changed`)
+		`INSERT INTO contact_words (word, contact_id) SELECT ` + word + `, ` + newID + ` FROM import_contacts s, ` + words + ` WHERE s.is_new OR s.changed`,
+		`INSERT INTO import_touched (id) SELECT id FROM import_contacts WHERE changed`})
 }
 
 // rebuildingIndexes runs fn, which writes the staged rows into table.
