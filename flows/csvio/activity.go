@@ -7,29 +7,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/domain/csvfile"
 	"github.com/crmbot/crmbot/store"
 )
 
-var orderSchema = schema{
-	resolve: aliases(map[string]string{
+var orderSchema = csvfile.Schema{
+	Resolve: aliases(map[string]string{
 		"contact": "contact", "client": "contact", "customer": "contact",
 		"amount": "amount", "montant": "amount",
 		"date": "date",
 		"note": "note", "notes": "note", "comment": "note", "commentaire": "note",
 	}),
-	names:    []string{"contact", "amount", "date", "note"},
-	required: []string{"contact", "amount", "date"},
+	Names:    []string{"contact", "amount", "date", "note"},
+	Required: []string{"contact", "amount", "date"},
 }
 
-var interactionSchema = schema{
-	resolve: aliases(map[string]string{
+var interactionSchema = csvfile.Schema{
+	Resolve: aliases(map[string]string{
 		"contact": "contact", "client": "contact", "customer": "contact",
 		"kind": "kind", "type": "kind",
 		"date": "date", "at": "date",
 		"note": "note", "notes": "note", "comment": "note", "commentaire": "note",
 	}),
-	names:    []string{"contact", "kind", "date", "note"},
-	required: []string{"contact", "kind", "date"},
+	Names:    []string{"contact", "kind", "date", "note"},
+	Required: []string{"contact", "kind", "date"},
 }
 
 func aliases(m map[string]string) func(string) (string, bool) {
@@ -69,7 +70,7 @@ func parseRef(v string) (store.ContactRef, bool) {
 // activityRow is a row of an orders or interactions file: the contact it
 // names and what it records.
 type activityRow struct {
-	rec     *record
+	rec     *csvfile.Record
 	contact int64
 	amount  int64  // orders
 	kind    string // interactions
@@ -79,15 +80,15 @@ type activityRow struct {
 
 // fillFunc reads the cells of an orders or interactions row other than
 // the contact into a, reporting problems to p.
-type fillFunc func(e *env, rec *record, cols *columns, p *problems, a *activityRow)
+type fillFunc func(e *env, rec *csvfile.Record, cols *csvfile.Columns, p *csvfile.Problems, a *activityRow)
 
 // activityImport is the state of one orders or interactions import.
 type activityImport struct {
 	*env
 	load  *store.ActivityLoad
-	cols  *columns
+	cols  *csvfile.Columns
 	fill  fillFunc
-	p     problems
+	p     csvfile.Problems
 	known refCache
 }
 
@@ -97,15 +98,15 @@ type activityImport struct {
 // written (the transaction will not be committed) and the rest of the
 // file is checked, so that the error lists the first problems and counts
 // them all.
-func loadActivity[T any](ctx context.Context, e *env, load *store.ActivityLoad, src *source, s schema, fill fillFunc, row func(*activityRow, int64) T, write func([]T) error) error {
-	cols, err := readHeader(src.Header, s)
+func loadActivity[T any](ctx context.Context, e *env, load *store.ActivityLoad, src *csvfile.Reader, s csvfile.Schema, fill fillFunc, row func(*activityRow, int64) T, write func([]T) error) error {
+	cols, err := csvfile.ReadHeader(src.Header, s)
 	if err != nil {
 		return err
 	}
 	ai := &activityImport{env: e, load: load, cols: cols, fill: fill}
-	build := func(chunk []*record) ([]T, error) {
+	build := func(chunk []*csvfile.Record) ([]T, error) {
 		rows, err := ai.readChunk(ctx, chunk)
-		if err != nil || ai.p.total > 0 {
+		if err != nil || ai.p.Total() > 0 {
 			return nil, err
 		}
 		out := make([]T, len(rows))
@@ -117,16 +118,16 @@ func loadActivity[T any](ctx context.Context, e *env, load *store.ActivityLoad, 
 	if err := eachChunkAhead(src, build, write); err != nil {
 		return err
 	}
-	return ai.p.err()
+	return ai.p.Err()
 }
 
 // readChunk reads the rows of a chunk, after finding the contacts they
 // name; a row whose contact is unknown is a problem.
-func (ai *activityImport) readChunk(ctx context.Context, chunk []*record) ([]activityRow, error) {
+func (ai *activityImport) readChunk(ctx context.Context, chunk []*csvfile.Record) ([]activityRow, error) {
 	refs := make([]store.ContactRef, len(chunk))
 	valid := make([]bool, len(chunk))
 	for i, rec := range chunk {
-		refs[i], valid[i] = parseRef(ai.cols.get(rec, "contact"))
+		refs[i], valid[i] = parseRef(ai.cols.Get(rec, "contact"))
 	}
 	if err := ai.known.find(ctx, refs, valid, ai.load.ResolveRefs); err != nil {
 		return nil, err
@@ -153,18 +154,18 @@ func refText(r store.ContactRef) string {
 
 // readActivity reads one row, whose contact cell reads as r (when
 // valid); ok is false when the row names no known contact.
-func (ai *activityImport) readActivity(rec *record, r store.ContactRef, valid bool) (a activityRow, ok bool) {
+func (ai *activityImport) readActivity(rec *csvfile.Record, r store.ContactRef, valid bool) (a activityRow, ok bool) {
 	cols, p := ai.cols, &ai.p
-	cols.checkWidth(rec, p)
-	v := cols.get(rec, "contact")
+	cols.CheckWidth(rec, p)
+	v := cols.Get(rec, "contact")
 	contact, known := ai.known.get(r)
 	switch {
 	case v == "":
-		p.add(rec, cols.title("contact"), "the contact is empty: give its id (C42), email or phone")
+		p.Add(rec, cols.Title("contact"), "the contact is empty: give its id (C42), email or phone")
 	case !valid:
-		p.add(rec, cols.title("contact"), "%q names no contact: give its id (C42), email or phone (a name could match several contacts)", clip(v))
+		p.Add(rec, cols.Title("contact"), "%q names no contact: give its id (C42), email or phone (a name could match several contacts)", csvfile.Clip(v))
 	case !known:
-		p.add(rec, cols.title("contact"), "no contact has the %s: import the contacts first, or correct the reference", refText(r))
+		p.Add(rec, cols.Title("contact"), "no contact has the %s: import the contacts first, or correct the reference", refText(r))
 	}
 	ai.fill(ai.env, rec, cols, p, &a)
 	a.rec, a.contact = rec, contact
@@ -173,15 +174,15 @@ func (ai *activityImport) readActivity(rec *record, r store.ContactRef, valid bo
 
 // readDay reads the date cell of a row, which must not be in the future.
 // withTime accepts a time of day too.
-func readDay(rec *record, cols *columns, now time.Time, withTime bool, p *problems) time.Time {
-	v := cols.get(rec, "date")
+func readDay(rec *csvfile.Record, cols *csvfile.Columns, now time.Time, withTime bool, p *csvfile.Problems) time.Time {
+	v := cols.Get(rec, "date")
 	if v == "" {
-		p.add(rec, cols.title("date"), "the date is empty: write it like 2026-11-20, 20/11/2026 or today")
+		p.Add(rec, cols.Title("date"), "the date is empty: write it like 2026-11-20, 20/11/2026 or today")
 		return time.Time{}
 	}
 	parse := func(v string) (time.Time, error) { return domain.ParseDate(v, now) }
 	if withTime {
-		parse = func(v string) (time.Time, error) { return parseTime(v, now) }
+		parse = func(v string) (time.Time, error) { return csvfile.ParseTime(v, now) }
 	}
 	t, err := parse(v)
 	if err != nil {
@@ -189,19 +190,19 @@ func readDay(rec *record, cols *columns, now time.Time, withTime bool, p *proble
 		if withTime {
 			hint = "2026-11-20, 2026-11-20 14:30, 20/11/2026 or today"
 		}
-		p.add(rec, cols.title("date"), "%q is not a date: write it like %s", clip(v), hint)
+		p.Add(rec, cols.Title("date"), "%q is not a date: write it like %s", csvfile.Clip(v), hint)
 		return time.Time{}
 	}
 	y, m, d := now.Date()
 	if !t.Before(time.Date(y, m, d+2, 0, 0, 0, 0, time.UTC)) {
-		p.add(rec, cols.title("date"), "%s is in the future: give the day it happened", domain.FormatDate(t))
+		p.Add(rec, cols.Title("date"), "%s is in the future: give the day it happened", domain.FormatDate(t))
 	}
 	return t
 }
 
 // importOrders records the orders of a file, adds them to their
 // customers' aggregates and makes their contacts customers, as a sale does.
-func importOrders(ctx context.Context, e *env, src *source) (Result, error) {
+func importOrders(ctx context.Context, e *env, src *csvfile.Reader) (Result, error) {
 	load, err := e.st.StartOrders(ctx)
 	if err != nil {
 		return Result{}, err
@@ -217,10 +218,10 @@ func importOrders(ctx context.Context, e *env, src *source) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Created: src.rows, Customers: made}, e.finish(ctx, load)
+	return Result{Created: src.Rows(), Customers: made}, e.finish(ctx, load)
 }
 
-func fillOrder(e *env, rec *record, cols *columns, p *problems, a *activityRow) {
+func fillOrder(e *env, rec *csvfile.Record, cols *csvfile.Columns, p *csvfile.Problems, a *activityRow) {
 	a.at = readDay(rec, cols, e.now, false, p)
 	a.note = readNote(rec, cols, p)
 	a.amount = readAmount(rec, cols, p)
@@ -229,32 +230,32 @@ func fillOrder(e *env, rec *record, cols *columns, p *problems, a *activityRow) 
 // maxNote bounds the note of an order or interaction, in characters.
 const maxNote = 2000
 
-func readNote(rec *record, cols *columns, p *problems) string {
-	v := cols.get(rec, "note")
+func readNote(rec *csvfile.Record, cols *csvfile.Columns, p *csvfile.Problems) string {
+	v := cols.Get(rec, "note")
 	if n := utf8.RuneCountInString(v); n > maxNote {
-		p.add(rec, cols.title("note"), "the note is too long (%d characters, %d at most): shorten it", n, maxNote)
+		p.Add(rec, cols.Title("note"), "the note is too long (%d characters, %d at most): shorten it", n, maxNote)
 	}
 	return v
 }
 
-func readAmount(rec *record, cols *columns, p *problems) int64 {
-	v := cols.get(rec, "amount")
+func readAmount(rec *csvfile.Record, cols *csvfile.Columns, p *csvfile.Problems) int64 {
+	v := cols.Get(rec, "amount")
 	if v == "" {
-		p.add(rec, cols.title("amount"), "the amount is empty: write it like 1200, 1200.50 or 1 200,50 €")
+		p.Add(rec, cols.Title("amount"), "the amount is empty: write it like 1200, 1200.50 or 1 200,50 €")
 		return 0
 	}
 	n, err := domain.ParseAmount(v)
 	if err != nil {
-		p.addErr(rec, cols.title("amount"), "", err)
+		p.AddErr(rec, cols.Title("amount"), "", err)
 	} else if n == 0 {
-		p.add(rec, cols.title("amount"), "the amount is 0: an order is worth more than 0, as in 1200")
+		p.Add(rec, cols.Title("amount"), "the amount is 0: an order is worth more than 0, as in 1200")
 	}
 	return n
 }
 
 // importInteractions records the interactions of a file and moves their
 // contacts' last contact time forward.
-func importInteractions(ctx context.Context, e *env, src *source) (Result, error) {
+func importInteractions(ctx context.Context, e *env, src *csvfile.Reader) (Result, error) {
 	load, err := e.st.StartInteractions(ctx)
 	if err != nil {
 		return Result{}, err
@@ -269,15 +270,15 @@ func importInteractions(ctx context.Context, e *env, src *source) (Result, error
 	if err := load.FinishInteractions(ctx); err != nil {
 		return Result{}, err
 	}
-	return Result{Created: src.rows}, e.finish(ctx, load)
+	return Result{Created: src.Rows()}, e.finish(ctx, load)
 }
 
-func fillInteraction(e *env, rec *record, cols *columns, p *problems, a *activityRow) {
+func fillInteraction(e *env, rec *csvfile.Record, cols *csvfile.Columns, p *csvfile.Problems, a *activityRow) {
 	a.at = readDay(rec, cols, e.now, true, p)
 	a.note = readNote(rec, cols, p)
-	kind, err := domain.ParseInteractionKind(cols.get(rec, "kind"))
+	kind, err := domain.ParseInteractionKind(cols.Get(rec, "kind"))
 	if err != nil {
-		p.addErr(rec, cols.title("kind"), "", err)
+		p.AddErr(rec, cols.Title("kind"), "", err)
 	}
 	a.kind = string(kind)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/domain/csvfile"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/store"
 )
@@ -22,8 +23,8 @@ const (
 	colLast    = "last_contact_at"
 )
 
-var contactSchema = schema{
-	resolve: func(t string) (string, bool) {
+var contactSchema = csvfile.Schema{
+	Resolve: func(t string) (string, bool) {
 		switch t {
 		case colID, colScore, colGrade, colCreated, colLast:
 			return t, true
@@ -38,16 +39,16 @@ var contactSchema = schema{
 		}
 		return "", false
 	},
-	names: slices.Concat([]string{colID}, domain.FieldNames(), []string{colScore, colGrade, colCreated, colLast}),
-	extra: "and attr.<name> for a custom attribute (French names such as nom, ville or entreprise work too)",
+	Names: slices.Concat([]string{colID}, domain.FieldNames(), []string{colScore, colGrade, colCreated, colLast}),
+	Extra: "and attr.<name> for a custom attribute (French names such as nom, ville or entreprise work too)",
 }
 
 // contactImport is the state of one contacts import.
 type contactImport struct {
 	*env
-	cols      *columns
+	cols      *csvfile.Columns
 	stg       *store.Staging
-	p         problems
+	p         csvfile.Problems
 	zones     map[string]bool // time zones already found valid
 	seq       int64           // new contacts without id so far
 	unchanged int
@@ -55,7 +56,7 @@ type contactImport struct {
 
 // contactRow is a row of a contacts file and the contact it makes.
 type contactRow struct {
-	rec    *record
+	rec    *csvfile.Record
 	c      *domain.Contact
 	isNew  bool
 	before *domain.Contact // an updated contact as it was, to see changes
@@ -64,12 +65,12 @@ type contactRow struct {
 // importContacts checks every row of a contacts file and stages it, chunk
 // by chunk; checks the staged rows against each other and the database;
 // then creates and updates the contacts.
-func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
-	cols, err := readHeader(src.Header, contactSchema)
+func importContacts(ctx context.Context, e *env, src *csvfile.Reader) (Result, error) {
+	cols, err := csvfile.ReadHeader(src.Header, contactSchema)
 	if err != nil {
 		return Result{}, err
 	}
-	if !cols.has("name") && !cols.has(colID) {
+	if !cols.Has("name") && !cols.Has(colID) {
 		return Result{}, errInvalid("line 1: the file has no name column: a contacts file needs at least name, as in name;email;phone (or id, to update contacts)")
 	}
 	stg, err := e.st.StartStaging(ctx)
@@ -77,12 +78,12 @@ func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
 		return Result{}, err
 	}
 	ci := &contactImport{env: e, cols: cols, stg: stg, zones: map[string]bool{}}
-	build := func(chunk []*record) ([]store.StagedContact, error) { return ci.buildChunk(ctx, chunk) }
+	build := func(chunk []*csvfile.Record) ([]store.StagedContact, error) { return ci.buildChunk(ctx, chunk) }
 	stage := func(rows []store.StagedContact) error { return stg.AddContacts(ctx, rows) }
 	if err := eachChunkAhead(src, build, stage); err != nil {
 		return Result{}, err
 	}
-	if ci.p.total == 0 {
+	if ci.p.Total() == 0 {
 		res := Result{Unchanged: ci.unchanged}
 		res.Created, res.Updated, err = stg.ApplyContacts(ctx, e.actor)
 		if err == nil {
@@ -98,14 +99,14 @@ func importContacts(ctx context.Context, e *env, src *source) (Result, error) {
 // problems runs the file-wide checks of the staged rows and returns the
 // error that lists what is wrong with the file.
 func (ci *contactImport) problems(ctx context.Context) error {
-	found, err := ci.stg.ContactProblems(ctx, maxShown)
+	found, err := ci.stg.ContactProblems(ctx, csvfile.MaxShown)
 	if err != nil {
 		return err
 	}
 	if err := ci.addClashes(ctx, found); err != nil {
 		return err
 	}
-	if err := ci.p.err(); err != nil {
+	if err := ci.p.Err(); err != nil {
 		return err
 	}
 	return &domain.Error{Code: domain.Conflict, Message: "the contacts of the file clash with stored contacts: nothing was imported", Err: store.ErrClash}
@@ -113,9 +114,9 @@ func (ci *contactImport) problems(ctx context.Context) error {
 
 // buildChunk makes the contacts of a chunk of rows, with those of the
 // database that their ids name read in one query.
-func (ci *contactImport) buildChunk(ctx context.Context, chunk []*record) ([]store.StagedContact, error) {
+func (ci *contactImport) buildChunk(ctx context.Context, chunk []*csvfile.Record) ([]store.StagedContact, error) {
 	var known map[int64]*domain.Contact
-	if ci.cols.has(colID) {
+	if ci.cols.Has(colID) {
 		var err error
 		if known, err = ci.known(ctx, chunk); err != nil {
 			return nil, err
@@ -129,10 +130,10 @@ func (ci *contactImport) buildChunk(ctx context.Context, chunk []*record) ([]sto
 }
 
 // known reads the contacts of the database that the rows' ids name.
-func (ci *contactImport) known(ctx context.Context, chunk []*record) (map[int64]*domain.Contact, error) {
+func (ci *contactImport) known(ctx context.Context, chunk []*csvfile.Record) (map[int64]*domain.Contact, error) {
 	var ids []int64
 	for _, rec := range chunk {
-		if id, ok := domain.ParseContactID(ci.cols.get(rec, colID)); ok {
+		if id, ok := domain.ParseContactID(ci.cols.Get(rec, colID)); ok {
 			ids = append(ids, id)
 		}
 	}
@@ -150,23 +151,23 @@ func (ci *contactImport) known(ctx context.Context, chunk []*record) (map[int64]
 
 // rowID reads the id column: 0 for a row without id. A malformed id is a
 // problem; an id given twice is found once the whole file is staged.
-func (ci *contactImport) rowID(rec *record) int64 {
-	v := ci.cols.get(rec, colID)
+func (ci *contactImport) rowID(rec *csvfile.Record) int64 {
+	v := ci.cols.Get(rec, colID)
 	if v == "" {
 		return 0
 	}
 	id, ok := domain.ParseContactID(v)
 	if !ok {
-		ci.p.add(rec, ci.cols.title(colID), "%q is not a contact id: write it like C42 or 42, or leave the cell empty for a new contact", clip(v))
+		ci.p.Add(rec, ci.cols.Title(colID), "%q is not a contact id: write it like C42 or 42, or leave the cell empty for a new contact", csvfile.Clip(v))
 	}
 	return id
 }
 
 // build makes the contact of one row: the existing contact with its id,
 // with the row's cells applied, or a new one.
-func (ci *contactImport) build(rec *record, known map[int64]*domain.Contact) store.StagedContact {
+func (ci *contactImport) build(rec *csvfile.Record, known map[int64]*domain.Contact) store.StagedContact {
 	id := ci.rowID(rec)
-	ci.cols.checkWidth(rec, &ci.p)
+	ci.cols.CheckWidth(rec, &ci.p)
 	row := contactRow{rec: rec}
 	if old, ok := known[id]; ok {
 		row.c, row.before = old, clone(old)
@@ -175,13 +176,13 @@ func (ci *contactImport) build(rec *record, known map[int64]*domain.Contact) sto
 		row.isNew = true
 		row.c = &domain.Contact{ID: id, Stage: domain.Lead, CreatedAt: now, UpdatedAt: now}
 	}
-	for _, col := range ci.cols.list {
-		ci.set(&row, col, ci.cols.get(rec, col.Key))
+	for _, col := range ci.cols.List() {
+		ci.set(&row, col, ci.cols.Get(rec, col.Key))
 	}
-	if row.isNew && row.c.Owner == "" && (id == 0 || !ci.cols.has("owner")) {
+	if row.isNew && row.c.Owner == "" && (id == 0 || !ci.cols.Has("owner")) {
 		row.c.Owner = ci.actor
 	}
-	if !ci.p.bad(rec) {
+	if !ci.p.Bad(rec) {
 		ci.check(&row)
 	}
 	return ci.staged(&row)
@@ -189,10 +190,10 @@ func (ci *contactImport) build(rec *record, known map[int64]*domain.Contact) sto
 
 // check validates a row's contact and scores a new one.
 func (ci *contactImport) check(row *contactRow) {
-	if row.isNew && !ci.cols.has("name") {
-		ci.p.add(row.rec, "", "this is a new contact (no contact has this id) and the file has no name column: add a name column, or fix the id")
+	if row.isNew && !ci.cols.Has("name") {
+		ci.p.Add(row.rec, "", "this is a new contact (no contact has this id) and the file has no name column: add a name column, or fix the id")
 	} else if err := row.c.Validate(); err != nil {
-		ci.p.addErr(row.rec, "", "", err)
+		ci.p.AddErr(row.rec, "", "", err)
 	} else if row.isNew {
 		// A new contact has no interactions or orders yet: it is scored
 		// from its fields alone, as crm.Rescore would after the insert,
@@ -205,7 +206,7 @@ func (ci *contactImport) check(row *contactRow) {
 // staged is what a row stages: a new contact, a changed one, or one the
 // file gives as it is (staged for the checks only).
 func (ci *contactImport) staged(row *contactRow) store.StagedContact {
-	s := store.StagedContact{Line: row.rec.Line, FileLine: row.rec.FileLine, Bad: ci.p.bad(row.rec), Contact: row.c}
+	s := store.StagedContact{Line: row.rec.Line, FileLine: row.rec.FileLine, Bad: ci.p.Bad(row.rec), Contact: row.c}
 	switch {
 	case s.Bad:
 	case row.isNew:
@@ -223,7 +224,7 @@ func (ci *contactImport) staged(row *contactRow) store.StagedContact {
 }
 
 // set applies one cell to the row's contact.
-func (ci *contactImport) set(row *contactRow, col column, v string) {
+func (ci *contactImport) set(row *contactRow, col csvfile.Column, v string) {
 	c := row.c
 	switch {
 	case col.Key == colID || col.Key == colScore || col.Key == colGrade:
@@ -235,7 +236,7 @@ func (ci *contactImport) set(row *contactRow, col column, v string) {
 		ci.setTime(row, col, v, &row.c.LastContactAt)
 		return
 	case col.Key == "name" && v == "":
-		ci.p.add(row.rec, col.Title, "the name is empty: every contact needs a name")
+		ci.p.Add(row.rec, col.Title, "the name is empty: every contact needs a name")
 		return
 	case col.Key == "stage" && v == "":
 		return // a new contact is a lead; an updated one keeps its stage
@@ -244,7 +245,7 @@ func (ci *contactImport) set(row *contactRow, col column, v string) {
 		return
 	}
 	if err := c.Set(col.Key, v, ci.now); err != nil {
-		ci.p.addErr(row.rec, col.Title, col.Key, err)
+		ci.p.AddErr(row.rec, col.Title, col.Key, err)
 		return
 	}
 	if col.Key == "timezone" {
@@ -254,13 +255,13 @@ func (ci *contactImport) set(row *contactRow, col column, v string) {
 
 // setTime reads created_at or last_contact_at into dst, which only a new
 // contact takes: for one already there, its own activity says more.
-func (ci *contactImport) setTime(row *contactRow, col column, v string, dst *time.Time) {
+func (ci *contactImport) setTime(row *contactRow, col csvfile.Column, v string, dst *time.Time) {
 	if v == "" {
 		return
 	}
-	t, err := parseTime(v, ci.now)
+	t, err := csvfile.ParseTime(v, ci.now)
 	if err != nil {
-		ci.p.add(row.rec, col.Title, "%q is not a date: write it like 2026-11-20T09:30:00Z, 2026-11-20 09:30 or 20/11/2026", clip(v))
+		ci.p.Add(row.rec, col.Title, "%q is not a date: write it like 2026-11-20T09:30:00Z, 2026-11-20 09:30 or 20/11/2026", csvfile.Clip(v))
 		return
 	}
 	if row.isNew {
@@ -293,23 +294,23 @@ func (ci *contactImport) addClashes(ctx context.Context, found store.StagedProbl
 		return err
 	}
 	for _, f := range found.List {
-		rec := &record{Line: f.Line, FileLine: f.FileLine}
-		col := ci.cols.title(f.Field)
+		rec := &csvfile.Record{Line: f.Line, FileLine: f.FileLine}
+		col := ci.cols.Title(f.Field)
 		switch {
 		case f.FirstLine > 0 && f.Field == colID:
 			id, _ := domain.ParseContactID(f.Value)
-			first := record{Line: f.FirstLine, FileLine: f.FirstFileLine}
-			ci.p.addLate(rec, col, "%s is already on %s: a contact takes one row of the file", domain.ContactRef(id), first.where())
+			first := csvfile.Record{Line: f.FirstLine, FileLine: f.FirstFileLine}
+			ci.p.AddLate(rec, col, "%s is already on %s: a contact takes one row of the file", domain.ContactRef(id), first.Where())
 		case f.FirstLine > 0:
-			first := record{Line: f.FirstLine, FileLine: f.FirstFileLine}
-			ci.p.addLate(rec, col, "%s is already on %s: two contacts cannot share one %s; merge the rows or correct one", f.Value, first.where(), f.Field)
+			first := csvfile.Record{Line: f.FirstLine, FileLine: f.FirstFileLine}
+			ci.p.AddLate(rec, col, "%s is already on %s: two contacts cannot share one %s; merge the rows or correct one", f.Value, first.Where(), f.Field)
 		default:
 			h := holders[f.Holder]
-			ci.p.addLate(rec, col, "%s already has the %s %s: remove it from this row, or put %s in the id column to update that contact",
+			ci.p.AddLate(rec, col, "%s already has the %s %s: remove it from this row, or put %s in the id column to update that contact",
 				crm.Describe(h), f.Field, f.Value, h.Ref())
 		}
 	}
-	ci.p.count(found.Total, found.NewRows)
+	ci.p.Count(found.Total, found.NewRows)
 	return nil
 }
 

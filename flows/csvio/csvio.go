@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/domain/csvfile"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/store"
 )
@@ -107,7 +108,7 @@ type env struct {
 // customer. Interactions: contact, kind, date, optional note; the
 // contact's last contact time follows.
 func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time, kind string, r io.Reader, actor string) (Result, error) {
-	var run func(context.Context, *env, *source) (Result, error)
+	var run func(context.Context, *env, *csvfile.Reader) (Result, error)
 	kind = strings.ToLower(strings.TrimSpace(kind))
 	switch kind {
 	case Contacts:
@@ -119,7 +120,7 @@ func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time,
 	default:
 		return Result{}, errInvalid("cannot import %q: the kinds of file are contacts, orders and interactions", kind)
 	}
-	src, err := openSource(r)
+	src, err := csvfile.NewReader(r)
 	if err != nil {
 		return Result{}, err
 	}
@@ -133,8 +134,8 @@ func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time,
 	if err != nil {
 		return Result{}, err
 	}
-	res.Kind, res.Rows = kind, src.rows
-	if src.rows >= tidyMin {
+	res.Kind, res.Rows = kind, src.Rows()
+	if res.Rows >= tidyMin {
 		if err := st.Tidy(ctx, tidied[kind]...); err != nil {
 			return res, fmt.Errorf("the import is written, but tidying after it failed: %w", err)
 		}
@@ -184,4 +185,9 @@ func (e *env) finish(ctx context.Context, stg applied) error {
 		}
 		after = ids[len(ids)-1]
 	}
+}
+
+// errInvalid is a convenience for user errors of this package.
+func errInvalid(format string, args ...any) error {
+	return domain.Errorf(domain.Invalid, format, args...)
 }

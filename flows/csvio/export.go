@@ -10,9 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/domain/csvfile"
 )
 
 // exportBatch is how many contacts Export holds in memory at once.
@@ -100,7 +100,7 @@ func fillRow(row []string, c *domain.Contact, keys []string) error {
 		row[i] = c.Get(f.Name)
 		i++
 	}
-	row[i], row[i+1], row[i+2], row[i+3] = strconv.Itoa(c.Score), c.Grade, formatTime(c.CreatedAt), formatTime(c.LastContactAt)
+	row[i], row[i+1], row[i+2], row[i+3] = strconv.Itoa(c.Score), c.Grade, csvfile.FormatTime(c.CreatedAt), csvfile.FormatTime(c.LastContactAt)
 	i += 4
 	for _, k := range keys {
 		row[i] = c.Attrs[k]
@@ -144,28 +144,4 @@ func exportJSON(ctx context.Context, st ExportStore, w io.Writer) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
-}
-
-// formatTime writes a time as Export does: UTC, to the second.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
-}
-
-// parseTime reads a point in time: RFC 3339 as Export writes it, a date
-// and time as spreadsheets write them (in now's time zone), or a day as
-// domain.ParseDate reads it (midnight UTC).
-func parseTime(v string, now time.Time) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
-	}
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04",
-		"02/01/2006 15:04:05", "02/01/2006 15:04", "2/1/2006 15:04:05", "2/1/2006 15:04"} {
-		if t, err := time.ParseInLocation(layout, v, now.Location()); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return domain.ParseDate(v, now)
 }
