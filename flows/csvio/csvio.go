@@ -14,6 +14,10 @@
 // the first problems by line and count the others; and a good file is
 // moved into the real tables by set-based statements, then its contacts
 // rescored chunk by chunk.
+//
+// How a file is written (separator, encoding, quotes, line numbers, header
+// matching, the list of problems) is package csvfile's; this package says
+// what each kind of file holds and what its rows do to the database.
 package csvio
 
 import (
