@@ -45,6 +45,17 @@ func (db *DB) ClaimDue(ctx context.Context, now time.Time, limit int, claimer st
 	return out, err
 }
 
+// RenewSurveyClaims extends until until the claims claimer still holds on
+// the surveys ids: a dispatcher alive and working through its batch keeps
+// it, however long the batch waits for its turn under the rate limits.
+func (db *DB) RenewSurveyClaims(ctx context.Context, ids []int64, claimer string, until time.Time) error {
+	err := db.conn(ctx).Exec("UPDATE surveys SET claimed_until = ? WHERE id IN ? AND claimed_by = ?", until.UTC(), ids, claimer).Error
+	if err != nil {
+		return fmt.Errorf("renew the claims on surveys: %w", err)
+	}
+	return nil
+}
+
 // ReleaseSurvey drops a claim without other change.
 func (db *DB) ReleaseSurvey(ctx context.Context, id int64) error {
 	return db.conn(ctx).Exec("UPDATE surveys SET claimed_by = '', claimed_until = NULL WHERE id = ?", id).Error

@@ -23,6 +23,10 @@ type Config struct {
 	HTTPAddr string         // CRMBOT_HTTP_ADDR: crmbot run's HTTP server
 	Zone     *time.Location // CRMBOT_TIMEZONE: the team's time zone
 	Language string         // CRMBOT_LANGUAGE: customers' language when nothing else gives one
+	// Takeover is CRMBOT_TAKEOVER: how long the claims of a process that
+	// stopped renewing them (a crash) hold before another process, or
+	// itself restarted, takes its work over.
+	Takeover time.Duration
 	// ConfigFile is the configuration file read: CRMBOT_CONFIG, else
 	// crmbot.yaml when present; "" for none.
 	ConfigFile string
@@ -60,6 +64,9 @@ func ReadConfig(getenv func(string) string) (*Config, error) {
 	if c.Zone, err = time.LoadLocation(tz); err != nil {
 		return nil, fmt.Errorf("CRMBOT_TIMEZONE=%q is not a time zone: use a name like Europe/Paris", tz)
 	}
+	if c.Takeover, err = takeover(env("CRMBOT_TAKEOVER", "10s")); err != nil {
+		return nil, err
+	}
 	c.ConfigFile = configPath(getenv)
 	if c.File, err = config.Load(c.ConfigFile); err != nil {
 		return nil, err
@@ -77,6 +84,17 @@ func ReadConfig(getenv func(string) string) (*Config, error) {
 		GlobalRate: rates.GlobalPerSecond, ChatRate: rates.PerChatPerSecond}
 	c.TelegramWebhookSecret = getenv("TELEGRAM_WEBHOOK_SECRET")
 	return c, nil
+}
+
+// takeover reads CRMBOT_TAKEOVER: a duration from 2 s (claims are renewed
+// every fifth of it, and a renewal must have time to reach the database)
+// to 10 minutes.
+func takeover(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 2*time.Second || d > 10*time.Minute {
+		return 0, fmt.Errorf("CRMBOT_TAKEOVER=%q: give a duration from 2s to 10m, like 10s or 1m", v)
+	}
+	return d, nil
 }
 
 // configPath is CRMBOT_CONFIG, else crmbot.yaml if present, else "" for
@@ -127,6 +145,7 @@ func (c *Config) print(w io.Writer) {
 		{"CRMBOT_HTTP_ADDR", c.HTTPAddr},
 		{"CRMBOT_TIMEZONE", c.Zone.String()},
 		{"CRMBOT_LANGUAGE", c.Language},
+		{"CRMBOT_TAKEOVER", c.Takeover.String()},
 		{"SLACK_BOT_TOKEN", mask(c.Slack.BotToken)},
 		{"SLACK_APP_TOKEN", mask(c.Slack.AppToken)},
 		{"SLACK_SIGNING_SECRET", mask(c.Slack.SigningSecret)},

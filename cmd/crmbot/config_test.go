@@ -16,7 +16,7 @@ func TestCheckEnvPrintsTheConfigurationMasked(t *testing.T) {
 	t.Parallel()
 	cfg := writeConfig(t, "digest:\n  channels: [C0SALES]\n")
 	secrets := []string{"xoxb-1234-bot", "sign-secret", "apipass", "123:tg-secret", "hook-secret", "dbpass"}
-	env := []string{"CRMBOT_CONFIG=" + cfg, "SLACK_BOT_TOKEN=xoxb-1234-bot", "SLACK_SIGNING_SECRET=sign-secret",
+	env := []string{"CRMBOT_CONFIG=" + cfg, "CRMBOT_TAKEOVER=7s", "SLACK_BOT_TOKEN=xoxb-1234-bot", "SLACK_SIGNING_SECRET=sign-secret",
 		"SLACK_API_URL=https://proxy:apipass@slack.example/api/", "TELEGRAM_BOT_TOKEN=123:tg-secret", "TELEGRAM_WEBHOOK_SECRET=hook-secret"}
 	r := runCrmbot(t, "postgres://crm:dbpass@db.example/crm", nil, env, "check", "--env")
 	if r.code != 0 {
@@ -24,7 +24,7 @@ func TestCheckEnvPrintsTheConfigurationMasked(t *testing.T) {
 	}
 	for _, want := range []string{
 		"CRMBOT_DATABASE=postgres://crm:xxxxx@db.example/crm\n", "CRMBOT_CONFIG=" + cfg + "\n",
-		"CRMBOT_HTTP_ADDR=127.0.0.1:8080\n", "CRMBOT_TIMEZONE=Europe/Paris\n", "CRMBOT_LANGUAGE=en\n",
+		"CRMBOT_HTTP_ADDR=127.0.0.1:8080\n", "CRMBOT_TIMEZONE=Europe/Paris\n", "CRMBOT_LANGUAGE=en\n", "CRMBOT_TAKEOVER=7s\n",
 		"SLACK_BOT_TOKEN=********\n", "SLACK_APP_TOKEN=\n", "SLACK_SIGNING_SECRET=********\n",
 		"SLACK_API_URL=https://proxy:xxxxx@slack.example/api/\n", "TELEGRAM_BOT_TOKEN=********\n", "TELEGRAM_WEBHOOK_SECRET=********\n",
 		"Configuration file: " + cfg + " (",
@@ -52,6 +52,7 @@ func TestConfigurationIsCheckedFirst(t *testing.T) {
 		says string
 	}{
 		{[]string{"CRMBOT_TIMEZONE=Mars/Olympus"}, `CRMBOT_TIMEZONE="Mars/Olympus" is not a time zone`},
+		{[]string{"CRMBOT_TAKEOVER=1s"}, `CRMBOT_TAKEOVER="1s": give a duration from 2s to 10m, like 10s or 1m`},
 		{[]string{"CRMBOT_CONFIG=" + writeConfig(t, "abc: {a: 90, b: 50}\n")}, "crmbot.yaml:1:1: abc needs 0 < a < b < 100"},
 		{[]string{"CRMBOT_CONFIG=" + filepath.Join(t.TempDir(), "missing.yaml")}, "missing.yaml: no such file"},
 	} {

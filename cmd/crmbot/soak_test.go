@@ -55,6 +55,8 @@ type soakSettings struct {
 	people          soakPeople
 	replyCap, grace time.Duration
 	quick           bool
+	finish          int // customers to finish a questionnaire before the end
+	rate            int // the global rate of messages to Telegram, a second
 }
 
 func soakFromEnv(t *testing.T) soakSettings {
@@ -69,6 +71,10 @@ func soakFromEnv(t *testing.T) soakSettings {
 	}
 	s.people.customers = envInt(t, "CRMBOT_SOAK_CUSTOMERS", s.people.customers)
 	s.people.perWave = envInt(t, "CRMBOT_SOAK_WAVE", map[bool]int{true: 24, false: 40}[s.quick])
+	s.finish, s.rate = s.people.customers, 3
+	if s.quick {
+		s.finish, s.rate = s.finish/2, 6
+	}
 	s.people.seed = uint64(envInt(t, "CRMBOT_SOAK_SEED", 1))
 	s.replyCap = envDuration(t, "CRMBOT_SOAK_REPLY_CAP", 30*time.Second)
 	s.grace = envDuration(t, "CRMBOT_SOAK_GRACE", s.grace)
@@ -106,7 +112,7 @@ func TestSoakCrashes(t *testing.T) {
 	}
 	dsn := storetest.DSN(t, "sqlite")
 	tg := telegramtest.New(t, telegramtest.Config{})
-	env := []string{"CRMBOT_CONFIG=" + writeConfig(t, soakThrottle(3)), "TELEGRAM_BOT_TOKEN=" + tg.Token, "TELEGRAM_API_URL=" + tg.URL}
+	env := []string{"CRMBOT_CONFIG=" + writeConfig(t, soakThrottle(set.rate)), "TELEGRAM_BOT_TOKEN=" + tg.Token, "TELEGRAM_API_URL=" + tg.URL}
 	w := newSoakWorld(t, dsn, tg, env, set.people)
 	bot := newBotProc(t, "crmbot", append(env, "CRMBOT_DATABASE="+dsn)...)
 	p := set.people
@@ -121,7 +127,7 @@ func TestSoakCrashes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	team, customers := w.runTeam(ctx, 2*time.Second), w.runCustomers(ctx)
 	w.crashLoop(ctx, bot, set, rep)
-	w.waitFinished(set.grace)
+	w.waitFinished(set.grace, set.finish)
 	w.settle(set.grace)
 	cancel()
 	customers.Wait()
@@ -215,20 +221,20 @@ func (w *soakWorld) crashLoop(ctx context.Context, bot *botProc, set soakSetting
 	}
 }
 
-// waitFinished lets the customers go on, after the crashes, until each
-// finished a questionnaire or limit passed: so that even a short soak has
-// answers to check.
-func (w *soakWorld) waitFinished(limit time.Duration) {
+// waitFinished lets the customers go on, after the crashes, until need
+// of them finished a questionnaire or limit passed: so that even a short
+// soak has answers to check.
+func (w *soakWorld) waitFinished(limit time.Duration, need int) {
 	pollUntil(context.Background(), time.Now().Add(limit), func() bool {
+		finished := 0
 		for _, c := range w.customers {
 			c.mu.Lock()
-			n := len(c.done)
-			c.mu.Unlock()
-			if n == 0 {
-				return false
+			if len(c.done) > 0 {
+				finished++
 			}
+			c.mu.Unlock()
 		}
-		return true
+		return finished >= need
 	})
 }
 

@@ -82,7 +82,7 @@ func (m *Main) startBackground(ctx context.Context, slack bool) (*background, er
 		return nil, nil
 	}
 	b := &background{holder: processName()}
-	deliv := &survey.Deliverer{Service: m.survey, Claimer: b.holder}
+	deliv := &survey.Deliverer{Service: m.survey, Claimer: b.holder, Lease: m.Config.Takeover}
 	m.survey.Wake = deliv.Wake
 	if telegram {
 		client, err := m.telegram(ctx)
@@ -113,7 +113,7 @@ func (b *background) startTelegram(ctx context.Context, m *Main, client *telegra
 			}
 		})
 	}
-	d := &survey.Dispatcher{Service: m.survey, Sender: client, Claimer: b.holder}
+	d := &survey.Dispatcher{Service: m.survey, Sender: client, Claimer: b.holder, Lease: m.Config.Takeover}
 	b.wg.Go(func() { d.Run(ctx, dispatchEvery) })
 	name, _ := client.Username(ctx)
 	m.log.Info("Telegram is enabled", "bot", name, "webhook", b.webhook != nil)
@@ -123,14 +123,16 @@ func (b *background) startTelegram(ctx context.Context, m *Main, client *telegra
 const pollerLease = "telegram-poller"
 
 // holdLease takes the lease name when it is free and keeps it, renewing it
-// every leaseBeat until ctx is done; the flag it returns says whether this
-// process holds it now. A holder that stops renewing (a crash) loses it
-// leaseFor after its last renewal; a clean stop releases it (stop).
+// every fifth of CRMBOT_TAKEOVER until ctx is done; the flag it returns
+// says whether this process holds it now. A holder that stops renewing (a
+// crash) loses it CRMBOT_TAKEOVER after its last renewal; a clean stop
+// releases it (stop).
 func (b *background) holdLease(ctx context.Context, m *Main, name string) *atomic.Bool {
 	held := new(atomic.Bool)
+	lease := m.Config.Takeover
 	beat := func() {
 		now := m.Now()
-		ok, err := m.db.AcquireLease(ctx, name, b.holder, now, now.Add(leaseFor))
+		ok, err := m.db.AcquireLease(ctx, name, b.holder, now, now.Add(lease))
 		if err != nil && ctx.Err() == nil {
 			m.log.Warn("could not renew a lease", "lease", name, "err", err)
 		}
@@ -138,7 +140,7 @@ func (b *background) holdLease(ctx context.Context, m *Main, name string) *atomi
 	}
 	beat()
 	b.wg.Go(func() {
-		t := time.NewTicker(leaseBeat)
+		t := time.NewTicker(lease / 5)
 		defer t.Stop()
 		for {
 			select {
@@ -153,10 +155,6 @@ func (b *background) holdLease(ctx context.Context, m *Main, name string) *atomi
 }
 
 const (
-	// leaseFor is how long a lease holds without renewal, leaseBeat how
-	// often its holder renews it.
-	leaseFor  = 10 * time.Second
-	leaseBeat = 2 * time.Second
 	// pollTimeout is how long one getUpdates waits: short enough that a
 	// poller that lost its lease stops soon after.
 	pollTimeout = 10 * time.Second

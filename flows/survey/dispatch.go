@@ -22,8 +22,10 @@ type Dispatcher struct {
 	Claimer string
 	// Batch is how many surveys are claimed at once (default 100), Workers
 	// how many are sent concurrently (default 8; the Sender holds the
-	// rates), Lease how long a claim holds (default 1 minute: the
-	// surveys a crashed process had claimed go out that much later).
+	// rates), Lease how long a claim holds without renewal (default 10 s:
+	// the surveys a crashed process had claimed go out that much later).
+	// The dispatcher renews its batch's claims every fifth of Lease while
+	// it works through it.
 	Batch   int
 	Workers int
 	Lease   time.Duration
@@ -71,11 +73,7 @@ func (d *Dispatcher) Round(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		now := s.now()
-		lease := d.Lease
-		if lease <= 0 {
-			lease = time.Minute
-		}
-		due, err := s.Store.ClaimDue(ctx, now, d.batch(), d.Claimer, now.Add(lease))
+		due, err := s.Store.ClaimDue(ctx, now, d.batch(), d.Claimer, now.Add(d.lease()))
 		if err != nil || len(due) == 0 {
 			return total, err
 		}
@@ -87,7 +85,16 @@ func (d *Dispatcher) Round(ctx context.Context) (int, error) {
 	}
 }
 
+func (d *Dispatcher) lease() time.Duration {
+	if d.Lease <= 0 {
+		return 10 * time.Second
+	}
+	return d.Lease
+}
+
 func (d *Dispatcher) processAll(ctx context.Context, due []domain.Survey) {
+	stop := d.keepClaims(ctx, due)
+	defer stop()
 	work := make(chan int64)
 	var wg sync.WaitGroup
 	for range min(d.workers(), len(due)) {
@@ -104,6 +111,37 @@ func (d *Dispatcher) processAll(ctx context.Context, due []domain.Survey) {
 	}
 	close(work)
 	wg.Wait()
+}
+
+// keepClaims renews the claims on due every fifth of the lease until the
+// function it returns is called: surveys waiting for their turn behind a
+// long queue stay this dispatcher's while it lives, and those of one that
+// crashed lapse a lease after its last renewal.
+func (d *Dispatcher) keepClaims(ctx context.Context, due []domain.Survey) (stop func()) {
+	ids := make([]int64, len(due))
+	for i, sv := range due {
+		ids[i] = sv.ID
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(d.lease() / 5)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			err := d.Service.Store.RenewSurveyClaims(ctx, ids, d.Claimer, d.Service.now().Add(d.lease()))
+			if err != nil && ctx.Err() == nil {
+				d.Service.log().Warn("could not renew the claims on surveys", "err", err)
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // recoverStale settles the surveys a stopped sender left in sending: the

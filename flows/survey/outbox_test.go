@@ -6,10 +6,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/store/storetest"
 )
 
 // A process killed right after it stored an answer (before the next
@@ -101,8 +103,10 @@ func TestCrashWhileAnInvitationWaitsLosesNothing(t *testing.T) {
 		hung := hangingSender{entered: make(chan struct{}), release: make(chan struct{}), ready: make(chan error, 1)}
 		dead := &survey.Dispatcher{Service: f.svc, Sender: hung, Claimer: "dead"}
 		done := make(chan struct{})
-		go func() { dead.Round(f.ctx); close(done) }()
+		ctx, crash := context.WithCancel(f.ctx)
+		go func() { dead.Round(ctx); close(done) }()
 		<-hung.entered
+		crash() // it renews its claims no more
 		if got := f.surveys(c)[0]; got.Status != domain.SurveyQueued || !got.SentAt.IsZero() {
 			t.Fatalf("recorded before its turn: %+v", got)
 		}
@@ -193,4 +197,40 @@ func TestDetractorAlertWhenTheCustomerSaysNotNowAfterwards(t *testing.T) {
 			t.Fatalf("alerts: %+v", f.alerts.got)
 		}
 	})
+}
+
+// A dispatcher alive but slow, its batch waiting for its turn under the
+// rate limits longer than a claim lasts, keeps its claims: no other
+// process sends its surveys while it renews them. Once it stops (a
+// crash), they lapse a lease later and another sends them.
+func TestASlowBatchKeepsItsClaims(t *testing.T) {
+	for _, kind := range storetest.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := &fixture{}
+				f.set(t, storetest.Open(t, kind, f.now))
+				began := time.Now()
+				f.svc.Now = func() time.Time { return start.Add(time.Since(began)) }
+				c := f.contact("Léa Roy")
+				f.link(c, 1600)
+				f.send("satisfaction", c.ID)
+				hung := hangingSender{entered: make(chan struct{}), release: make(chan struct{}), ready: make(chan error, 1)}
+				slow := &survey.Dispatcher{Service: f.svc, Sender: hung, Claimer: "slow", Lease: 10 * time.Second}
+				ctx, crash := context.WithCancel(f.ctx)
+				done := make(chan struct{})
+				go func() { slow.Round(ctx); close(done) }()
+				defer func() { crash(); close(hung.release); <-done }()
+				<-hung.entered
+				time.Sleep(35 * time.Second)
+				if f.round(); f.out.count() != 0 {
+					t.Fatal("sent by another while its dispatcher lives and waits")
+				}
+				crash()
+				time.Sleep(11 * time.Second)
+				if f.round(); f.out.count() != 1 {
+					t.Fatalf("not taken over a lease after the crash: sent %d", f.out.count())
+				}
+			})
+		})
+	}
 }

@@ -24,6 +24,7 @@ type Store interface {
 	UpdateSurvey(ctx context.Context, s *domain.Survey) error
 	LockSurvey(ctx context.Context, id int64) (*domain.Survey, error)
 	ReleaseSurvey(ctx context.Context, id int64) error
+	RenewSurveyClaims(ctx context.Context, ids []int64, claimer string, until time.Time) error
 	SurveysOf(ctx context.Context, contactID int64) ([]domain.Survey, error)
 	History(ctx context.Context, contactID int64, now time.Time, companyDays int) (domain.History, error)
 	Histories(ctx context.Context, ids []int64, now time.Time, companyDays int) (map[int64]domain.History, error)

@@ -80,21 +80,26 @@ type fixture struct {
 func (f *fixture) now() time.Time { return f.at }
 
 func each(t *testing.T, fn func(f *fixture)) {
+	f := &fixture{}
+	storetest.Each(t, f.now, func(t *testing.T, db *store.DB) {
+		f.set(t, db)
+		fn(f)
+	})
+}
+
+// set makes f a fresh fixture on db, its clock at start.
+func (f *fixture) set(t *testing.T, db *store.DB) {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{}
-	storetest.Each(t, f.now, func(t *testing.T, db *store.DB) {
-		*f = fixture{t: t, ctx: t.Context(), db: db, at: start, out: &outbox{}, conv: &outbox{}, alerts: &alerts{}}
-		pol := domain.DefaultPolicy
-		pol.Zone = paris
-		f.svc = &survey.Service{Store: db, Policy: pol, Questionnaires: domain.BuiltinQuestionnaires(),
-			Now: f.now, Alerter: f.alerts, Language: "en"}
-		f.disp = &survey.Dispatcher{Service: f.svc, Sender: f.out, Claimer: "test"}
-		f.deliv = &survey.Deliverer{Service: f.svc, Sender: f.conv, Claimer: "test"}
-		fn(f)
-	})
+	*f = fixture{t: t, ctx: t.Context(), db: db, at: start, out: &outbox{}, conv: &outbox{}, alerts: &alerts{}}
+	pol := domain.DefaultPolicy
+	pol.Zone = paris
+	f.svc = &survey.Service{Store: db, Policy: pol, Questionnaires: domain.BuiltinQuestionnaires(),
+		Now: f.now, Alerter: f.alerts, Language: "en"}
+	f.disp = &survey.Dispatcher{Service: f.svc, Sender: f.out, Claimer: "test"}
+	f.deliv = &survey.Deliverer{Service: f.svc, Sender: f.conv, Claimer: "test"}
 }
 
 // contact adds a contact last contacted 60 days ago.
