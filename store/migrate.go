@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -124,6 +126,17 @@ func Versions() []int {
 		out[i] = m.version
 	}
 	return out
+}
+
+// Fingerprint is a digest of every migration's version, name and SQL: two
+// builds with the same fingerprint migrate a database to the same schema.
+// Tests keep it beside the migrated databases they reuse.
+func Fingerprint() string {
+	h := sha256.New()
+	for _, m := range migrations {
+		fmt.Fprintf(h, "%d\x00%s\x00%s\x00", m.version, m.name, m.sql)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // LatestVersion is the schema version this build expects.
