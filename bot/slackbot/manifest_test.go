@@ -12,7 +12,7 @@ import (
 // The app manifest declares what the bot uses: /crm, the scopes, the
 // events, interactivity and Socket Mode.
 func TestManifest(t *testing.T) {
-	b, err := os.ReadFile("../../slack/manifest.yaml")
+	b, err := os.ReadFile("../../deploy/slack-manifest.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
