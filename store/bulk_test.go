@@ -154,3 +154,40 @@ func TestTidyVacuumsOnPostgreSQL(t *testing.T) {
 		}
 	})
 }
+
+// After Tidy the customers' aggregates are stored in contact order on
+// PostgreSQL (CLUSTER), the order the digest reads them in, whatever the
+// order orders came in.
+func TestTidyKeepsCustomersInContactOrder(t *testing.T) {
+	storetest.Each(t, nil, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		var ids []int64
+		for range 3 {
+			ids = append(ids, create(t, db, &domain.Contact{Name: "Customer", Stage: domain.Lead}).ID)
+		}
+		for _, id := range slices.Backward(ids) {
+			if err := db.AddOrder(ctx, &domain.Order{ContactID: id, Amount: 100, Date: day(2026, 11, 1)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Tidy(ctx, "customer_stats"); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := storetest.SQL(t, db).Query("SELECT contact_id FROM customer_stats")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, id)
+		}
+		if !slices.IsSorted(got) || len(got) != 3 {
+			t.Errorf("customers as stored: %v, want the contacts' order", got)
+		}
+	})
+}

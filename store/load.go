@@ -321,17 +321,30 @@ func (l *ActivityLoad) Drop(ctx context.Context) error {
 	return l.db.dropTemp(ctx, "import_agg", "import_touched")
 }
 
+// clusteredBy are the tables Tidy keeps in the order of an index, and that
+// index. The digest reads every customer's aggregates in contact order: in
+// the order of an import's upserts they came back shuffled, and sorting a
+// million of them took a quarter of the digest's time.
+var clusteredBy = map[string]string{"customer_stats": "customer_stats_pkey"}
+
 // Tidy brings the statistics and visibility map of tables up to date
 // after a bulk import, outside its transaction: PostgreSQL's VACUUM
 // (ANALYZE), without which its planner knows nothing of the new rows and
 // every read of a covering index goes back to the table until autovacuum
-// comes. On SQLite it does nothing: its planner has no statistics to go
-// stale (crmbot never runs ANALYZE), and an index is always enough.
+// comes. A table of clusteredBy is first rewritten in the order of its
+// index (CLUSTER). On SQLite it does nothing: its planner has no
+// statistics to go stale (crmbot never runs ANALYZE), an index is always
+// enough, and a table keyed by an integer is stored in its order.
 func (db *DB) Tidy(ctx context.Context, tables ...string) error {
 	if !db.postgres {
 		return nil
 	}
 	for _, t := range tables {
+		if ix, ok := clusteredBy[t]; ok {
+			if err := db.gorm.WithContext(ctx).Exec("CLUSTER " + t + " USING " + ix).Error; err != nil {
+				return fmt.Errorf("cluster %s: %w", t, err)
+			}
+		}
 		if err := db.gorm.WithContext(ctx).Exec("VACUUM (ANALYZE) " + t).Error; err != nil {
 			return fmt.Errorf("vacuum %s: %w", t, err)
 		}
