@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"testing"
 
@@ -190,4 +191,65 @@ func TestTidyKeepsCustomersInContactOrder(t *testing.T) {
 			t.Errorf("customers as stored: %v, want the contacts' order", got)
 		}
 	})
+}
+
+// On SQLite a bulk transaction writes with a rollback journal when no
+// other connection has the database open, and keeps the write-ahead log
+// when one has (a reader then goes on reading): either way the write is
+// kept and the log is back after.
+func TestBulkTxJournal(t *testing.T) {
+	for _, reader := range []bool{false, true} {
+		t.Run(fmt.Sprint("reader ", reader), func(t *testing.T) {
+			ctx := t.Context()
+			path := storetest.DSN(t, "sqlite")
+			db, err := store.Open(ctx, path, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if reader {
+				other, err := store.Open(ctx, path, store.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer other.Close()
+				create(t, db, &domain.Contact{Name: "Before", Stage: domain.Lead})
+				create(t, db, &domain.Contact{Name: "Before too", Stage: domain.Lead})
+				rows, err := storetest.SQL(t, other).QueryContext(ctx, "SELECT id FROM contacts")
+				if err != nil || !rows.Next() {
+					t.Fatal(err)
+				}
+				defer rows.Close() // a read under way through the transaction
+			}
+			var journal bool
+			err = db.InBulkTx(ctx, func(ctx context.Context) error {
+				if err := db.CreateContact(ctx, &domain.Contact{Name: "Bulk", Stage: domain.Lead}); err != nil {
+					return err
+				}
+				_, err := os.Stat(path + "-journal")
+				journal = err == nil
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mode string
+			if err := storetest.SQL(t, db).QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+				t.Errorf("journal mode after: %q %v", mode, err)
+			}
+			if n := storetest.Count(t, db, "SELECT COUNT(*) FROM contacts"); journal == reader || n != 1+2*btoi(reader) {
+				t.Errorf("with a reader %v: rollback journal %v, contacts %d", reader, journal, n)
+			}
+		})
+	}
+}
+
+func btoi(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }

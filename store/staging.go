@@ -93,6 +93,8 @@ func (db *DB) InBulkTx(ctx context.Context, fn func(ctx context.Context) error) 
 //   - A helper thread to sort, and sorts in runs of 4 MB rather than of
 //     the 16 MB cache: building the twelve indexes of 1,000,000 contacts
 //     again took 6 s instead of 9.
+//   - When no other connection has the database open, a rollback journal
+//     instead of the write-ahead log, and full syncs (rollbackJournal).
 func bulkPragmas(ctx context.Context, conn *sql.Conn) (func() error, error) {
 	set := func(ctx context.Context, pragmas ...string) error {
 		for _, p := range pragmas {
@@ -106,8 +108,14 @@ func bulkPragmas(ctx context.Context, conn *sql.Conn) (func() error, error) {
 	if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
 		return nil, fmt.Errorf("bulk transaction: %w", err)
 	}
+	journal, err := rollbackJournal(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
 	restore := func() error {
-		err := set(context.WithoutCancel(ctx), "foreign_keys = ON", "threads = 0", fmt.Sprintf("cache_size = %d", cache))
+		ctx := context.WithoutCancel(ctx)
+		err := set(ctx, "foreign_keys = ON", "threads = 0", fmt.Sprintf("cache_size = %d", cache))
+		err = errors.Join(err, journal(ctx))
 		if err != nil {
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
@@ -117,6 +125,55 @@ func bulkPragmas(ctx context.Context, conn *sql.Conn) (func() error, error) {
 		return nil, errors.Join(err, restore())
 	}
 	return restore, nil
+}
+
+// rollbackJournal puts the database in SQLite's rollback-journal mode for
+// a bulk transaction, when no other connection has it open (SQLite
+// refuses the change otherwise, and the transaction keeps the write-ahead
+// log), and returns the function that puts the log back. A load into the
+// log writes every page twice, to the log and then, at the commit's
+// checkpoint, to the database, and reads pages back through the log's
+// index; with a rollback journal new pages go straight to the database
+// and only the pages that were there before are copied to the journal
+// (1,000,000 contacts: 20.2 s instead of 22.9). A crash leaves the journal,
+// which the next connection plays back: nothing of the transaction is
+// kept. synchronous is FULL meanwhile, which that mode needs to survive a
+// power cut.
+func rollbackJournal(ctx context.Context, conn *sql.Conn) (func(context.Context) error, error) {
+	var mode string
+	var wait int
+	if err := conn.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&wait); err != nil {
+		return nil, fmt.Errorf("bulk transaction: %w", err)
+	}
+	// Without waiting: a connection that has the database open, idle or
+	// not, makes the change fail at once or never succeed.
+	_, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0")
+	if err == nil {
+		err = conn.QueryRowContext(ctx, "PRAGMA journal_mode = DELETE").Scan(&mode)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", wait)); err != nil {
+		return nil, fmt.Errorf("bulk transaction: %w", err)
+	}
+	if err != nil || mode != "delete" {
+		return func(context.Context) error { return nil }, nil // another connection has it open
+	}
+	back := func(ctx context.Context) error {
+		_, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL")
+		if err == nil {
+			err = conn.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		}
+		if err == nil && mode != "wal" {
+			err = fmt.Errorf("the journal stayed %s", mode)
+		}
+		if err != nil {
+			return fmt.Errorf("bulk transaction: put the write-ahead log back: %w", err)
+		}
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL"); err != nil {
+		return nil, errors.Join(fmt.Errorf("bulk transaction: %w", err), back(ctx))
+	}
+	return back, nil
 }
 
 // Staging is the staging tables of one import, of contacts or of activity
