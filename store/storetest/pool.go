@@ -32,6 +32,7 @@ const poolKey = 770000
 // connection that holds its lock.
 type pooled struct {
 	name string
+	key  int // of the advisory lock
 	lock *sql.Conn
 }
 
@@ -55,7 +56,7 @@ func takePooled(t testing.TB) *pooled {
 			conn.Close()
 			continue
 		}
-		p := &pooled{name: "crmbot_test_pool_" + strconv.Itoa(k), lock: conn}
+		p := &pooled{name: "crmbot_test_pool_" + strconv.Itoa(k), key: poolKey + k, lock: conn}
 		if err := p.ready(ctx); err != nil {
 			p.release()
 			t.Fatalf("pooled database %s: %v", p.name, err)
@@ -66,13 +67,8 @@ func takePooled(t testing.TB) *pooled {
 
 // release lets the next test take the database.
 func (p *pooled) release() {
-	p.lock.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", poolKey+p.index())
+	p.lock.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", p.key)
 	p.lock.Close()
-}
-
-func (p *pooled) index() int {
-	k, _ := strconv.Atoi(p.name[strings.LastIndexByte(p.name, '_')+1:])
-	return k
 }
 
 // dsn is the database's address.
