@@ -151,12 +151,7 @@ func rollbackJournal(ctx context.Context, conn *sql.Conn) (func(context.Context)
 	if err == nil {
 		err = conn.QueryRowContext(ctx, "PRAGMA journal_mode = DELETE").Scan(&mode)
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", wait)); err != nil {
-		return nil, fmt.Errorf("bulk transaction: %w", err)
-	}
-	if err != nil || mode != "delete" {
-		return func(context.Context) error { return nil }, nil // another connection has it open
-	}
+	switched := err == nil && mode == "delete"
 	back := func(ctx context.Context) error {
 		_, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL")
 		if err == nil {
@@ -169,6 +164,16 @@ func rollbackJournal(ctx context.Context, conn *sql.Conn) (func(context.Context)
 			return fmt.Errorf("bulk transaction: put the write-ahead log back: %w", err)
 		}
 		return nil
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", wait)); err != nil {
+		err = fmt.Errorf("bulk transaction: %w", err)
+		if switched {
+			err = errors.Join(err, back(ctx))
+		}
+		return nil, err
+	}
+	if !switched {
+		return func(context.Context) error { return nil }, nil // another connection has it open
 	}
 	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL"); err != nil {
 		return nil, errors.Join(fmt.Errorf("bulk transaction: %w", err), back(ctx))

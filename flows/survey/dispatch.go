@@ -40,7 +40,8 @@ const retryAfter = time.Minute
 func (d *Dispatcher) batch() int   { return orDefault(d.Batch, 100) }
 func (d *Dispatcher) workers() int { return orDefault(d.Workers, 8) }
 
-func orDefault(n, def int) int {
+// orDefault is n, or def when n is not set (zero or less).
+func orDefault[T int | time.Duration](n, def T) T {
 	if n <= 0 {
 		return def
 	}
@@ -85,12 +86,11 @@ func (d *Dispatcher) Round(ctx context.Context) (int, error) {
 	}
 }
 
-func (d *Dispatcher) lease() time.Duration {
-	if d.Lease <= 0 {
-		return 10 * time.Second
-	}
-	return d.Lease
-}
+func (d *Dispatcher) lease() time.Duration { return orDefault(d.Lease, defaultLease) }
+
+// defaultLease is how long a claim of the dispatcher's or the deliverer's
+// holds without renewal when they are given no Lease.
+const defaultLease = 10 * time.Second
 
 func (d *Dispatcher) processAll(ctx context.Context, due []domain.Survey) {
 	stop := d.keepClaims(ctx, due)

@@ -44,12 +44,7 @@ var errClaimLost = errors.New("the claim on the message lapsed")
 
 func (d *Deliverer) init() { d.once.Do(func() { d.wake = make(chan struct{}, 1) }) }
 
-func (d *Deliverer) lease() time.Duration {
-	if d.Lease <= 0 {
-		return 10 * time.Second
-	}
-	return d.Lease
-}
+func (d *Deliverer) lease() time.Duration { return orDefault(d.Lease, defaultLease) }
 
 // kinds are the kinds of messages this deliverer can deliver.
 func (d *Deliverer) kinds() []domain.OutgoingKind {

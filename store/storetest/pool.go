@@ -107,27 +107,24 @@ func (p *pooled) remake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.Migrate(ctx)
+	n, err := migrateAndCount(ctx, db)
 	if err = errors.Join(err, db.Close()); err != nil {
-		return err
-	}
-	n, err := p.relations(ctx)
-	if err != nil {
 		return err
 	}
 	_, err = p.lock.ExecContext(ctx, fmt.Sprintf("COMMENT ON DATABASE %s IS 'crmbot %s %d'", p.name, store.Fingerprint(), n))
 	return err
 }
 
-// relations counts the tables, indexes and sequences of the database's
-// schema.
-func (p *pooled) relations(ctx context.Context) (int, error) {
-	db, err := p.open()
+// migrateAndCount migrates db and counts the relations of its schema.
+func migrateAndCount(ctx context.Context, db *store.DB) (int, error) {
+	if _, err := db.Migrate(ctx); err != nil {
+		return 0, err
+	}
+	pool, err := db.SQLForTests()
 	if err != nil {
 		return 0, err
 	}
-	defer db.Close()
-	return relationsOf(ctx, db)
+	return relationsOf(ctx, pool)
 }
 
 func (p *pooled) open() (*sql.DB, error) {
