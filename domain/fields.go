@@ -129,15 +129,9 @@ func attrHint(key string) string {
 // key is a field name, an alias, or attr.<name> for a custom attribute. now
 // resolves dates such as "today".
 func (c *Contact) Set(key, value string, now time.Time) error {
-	value = strings.TrimSpace(value)
-	if !utf8.ValidString(value) {
-		return Errorf(Invalid, "the value of %s is not valid UTF-8 text", key)
-	}
-	if strings.ContainsFunc(value, unicode.IsControl) {
-		return Errorf(Invalid, "the value of %s holds a control character (a tab, line break or escape code): write it on one line as plain text", key)
-	}
-	if len(value) > 1000 {
-		return Errorf(Invalid, "the value of %s is too long (%d characters, 1000 at most)", key, len(value))
+	value, err := cleanValue(key, value)
+	if err != nil {
+		return err
 	}
 	if attr, ok := strings.CutPrefix(strings.ToLower(key), AttrPrefix); ok {
 		return c.setAttr(attr, value)
@@ -146,6 +140,35 @@ func (c *Contact) Set(key, value string, now time.Time) error {
 	if !ok {
 		return UnknownFieldError(key)
 	}
+	return c.setField(f, value, now)
+}
+
+// SetField is Set for a field looked up already (LookupField): an import
+// looks each column up once rather than each of its cells.
+func (c *Contact) SetField(f Field, value string, now time.Time) error {
+	value, err := cleanValue(f.Name, value)
+	if err != nil {
+		return err
+	}
+	return c.setField(f, value, now)
+}
+
+// cleanValue trims the value of key and refuses what no field takes.
+func cleanValue(key, value string) (string, error) {
+	value = strings.TrimSpace(value)
+	if !utf8.ValidString(value) {
+		return "", Errorf(Invalid, "the value of %s is not valid UTF-8 text", key)
+	}
+	if strings.ContainsFunc(value, unicode.IsControl) {
+		return "", Errorf(Invalid, "the value of %s holds a control character (a tab, line break or escape code): write it on one line as plain text", key)
+	}
+	if len(value) > 1000 {
+		return "", Errorf(Invalid, "the value of %s is too long (%d characters, 1000 at most)", key, len(value))
+	}
+	return value, nil
+}
+
+func (c *Contact) setField(f Field, value string, now time.Time) error {
 	if err := f.set(c, value, now); err != nil {
 		if e, ok := err.(*Error); ok && f.Name != "" {
 			return &Error{Code: e.Code, Message: f.Name + ": " + e.Message}

@@ -41,26 +41,47 @@ type ActivityLoad struct {
 // timeTexts writes times for SQLite as its driver does (the text of
 // sqliteTime), each distinct time formatted once: most rows of a file
 // share their day with many others, and formatting a time costs more
-// than writing the row. It keeps at most 1,024 of them.
-type timeTexts map[time.Time]string
+// than writing the row. It keeps at most 1,024 of them. On PostgreSQL it
+// keeps times as they are.
+type timeTexts struct {
+	postgres bool
+	texts    map[time.Time]string
+}
 
 // sqliteTime is the layout in which the SQLite driver writes a time.Time.
 const sqliteTime = "2006-01-02 15:04:05.999999999-07:00"
 
-// arg returns t as the load writes it: the time itself on PostgreSQL.
-func (l *ActivityLoad) arg(t time.Time) any {
-	if l.db.postgres {
+// arg returns t as a load writes it.
+func (tt *timeTexts) arg(t time.Time) any {
+	if tt.postgres {
 		return t
 	}
-	s, ok := l.times[t]
+	s, ok := tt.texts[t]
 	if !ok {
-		if len(l.times) >= 1024 || l.times == nil {
-			l.times = timeTexts{}
+		if len(tt.texts) >= 1024 || tt.texts == nil {
+			tt.texts = map[time.Time]string{}
 		}
 		s = t.Format(sqliteTime)
-		l.times[t] = s
+		tt.texts[t] = s
 	}
 	return s
+}
+
+// args writes the times among a as arg does, a *time.Time as nil or its
+// time.
+func (tt *timeTexts) args(a []any) {
+	for i, v := range a {
+		switch v := v.(type) {
+		case time.Time:
+			a[i] = tt.arg(v)
+		case *time.Time:
+			if v == nil {
+				a[i] = nil
+			} else {
+				a[i] = tt.arg(*v)
+			}
+		}
+	}
 }
 
 // indexDef is an index or key that a load dropped: how it was dropped and
@@ -85,7 +106,7 @@ func (db *DB) startLoad(ctx context.Context, table string) (*ActivityLoad, error
 	if err != nil {
 		return nil, err
 	}
-	l := &ActivityLoad{db: db, table: table, first: first}
+	l := &ActivityLoad{db: db, table: table, first: first, times: timeTexts{postgres: db.postgres}}
 	return l, db.createTemp(ctx, "import_touched", "id BIGINT PRIMARY KEY")
 }
 
@@ -159,11 +180,11 @@ func (db *DB) resolveRefs(ctx context.Context, refs []ContactRef) (map[ContactRe
 // AddOrders writes orders of the load (their CreatedAt is ignored: the
 // load stamps them).
 func (l *ActivityLoad) AddOrders(ctx context.Context, os []domain.Order) error {
-	now := l.arg(l.db.now().UTC())
+	now := l.times.arg(l.db.now().UTC())
 	cols := []string{"contact_id", "amount", "date", "note", "author", "created_at"}
 	return l.add(ctx, cols, len(os), func(i int, a []any) []any {
 		o := &os[i]
-		return append(a, o.ContactID, o.Amount, l.arg(o.Date.UTC()), o.Note, o.Author, now)
+		return append(a, o.ContactID, o.Amount, l.times.arg(o.Date.UTC()), o.Note, o.Author, now)
 	})
 }
 
@@ -172,7 +193,7 @@ func (l *ActivityLoad) AddInteractions(ctx context.Context, is []domain.Interact
 	cols := []string{"contact_id", "kind", "note", "author", "at"}
 	return l.add(ctx, cols, len(is), func(i int, a []any) []any {
 		x := &is[i]
-		return append(a, x.ContactID, string(x.Kind), x.Note, x.Author, l.arg(x.At.UTC()))
+		return append(a, x.ContactID, string(x.Kind), x.Note, x.Author, l.times.arg(x.At.UTC()))
 	})
 }
 

@@ -186,6 +186,7 @@ func rollbackJournal(ctx context.Context, conn *sql.Conn) (func(context.Context)
 type Staging struct {
 	db     *DB
 	stored int64 // the highest id of contacts when staging started
+	times  timeTexts
 	// mu keeps Contacts, called as the next chunk is read, apart from the
 	// staging of the last one on PostgreSQL: pgx's COPY cannot start while
 	// a query's rows are open on the connection. (SQLite's driver takes
@@ -250,7 +251,7 @@ func (db *DB) StartStaging(ctx context.Context) (*Staging, error) {
 	if err := db.conn(ctx).Raw("SELECT MAX(id) FROM contacts").Scan(&stored).Error; err != nil {
 		return nil, fmt.Errorf("read the ids of contacts: %w", err)
 	}
-	s := &Staging{db: db}
+	s := &Staging{db: db, times: timeTexts{postgres: db.postgres}}
 	if stored != nil {
 		s.stored = *stored
 	}
@@ -346,6 +347,7 @@ func (s *Staging) AddContacts(ctx context.Context, rows []StagedContact) error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 	}
+	w := len(stagedContactCols)
 	return s.db.copyRows(ctx, "import_contacts", stagedContactCols, len(rows), func(i int, a []any) []any {
 		r := &rows[i]
 		row := toRow(r.Contact)
@@ -354,6 +356,7 @@ func (s *Staging) AddContacts(ctx context.Context, rows []StagedContact) error {
 		if row.ID == 0 {
 			a[len(a)-len(contactCols)] = nil
 		}
+		s.times.args(a[len(a)-w:])
 		return a
 	})
 }

@@ -59,6 +59,14 @@ func (c *Columns) Get(rec *Record, key string) string {
 	return strings.TrimSpace(rec.Cells[i])
 }
 
+// Cell is Get for a column of List, found without looking its key up.
+func (c *Columns) Cell(rec *Record, col Column) string {
+	if col.Index >= len(rec.Cells) {
+		return ""
+	}
+	return strings.TrimSpace(rec.Cells[col.Index])
+}
+
 // Title returns how the header names column key, for messages: the user
 // looks for the name the file uses, not the canonical one.
 func (c *Columns) Title(key string) string {

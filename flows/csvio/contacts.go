@@ -49,6 +49,7 @@ type contactImport struct {
 	cols      *csvfile.Columns
 	stg       *store.Staging
 	p         csvfile.Problems
+	fields    []domain.Field  // the field of each column of cols.List(), Name "" for others
 	zones     map[string]bool // time zones already found valid
 	seq       int64           // new contacts without id so far
 	unchanged int
@@ -78,6 +79,10 @@ func importContacts(ctx context.Context, e *env, src *csvfile.Reader) (Result, e
 		return Result{}, err
 	}
 	ci := &contactImport{env: e, cols: cols, stg: stg, zones: map[string]bool{}}
+	for _, col := range cols.List() {
+		f, _ := domain.LookupField(col.Key)
+		ci.fields = append(ci.fields, f)
+	}
 	build := func(chunk []*csvfile.Record) ([]store.StagedContact, error) { return ci.buildChunk(ctx, chunk) }
 	stage := func(rows []store.StagedContact) error { return stg.AddContacts(ctx, rows) }
 	if err := eachChunkAhead(src, build, stage); err != nil {
@@ -176,8 +181,8 @@ func (ci *contactImport) build(rec *csvfile.Record, known map[int64]*domain.Cont
 		row.isNew = true
 		row.c = &domain.Contact{ID: id, Stage: domain.Lead, CreatedAt: now, UpdatedAt: now}
 	}
-	for _, col := range ci.cols.List() {
-		ci.set(&row, col, ci.cols.Get(rec, col.Key))
+	for i, col := range ci.cols.List() {
+		ci.set(&row, col, ci.fields[i], ci.cols.Cell(rec, col))
 	}
 	if row.isNew && row.c.Owner == "" && (id == 0 || !ci.cols.Has("owner")) {
 		row.c.Owner = ci.actor
@@ -223,8 +228,9 @@ func (ci *contactImport) staged(row *contactRow) store.StagedContact {
 	return s
 }
 
-// set applies one cell to the row's contact.
-func (ci *contactImport) set(row *contactRow, col csvfile.Column, v string) {
+// set applies one cell to the row's contact; f is the column's field, if
+// it is one.
+func (ci *contactImport) set(row *contactRow, col csvfile.Column, f domain.Field, v string) {
 	c := row.c
 	switch {
 	case col.Key == colID || col.Key == colScore || col.Key == colGrade:
@@ -244,7 +250,13 @@ func (ci *contactImport) set(row *contactRow, col csvfile.Column, v string) {
 		c.TimeZone = v // loading a zone reads a file: check each one once
 		return
 	}
-	if err := c.Set(col.Key, v, ci.now); err != nil {
+	var err error
+	if f.Name != "" {
+		err = c.SetField(f, v, ci.now)
+	} else {
+		err = c.Set(col.Key, v, ci.now)
+	}
+	if err != nil {
 		ci.p.AddErr(row.rec, col.Title, col.Key, err)
 		return
 	}
