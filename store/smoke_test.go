@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -70,5 +72,43 @@ func TestSQLitePathWithURICharacters(t *testing.T) {
 	}
 	if _, err := os.Stat(path + "-wal"); err != nil {
 		t.Fatalf("WAL mode was not applied: %v", err)
+	}
+}
+
+// TestSQLitePageSize: a new database is made with 16 KiB pages, before
+// the write-ahead log fixes its page size; one made earlier with SQLite's
+// default of 4 KiB keeps it and opens as before.
+func TestSQLitePageSize(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.db")
+	raw, err := sql.Open("sqlite3", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	for path, want := range map[string]string{filepath.Join(dir, "new.db"): "16384 wal", old: "4096 wal"} {
+		db, err := store.Open(t.Context(), path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		var size int
+		var mode string
+		conn := storetest.SQL(t, db)
+		if err := conn.QueryRow("PRAGMA page_size").Scan(&size); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(size, " ", mode); got != want {
+			t.Errorf("%s: page size and journal %q, want %q", filepath.Base(path), got, want)
+		}
+		db.Close()
 	}
 }
