@@ -176,6 +176,18 @@ func calendarDay(t time.Time) int64 {
 // strictly worse value (F, M: smaller; R: more days), so equal values get
 // equal scores. The result is in the order of in. It runs in O(n log n).
 func RFM(in []RFMInput, asOf time.Time, windowDays int) ([]RFMScore, error) {
+	out, err := RFMMeasures(in, asOf, windowDays)
+	if err != nil {
+		return nil, err
+	}
+	ScoreRFM(out)
+	return out, nil
+}
+
+// RFMMeasures is the first half of RFM: each customer's contact id,
+// recency, frequency and monetary value, checked, without scores. ABC
+// needs no more; ScoreRFM adds the rest.
+func RFMMeasures(in []RFMInput, asOf time.Time, windowDays int) ([]RFMScore, error) {
 	if windowDays < 0 {
 		return nil, Errorf(Invalid, "the RFM window must be 0 (all history) or a number of days, not %d", windowDays)
 	}
@@ -186,11 +198,18 @@ func RFM(in []RFMInput, asOf time.Time, windowDays int) ([]RFMScore, error) {
 			return nil, err
 		}
 	}
-	scoreDimensions(out)
-	for i := range out {
-		out[i].Segment = RFMSegmentOf(out[i].R, out[i].F)
-	}
 	return out, nil
+}
+
+// ScoreRFM is the second half of RFM: it sets the R, F and M scores and
+// the segment of customers measured by RFMMeasures. It reads their
+// measures and writes no other field, so that ABC may read the same
+// slice meanwhile.
+func ScoreRFM(scores []RFMScore) {
+	scoreDimensions(scores)
+	for i := range scores {
+		scores[i].Segment = RFMSegmentOf(scores[i].R, scores[i].F)
+	}
 }
 
 // measure checks one input and sets its R, F and M measures in s (in place:

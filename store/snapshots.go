@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -124,9 +125,13 @@ func (db *DB) SnapshotSegments(ctx context.Context, week string, members []domai
 }
 
 // SegmentsOfWeek returns the RFM segments recorded for week, by contact
-// id in increasing order (the table's key: no sort), and whether week was
-// recorded at all. A slice rather than a map: a million of them are
-// compared with this week's by walking both in id order.
+// id in increasing order, and whether week was recorded at all. A slice
+// rather than a map: a million of them are compared with this week's by
+// walking both in id order.
+//
+// Each segment's contacts come as one text of ids, merged here:
+// a row per contact cost the digest a third of its time on PostgreSQL
+// (the protocol's message and database/sql's scan of each row).
 func (db *DB) SegmentsOfWeek(ctx context.Context, week string) ([]domain.SegmentMember, bool, error) {
 	var n int64
 	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM snapshot_weeks WHERE kind = 'rfm' AND week = ?", week).Scan(&n).Error; err != nil {
@@ -135,27 +140,74 @@ func (db *DB) SegmentsOfWeek(ctx context.Context, week string) ([]domain.Segment
 	if n == 0 {
 		return nil, false, nil
 	}
-	var out []domain.SegmentMember
-	// A handful of distinct segments: each read once, not once a row.
-	names := map[string]domain.RFMSegment{}
-	var seg sql.RawBytes
-	err := db.eachRow(ctx, "SELECT contact_id, segment FROM segment_snapshots WHERE week = ? ORDER BY contact_id", []any{week}, func(rows *sql.Rows) error {
-		var id int64
-		if err := rows.Scan(&id, &seg); err != nil {
+	var segs []domain.RFMSegment
+	var lists [][]int64
+	var seg string
+	var ids sql.RawBytes
+	// Without ORDER BY in the aggregate, which would sort every row on
+	// PostgreSQL (0.78 s instead of 0.23): the ids come in the order they
+	// were written, by id, and are sorted here only if they are not.
+	err := db.eachRow(ctx, `SELECT segment, string_agg(CAST(contact_id AS TEXT), ',')
+		FROM segment_snapshots WHERE week = ? GROUP BY segment`, []any{week}, func(rows *sql.Rows) error {
+		if err := rows.Scan(&seg, &ids); err != nil {
 			return err
 		}
-		name, ok := names[string(seg)]
-		if !ok {
-			name = domain.RFMSegment(seg)
-			names[string(name)] = name
+		list, err := parseIDs(ids)
+		if !slices.IsSorted(list) {
+			slices.Sort(list)
 		}
-		out = append(out, domain.SegmentMember{ContactID: id, Segment: name})
-		return nil
+		segs, lists = append(segs, domain.RFMSegment(seg)), append(lists, list)
+		return err
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("segments of %s: %w", week, err)
 	}
-	return out, true, nil
+	return mergeSegments(segs, lists), true, nil
+}
+
+// parseIDs reads ids written as decimal numbers separated by commas.
+func parseIDs(b []byte) ([]int64, error) {
+	out := make([]int64, 0, len(b)/7)
+	var id int64
+	digits := 0
+	for i := 0; i <= len(b); i++ {
+		if i == len(b) || b[i] == ',' {
+			if digits == 0 {
+				return nil, fmt.Errorf("read a list of ids: an empty id at byte %d", i)
+			}
+			out = append(out, id)
+			id, digits = 0, 0
+			continue
+		}
+		c := b[i]
+		if c < '0' || c > '9' || digits == 18 {
+			return nil, fmt.Errorf("read a list of ids: %q at byte %d", c, i)
+		}
+		id, digits = id*10+int64(c-'0'), digits+1
+	}
+	return out, nil
+}
+
+// mergeSegments makes one list, by id, of the members of each segment,
+// each list in increasing order.
+func mergeSegments(segs []domain.RFMSegment, lists [][]int64) []domain.SegmentMember {
+	total := 0
+	for _, l := range lists {
+		total += len(l)
+	}
+	out := make([]domain.SegmentMember, 0, total)
+	next := make([]int, len(lists))
+	for len(out) < total {
+		best := -1
+		for k, l := range lists {
+			if next[k] < len(l) && (best < 0 || l[next[k]] < lists[best][next[best]]) {
+				best = k
+			}
+		}
+		out = append(out, domain.SegmentMember{ContactID: lists[best][next[best]], Segment: segs[best]})
+		next[best]++
+	}
+	return out
 }
 
 // ClaimDigestPost records that the digest of week is being posted to

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -60,6 +62,22 @@ func TestSegmentSnapshotsAndDigestClaims(t *testing.T) {
 		got, ok, err := db.SegmentsOfWeek(ctx, "2026-W47")
 		if err != nil || !ok || len(got) != 2 || got[0] != members[0] || got[1] != members[1] {
 			t.Errorf("SegmentsOfWeek = %v, %v, %v", got, ok, err)
+		}
+		// Many contacts, their segments interleaved, given out of order:
+		// read back by id.
+		var many []domain.SegmentMember
+		segs := []domain.RFMSegment{domain.RFMChampions, domain.RFMAtRisk, domain.RFMHibernating}
+		for i := range 30 {
+			c := create(t, db, &domain.Contact{Name: fmt.Sprint("Contact ", i)})
+			many = append(many, domain.SegmentMember{ContactID: c.ID, Segment: segs[i*i%3]})
+		}
+		shuffled := slices.Clone(many)
+		rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		if ok, err := db.SnapshotSegments(ctx, "2026-W46", shuffled); !ok || err != nil {
+			t.Fatalf("snapshot of many: %v, %v", ok, err)
+		}
+		if got, _, err := db.SegmentsOfWeek(ctx, "2026-W46"); err != nil || !slices.Equal(got, many) {
+			t.Errorf("SegmentsOfWeek of many = %v, %v; want %v", got, err, many)
 		}
 		for i, want := range []bool{true, false} {
 			if ok, err := db.ClaimDigestPost(ctx, "C1", "2026-W48"); ok != want || err != nil {

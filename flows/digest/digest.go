@@ -290,20 +290,23 @@ func (d *Digest) segments(ctx context.Context, st Store, s span, opt Options) er
 		return err
 	}
 	tick("  RFM inputs")
-	scores, err := domain.RFM(inputs, s.day, opt.WindowDays)
+	scores, err := domain.RFMMeasures(inputs, s.day, opt.WindowDays)
 	if err != nil {
 		g.Wait()
 		return err
 	}
-	if d.ABC, err = domain.ABC(scores, opt.ABC); err != nil {
-		g.Wait()
+	// ABC ranks by the measures alone: on the other core, beside the
+	// scores (each a sort of a million customers).
+	g.Go(func() (err error) {
+		d.ABC, err = domain.ABC(scores, opt.ABC)
 		return err
-	}
-	tick("  RFM and ABC")
+	})
+	domain.ScoreRFM(scores)
+	tick("  RFM")
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	tick("  last week's segments")
+	tick("  ABC, last week's segments")
 	rep := domain.NewRFMReport(scores)
 	d.RFM.Customers = rep.Customers
 	var prevSizes map[domain.RFMSegment]int
