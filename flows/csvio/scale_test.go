@@ -330,7 +330,7 @@ func peakHeap(t *testing.T, dbKind, kind, text string) uint64 {
 // keys), which an import may drop and make again but must leave as they
 // were.
 var indexCount = map[string]string{
-	"sqlite":   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'",
+	"sqlite": "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'",
 	"postgres": `SELECT (SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()),
 		(SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace)`,
 }
