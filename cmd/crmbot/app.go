@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os/user"
 	"slices"
 
@@ -39,7 +38,7 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	m.log = cfg.logger(m.Stderr)
 	if m.db, err = store.Open(ctx, cfg.Database, store.Options{Now: m.Now, Logger: m.log}); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -27,6 +28,9 @@ type Config struct {
 	// stopped renewing them (a crash) hold before another process, or
 	// itself restarted, takes its work over.
 	Takeover time.Duration
+	// LogFormat is CRMBOT_LOG_FORMAT: text (slog's key=value lines) or
+	// json (one JSON object a line, for a log collector).
+	LogFormat string
 	// ConfigFile is the configuration file read: CRMBOT_CONFIG, else
 	// crmbot.yaml when present; "" for none.
 	ConfigFile string
@@ -67,6 +71,9 @@ func ReadConfig(getenv func(string) string) (*Config, error) {
 	if c.Takeover, err = takeover(env("CRMBOT_TAKEOVER", "10s")); err != nil {
 		return nil, err
 	}
+	if c.LogFormat = env("CRMBOT_LOG_FORMAT", "text"); c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, fmt.Errorf("CRMBOT_LOG_FORMAT=%q: use text (the default) or json", c.LogFormat)
+	}
 	c.ConfigFile = configPath(getenv)
 	if c.File, err = config.Load(c.ConfigFile); err != nil {
 		return nil, err
@@ -95,6 +102,15 @@ func takeover(v string) (time.Duration, error) {
 		return 0, fmt.Errorf("CRMBOT_TAKEOVER=%q: give a duration from 2s to 10m, like 10s or 1m", v)
 	}
 	return d, nil
+}
+
+// logger makes the process's logger, in the format of CRMBOT_LOG_FORMAT.
+func (c *Config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // configPath is CRMBOT_CONFIG, else crmbot.yaml if present, else "" for
@@ -146,6 +162,7 @@ func (c *Config) print(w io.Writer) {
 		{"CRMBOT_TIMEZONE", c.Zone.String()},
 		{"CRMBOT_LANGUAGE", c.Language},
 		{"CRMBOT_TAKEOVER", c.Takeover.String()},
+		{"CRMBOT_LOG_FORMAT", c.LogFormat},
 		{"SLACK_BOT_TOKEN", mask(c.Slack.BotToken)},
 		{"SLACK_APP_TOKEN", mask(c.Slack.AppToken)},
 		{"SLACK_SIGNING_SECRET", mask(c.Slack.SigningSecret)},

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -361,4 +362,28 @@ func TestCheckSimulateNewRules(t *testing.T) {
 			t.Errorf("check --simulate with a bad file: %+v", r)
 		}
 	})
+}
+
+// With CRMBOT_LOG_FORMAT=json each line of the log is one JSON object.
+func TestJSONLogs(t *testing.T) {
+	t.Parallel()
+	_, logs := startRunLogs(t, "CRMBOT_DATABASE="+storetest.DSN(t, "sqlite"), "CRMBOT_LOG_FORMAT=json")
+	line, _, _ := strings.Cut(logs.String(), "\n")
+	var rec struct{ Level, Msg, HTTP string }
+	if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Level != "INFO" || rec.Msg != "crmbot is running" || rec.HTTP == "" {
+		t.Errorf("first log line %q: %+v, %v", line, rec, err)
+	}
+}
+
+// crmbot version names the build and Go's version, and opens nothing.
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	dsn := filepath.Join(t.TempDir(), "never.db")
+	r := runCrmbot(t, dsn, nil, nil, "version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "crmbot ") || !strings.Contains(r.stdout, runtime.Version()) {
+		t.Errorf("version: %+v", r)
+	}
+	if _, err := os.Stat(dsn); err == nil {
+		t.Error("version opened the database")
+	}
 }
