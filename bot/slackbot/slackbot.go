@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
@@ -68,7 +69,26 @@ type Bot struct {
 	roles *roleBook
 	slots chan struct{} // one per command running
 	wg    sync.WaitGroup
+	// socket is Socket Mode's state, for Ready: "" before Run, then
+	// connecting, connected or the last error.
+	socket atomic.Pointer[string]
 }
+
+// Ready reports whether Slack can reach the bot, and how: with Socket Mode,
+// once its connection is up; with the HTTP endpoints alone, always (the
+// caller's server serves them).
+func (b *Bot) Ready() (bool, string) {
+	if b.cfg.AppToken == "" {
+		return true, "HTTP endpoints"
+	}
+	state := "not started"
+	if p := b.socket.Load(); p != nil {
+		state = *p
+	}
+	return state == "connected", "Socket Mode " + state
+}
+
+func (b *Bot) setSocket(state string) { b.socket.Store(&state) }
 
 // jobTimeout bounds one command in the background, Slack calls included.
 const jobTimeout = 2 * time.Minute

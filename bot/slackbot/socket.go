@@ -16,6 +16,7 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- client.RunContext(ctx) }()
 	b.log.Info("Slack Socket Mode is connecting")
+	b.setSocket("connecting")
 	for {
 		select {
 		case <-ctx.Done():
@@ -55,7 +56,13 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, evt 
 		ack, err = b.onEvent(ctx, evt.Request.Payload, sum)
 	case socketmode.EventTypeConnected:
 		b.log.Info("Slack Socket Mode is connected")
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage:
+		b.setSocket("connected")
+	case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
+		b.setSocket(string(evt.Type))
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		b.log.Warn("Slack Socket Mode", "event", evt.Type, "data", evt.Data)
+		b.setSocket(string(evt.Type))
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage:
 		b.log.Warn("Slack Socket Mode", "event", evt.Type, "data", evt.Data)
 	}
 	if evt.Request == nil || evt.Request.EnvelopeID == "" {

@@ -106,3 +106,29 @@ func TestSocketModeRunsTheSameHandler(t *testing.T) {
 		t.Errorf("%d interactions, want 1", len(logs))
 	}
 }
+
+// Ready follows the Socket Mode connection: not ready before it is up,
+// ready once it is; a bot with the HTTP endpoints alone is always ready.
+func TestReadyFollowsSocketMode(t *testing.T) {
+	e := newEnv(t, "sqlite", func(c *slackbot.Config) { c.AppToken = "xapp-test"; c.SigningSecret = "" })
+	if ok, how := e.bot.Ready(); ok || how != "Socket Mode not started" {
+		t.Errorf("before Run: %v %q", ok, how)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- e.bot.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	// An envelope is handled after the connection's own event.
+	e.slack.envelope <- envelope(t, "env-ready", "events_api", 0, map[string]any{"type": "event_callback", "event_id": "Ev-ready",
+		"event": map[string]any{"type": "app_mention", "user": "U0SALES", "text": "<@U0BOT> help", "channel": "C0SALES", "ts": "1.1"}})
+	if id := e.slack.ackOf(t); id != "env-ready" {
+		t.Fatalf("acknowledged %q", id)
+	}
+	if ok, how := e.bot.Ready(); !ok || how != "Socket Mode connected" {
+		t.Errorf("connected: %v %q", ok, how)
+	}
+	h := newEnv(t, "sqlite")
+	if ok, how := h.bot.Ready(); !ok || how != "HTTP endpoints" {
+		t.Errorf("HTTP endpoints: %v %q", ok, how)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -16,6 +17,10 @@ type Poller struct {
 	Client *Client
 	Router *Router
 	Log    *slog.Logger // nil means slog.Default()
+
+	// failing is set while getUpdates (or deleting the webhook) fails, for
+	// Failing.
+	failing atomic.Bool
 
 	// MayPoll is asked before each round (at most Timeout plus the
 	// handling of a batch apart); nil means always. While it answers false
@@ -37,6 +42,10 @@ type Poller struct {
 	// nil means a timer. Tests replace it so as not to wait.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
+
+// Failing reports whether the poller's last request to Telegram failed
+// (it goes on trying, backing off).
+func (p *Poller) Failing() bool { return p.failing.Load() }
 
 // Run polls until ctx is done, then returns nil. Before its first poll it
 // deletes any webhook (Telegram refuses getUpdates while one is set). The
@@ -112,6 +121,7 @@ func (p *Poller) Run(ctx context.Context) error {
 					return nil
 				}
 				errorsInARow++
+				p.failing.Store(true)
 				log.Warn("could not delete Telegram's webhook", "err", err)
 				pause = backoff(errorsInARow)
 				continue
@@ -124,6 +134,7 @@ func (p *Poller) Run(ctx context.Context) error {
 				return nil
 			}
 			errorsInARow++
+			p.failing.Store(true)
 			pause = backoff(errorsInARow)
 			if errors.As(err, &retryAfterErr) && retryAfterErr.RetryAfter > 0 {
 				pause = max(pause, time.Duration(retryAfterErr.RetryAfter)*time.Second)
@@ -132,6 +143,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		errorsInARow = 0
+		p.failing.Store(false)
 		for _, u := range updates {
 			if u.UpdateID < offset {
 				continue // confirmed already

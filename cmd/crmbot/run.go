@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/crmbot/crmbot/bot/slackbot"
@@ -121,7 +123,8 @@ func (m *Main) slack() (*slackbot.Bot, error) {
 func (m *Main) serveHTTP(ctx context.Context, bot *slackbot.Bot, bg *background) (*http.Server, error) {
 	addr := m.Config.HTTPAddr
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", m.healthz)
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /readyz", m.readyz(bot, bg))
 	mux.HandleFunc("GET /metrics", m.metrics)
 	if bot != nil && m.Config.Slack.SigningSecret != "" {
 		mux.Handle("POST /slack/", bot.Handler())
@@ -143,14 +146,60 @@ func (m *Main) serveHTTP(ctx context.Context, bot *slackbot.Bot, bg *background)
 	return srv, nil
 }
 
-func (m *Main) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if _, err := m.db.SchemaVersion(ctx); err != nil {
-		http.Error(w, "database unreachable: "+err.Error(), http.StatusServiceUnavailable)
-		return
+// healthz answers that the process is alive: it serves HTTP. Whether it
+// can work is readyz's question.
+func healthz(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") }
+
+// readyz answers 200 when crmbot can do its work, 503 when it cannot, with
+// a line per check: the database answers, within 2 s, and has every
+// migration of this build; each chat transport configured is connected
+// (Slack's Socket Mode connection is up; Telegram's last poll did not
+// fail, or another process polls).
+func (m *Main) readyz(bot *slackbot.Bot, bg *background) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		var b strings.Builder
+		ready := true
+		check := func(name string, ok bool, detail string) {
+			state := "ok"
+			if !ok {
+				state, ready = "not ready", false
+			}
+			fmt.Fprintf(&b, "%s: %s (%s)\n", name, state, detail)
+		}
+		v, err := m.db.SchemaVersion(ctx)
+		check("database", err == nil, errText(err, "reachable"))
+		if err == nil {
+			check("migrations", v == store.LatestVersion(), fmt.Sprintf("the schema is at version %d, this crmbot's is %d", v, store.LatestVersion()))
+		}
+		if bot != nil {
+			ok, how := bot.Ready()
+			check("slack", ok, how)
+		}
+		switch {
+		case bg != nil && bg.poller != nil:
+			failing, detail := bg.poller.Failing(), "long polling"
+			if failing {
+				detail += ": its last request failed"
+			}
+			check("telegram", !failing, detail)
+		case bg != nil && bg.webhook != nil:
+			check("telegram", true, "webhook")
+		}
+		if !ready {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		io.WriteString(w, b.String())
 	}
-	fmt.Fprintln(w, "ok")
+}
+
+// errText is err's text, or ok when err is nil.
+func errText(err error, ok string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return ok
 }
 
 func (m *Main) metrics(w http.ResponseWriter, r *http.Request) {

@@ -66,7 +66,8 @@ func (m *Main) botName(ctx context.Context) (string, error) {
 // delivery of the outbox (customers' messages, detractor alerts) and, with
 // Telegram, the dispatcher of questionnaires and the poller.
 type background struct {
-	webhook http.Handler // Telegram's, nil when polling or without Telegram
+	webhook http.Handler        // Telegram's, nil when polling or without Telegram
+	poller  *telegrambot.Poller // nil with a webhook or without Telegram
 	holder  string
 	wg      sync.WaitGroup
 }
@@ -107,6 +108,7 @@ func (b *background) startTelegram(ctx context.Context, m *Main, client *telegra
 		// nothing, and a lease that lapsed is taken up soon after.
 		poller := &telegrambot.Poller{Client: client, Router: router, Log: m.log, Timeout: pollTimeout, Interval: time.Second,
 			MayPoll: func(context.Context) (bool, error) { return leading.Load(), nil }}
+		b.poller = poller
 		b.wg.Go(func() {
 			if err := poller.Run(ctx); err != nil {
 				m.log.Error("telegram poller stopped", "err", err)
