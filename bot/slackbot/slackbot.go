@@ -72,7 +72,15 @@ type Bot struct {
 	// socket is Socket Mode's state, for Ready: "" before Run, then
 	// connecting, connected or the last error.
 	socket atomic.Pointer[string]
+	// abandon cancels the commands still running drainLimit after Run's
+	// context is done (jobs is their common context).
+	jobs    context.Context
+	abandon context.CancelFunc
 }
+
+// drainLimit bounds how long a stopping bot waits for the commands under
+// way: they answer if they can within it, and are cancelled after.
+const drainLimit = 10 * time.Second
 
 // Ready reports whether Slack can reach the bot, and how: with Socket Mode,
 // once its connection is up; with the HTTP endpoints alone, always (the
@@ -121,6 +129,7 @@ func New(cfg Config, exec *command.Executor, st Store, now func() time.Time, log
 	}
 	b := &Bot{cfg: cfg, exec: exec, store: st, now: now, log: log, http: cfg.HTTPClient,
 		api: slack.New(cfg.BotToken, opts...), slots: make(chan struct{}, cfg.Workers)}
+	b.jobs, b.abandon = context.WithCancel(context.Background())
 	b.roles = newRoleBook(cfg.Roles, func(ctx context.Context, group string) ([]string, error) {
 		return b.api.GetUserGroupMembersContext(ctx, group)
 	}, cfg.RolesTTL, now, log)
@@ -133,9 +142,10 @@ func New(cfg Config, exec *command.Executor, st Store, now func() time.Time, log
 // Run serves Slack until ctx is done: Socket Mode when an app token is set
 // (the HTTP endpoints are served by the caller's server through Handler),
 // and the hourly removal of old delivery claims. It returns once the
-// commands under way have answered.
+// commands under way have answered, or drainLimit after ctx is done,
+// having cancelled those still running.
 func (b *Bot) Run(ctx context.Context) error {
-	defer b.wg.Wait()
+	defer b.drain()
 	go b.forgetOldClaims(ctx)
 	if b.cfg.AppToken == "" {
 		<-ctx.Done()
@@ -180,7 +190,8 @@ type job struct {
 }
 
 // spawn runs fn in the background, detached from the request that asked
-// for it (which is answered at once) but bounded in time and in number.
+// for it (which is answered at once) but bounded in time and in number,
+// and cancelled when a stopping bot gives up waiting for it (drain).
 func (b *Bot) spawn(ctx context.Context, fn func(ctx context.Context)) {
 	ctx = context.WithoutCancel(ctx)
 	b.wg.Go(func() {
@@ -188,8 +199,26 @@ func (b *Bot) spawn(ctx context.Context, fn func(ctx context.Context)) {
 		defer func() { <-b.slots }()
 		ctx, cancel := context.WithTimeout(ctx, jobTimeout)
 		defer cancel()
+		defer context.AfterFunc(b.jobs, cancel)()
 		fn(ctx)
 	})
+}
+
+// drain waits for the commands under way, at most drainLimit, then
+// cancels those still running and waits for them to give up.
+func (b *Bot) drain() {
+	done := make(chan struct{})
+	go func() { b.wg.Wait(); close(done) }()
+	limit := time.NewTimer(drainLimit)
+	defer limit.Stop()
+	select {
+	case <-done:
+		return
+	case <-limit.C:
+	}
+	b.log.Warn("commands still running when the bot stopped were cancelled", "after", drainLimit)
+	b.abandon()
+	<-done
 }
 
 // submit runs j in the background.

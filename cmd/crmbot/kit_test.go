@@ -10,15 +10,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/crmbot/crmbot/store/storetest"
 )
@@ -265,4 +271,15 @@ func runBinary(t *testing.T, dsn string, stdin io.Reader, env []string, args ...
 		t.Fatalf("run crmbot %v: %v", args, err)
 	}
 	return result{out.String(), errb.String(), code}
+}
+
+// signSlack sets the headers with which Slack signs a request of body
+// with secret at ts (docs: verifying requests from Slack).
+func signSlack(req *http.Request, secret, body string, ts time.Time) {
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	io.WriteString(mac, "v0:"+stamp+":"+body)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 }

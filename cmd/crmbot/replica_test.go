@@ -18,9 +18,6 @@ package main
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -384,14 +381,10 @@ func (c *slashCommands) send(ctx context.Context, n int) bool {
 		"user_id": {"U0OWNER"}, "team_id": {"T1"}, "channel_id": {"C0TEAM"}, "trigger_id": {trigger},
 		"response_url": {fmt.Sprintf("%s/response/%d", c.slack.URL, n)}}
 	body := form.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(replicaSlackSecret))
-	io.WriteString(mac, "v0:"+ts+":"+body)
+	ts := time.Now()
 	post := func() bool {
 		req, _ := http.NewRequestWithContext(ctx, "POST", c.lb+"/slack/commands", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		signSlack(req, replicaSlackSecret, body, ts)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return false

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -42,16 +38,10 @@ func TestRunAnswersASignedSlashCommand(t *testing.T) {
 	body := form.Encode()
 	post := func(sign bool) int {
 		req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))
-		ts := strconv.FormatInt(kitNow.Unix(), 10)
-		mac := hmac.New(sha256.New, []byte(secret))
-		io.WriteString(mac, "v0:"+ts+":"+body)
-		sig := "v0=" + hex.EncodeToString(mac.Sum(nil))
+		signSlack(req, secret, body, kitNow)
 		if !sign {
-			sig = "v0=" + strings.Repeat("0", 64)
+			req.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64))
 		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", sig)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
