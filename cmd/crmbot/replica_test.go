@@ -76,7 +76,7 @@ func TestReplicaSoak(t *testing.T) {
 	for i := range replicas {
 		waitHealthy(t, fmt.Sprintf("http://127.0.0.1:%d", ports[i]), 30*time.Second)
 	}
-	lb := startNginx(t, nginx, ports[3], ports[:3])
+	lb := startBalancer(t, nginx, ports[3], ports[:3])
 	tg.SetWebhookURL(lb+"/telegram/webhook", replicaHookSecret)
 	rep := &soakReport{name: fmt.Sprintf("PostgreSQL, 3 replicas behind nginx, webhook, %d customers, seed %d", customers, seed), replyCap: 30 * time.Second}
 	if _, ok := w.probe(time.Now(), 30*time.Second); !ok {
@@ -196,9 +196,9 @@ func findNginx(t *testing.T) string {
 	return ""
 }
 
-// nginxConf balances over the upstream ports; a replica that refuses the
-// connection is skipped (a request that reached one is not sent again).
-const nginxConf = `daemon off;
+// nginxMain is nginx's main configuration around an http-level part
+// (%[2]s), its files in the folder %[1]s.
+const nginxMain = `daemon off;
 worker_processes 1;
 pid %[1]s/nginx.pid;
 error_log %[1]s/error.log;
@@ -210,10 +210,17 @@ http {
   fastcgi_temp_path %[1]s/fastcgi;
   uwsgi_temp_path %[1]s/uwsgi;
   scgi_temp_path %[1]s/scgi;
-  upstream crmbot {
-%[2]s  }
+%[2]s
+}
+`
+
+// soakBalancer balances over the upstream servers (%[1]s); a replica that
+// refuses the connection is skipped (a request that reached one is not
+// sent again).
+const soakBalancer = `  upstream crmbot {
+%[1]s  }
   server {
-    listen 127.0.0.1:%[3]d;
+    listen 127.0.0.1:%[2]d;
     location / {
       proxy_pass http://crmbot;
       proxy_next_upstream error timeout;
@@ -221,24 +228,33 @@ http {
       proxy_read_timeout 60s;
     }
   }
-}
 `
 
-// startNginx runs nginx on 127.0.0.1:port before the upstreams, with its
-// configuration and files in a folder of its own, and returns its URL.
-func startNginx(t *testing.T, nginx string, port int, upstreams []int) string {
+// startBalancer runs nginx on 127.0.0.1:port before the upstreams and
+// returns its URL once it answers /healthz.
+func startBalancer(t *testing.T, nginx string, port int, upstreams []int) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "soak-nginx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o777) // nginx's worker may run as nobody
 	var servers strings.Builder
 	for _, p := range upstreams {
 		fmt.Fprintf(&servers, "    server 127.0.0.1:%d max_fails=1 fail_timeout=3s;\n", p)
 	}
+	startNginx(t, nginx, fmt.Sprintf(soakBalancer, servers.String(), port))
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitHealthy(t, base, 10*time.Second)
+	return base
+}
+
+// startNginx runs nginx with the http-level configuration httpConf, its
+// configuration and files in a folder of its own, until the end of t.
+func startNginx(t *testing.T, nginx, httpConf string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "crmbot-nginx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777) // nginx's worker may run as nobody
 	conf := filepath.Join(dir, "nginx.conf")
-	os.WriteFile(conf, []byte(fmt.Sprintf(nginxConf, dir, servers.String(), port)), 0o644)
+	os.WriteFile(conf, []byte(fmt.Sprintf(nginxMain, dir, httpConf)), 0o644)
 	cmd := exec.Command(nginx, "-p", dir, "-c", conf, "-e", filepath.Join(dir, "error.log"))
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -249,9 +265,6 @@ func startNginx(t *testing.T, nginx string, port int, upstreams []int) string {
 		cmd.Wait()
 		os.RemoveAll(dir)
 	})
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	waitHealthy(t, base, 10*time.Second)
-	return base
 }
 
 // waitHealthy waits until base/healthz answers 200.
