@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql/driver"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -37,8 +38,12 @@ func (db *DB) copyOut(ctx context.Context, query string, row func(fields [][]byt
 		if !ok {
 			return fmt.Errorf("COPY needs the pgx driver, not %T", dc)
 		}
-		_, err := pc.Conn().PgConn().CopyTo(ctx, w, "COPY ("+query+") TO STDOUT (FORMAT binary)")
-		return err
+		if _, err := pc.Conn().PgConn().CopyTo(ctx, w, "COPY ("+query+") TO STDOUT (FORMAT binary)"); err != nil {
+			// A copy stopped midway may leave its rows on the wire: the
+			// connection is not given back to the pool.
+			return errors.Join(err, driver.ErrBadConn)
+		}
+		return nil
 	})
 	if err == nil && !w.done {
 		err = errors.New("the copy ended before its trailer")

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -140,6 +141,37 @@ func TestTopScored(t *testing.T) {
 		}
 		if list, err := db.TopScored(ctx, 10); err != nil || len(list) != 4 {
 			t.Errorf("top 10 of 4 contacts: %d, %v", len(list), err)
+		}
+	})
+}
+
+// A binary copy stopped midway (its reader refused a row) returns the
+// error and leaves the pool usable: the broken connection is not reused.
+// SQLite has no COPY: the caller is told to query as usual.
+func TestCopyStoppedMidwayLeavesThePoolUsable(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		stop := errors.New("enough")
+		rows := 0
+		ok, err := store.CopyOut(db, ctx, "SELECT g, g * 2 FROM generate_series(1, 200000) g", func([][]byte) error {
+			if rows++; rows == 3 {
+				return stop
+			}
+			return nil
+		})
+		if !db.Postgres() {
+			if ok || err != nil {
+				t.Fatalf("SQLite: %v, %v", ok, err)
+			}
+			return
+		}
+		if !ok || !errors.Is(err, stop) {
+			t.Fatalf("copy: %v, %v; want the reader's error", ok, err)
+		}
+		for range 20 {
+			if _, err := db.SchemaVersion(ctx); err != nil {
+				t.Fatalf("a query after the stopped copy: %v", err)
+			}
 		}
 	})
 }

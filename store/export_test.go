@@ -1,0 +1,4 @@
+package store
+
+// CopyOut is copyOut, for the tests of package store_test.
+var CopyOut = (*DB).copyOut
