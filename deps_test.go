@@ -53,6 +53,7 @@ var libRules = []libRule{
 	{"database/sql", []string{"database/sql"}, []string{"store"}, false},
 	{"the Slack SDK", []string{"github.com/slack-go/"}, []string{"bot/slackbot"}, true},
 	{"the Telegram SDK", []string{"github.com/go-telegram-bot-api/"}, []string{"bot/telegrambot"}, true},
+	{"Prometheus's client library", []string{"github.com/prometheus/"}, []string{"bot/metrics"}, true},
 	// HTTP is a transport: the use cases and everything below never speak it.
 	{"net/http", []string{"net/http"}, []string{"bot", "cmd"}, true},
 }

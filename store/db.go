@@ -209,3 +209,23 @@ func translate(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// PoolStats is the state of the connection pool.
+type PoolStats struct {
+	MaxOpen, Open, InUse, Idle int
+	// WaitCount is how many times a connection was waited for, and
+	// WaitDuration how long in all, since the pool was opened.
+	WaitCount    int64
+	WaitDuration time.Duration
+}
+
+// PoolStats returns the state of the connection pool.
+func (db *DB) PoolStats() PoolStats {
+	pool, err := db.gorm.DB()
+	if err != nil {
+		return PoolStats{}
+	}
+	s := pool.Stats()
+	return PoolStats{MaxOpen: s.MaxOpenConnections, Open: s.OpenConnections, InUse: s.InUse, Idle: s.Idle,
+		WaitCount: s.WaitCount, WaitDuration: s.WaitDuration}
+}

@@ -158,3 +158,24 @@ func (db *DB) execEach(ctx context.Context, what string, stmts []string, args ..
 	}
 	return nil
 }
+
+// OutboxStats returns how many messages the outbox holds, owed and not yet
+// delivered or given up, and when the oldest of them was written (zero
+// when there is none): what an operator watches for a delivery that fell
+// behind.
+func (db *DB) OutboxStats(ctx context.Context) (int, time.Time, error) {
+	var n int64
+	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM outbox").Scan(&n).Error; err != nil {
+		return 0, time.Time{}, fmt.Errorf("count owed messages: %w", err)
+	}
+	// The column itself rather than MIN(): SQLite's driver reads a
+	// DATETIME column as a time, an expression as text.
+	var oldest []time.Time
+	if err := db.conn(ctx).Raw("SELECT created_at FROM outbox ORDER BY created_at LIMIT 1").Scan(&oldest).Error; err != nil {
+		return 0, time.Time{}, fmt.Errorf("read the oldest owed message: %w", err)
+	}
+	if len(oldest) == 0 {
+		return int(n), time.Time{}, nil
+	}
+	return int(n), oldest[0].UTC(), nil
+}

@@ -92,3 +92,21 @@ func TestLeaseReleasedOnStop(t *testing.T) {
 		}
 	})
 }
+
+// OutboxStats counts the owed messages and gives when the oldest was
+// written, on both databases; nothing owed is 0 and the zero time.
+func TestOutboxStats(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		if n, oldest, err := db.OutboxStats(ctx); n != 0 || !oldest.IsZero() || err != nil {
+			t.Fatalf("empty outbox: %d %v %v", n, oldest, err)
+		}
+		msgs := []domain.Outgoing{{Kind: domain.ToTelegram, ChatID: 7, Body: "a"}, {Kind: domain.DetractorAlert, Body: "b"}}
+		if err := db.AddOutgoing(ctx, msgs); err != nil {
+			t.Fatal(err)
+		}
+		if n, oldest, err := db.OutboxStats(ctx); n != 2 || !oldest.Equal(testNow) || err != nil {
+			t.Errorf("two owed: %d %v %v; want 2 %v", n, oldest, err, testNow)
+		}
+	})
+}

@@ -273,3 +273,21 @@ func (db *DB) TopScored(ctx context.Context, limit int) ([]*domain.Contact, erro
 	}
 	return list, nil
 }
+
+// DigestPosts returns how many digests were posted (one per channel and
+// week, as ClaimDigestPost records them) and when the last one was (zero
+// when none was).
+func (db *DB) DigestPosts(ctx context.Context) (int, time.Time, error) {
+	var n int64
+	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM digest_posts").Scan(&n).Error; err != nil {
+		return 0, time.Time{}, fmt.Errorf("count the digests posted: %w", err)
+	}
+	var last []time.Time // the column, not MAX(): see OutboxStats
+	if err := db.conn(ctx).Raw("SELECT posted_at FROM digest_posts ORDER BY posted_at DESC LIMIT 1").Scan(&last).Error; err != nil {
+		return 0, time.Time{}, fmt.Errorf("read the last digest posted: %w", err)
+	}
+	if len(last) == 0 {
+		return int(n), time.Time{}, nil
+	}
+	return int(n), last[0].UTC(), nil
+}

@@ -88,6 +88,9 @@ func TestSegmentSnapshotsAndDigestClaims(t *testing.T) {
 		if ok, err := db.ClaimDigestPost(ctx, "C2", "2026-W48"); !ok || err != nil {
 			t.Errorf("another channel: %v, %v", ok, err)
 		}
+		if n, last, err := db.DigestPosts(ctx); n != 2 || !last.Equal(testNow) || err != nil {
+			t.Errorf("DigestPosts = %d, %v, %v; want 2 at %v", n, last, err, testNow)
+		}
 	})
 }
 

@@ -41,6 +41,10 @@ type Executor struct {
 	// BotName returns the Telegram bot's username (getMe), which invite
 	// links name; nil when Telegram is not configured.
 	BotName func(ctx context.Context) (string, error)
+	// Observe, when set, is told of each command run: its name ("unknown"
+	// for a line that names none), its outcome ("ok" or the error's code)
+	// and how long it took (for metrics).
+	Observe func(command, outcome string, took time.Duration)
 }
 
 // spec describes one command of the language.
@@ -127,6 +131,22 @@ func commandNames() []string {
 // Run parses and runs one command line for actor. It never panics on any
 // input and always returns a reply; a failed command changes nothing.
 func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Reply {
+	start := time.Now()
+	r := e.run(ctx, actor, line)
+	if e.Observe != nil {
+		name, outcome := r.Command, "ok"
+		if lookup(name) == nil {
+			name = "unknown" // the user's word: not a label
+		}
+		if r.Error != nil {
+			outcome = r.Error.Code
+		}
+		e.Observe(name, outcome, time.Since(start))
+	}
+	return r
+}
+
+func (e *Executor) run(ctx context.Context, actor Actor, line string) *reply.Reply {
 	words, err := Split(line)
 	if err != nil {
 		// Name the command and its usage when the first word is one.

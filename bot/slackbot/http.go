@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/slack-go/slack"
 )
@@ -21,21 +22,21 @@ const maxBody = 1 << 20
 // Every accepted request is answered at once.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /slack/commands", b.signed(func(ctx context.Context, r *http.Request, _ []byte, sum string) (any, error) {
+	mux.HandleFunc("POST /slack/commands", b.signed("command", func(ctx context.Context, r *http.Request, _ []byte, sum string) (any, error) {
 		c, err := slack.SlashCommandParse(r)
 		if err != nil {
 			return nil, errBadRequest
 		}
 		return b.onCommand(ctx, c, sum)
 	}))
-	mux.HandleFunc("POST /slack/interactions", b.signed(func(ctx context.Context, r *http.Request, _ []byte, sum string) (any, error) {
+	mux.HandleFunc("POST /slack/interactions", b.signed("interaction", func(ctx context.Context, r *http.Request, _ []byte, sum string) (any, error) {
 		ic, err := slack.InteractionCallbackParse(r)
 		if err != nil {
 			return nil, errBadRequest
 		}
 		return b.onInteraction(ctx, ic, sum)
 	}))
-	mux.HandleFunc("POST /slack/events", b.signed(func(ctx context.Context, _ *http.Request, body []byte, sum string) (any, error) {
+	mux.HandleFunc("POST /slack/events", b.signed("event", func(ctx context.Context, _ *http.Request, body []byte, sum string) (any, error) {
 		return b.onEvent(ctx, body, sum)
 	}))
 	return mux
@@ -48,8 +49,12 @@ var errBadRequest = errors.New("malformed Slack request")
 // acknowledgement it returns. handle gets the digest of what was signed,
 // timestamp and body: a proxy that resends the request resends both
 // unchanged, so the resent request has the same digest.
-func (b *Bot) signed(handle func(ctx context.Context, r *http.Request, body []byte, sum string) (any, error)) http.HandlerFunc {
+func (b *Bot) signed(kind string, handle func(ctx context.Context, r *http.Request, body []byte, sum string) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		start, accepted := time.Now(), false
+		if b.Acked != nil {
+			defer func() { b.Acked(kind, accepted, time.Since(start)) }()
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
@@ -63,6 +68,7 @@ func (b *Bot) signed(handle func(ctx context.Context, r *http.Request, body []by
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		ts := r.Header.Get("X-Slack-Request-Timestamp")
 		ack, err := handle(r.Context(), r, body, digest([]byte("v0:"+ts+":"), body))
+		accepted = err == nil
 		writeAck(w, ack, err)
 	}
 }

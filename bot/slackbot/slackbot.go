@@ -76,6 +76,10 @@ type Bot struct {
 	// context is done (jobs is their common context).
 	jobs    context.Context
 	abandon context.CancelFunc
+	// Acked, when set, is told of each request from Slack over HTTP: its
+	// kind (command, interaction, event), whether it was accepted and how
+	// long its acknowledgement took (for metrics).
+	Acked func(kind string, accepted bool, took time.Duration)
 }
 
 // drainLimit bounds how long a stopping bot waits for the commands under

@@ -51,6 +51,7 @@ func (c *Client) Send(ctx context.Context, m survey.Message, ready func(context.
 			}
 		}
 		id, err := c.send(ctx, m)
+		c.tell(err)
 		// The chat's spacing runs from the answer: Telegram received the
 		// message before it answered, so whatever the network's delays,
 		// it sees the next one at least the spacing later.
@@ -81,6 +82,23 @@ func (c *Client) Send(ctx context.Context, m survey.Message, ready func(context.
 		}
 		// Telegram answered with an error: the message did not leave.
 		return 0, fmt.Errorf("%w: %w", survey.ErrNotSent, err)
+	}
+}
+
+// tell tells Sent of a send's outcome: the status of Telegram's error, 0
+// when none, -1 when the request did not get an answer.
+func (c *Client) tell(err error) {
+	if c.Sent == nil {
+		return
+	}
+	var apiErr *tgbotapi.Error
+	switch {
+	case err == nil:
+		c.Sent(0)
+	case errors.As(err, &apiErr):
+		c.Sent(apiErr.Code)
+	default:
+		c.Sent(-1)
 	}
 }
 

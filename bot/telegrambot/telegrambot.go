@@ -61,6 +61,11 @@ type Client struct {
 	window   *window       // and guarantees the global rate as Telegram counts
 	chatRate rate.Limit
 
+	// Sent, when set, is told of each request that sends a message: the
+	// HTTP status of Telegram's error, or 0 when the message went (for
+	// metrics).
+	Sent func(status int)
+
 	mu        sync.Mutex
 	username  string
 	chats     map[int64]*chatLimiter

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -135,6 +136,23 @@ func TestShippedSystemdUnit(t *testing.T) {
 		"[Service]Restart": "on-failure", "[Service]EnvironmentFile": "/etc/crmbot/env", "[Install]WantedBy": "multi-user.target"} {
 		if unit[k] != want {
 			t.Errorf("%s=%q, want %q", k, unit[k], want)
+		}
+	}
+}
+
+// deploy/prometheus-alerts.yml is a valid rules file for Prometheus, and
+// every metric it names is one crmbot serves.
+func TestShippedAlerts(t *testing.T) {
+	t.Parallel()
+	promtool := findTool(t, "promtool", "prometheus")
+	if out, err := exec.Command(promtool, "check", "rules", "../../deploy/prometheus-alerts.yml").CombinedOutput(); err != nil {
+		t.Fatalf("promtool check rules: %v\n%s", err, out)
+	}
+	b, _ := os.ReadFile("../../deploy/prometheus-alerts.yml")
+	served := scrape(t, "http://"+startRun(t, "CRMBOT_DATABASE="+storetest.DSN(t, "sqlite")))
+	for _, name := range regexp.MustCompile(`crmbot_[a-z_]+`).FindAllString(string(b), -1) {
+		if !strings.Contains(served, "\n"+name) {
+			t.Errorf("the alerts name %s, which crmbot does not serve", name)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
+	"github.com/crmbot/crmbot/bot/metrics"
 	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/bot/telegrambot"
 	"github.com/crmbot/crmbot/flows/crm"
@@ -67,6 +68,7 @@ type Main struct {
 	digests  *digest.Service
 	survey   *survey.Service
 	exec     *command.Executor
+	metrics  *metrics.Metrics // crmbot run's, nil in other commands
 	// The process's one Slack client and one Telegram client, each made
 	// at its first use (slack, telegram).
 	slackOnce sync.Once

@@ -163,12 +163,16 @@ func digestSoon(now time.Time) (string, time.Time) {
 
 // --- nginx ---
 
-// findNginx returns nginx's path; without one it skips the test, or
-// installs nginx under CI=true or CRMBOT_SOAK_INSTALL_NGINX=1.
-func findNginx(t *testing.T) string {
+// findNginx returns nginx's path (see findTool).
+func findNginx(t *testing.T) string { return findTool(t, "nginx", "nginx") }
+
+// findTool returns the path of the program tool, from PATH or /usr/sbin;
+// without one it skips the test, or installs Debian's package pkg under
+// CI=true or CRMBOT_SOAK_INSTALL_NGINX=1.
+func findTool(t *testing.T, tool, pkg string) string {
 	t.Helper()
 	look := func() string {
-		for _, p := range []string{"nginx", "/usr/sbin/nginx"} {
+		for _, p := range []string{tool, "/usr/sbin/" + tool} {
 			if path, err := exec.LookPath(p); err == nil {
 				return path
 			}
@@ -179,10 +183,10 @@ func findNginx(t *testing.T) string {
 		return p
 	}
 	if os.Getenv("CI") != "true" && os.Getenv("CRMBOT_SOAK_INSTALL_NGINX") != "1" {
-		t.Skip("nginx is not installed: install it (apt-get install -y nginx) or set CRMBOT_SOAK_INSTALL_NGINX=1")
+		t.Skipf("%s is not installed: install it (apt-get install -y %s), or set CRMBOT_SOAK_INSTALL_NGINX=1", tool, pkg)
 	}
 	// The package lists of a fresh machine may be empty: update first.
-	for _, args := range [][]string{{"update", "-qq"}, {"install", "-y", "-qq", "nginx"}} {
+	for _, args := range [][]string{{"update", "-qq"}, {"install", "-y", "-qq", pkg}} {
 		cmd := exec.Command("apt-get", args...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -192,7 +196,7 @@ func findNginx(t *testing.T) string {
 	if p := look(); p != "" {
 		return p
 	}
-	t.Fatal("nginx is still not found after apt-get install")
+	t.Fatalf("%s is still not found after apt-get install %s", tool, pkg)
 	return ""
 }
 

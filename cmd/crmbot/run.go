@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmbot/crmbot/bot/metrics"
 	"github.com/crmbot/crmbot/bot/slackbot"
-	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
 )
@@ -41,12 +41,15 @@ func (m *Main) runBot(ctx context.Context) error {
 	defer m.close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	m.metrics = metrics.New(m.db, m.Now, m.log)
+	m.exec.Observe = m.metrics.Command
 	bot, err := m.serveSlack()
 	if err != nil {
 		return err
 	}
 	if bot != nil {
 		m.survey.Alerter = bot
+		bot.Acked = m.metrics.SlackRequest
 	}
 	bg, err := m.startBackground(ctx, bot != nil)
 	if err != nil {
@@ -118,14 +121,15 @@ func (m *Main) slack() (*slackbot.Bot, error) {
 	return m.slackBot, m.slackErr
 }
 
-// serveHTTP starts the HTTP server: /healthz, /metrics, with a signing
+// serveHTTP starts the HTTP server: /healthz, /readyz, /metrics (Prometheus's
+// format, bot/metrics), with a signing
 // secret Slack's endpoints, with a webhook secret Telegram's.
 func (m *Main) serveHTTP(ctx context.Context, bot *slackbot.Bot, bg *background) (*http.Server, error) {
 	addr := m.Config.HTTPAddr
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", m.readyz(bot, bg))
-	mux.HandleFunc("GET /metrics", m.metrics)
+	mux.Handle("GET /metrics", m.metrics.Handler())
 	if bot != nil && m.Config.Slack.SigningSecret != "" {
 		mux.Handle("POST /slack/", bot.Handler())
 	}
@@ -200,18 +204,4 @@ func errText(err error, ok string) string {
 		return err.Error()
 	}
 	return ok
-}
-
-func (m *Main) metrics(w http.ResponseWriter, r *http.Request) {
-	counts, err := m.db.StageCounts(r.Context())
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	fmt.Fprintln(w, "# HELP crmbot_contacts Contacts per pipeline stage.")
-	fmt.Fprintln(w, "# TYPE crmbot_contacts gauge")
-	for _, st := range domain.Stages {
-		fmt.Fprintf(w, "crmbot_contacts{stage=%q} %d\n", st, counts[st])
-	}
 }

@@ -91,6 +91,9 @@ func (m *Main) startBackground(ctx context.Context, slack bool) (*background, er
 			return nil, fmt.Errorf("telegram: %w (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL)", err)
 		}
 		deliv.Sender = client
+		if m.metrics != nil {
+			client.Sent = m.metrics.TelegramSent
+		}
 		b.startTelegram(ctx, m, client)
 	}
 	b.wg.Go(func() { deliv.Run(ctx, deliverEvery) })
