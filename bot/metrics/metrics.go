@@ -38,6 +38,8 @@ type Metrics struct {
 	slackRequests  *prometheus.CounterVec
 	slackAck       *prometheus.HistogramVec
 	telegramSent   *prometheus.CounterVec
+	throttle       *prometheus.CounterVec
+	alerts         *prometheus.CounterVec
 }
 
 // New makes the metrics of a process whose database st is, with Go's
@@ -56,13 +58,19 @@ func New(st Store, now func() time.Time, log *slog.Logger) *Metrics {
 			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}}, []string{"kind"}),
 		telegramSent: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crmbot_telegram_messages_sent_total",
 			Help: "Messages sent to Telegram, by outcome: ok, 429 (too many requests), 403 (blocked by the customer), other."}, []string{"outcome"}),
+		throttle: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crmbot_throttle_decisions_total",
+			Help: "Decisions of the throttle on questionnaires and reminders about to be sent, by outcome (allow, defer, deny) and reason (the rule that held, none when allowed); a decision held by two rules counts under each."}, []string{"outcome", "reason"}),
+		alerts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crmbot_alerts_sent_total",
+			Help: "Alerts to owners (a detractor's answer) sent to Slack, by outcome (ok, failed)."}, []string{"outcome"}),
 	}
-	m.reg.MustRegister(m.commands, m.commandSeconds, m.slackRequests, m.slackAck, m.telegramSent,
+	m.reg.MustRegister(m.commands, m.commandSeconds, m.slackRequests, m.slackAck, m.telegramSent, m.throttle, m.alerts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&dbCollector{st: st, now: now, log: log})
 	for _, o := range []string{"ok", "429", "403", "other"} {
 		m.telegramSent.WithLabelValues(o) // every outcome from 0, so that rates have a start
 	}
+	m.alerts.WithLabelValues("ok")
+	m.alerts.WithLabelValues("failed")
 	return m
 }
 
@@ -100,4 +108,23 @@ func (m *Metrics) TelegramSent(status int) {
 		outcome = strconv.Itoa(status)
 	}
 	m.telegramSent.WithLabelValues(outcome).Inc()
+}
+
+// Decided counts a decision of the throttle, under each of its reasons.
+func (m *Metrics) Decided(d domain.Decision) {
+	if len(d.Reasons) == 0 {
+		m.throttle.WithLabelValues(string(d.Outcome), "none").Inc()
+	}
+	for _, r := range d.Reasons {
+		m.throttle.WithLabelValues(string(d.Outcome), string(r.Code)).Inc()
+	}
+}
+
+// Alerted counts an alert sent, or not (err).
+func (m *Metrics) Alerted(err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = "failed"
+	}
+	m.alerts.WithLabelValues(outcome).Inc()
 }

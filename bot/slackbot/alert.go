@@ -36,7 +36,10 @@ const alertLang = "en"
 // digest channels (Config.DigestChannels) instead; with none, it is an
 // error. It returns an error when a post failed, unless the digest
 // channels took the alert the owner's DM could not.
-func (b *Bot) DetractorAlert(ctx context.Context, a survey.Alert) error {
+func (b *Bot) DetractorAlert(ctx context.Context, a survey.Alert) (err error) {
+	if b.Alerted != nil {
+		defer func() { b.Alerted(err) }()
+	}
 	if a.Contact == nil {
 		return errors.New("slack: a detractor alert without its contact")
 	}
@@ -49,7 +52,7 @@ func (b *Bot) DetractorAlert(ctx context.Context, a survey.Alert) error {
 		why := fmt.Sprintf("Posted here because the owner of %s (%s) has no Slack id.", a.Contact.Ref(), ownerName(owner))
 		return b.postAlert(ctx, a, b.cfg.DigestChannels, withNote(blocks, why), text)
 	}
-	err := b.postAlert(ctx, a, nil, blocks, text, owner)
+	err = b.postAlert(ctx, a, nil, blocks, text, owner)
 	if err == nil || len(b.cfg.DigestChannels) == 0 {
 		return err
 	}

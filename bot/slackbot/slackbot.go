@@ -80,6 +80,9 @@ type Bot struct {
 	// kind (command, interaction, event), whether it was accepted and how
 	// long its acknowledgement took (for metrics).
 	Acked func(kind string, accepted bool, took time.Duration)
+	// Alerted, when set, is told of each alert sent: nil, or why it could
+	// not be (for metrics).
+	Alerted func(err error)
 }
 
 // drainLimit bounds how long a stopping bot waits for the commands under

@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -43,16 +44,20 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, evt 
 	if evt.Request != nil {
 		sum = digest(evt.Request.Payload)
 	}
+	start, kind := time.Now(), ""
 	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
+		kind = "command"
 		if c, ok := evt.Data.(slack.SlashCommand); ok {
 			ack, err = b.onCommand(ctx, c, sum)
 		}
 	case socketmode.EventTypeInteractive:
+		kind = "interaction"
 		if ic, ok := evt.Data.(slack.InteractionCallback); ok {
 			ack, err = b.onInteraction(ctx, ic, sum)
 		}
 	case socketmode.EventTypeEventsAPI:
+		kind = "event"
 		ack, err = b.onEvent(ctx, evt.Request.Payload, sum)
 	case socketmode.EventTypeConnected:
 		b.log.Info("Slack Socket Mode is connected")
@@ -64,6 +69,9 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, evt 
 		b.setSocket(string(evt.Type))
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage:
 		b.log.Warn("Slack Socket Mode", "event", evt.Type, "data", evt.Data)
+	}
+	if kind != "" && b.Acked != nil {
+		defer func() { b.Acked(kind, err == nil, time.Since(start)) }()
 	}
 	if evt.Request == nil || evt.Request.EnvelopeID == "" {
 		return

@@ -43,13 +43,14 @@ func (m *Main) runBot(ctx context.Context) error {
 	defer cancel()
 	m.metrics = metrics.New(m.db, m.Now, m.log)
 	m.exec.Observe = m.metrics.Command
+	m.survey.Decided = m.metrics.Decided
 	bot, err := m.serveSlack()
 	if err != nil {
 		return err
 	}
 	if bot != nil {
 		m.survey.Alerter = bot
-		bot.Acked = m.metrics.SlackRequest
+		bot.Acked, bot.Alerted = m.metrics.SlackRequest, m.metrics.Alerted
 	}
 	bg, err := m.startBackground(ctx, bot != nil)
 	if err != nil {

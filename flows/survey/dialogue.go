@@ -411,6 +411,7 @@ func (cv *conv) deliverQueued() error {
 		if err != nil {
 			return err
 		}
+		cv.s.acted(dec)
 		if dec.Outcome != domain.Allow {
 			cv.send("(crmbot) "+sv.Questionnaire+" cannot be sent now: "+dec.String(), nil)
 			return nil

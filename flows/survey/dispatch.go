@@ -247,6 +247,9 @@ func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time, commit
 	if err != nil {
 		return nil, false, err
 	}
+	if commit || dec.Outcome != domain.Allow {
+		s.acted(dec) // an allowed look is decided again, committed
+	}
 	r, err := s.Store.Respondent(ctx, sv.ContactID)
 	if err != nil {
 		return nil, false, err

@@ -76,6 +76,10 @@ type Service struct {
 	Now            func() time.Time
 	// Alerter is told of detractor answers; nil only logs them.
 	Alerter Alerter
+	// Decided, when set, is told of each decision of the throttle acted
+	// on: a send or reminder deferred, denied or made (not a plan, a dry
+	// run, or the dispatcher's look before it claims), for metrics.
+	Decided func(domain.Decision)
 	// Wake is called once messages were owed (the Deliverer's Wake); nil
 	// leaves them to the deliverer's next look.
 	Wake func()
@@ -158,6 +162,13 @@ func (s *Service) decide(ctx context.Context, contactID int64, ask domain.Ask, n
 		return domain.Decision{}, err
 	}
 	return domain.Decide(s.Policy, h, ask, now), nil
+}
+
+// acted tells Decided of a decision acted on.
+func (s *Service) acted(dec domain.Decision) {
+	if s.Decided != nil {
+		s.Decided(dec)
+	}
 }
 
 // ask is the throttle's question for sending a survey of q (or reminding

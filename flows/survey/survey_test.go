@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -675,6 +676,38 @@ func TestTwoDispatchersSendEachOnce(t *testing.T) {
 		}
 		if len(f.out.sent) != 40 || len(chats) != 40 {
 			t.Fatalf("%d messages to %d chats", len(f.out.sent), len(chats))
+		}
+	})
+}
+
+// Decided is told of the throttle's decisions acted on, once each: not
+// the plan that queued the survey, nor the dispatcher's look before it
+// claims; deferred in the quiet hours, then allowed.
+func TestDecidedSeesEachSendsDecision(t *testing.T) {
+	each(t, func(f *fixture) {
+		var seen []string
+		f.svc.Decided = func(d domain.Decision) {
+			s := string(d.Outcome)
+			for _, r := range d.Reasons {
+				s += " " + string(r.Code)
+			}
+			seen = append(seen, s)
+		}
+		c := f.contact("Marc Roux")
+		f.link(c, 600)
+		f.at = time.Date(2026, 11, 25, 18, 30, 0, 0, time.UTC) // 19:30 in Paris
+		f.send("satisfaction", c.ID)
+		if len(seen) != 0 {
+			t.Fatalf("the plan was counted: %v", seen)
+		}
+		f.at = time.Date(2026, 11, 25, 19, 30, 0, 0, time.UTC) // 20:30: the quiet hours
+		f.round()
+		f.at = time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC) // 09:00 in Paris
+		if f.round(); f.out.count() != 1 {
+			t.Fatalf("sent %d", f.out.count())
+		}
+		if want := []string{"defer " + string(domain.QuietHoursNow), "allow"}; !slices.Equal(seen, want) {
+			t.Errorf("decisions %q, want %q", seen, want)
 		}
 	})
 }
