@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
+	"github.com/crmbot/crmbot/bot/metrics"
 	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 )
 
@@ -118,4 +119,27 @@ func (a *Main) emailOf(b *testing.B, id int) string {
 		b.Fatal(err)
 	}
 	return c.Email
+}
+
+// BenchmarkShowMetrics times show with and without crmbot run's metrics on
+// the command path (bot/metrics: a counter and a histogram a command), side
+// by side on the same database.
+func BenchmarkShowMetrics(b *testing.B) {
+	a := benchMain(b, benchDB(b, 100_000))
+	defer a.close()
+	actor := command.Actor{ID: "bench", Roles: command.AllRoles}
+	observe := metrics.New(a.db, a.Now, a.log).Command
+	for _, c := range []struct {
+		name    string
+		observe func(string, string, time.Duration)
+	}{{"off", nil}, {"on", observe}} {
+		b.Run(c.name, func(b *testing.B) {
+			a.exec.Observe = c.observe
+			for i := 0; b.Loop(); i++ {
+				if r := a.exec.Run(context.Background(), actor, fmt.Sprintf("show C%d", 1+(i*7919)%100_000)); !r.OK {
+					b.Fatal(r.Error.Message)
+				}
+			}
+		})
+	}
 }
