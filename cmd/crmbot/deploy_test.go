@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -27,20 +24,8 @@ func TestShippedNginxForwardsSlack(t *testing.T) {
 	nginx := findNginx(t)
 	dsn := storetest.DSN(t, "sqlite")
 	mustOK(t, execJSON(t, dsn, `add "Jeanne Martin"`))
-	answers := make(chan string, 4)
-	slack := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/response" {
-			var body struct{ Text string }
-			json.NewDecoder(r.Body).Decode(&body)
-			answers <- body.Text
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok":true}`)
-	}))
-	defer slack.Close()
 	const secret = "nginx-secret"
-	addr := startRun(t, "CRMBOT_DATABASE="+dsn, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+secret,
-		"SLACK_APP_TOKEN=", "SLACK_API_URL="+slack.URL+"/api/")
+	addr, responseURL, answers := slackRun(t, dsn, secret)
 	port := freePorts(t, 1)[0]
 	startNginx(t, nginx, shippedNginx(t, addr, port))
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
@@ -63,7 +48,7 @@ func TestShippedNginxForwardsSlack(t *testing.T) {
 		t.Fatal("nginx did not start")
 	}
 	form := url.Values{"command": {"/crm"}, "text": {"show C1"}, "user_id": {"U1"}, "team_id": {"T1"}, "channel_id": {"C1"},
-		"trigger_id": {"9.9.9"}, "response_url": {slack.URL + "/response"}}.Encode()
+		"trigger_id": {"9.9.9"}, "response_url": {responseURL}}.Encode()
 	if code := status("POST", "/slack/commands", form, false); code != http.StatusUnauthorized {
 		t.Errorf("a badly signed command through nginx: %d, want 401 from crmbot", code)
 	}
