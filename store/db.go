@@ -106,6 +106,10 @@ var registerSQLite sync.Once
 //     (1,000,000 contacts imported in 19.6 s instead of 20.8, median of
 //     four). The page size is set before the write-ahead log, which fixes
 //     it; a database made earlier keeps its own.
+//   - overwrites with zeros what a deletion or an update frees in the
+//     database file (secure_delete), so that an erased person's data is
+//     not left in free space; the temporary tables of an import, which
+//     no file keeps, are spared the cost.
 //   - lowers every letter in lower(), as PostgreSQL does: SQLite's own
 //     changes ASCII letters only, so that "Évry" and "évry" would not
 //     match in a filter.
@@ -113,7 +117,8 @@ func sqliteDriver() string {
 	const name = "sqlite3_crmbot"
 	registerSQLite.Do(func() {
 		sql.Register(name, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-			for _, p := range []string{"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL"} {
+			for _, p := range []string{"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL",
+				"PRAGMA main.secure_delete = ON", "PRAGMA temp.secure_delete = OFF"} {
 				if _, err := c.Exec(p, nil); err != nil {
 					return fmt.Errorf("%s: %w", p, err)
 				}

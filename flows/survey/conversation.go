@@ -22,6 +22,8 @@ type conv struct {
 	// closed is set once the update closed the open survey, whose
 	// questionnaire is gone, and told the customer so.
 	closed bool
+	// erased is set once the update erased the customer (/forget).
+	erased bool
 }
 
 // Text handles what the customer typed: a command (/start TOKEN, /stop,
@@ -138,6 +140,11 @@ func (s *Service) handle(ctx context.Context, key string, chat Chat, fn func(*co
 	})
 	if err != nil || cv == nil {
 		return Reply{}, err
+	}
+	if cv.erased {
+		if err := s.Store.EmptyLog(ctx); err != nil {
+			s.log().WarnContext(ctx, "an erasure is committed, but the database's log still holds it until it is reused", "err", err)
+		}
 	}
 	if owed {
 		cv.reply.Messages = nil

@@ -64,6 +64,7 @@ func (cv *conv) forget(messageID int64, yes bool) error {
 	if err := cv.s.Store.Forget(cv.ctx, cv.r.ContactID); err != nil {
 		return err
 	}
+	cv.erased = true
 	cv.send(say(cv.lang, txtForgotten), nil)
 	return nil
 }

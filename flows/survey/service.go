@@ -11,6 +11,9 @@ import (
 // Store is what the customer's side needs of the database.
 type Store interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	// EmptyLog clears what the database's log still holds of an erasure,
+	// once it is committed (see store.DB.Forget).
+	EmptyLog(ctx context.Context) error
 	ClaimEvent(ctx context.Context, id string) (bool, error)
 	Contact(ctx context.Context, id int64) (*domain.Contact, error)
 	UpdateContact(ctx context.Context, c *domain.Contact) error
