@@ -26,6 +26,7 @@ var French = struct {
 		"inviter":       "invite",
 		"questionnaire": "survey", "sondage": "survey", "enquête": "survey",
 		"bilan": "digest", "résumé": "digest",
+		"oublier": "forget", "effacer": "forget",
 	},
 	Stages: map[string]Stage{
 		"piste":    Lead,

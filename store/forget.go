@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/crmbot/crmbot/domain"
 )
@@ -59,4 +60,33 @@ func (db *DB) EmptyLog(ctx context.Context) error {
 		return errors.New("empty the write-ahead log: another connection is reading")
 	}
 	return nil
+}
+
+// RecordErasure records that by asked for contactID's erasure at at.
+func (db *DB) RecordErasure(ctx context.Context, contactID int64, by string, at time.Time) error {
+	err := db.conn(ctx).Exec("INSERT INTO erasures (contact_id, requested_by, at) VALUES (?, ?, ?)", contactID, by, at.UTC()).Error
+	if err != nil {
+		return fmt.Errorf("record the erasure of %s: %w", domain.ContactRef(contactID), err)
+	}
+	return nil
+}
+
+// Erasure is a recorded erasure.
+type Erasure struct {
+	ContactID   int64
+	RequestedBy string
+	At          time.Time
+}
+
+// Erasures returns the erasures recorded for contactID, oldest first.
+func (db *DB) Erasures(ctx context.Context, contactID int64) ([]Erasure, error) {
+	var out []Erasure
+	err := db.conn(ctx).Raw("SELECT contact_id, requested_by, at FROM erasures WHERE contact_id = ? ORDER BY id", contactID).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("read the erasures of %s: %w", domain.ContactRef(contactID), err)
+	}
+	for i := range out {
+		out[i].At = out[i].At.UTC()
+	}
+	return out, nil
 }

@@ -316,6 +316,17 @@ ALTER TABLE contact_words_new RENAME TO contact_words;
 CREATE UNIQUE INDEX contact_words_word ON contact_words (word, contact_id);
 CREATE INDEX contact_words_contact ON contact_words (contact_id);
 `},
+	// Erasures record who asked for each (an admin's forget, or the
+	// customer's /forget) and when: the contact's id, never its data.
+	{12, "erasures: who asked and when", `
+CREATE TABLE erasures (
+	id {{id}},
+	contact_id BIGINT NOT NULL,
+	requested_by {{text}} NOT NULL,
+	at {{ts}} NOT NULL
+);
+CREATE INDEX erasures_contact ON erasures (contact_id);
+`},
 	// Each new migration goes at the end of this list, with the next
 	// version.
 }

@@ -79,6 +79,7 @@ func init() {
 		{name: "handled", usage: handledUsage, summary: "mark a detractor's alert as handled, which lifts the pause on questionnaires", examples: []string{"handled C42 called back, new delivery on Monday"}, run: (*Executor).handled},
 		{name: "invite", usage: inviteUsage, summary: "a single-use Telegram link (30 days) to send to the customer", examples: []string{"invite C42"}, run: (*Executor).invite},
 		{name: "survey", usage: surveyUsage, summary: "questionnaires: their figures, sends through the throttle (to more than one contact: manager), results", examples: []string{"survey list", "survey send satisfaction to C42", "survey send satisfaction to segment:champions dry-run", "survey send preferences to stage=customer city=Lyon", "survey results satisfaction"}, run: (*Executor).surveyCmd},
+		{name: "forget", usage: forgetUsage, summary: "erase a contact's personal data at their request, as their /forget does (admins; asks to confirm first)", examples: []string{"forget C42", "forget C42 confirm"}, run: (*Executor).forget},
 		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", examples: []string{"digest", "digest post"}, run: (*Executor).digest},
 	}
 }

@@ -67,6 +67,7 @@ var needs = map[string]Role{
 	"digest post":    Manager,
 	"segment save":   Manager,
 	"segment delete": Manager,
+	"forget":         Admin,
 }
 
 // Needs returns the role that running command (by its name) with args

@@ -142,9 +142,7 @@ func (s *Service) handle(ctx context.Context, key string, chat Chat, fn func(*co
 		return Reply{}, err
 	}
 	if cv.erased {
-		if err := s.Store.EmptyLog(ctx); err != nil {
-			s.log().WarnContext(ctx, "an erasure is committed, but the database's log still holds it until it is reused", "err", err)
-		}
+		s.emptyLog(ctx)
 	}
 	if owed {
 		cv.reply.Messages = nil

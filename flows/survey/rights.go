@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -22,7 +23,12 @@ func (cv *conv) optOut() error {
 
 // cancelActive cancels the contact's queued and open surveys.
 func (cv *conv) cancelActive(reason string) error {
-	list, err := cv.s.Store.SurveysOf(cv.ctx, cv.r.ContactID)
+	return cv.s.cancelActive(cv.ctx, cv.r.ContactID, reason)
+}
+
+// cancelActive cancels the contact's queued and open surveys, with reason.
+func (s *Service) cancelActive(ctx context.Context, contactID int64, reason string) error {
+	list, err := s.Store.SurveysOf(ctx, contactID)
 	if err != nil {
 		return err
 	}
@@ -34,15 +40,45 @@ func (cv *conv) cancelActive(reason string) error {
 		sv.Status, sv.Reason, sv.NextAt = domain.SurveyCancelled, reason, time.Time{}
 		var err error
 		if sv.Started && reason != "forgotten" {
-			err = cv.s.ended(cv.ctx, sv)
+			err = s.ended(ctx, sv)
 		} else {
-			err = cv.s.Store.UpdateSurvey(cv.ctx, sv)
+			err = s.Store.UpdateSurvey(ctx, sv)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Erase erases a contact's personal data at the team's request (an
+// admin's forget), as the customer's /forget does: its questionnaires
+// under way are cancelled, its data erased (Store.Forget), and the erasure
+// recorded with who asked and when; once that is committed, the database's
+// log is emptied of it.
+func (s *Service) Erase(ctx context.Context, contactID int64, by string) error {
+	err := s.Store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.cancelActive(ctx, contactID, "forgotten"); err != nil {
+			return err
+		}
+		if err := s.Store.Forget(ctx, contactID); err != nil {
+			return err
+		}
+		return s.Store.RecordErasure(ctx, contactID, by, s.now())
+	})
+	if err != nil {
+		return err
+	}
+	s.emptyLog(ctx)
+	return nil
+}
+
+// emptyLog empties the database's log after an erasure, or logs why it
+// could not (the log is overwritten as it is reused anyway).
+func (s *Service) emptyLog(ctx context.Context) {
+	if err := s.Store.EmptyLog(ctx); err != nil {
+		s.log().WarnContext(ctx, "an erasure is committed, but the database's log still holds it until it is reused", "err", err)
+	}
 }
 
 // askForget is /forget: it asks the customer to confirm the erasure.
@@ -62,6 +98,9 @@ func (cv *conv) forget(messageID int64, yes bool) error {
 		return err
 	}
 	if err := cv.s.Store.Forget(cv.ctx, cv.r.ContactID); err != nil {
+		return err
+	}
+	if err := cv.s.Store.RecordErasure(cv.ctx, cv.r.ContactID, "the customer (/forget)", cv.now); err != nil {
 		return err
 	}
 	cv.erased = true

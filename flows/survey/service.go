@@ -14,6 +14,7 @@ type Store interface {
 	// EmptyLog clears what the database's log still holds of an erasure,
 	// once it is committed (see store.DB.Forget).
 	EmptyLog(ctx context.Context) error
+	RecordErasure(ctx context.Context, contactID int64, by string, at time.Time) error
 	ClaimEvent(ctx context.Context, id string) (bool, error)
 	Contact(ctx context.Context, id int64) (*domain.Contact, error)
 	UpdateContact(ctx context.Context, c *domain.Contact) error
