@@ -1,15 +1,14 @@
 package store_test
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/store"
+	"github.com/crmbot/crmbot/store/storetest"
 )
 
 // After Forget and EmptyLog, the SQLite file holds none of the person's
@@ -45,17 +44,7 @@ func TestForgetLeavesNoTraceInTheFile(t *testing.T) {
 	if err := db.EmptyLog(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var raw []byte
-	for _, f := range []string{path, path + "-wal"} {
-		b, err := os.ReadFile(f)
-		if err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
-		}
-		raw = append(raw, b...)
-	}
-	for _, s := range append(personal, "zephyrine", "quintaval") {
-		if bytes.Contains(raw, []byte(s)) {
-			t.Errorf("the file still holds %q after Forget", s)
-		}
+	if left := storetest.Lingering(t, path, append(personal, "zephyrine", "quintaval")...); len(left) > 0 {
+		t.Errorf("the file still holds %q after Forget", left)
 	}
 }

@@ -14,14 +14,7 @@ const forgetUsage = "forget <contact> [confirm]"
 // contact's personal data, as the customer's /forget. Without confirm it
 // only says what would be erased, and how to confirm.
 func (e *Executor) forget(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
-	if len(args) == 0 {
-		return nil, usageError(forgetUsage, "forget needs a contact, as in forget C42")
-	}
-	svc, err := e.surveys()
-	if err != nil {
-		return nil, err
-	}
-	c, rest, err := e.resolveLeading(ctx, args)
+	svc, c, rest, err := e.surveyContact(ctx, args, forgetUsage, "forget needs a contact, as in forget C42")
 	if err != nil {
 		return nil, err
 	}

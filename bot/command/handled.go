@@ -7,6 +7,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/survey"
 )
 
 const handledUsage = "handled <contact> [note]"
@@ -33,16 +34,24 @@ func (e *Executor) resolveLeading(ctx context.Context, args []string) (*domain.C
 	return nil, nil, firstErr
 }
 
-// handled answers handled <contact> [note]: lifts a detractor's pause.
-func (e *Executor) handled(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
+// surveyContact is what handled and forget start with: the questionnaires'
+// service, and the contact that the leading words of args name, and the
+// words after it; without any word, a usage error saying missing.
+func (e *Executor) surveyContact(ctx context.Context, args []string, usage, missing string) (*survey.Service, *domain.Contact, []string, error) {
 	if len(args) == 0 {
-		return nil, usageError(handledUsage, "handled needs a contact, as in handled C42 called back, apologised")
+		return nil, nil, nil, usageError(usage, "%s", missing)
 	}
 	svc, err := e.surveys()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	c, rest, err := e.resolveLeading(ctx, args)
+	return svc, c, rest, err
+}
+
+// handled answers handled <contact> [note]: lifts a detractor's pause.
+func (e *Executor) handled(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
+	svc, c, rest, err := e.surveyContact(ctx, args, handledUsage, "handled needs a contact, as in handled C42 called back, apologised")
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/crmbot/crmbot/store/storetest"
 )
 
 // An admin's forget, through the binary: afterwards the SQLite file holds
@@ -26,20 +26,10 @@ func TestForgetThroughTheBinaryLeavesNoTrace(t *testing.T) {
 			t.Fatalf("%v: %+v", args, r)
 		}
 	}
-	var raw []byte
-	for _, f := range []string{dsn, dsn + "-wal"} {
-		b, err := os.ReadFile(f)
-		if err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
-		}
-		raw = append(raw, b...)
+	if left := storetest.Lingering(t, dsn, append(personal, "Kerhervé", "gwendoline")...); len(left) > 0 {
+		t.Errorf("the file still holds %q after forget", left)
 	}
-	for _, s := range append(personal, "Kerhervé", "gwendoline") {
-		if bytes.Contains(raw, []byte(s)) {
-			t.Errorf("the file still holds %q after forget", s)
-		}
-	}
-	if !bytes.Contains(raw, []byte("Voisine Deux")) {
+	if left := storetest.Lingering(t, dsn, "Voisine Deux"); len(left) == 0 {
 		t.Error("the neighbours are gone too")
 	}
 }
