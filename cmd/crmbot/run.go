@@ -122,9 +122,9 @@ func (m *Main) slack() (*slackbot.Bot, error) {
 	return m.slackBot, m.slackErr
 }
 
-// serveHTTP starts the HTTP server: /healthz, /readyz, /metrics (Prometheus's
-// format, bot/metrics), with a signing
-// secret Slack's endpoints, with a webhook secret Telegram's.
+// serveHTTP starts the HTTP server: /healthz, /readyz, /metrics
+// (Prometheus's format, bot/metrics); with a signing secret Slack's
+// endpoints, with a webhook secret Telegram's.
 func (m *Main) serveHTTP(ctx context.Context, bot *slackbot.Bot, bg *background) (*http.Server, error) {
 	addr := m.Config.HTTPAddr
 	mux := http.NewServeMux()
