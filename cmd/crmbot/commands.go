@@ -111,6 +111,25 @@ func joinArgs(args []string) string {
 	return strings.Join(out, " ")
 }
 
+func (m *Main) backupCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Write the SQLite database, whole and consistent, into the new file FILE (crmbot may keep running)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := m.open(cmd.Context()); err != nil {
+				return err
+			}
+			defer m.close()
+			if err := m.db.Backup(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "Backed up %s to %s.\n", m.Config.Database, args[0])
+			return nil
+		},
+	}
+}
+
 func (m *Main) migrateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
