@@ -229,3 +229,42 @@ func parseDBTime(s string) time.Time {
 	}
 	return time.Time{}
 }
+
+// EachOrder calls fn with every order, batch by batch in id order: memory
+// is bounded by the batch, not by the orders.
+func (db *DB) EachOrder(ctx context.Context, batch int, fn func([]domain.Order) error) error {
+	return eachRowOf(ctx, db, batch, func(r orderRow) (int64, domain.Order) {
+		return r.ID, domain.Order{ID: r.ID, ContactID: r.ContactID, Amount: r.Amount, Date: r.Date.UTC(), Note: r.Note,
+			Author: r.Author, CreatedAt: r.CreatedAt.UTC()}
+	}, fn)
+}
+
+// EachInteraction is EachOrder for interactions.
+func (db *DB) EachInteraction(ctx context.Context, batch int, fn func([]domain.Interaction) error) error {
+	return eachRowOf(ctx, db, batch, func(r interactionRow) (int64, domain.Interaction) {
+		return r.ID, domain.Interaction{ID: r.ID, ContactID: r.ContactID, Kind: domain.InteractionKind(r.Kind), Note: r.Note,
+			Author: r.Author, At: r.At.UTC()}
+	}, fn)
+}
+
+// eachRowOf reads the rows R of their table batch by batch after the
+// last id seen, and calls fn with each batch made into T by conv.
+func eachRowOf[R any, T any](ctx context.Context, db *DB, batch int, conv func(R) (int64, T), fn func([]T) error) error {
+	var after int64
+	for {
+		var rows []R
+		if err := db.conn(ctx).Where("id > ?", after).Order("id").Limit(batch).Find(&rows).Error; err != nil {
+			return fmt.Errorf("read a batch after id %d: %w", after, err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		out := make([]T, len(rows))
+		for i, r := range rows {
+			after, out[i] = conv(r)
+		}
+		if err := fn(out); err != nil {
+			return err
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/csvio"
+	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
 )
 
@@ -143,12 +145,25 @@ func (m *Main) importCmd() *cobra.Command {
 func (m *Main) exportCmd() *cobra.Command {
 	var format string
 	c := &cobra.Command{
-		Use:   "export contacts [--format csv|json]",
-		Short: "Write every contact to standard output",
-		Args:  cobra.ExactArgs(1),
+		Use:       "export contacts|orders|interactions [--format csv|json]",
+		Short:     "Write every contact, order or interaction to standard output, as import reads it back",
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"contacts", "orders", "interactions"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if args[0] != "contacts" {
-				return fmt.Errorf("export what? Use crmbot export contacts [--format csv|json] (got %q)", args[0])
+			exports := map[string]func(context.Context, *store.DB, string, io.Writer) error{
+				"contacts": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
+					return csvio.Export(ctx, db, f, w)
+				},
+				"orders": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
+					return csvio.ExportOrders(ctx, db, f, w)
+				},
+				"interactions": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
+					return csvio.ExportInteractions(ctx, db, f, w)
+				},
+			}
+			export, ok := exports[args[0]]
+			if !ok {
+				return fmt.Errorf("export what? Use crmbot export contacts|orders|interactions [--format csv|json] (got %q)", args[0])
 			}
 			if format != "csv" && format != "json" {
 				return fmt.Errorf("--format is csv or json (got %q)", format)
@@ -157,7 +172,7 @@ func (m *Main) exportCmd() *cobra.Command {
 				return err
 			}
 			defer m.close()
-			return csvio.Export(cmd.Context(), m.db, format, m.Stdout)
+			return export(cmd.Context(), m.db, format, m.Stdout)
 		},
 	}
 	c.Flags().StringVar(&format, "format", "csv", "csv or json")

@@ -115,14 +115,20 @@ func fillRow(row []string, c *domain.Contact, keys []string) error {
 }
 
 func exportJSON(ctx context.Context, st ExportStore, w io.Writer) error {
+	return writeJSON(w, func(fn func([]*domain.Contact) error) error { return st.EachContact(ctx, exportBatch, fn) })
+}
+
+// writeJSON writes the values each gives, batch by batch, as one JSON
+// array, a value a line.
+func writeJSON[T any](w io.Writer, each func(fn func([]T) error) error) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("[")
 	n := 0
-	err := st.EachContact(ctx, exportBatch, func(list []*domain.Contact) error {
-		for _, c := range list {
-			b, err := json.Marshal(c)
+	err := each(func(list []T) error {
+		for _, v := range list {
+			b, err := json.Marshal(v)
 			if err != nil {
-				return fmt.Errorf("export %s: %w", c.Ref(), err)
+				return fmt.Errorf("export: %w", err)
 			}
 			if n > 0 {
 				bw.WriteString(",")
