@@ -25,13 +25,25 @@ const exportBatch = 1000
 // of domain.Contact. It reads the contacts batch by batch. What it writes
 // as CSV, Import reads back.
 func Export(ctx context.Context, st ExportStore, format string, w io.Writer) error {
-	switch strings.ToLower(strings.TrimSpace(format)) {
-	case "csv":
-		return exportCSV(ctx, st, w)
-	case "json":
+	asJSON, err := jsonFormat(format)
+	if err != nil {
+		return err
+	}
+	if asJSON {
 		return exportJSON(ctx, st, w)
 	}
-	return errInvalid("cannot export as %q: the formats are csv and json", format)
+	return exportCSV(ctx, st, w)
+}
+
+// jsonFormat reads an export's format: csv (false) or json (true).
+func jsonFormat(format string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(format)) {
+	case "csv":
+		return false, nil
+	case "json":
+		return true, nil
+	}
+	return false, errInvalid("cannot export as %q: the formats are csv and json", format)
 }
 
 func exportCSV(ctx context.Context, st ExportStore, w io.Writer) error {
@@ -39,18 +51,26 @@ func exportCSV(ctx context.Context, st ExportStore, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
 	header := exportHeader(keys)
+	row := make([]string, len(header))
+	each := func(fn func([]*domain.Contact) error) error { return st.EachContact(ctx, exportBatch, fn) }
+	return writeCSV(w, header, each, func(c *domain.Contact) ([]string, error) { return row, fillRow(row, c, keys) })
+}
+
+// writeCSV writes header, then the row of each value each gives, batch by
+// batch, each batch flushed.
+func writeCSV[T any](w io.Writer, header []string, each func(fn func([]T) error) error, row func(T) ([]string, error)) error {
+	cw := csv.NewWriter(w)
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	row := make([]string, len(header))
-	err = st.EachContact(ctx, exportBatch, func(list []*domain.Contact) error {
-		for _, c := range list {
-			if err := fillRow(row, c, keys); err != nil {
+	err := each(func(list []T) error {
+		for _, v := range list {
+			r, err := row(v)
+			if err != nil {
 				return err
 			}
-			if err := cw.Write(row); err != nil {
+			if err := cw.Write(r); err != nil {
 				return fmt.Errorf("export: %w", err)
 			}
 		}

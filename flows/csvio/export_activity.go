@@ -2,10 +2,8 @@ package csvio
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -41,29 +39,12 @@ func ExportInteractions(ctx context.Context, st ActivityStore, format string, w 
 // exportActivity writes what each gives as CSV, under header, a row of
 // row each; or as JSON.
 func exportActivity[T any](format string, w io.Writer, each func(func([]T) error) error, row func(T) []string, header ...string) error {
-	switch strings.ToLower(strings.TrimSpace(format)) {
-	case "json":
-		return writeJSON(w, each)
-	case "csv":
-	default:
-		return errInvalid("cannot export as %q: the formats are csv and json", format)
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	err := each(func(list []T) error {
-		for _, v := range list {
-			if err := cw.Write(row(v)); err != nil {
-				return fmt.Errorf("export: %w", err)
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	})
-	if err != nil {
+	asJSON, err := jsonFormat(format)
+	switch {
+	case err != nil:
 		return err
+	case asJSON:
+		return writeJSON(w, each)
 	}
-	cw.Flush()
-	return cw.Error()
+	return writeCSV(w, header, each, func(v T) ([]string, error) { return row(v), nil })
 }
