@@ -24,6 +24,7 @@ const module = "github.com/crmbot/crmbot"
 // test until it is given its place here.
 var layers = map[string]int{
 	"domain":  0,
+	"locale":  0, // the message catalogs: every layer but domain writes through them
 	"store":   1,
 	"flows":   2,
 	"bot":     3,
@@ -56,6 +57,9 @@ var libRules = []libRule{
 	{"Prometheus's client library", []string{"github.com/prometheus/"}, []string{"bot/metrics"}, true},
 	// HTTP is a transport: the use cases and everything below never speak it.
 	{"net/http", []string{"net/http"}, []string{"bot", "cmd"}, true},
+	// Messages are written through package locale, the one that knows
+	// the catalogs' library.
+	{"the message catalogs' library", []string{"github.com/nicksnyder/go-i18n/"}, []string{"locale"}, true},
 }
 
 // domainForbidden are what package domain may not depend on, even through

@@ -31,6 +31,10 @@ type Error struct {
 	Message string
 	Usage   string
 	Err     error // wrapped cause, if any
+	// Format and Args are the message before it was formatted, which a
+	// transport writes in its reader's language.
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -44,7 +48,16 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// MessageFormat returns the message's English format and its arguments
+// (the message itself, with none, for an Error built without Errorf).
+func (e *Error) MessageFormat() (string, []any) {
+	if e.Format == "" {
+		return e.Error(), nil
+	}
+	return e.Format, e.Args
 }
 
 // WithUsage returns a copy of e that carries the right usage.

@@ -1,5 +1,7 @@
 package domain
 
+import "strings"
+
 // French is every French word crmbot reads for a command, a pipeline stage
 // or an interaction kind, in one table: the command parser, ParseStage and
 // ParseInteractionKind all read it, and the README lists it. A word is
@@ -10,6 +12,9 @@ var French = struct {
 	Commands map[string]string // word → command name
 	Stages   map[string]Stage
 	Kinds    map[string]InteractionKind
+	// Words are the other words of commands (subcommands and keywords:
+	// survey send … to, digest post, sort=), French → English.
+	Words map[string]string
 }{
 	Commands: map[string]string{
 		"aide":    "help",
@@ -45,7 +50,34 @@ var French = struct {
 		"demande":        Request,
 		"visite":         Visit,
 	},
+	Words: map[string]string{
+		"envoyer": "send", "envoi": "send",
+		"liste": "list", "lister": "list",
+		"résultats": "results", "résultat": "results",
+		"enregistrer": "save", "sauver": "save",
+		"supprimer": "delete", "effacer": "delete",
+		"aperçu": "preview", "voir": "preview",
+		"publier": "post", "poster": "post",
+		"confirmer": "confirm", "confirme": "confirm",
+		"forcer": "force", "quand-même": "force",
+		"à": "to", "pour": "to",
+		"simulation": "dry-run", "essai": "dry-run",
+		"tri": "sort", "trier": "sort",
+		"limite": "limit",
+	},
 }
+
+// Keyword returns the English keyword word is, read in English or French,
+// folded ("Envoyer" → "send", "SEND" → "send"); another word comes back
+// in lower case.
+func Keyword(word string) string {
+	if w, ok := frenchWords[Fold(word)]; ok {
+		return w
+	}
+	return strings.ToLower(word)
+}
+
+var frenchWords = folded(nil, French.Words)
 
 // folded indexes the values of a table of words by their folded form,
 // with English names (or aliases) too, for lookups that ignore case and

@@ -28,9 +28,9 @@ func Nearest(word string, names []string) string {
 
 // DidYouMean is " Did you mean X?" for the name of names nearest to word,
 // or "" when none is near: the end of a message that refuses word.
-func DidYouMean(word string, names []string) string {
+func DidYouMean(word string, names []string) Msg {
 	if near := Nearest(word, names); near != "" {
-		return " Did you mean " + near + "?"
+		return M(" Did you mean %s?", near)
 	}
-	return ""
+	return Msg{}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/crmbot/crmbot/flows/digest"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 )
 
 // Executor runs command lines.
@@ -130,10 +131,13 @@ func commandNames() []string {
 }
 
 // Run parses and runs one command line for actor. It never panics on any
-// input and always returns a reply; a failed command changes nothing.
+// input and always returns a reply; a failed command changes nothing. The
+// reply is written in the language of the printer ctx carries (see
+// locale.With), English when none.
 func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Reply {
 	start := time.Now()
 	r := e.run(ctx, actor, line)
+	r.Lang = locale.From(ctx).Lang()
 	if e.Observe != nil {
 		name, outcome := r.Command, "ok"
 		if lookup(name) == nil {
@@ -148,15 +152,16 @@ func (e *Executor) Run(ctx context.Context, actor Actor, line string) *reply.Rep
 }
 
 func (e *Executor) run(ctx context.Context, actor Actor, line string) *reply.Reply {
+	p := locale.From(ctx)
 	words, err := Split(line)
 	if err != nil {
 		// Name the command and its usage when the first word is one.
 		if f := strings.Fields(line); len(f) > 0 {
 			if s := lookup(f[0]); s != nil {
-				return e.failure(s.name, err, s.usage)
+				return e.failure(p, s.name, err, s.usage)
 			}
 		}
-		return e.failure("", err, "")
+		return e.failure(p, "", err, "")
 	}
 	if len(words) == 0 {
 		words = []string{"help"}
@@ -164,20 +169,20 @@ func (e *Executor) run(ctx context.Context, actor Actor, line string) *reply.Rep
 	s := lookup(words[0])
 	if s == nil {
 		return reply.Failure(words[0], string(domain.Invalid),
-			"unknown command "+quote(words[0])+"."+domain.DidYouMean(words[0], commandNames())+" Type help to see the commands.", "help [command]")
+			p.T("unknown command %s.%s Type help to see the commands.", quote(words[0]), domain.DidYouMean(words[0], commandNames())), p.T("help [command]"))
 	}
 	// The role comes first: a member is told what they may not do before
 	// being told that it is not there yet.
 	if err := actor.May(s.name, words[1:]); err != nil {
-		return e.failure(s.name, err, s.usage)
+		return e.failure(p, s.name, err, s.usage)
 	}
 	if s.run == nil {
 		return reply.Failure(s.name, string(domain.Unavailable),
-			s.name+" is not available yet in this version of crmbot: it comes with "+s.soon+". Type help for what works now.", s.usage)
+			p.T("%s is not available yet in this version of crmbot: it comes with %s. Type help for what works now.", s.name, p.T(s.soon)), p.T(s.usage))
 	}
 	r, err := s.run(e, ctx, actor, words[1:])
 	if err != nil {
-		return e.failure(s.name, err, s.usage)
+		return e.failure(p, s.name, err, s.usage)
 	}
 	// A handler may return a failure it drew itself, with its actions
 	// (add's "Add anyway").
@@ -185,19 +190,21 @@ func (e *Executor) run(ctx context.Context, actor Actor, line string) *reply.Rep
 	return r
 }
 
-func (e *Executor) failure(command string, err error, usage string) *reply.Reply {
+// failure is the one place a command's error becomes the message its
+// member reads, in p's language.
+func (e *Executor) failure(p *locale.Printer, command string, err error, usage string) *reply.Reply {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		if de.Usage != "" {
 			usage = de.Usage
 		}
-		return reply.Failure(command, string(de.Code), de.Error(), usage)
+		return reply.Failure(command, string(de.Code), p.Msg(de), p.T(usage))
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return reply.Failure(command, string(domain.Unavailable), "the command was cancelled or took too long; nothing was changed. Try again.", usage)
+		return reply.Failure(command, string(domain.Unavailable), p.T("the command was cancelled or took too long; nothing was changed. Try again."), p.T(usage))
 	}
 	e.logger().Error("command failed", "command", command, "err", err)
-	return reply.Failure(command, string(domain.Internal), "something went wrong on our side and nothing was changed; the error is logged. Try again, and tell your admin if it persists.", usage)
+	return reply.Failure(command, string(domain.Internal), p.T("something went wrong on our side and nothing was changed; the error is logged. Try again, and tell your admin if it persists."), p.T(usage))
 }
 
 func quote(s string) string { return "“" + s + "”" }
@@ -209,6 +216,9 @@ func usageError(s string, format string, args ...any) error {
 // withUsage returns err, with its code and message, carrying usage: the
 // usage of the subcommand that failed rather than the command's.
 func withUsage(err error, usage string) error {
+	if de := (*domain.Error)(nil); errors.As(err, &de) {
+		return de.WithUsage(usage)
+	}
 	return domain.Errorf(domain.ErrorCode(err), "%s", err.Error()).WithUsage(usage)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/locale"
 )
 
 func (e *Executor) help(_ context.Context, _ Actor, args []string) (*reply.Reply, error) {
@@ -80,7 +81,7 @@ func (e *Executor) add(ctx context.Context, a Actor, args []string) (*reply.Repl
 	}
 	c, err := e.CRM.Add(ctx, a.ID, strings.Join(words, " "), set, force)
 	if dup := (*crm.LikelyDuplicate)(nil); errors.As(err, &dup) {
-		r := e.failure("add", err, addUsage)
+		r := e.failure(locale.From(ctx), "add", err, addUsage)
 		r.Actions = []reply.Action{{Label: "Add anyway", Command: "add " + quoteWords(args) + " force"}}
 		return r, nil
 	}

@@ -180,7 +180,7 @@ func mistypedQuestionnaire(svc *survey.Service, args []string, qn string, err er
 	if qn != "" || len(args) < 2 || !domain.IsCode(err, domain.NotFound) {
 		return err
 	}
-	if near := domain.DidYouMean(args[len(args)-1], surveyIDs(svc)); near != "" {
+	if near := domain.DidYouMean(args[len(args)-1], surveyIDs(svc)); near.Format != "" {
 		return domain.Errorf(domain.NotFound, "%v.%s", err, near)
 	}
 	return err

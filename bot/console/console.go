@@ -7,6 +7,7 @@ package console
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 )
 
 // Console reads command lines and prints their replies.
@@ -25,6 +27,9 @@ type Console struct {
 	In     io.Reader
 	Out    io.Writer
 	Prompt bool // print a prompt and a greeting (on a terminal)
+	// Printer writes the team's side in its language (English when nil);
+	// the customer's side speaks the contact's, as in Telegram.
+	Printer *locale.Printer
 
 	// playing is the contact spoken as after as <contact>, nil otherwise;
 	// buttons are the choices of the last keyboard shown to it.
@@ -34,8 +39,12 @@ type Console struct {
 
 // Run reads lines until end of input, "quit" or ctx is done.
 func (c *Console) Run(ctx context.Context) error {
+	if c.Printer == nil {
+		c.Printer = locale.For(locale.English)
+	}
+	ctx = locale.With(ctx, c.Printer)
 	if c.Prompt {
-		fmt.Fprintf(c.Out, "crmbot console — you are %s. Type help for the commands, as <contact> to answer that contact's questionnaire as the customer would, quit to leave.\n", c.Actor.ID)
+		fmt.Fprintln(c.Out, c.Printer.T("crmbot console — you are %s. Type help for the commands, as <contact> to answer that contact's questionnaire as the customer would, quit to leave.", c.Actor.ID))
 	}
 	lines := make(chan string)
 	errs := make(chan error, 1)
@@ -96,56 +105,57 @@ func (c *Console) handle(ctx context.Context, line string) (done bool) {
 		c.customer(ctx, line)
 		return false
 	}
-	if lower == "help as" {
-		fmt.Fprintln(c.Out, reply.Wrap(consoleHelp, reply.TerminalWidth))
+	if lower == "help as" || lower == "aide as" {
+		fmt.Fprintln(c.Out, reply.Wrap(c.Printer.T(consoleHelp), reply.TerminalWidth))
 		return false
 	}
 	r := c.Exec.Run(ctx, c.Actor, line)
 	fmt.Fprintln(c.Out, r.TextWidth(reply.TerminalWidth))
 	if r.OK && (lower == "help" || lower == "aide" || lower == "?") {
-		fmt.Fprintln(c.Out, "\n"+reply.Wrap("In this console: "+consoleHelp, reply.TerminalWidth))
+		fmt.Fprintln(c.Out, "\n"+reply.Wrap(c.Printer.T("In this console: %s", c.Printer.T(consoleHelp)), reply.TerminalWidth))
 	}
 	return false
 }
 
 // consoleHelp is what the console adds to the command language.
-const consoleHelp = "as <contact> speaks as that customer, to answer their questionnaire as they would in Telegram " +
+var consoleHelp = locale.Key("as <contact> speaks as that customer, to answer their questionnaire as they would in Telegram " +
 	"(a choice's number or label, typed answers, /skip, /stop, /mydata, /forget, /help); end (or as alone) comes back " +
-	"to the sales commands; quit leaves."
+	"to the sales commands; quit leaves.")
 
 // leave returns to the sales commands.
 func (c *Console) leave() {
 	if c.playing == nil {
-		fmt.Fprintln(c.Out, reply.Wrap(consoleHelp, reply.TerminalWidth))
+		fmt.Fprintln(c.Out, reply.Wrap(c.Printer.T(consoleHelp), reply.TerminalWidth))
 		return
 	}
-	fmt.Fprintf(c.Out, "Back to the sales commands as %s (you were %s).\n", c.Actor.ID, c.playing.Ref())
+	fmt.Fprintln(c.Out, c.Printer.T("Back to the sales commands as %s (you were %s).", c.Actor.ID, c.playing.Ref()))
 	c.playing, c.buttons = nil, nil
 }
 
 // as starts speaking as the contact ref names, and shows what awaits them.
 func (c *Console) as(ctx context.Context, ref string) {
-	const usage = "Usage: as <contact>, then answer as the customer would (a button's number or label, text, /skip, /stop, /mydata, /forget, /help); end comes back."
+	p := c.Printer
+	usage := p.T("Usage: as <contact>, then answer as the customer would (a button's number or label, text, /skip, /stop, /mydata, /forget, /help); end comes back.")
 	if !c.Actor.Has(command.Sales) {
-		fmt.Fprintf(c.Out, "as needs the sales role, which you do not have.\n%s\n", usage)
+		fmt.Fprintf(c.Out, "%s\n%s\n", p.T("as needs the sales role, which you do not have."), usage)
 		return
 	}
 	if c.Exec.Surveys == nil {
-		fmt.Fprintf(c.Out, "as: Telegram questionnaires are not set up in this crmbot process.\n%s\n", usage)
+		fmt.Fprintf(c.Out, "%s\n%s\n", p.T("as: Telegram questionnaires are not set up in this crmbot process."), usage)
 		return
 	}
 	ct, err := c.Exec.CRM.Resolve(ctx, ref)
 	if err != nil {
-		fmt.Fprintf(c.Out, "%s\n%s\n", message(err), usage)
+		fmt.Fprintf(c.Out, "%s\n%s\n", c.message(err), usage)
 		return
 	}
 	rep, err := c.Exec.Surveys.Resume(ctx, survey.Chat{ContactID: ct.ID})
 	if err != nil {
-		fmt.Fprintf(c.Out, "%s\n", message(err))
+		fmt.Fprintf(c.Out, "%s\n", c.message(err))
 		return
 	}
 	c.playing, c.buttons = ct, nil
-	fmt.Fprintf(c.Out, "You are now %s %s, as in Telegram: type a choice's number or label, or text; end comes back to the sales commands.\n", ct.Ref(), ct.Name)
+	fmt.Fprintln(c.Out, p.T("You are now %s %s, as in Telegram: type a choice's number or label, or text; end comes back to the sales commands.", ct.Ref(), ct.Name))
 	c.show(rep)
 }
 
@@ -162,7 +172,7 @@ func (c *Console) customer(ctx context.Context, line string) {
 		rep, err = c.Exec.Surveys.Text(ctx, "", chat, line)
 	}
 	if err != nil {
-		fmt.Fprintf(c.Out, "%s\n", message(err))
+		fmt.Fprintf(c.Out, "%s\n", c.message(err))
 		return
 	}
 	c.show(rep)
@@ -239,9 +249,12 @@ func choices(rows [][]survey.Button, flat []survey.Button) string {
 
 // message is what the console says of an error: a domain error's text,
 // else that something went wrong.
-func message(err error) string {
+func (c *Console) message(err error) string {
+	if de := (*domain.Error)(nil); errors.As(err, &de) && de.Code != domain.Internal {
+		return c.Printer.Msg(de)
+	}
 	if domain.ErrorCode(err) != domain.Internal {
 		return err.Error()
 	}
-	return "something went wrong, and nothing was changed: " + err.Error()
+	return c.Printer.T("something went wrong, and nothing was changed: %s", err.Error())
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/crmbot/crmbot/locale"
 )
 
 // Reply is a command's answer.
@@ -22,6 +24,9 @@ type Reply struct {
 	// Data is the answer as data, for scripts: domain values with English
 	// field names.
 	Data any `json:"data,omitempty"`
+	// Lang is the language the reply is written in, which its renderings
+	// write their own few words in ("Usage:").
+	Lang locale.Lang `json:"-"`
 }
 
 // Section is a part of a reply: a heading, then fields, a table or text.
@@ -91,7 +96,7 @@ func (r *Reply) TextWidth(width int) string {
 	if r.Error != nil {
 		b.WriteString(r.Error.Message)
 		if r.Error.Usage != "" {
-			b.WriteString("\nUsage: " + r.Error.Usage)
+			b.WriteString("\n" + locale.For(r.Lang).T("Usage: %s", r.Error.Usage))
 		}
 		return b.String()
 	}

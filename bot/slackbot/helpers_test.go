@@ -66,6 +66,7 @@ type fakeSlack struct {
 	mu       sync.Mutex
 	n        int
 	failing  map[string]string // Web API method → the error it answers
+	locales  map[string]string // user → Slack locale (users.info); en-US when absent
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -138,6 +139,15 @@ func (f *fakeSlack) webAPI(w http.ResponseWriter, r *http.Request) {
 		users, _ := json.Marshal(f.groups[c.Form.Get("usergroup")])
 		fmt.Fprintf(w, `{"ok":true,"users":%s}`, users)
 		return // not recorded: a test counts these with groupN
+	case "users.info":
+		f.mu.Lock()
+		loc := f.locales[c.Form.Get("user")]
+		f.mu.Unlock()
+		if loc == "" {
+			loc = "en-US"
+		}
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"locale":%q}}`, c.Form.Get("user"), loc)
+		return // not recorded: asked before a command, as roles are
 	case "apps.connections.open":
 		fmt.Fprintf(w, `{"ok":true,"url":%q}`, "ws"+strings.TrimPrefix(f.srv.URL, "http")+"/ws")
 		return

@@ -28,6 +28,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/access"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/slack-go/slack"
 )
 
@@ -41,8 +42,12 @@ type Config struct {
 	TeamID        string          // SLACK_TEAM_ID: the one workspace served; "" for any
 	Roles         *access.Members // who holds which role; nil or empty: everyone holds every role
 	RolesTTL      time.Duration   // how long a user group's members are kept; 0 means 5 minutes
-	Workers       int             // commands run at once; 0 means 8
-	HTTPClient    *http.Client    // for the Web API and response_url; nil means one with a 10 s timeout
+	// TeamLanguage is the language of what goes to channels (the digest,
+	// alerts) and of the members whose Slack locale crmbot does not
+	// write; a member's locale (kept RolesTTL) chooses theirs.
+	TeamLanguage locale.Lang
+	Workers      int          // commands run at once; 0 means 8
+	HTTPClient   *http.Client // for the Web API and response_url; nil means one with a 10 s timeout
 	// DigestChannels are the digest's channels (digest: channels: of the
 	// configuration file); a detractor alert goes there when the contact's
 	// owner cannot be reached by a direct message. Nil for none.
@@ -67,6 +72,7 @@ type Bot struct {
 	api   *slack.Client
 	http  *http.Client
 	roles *roleBook
+	langs *langBook
 	slots chan struct{} // one per command running
 	wg    sync.WaitGroup
 	// socket is Socket Mode's state, for Ready: "" before Run, then
@@ -140,6 +146,14 @@ func New(cfg Config, exec *command.Executor, st Store, now func() time.Time, log
 	b.roles = newRoleBook(cfg.Roles, func(ctx context.Context, group string) ([]string, error) {
 		return b.api.GetUserGroupMembersContext(ctx, group)
 	}, cfg.RolesTTL, now, log)
+	b.langs = &langBook{team: cfg.TeamLanguage, ttl: cfg.RolesTTL, now: now, log: log, users: map[string]cachedLang{},
+		fetch: func(ctx context.Context, user string) (string, error) {
+			u, err := b.api.GetUserInfoContext(ctx, user, slack.GetUserInfoOptionIncludeLocale(true))
+			if err != nil {
+				return "", err
+			}
+			return u.Locale, nil
+		}}
 	if cfg.Roles.Open() {
 		log.Warn("no roles are configured: every member of the Slack workspace holds every role (sales, manager, admin); set roles in the configuration file to restrict them")
 	}
@@ -235,6 +249,7 @@ func (b *Bot) submit(ctx context.Context, j job) {
 
 // process runs j's command as its user, once per delivery, and answers.
 func (b *Bot) process(ctx context.Context, j job) {
+	ctx = locale.With(ctx, b.langs.printer(ctx, j.user))
 	roles, err := b.roles.roles(ctx, j.user)
 	if err != nil {
 		b.log.Error("could not check a Slack user's roles", "user", j.user, "err", err)

@@ -10,13 +10,14 @@ import (
 	"github.com/crmbot/crmbot/bot/console"
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/cmd/crmbot/config"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
 func (m *Main) consoleCmd() *cobra.Command {
-	var as string
+	var as, lang string
 	c := &cobra.Command{
 		Use:   "console",
 		Short: "A local chat in the terminal, with the command language",
@@ -26,15 +27,38 @@ func (m *Main) consoleCmd() *cobra.Command {
 				return err
 			}
 			defer m.close()
-			return m.console(as).Run(cmd.Context())
+			p, err := m.printer(lang)
+			if err != nil {
+				return err
+			}
+			return m.console(as, p).Run(cmd.Context())
 		},
 	}
 	c.Flags().StringVar(&as, "as", "", "the team member you act as (default: your login name)")
+	langFlag(c, &lang)
 	return c
 }
 
-func (m *Main) console(as string) *console.Console {
-	return &console.Console{Exec: m.exec, Actor: m.localActor(as), In: m.Stdin, Out: m.Stdout, Prompt: isTerminal(m.Stdin)}
+// langFlag adds --lang to c, the language its replies are written in.
+func langFlag(c *cobra.Command, lang *string) {
+	c.Flags().StringVar(lang, "lang", "", "the language of the replies, en or fr (default: CRMBOT_TEAM_LANGUAGE)")
+}
+
+// printer returns the printer of lang, the value of --lang, or of the
+// team's language when lang is "".
+func (m *Main) printer(lang string) (*locale.Printer, error) {
+	if lang == "" {
+		return locale.For(m.Config.TeamLanguage), nil
+	}
+	l, ok := locale.Parse(lang)
+	if !ok {
+		return nil, fmt.Errorf("--lang %q: use en or fr", lang)
+	}
+	return locale.For(l), nil
+}
+
+func (m *Main) console(as string, p *locale.Printer) *console.Console {
+	return &console.Console{Exec: m.exec, Actor: m.localActor(as), In: m.Stdin, Out: m.Stdout, Prompt: isTerminal(m.Stdin), Printer: p}
 }
 
 // isTerminal reports whether r is a terminal: the console then prompts.
@@ -44,10 +68,10 @@ func isTerminal(r io.Reader) bool {
 }
 
 func (m *Main) execCmd() *cobra.Command {
-	var as, cpuProfile string
+	var as, cpuProfile, lang string
 	var asJSON bool
 	c := &cobra.Command{
-		Use:   "exec '<command>' [--as USER] [--json]",
+		Use:   "exec '<command>' [--as USER] [--json] [--lang en|fr]",
 		Short: "Run one command of the language and print the reply",
 		Long:  "Runs one command of the language and prints the reply, as text or as one JSON document (--json). The exit status is 1 when the command failed.",
 		Example: `  crmbot exec 'add "Jeanne Martin" email=jeanne@martin.fr'
@@ -65,7 +89,11 @@ func (m *Main) execCmd() *cobra.Command {
 				}
 				defer stop()
 			}
-			r := m.exec.Run(cmd.Context(), m.localActor(as), joinArgs(args))
+			p, err := m.printer(lang)
+			if err != nil {
+				return err
+			}
+			r := m.exec.Run(locale.With(cmd.Context(), p), m.localActor(as), joinArgs(args))
 			if asJSON {
 				b, err := r.JSON()
 				if err != nil {
@@ -85,6 +113,7 @@ func (m *Main) execCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&as, "as", "", "the team member you act as (default: your login name)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the reply as one JSON document")
+	langFlag(c, &lang)
 	// For profiling, not for users.
 	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the command to this file")
 	_ = c.Flags().MarkHidden("cpuprofile")

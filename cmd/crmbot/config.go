@@ -12,6 +12,7 @@ import (
 	"github.com/crmbot/crmbot/bot/telegrambot"
 	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/store"
 )
 
@@ -24,6 +25,10 @@ type Config struct {
 	HTTPAddr string         // CRMBOT_HTTP_ADDR: crmbot run's HTTP server
 	Zone     *time.Location // CRMBOT_TIMEZONE: the team's time zone
 	Language string         // CRMBOT_LANGUAGE: customers' language when nothing else gives one
+	// TeamLanguage is CRMBOT_TEAM_LANGUAGE: the language crmbot writes to
+	// the team in (replies, help, errors, the digest, alerts), unless a
+	// Slack member's locale or --lang says otherwise.
+	TeamLanguage locale.Lang
 	// Takeover is CRMBOT_TAKEOVER: how long the claims of a process that
 	// stopped renewing them (a crash) hold before another process, or
 	// itself restarted, takes its work over.
@@ -71,6 +76,11 @@ func ReadConfig(getenv func(string) string) (*Config, error) {
 	if c.Takeover, err = takeover(env("CRMBOT_TAKEOVER", "10s")); err != nil {
 		return nil, err
 	}
+	team, ok := locale.Parse(env("CRMBOT_TEAM_LANGUAGE", "en"))
+	if !ok {
+		return nil, fmt.Errorf("CRMBOT_TEAM_LANGUAGE=%q: use en (the default) or fr", getenv("CRMBOT_TEAM_LANGUAGE"))
+	}
+	c.TeamLanguage = team
 	if c.LogFormat = env("CRMBOT_LOG_FORMAT", "text"); c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, fmt.Errorf("CRMBOT_LOG_FORMAT=%q: use text (the default) or json", c.LogFormat)
 	}
@@ -81,7 +91,7 @@ func ReadConfig(getenv func(string) string) (*Config, error) {
 	f := c.File.File
 	c.Slack = slackbot.Config{
 		BotToken: getenv("SLACK_BOT_TOKEN"), AppToken: getenv("SLACK_APP_TOKEN"), SigningSecret: getenv("SLACK_SIGNING_SECRET"),
-		APIURL: getenv("SLACK_API_URL"), TeamID: getenv("SLACK_TEAM_ID"), Roles: f.Roles,
+		APIURL: getenv("SLACK_API_URL"), TeamID: getenv("SLACK_TEAM_ID"), Roles: f.Roles, TeamLanguage: c.TeamLanguage,
 	}
 	if f.Digest != nil {
 		c.Slack.DigestChannels = f.Digest.Channels
@@ -161,6 +171,7 @@ func (c *Config) print(w io.Writer) {
 		{"CRMBOT_HTTP_ADDR", c.HTTPAddr},
 		{"CRMBOT_TIMEZONE", c.Zone.String()},
 		{"CRMBOT_LANGUAGE", c.Language},
+		{"CRMBOT_TEAM_LANGUAGE", string(c.TeamLanguage)},
 		{"CRMBOT_TAKEOVER", c.Takeover.String()},
 		{"CRMBOT_LOG_FORMAT", c.LogFormat},
 		{"SLACK_BOT_TOKEN", mask(c.Slack.BotToken)},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/crmbot/crmbot/bot/metrics"
 	"github.com/crmbot/crmbot/bot/slackbot"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
 )
@@ -73,7 +74,7 @@ func (m *Main) runBot(ctx context.Context) error {
 	} else if bg == nil {
 		fmt.Fprintln(m.Stderr, noTransport)
 		if isTerminal(m.Stdin) {
-			return m.console("").Run(ctx)
+			return m.console("", locale.For(m.Config.TeamLanguage)).Run(ctx)
 		}
 	}
 	running := bot != nil
