@@ -8,17 +8,37 @@ import "fmt"
 type Msg struct {
 	Format string
 	Args   []any
+	// A message with plural forms (Countf) has its singular in One and
+	// the count that chooses in N; Format is then the plural.
+	One    string
+	N      int
+	plural bool
 }
 
 // M returns the message of format and args.
 func M(format string, args ...any) Msg { return Msg{Format: format, Args: args} }
 
+// Countf returns the message of n in its singular (one) or plural (other)
+// form, each a format of args: Countf(n, "%d contact", "%d contacts", n).
+// Languages choose differently (French writes "0 contact"): the
+// transport's printer chooses.
+func Countf(n int, one, other string, args ...any) Msg {
+	return Msg{Format: other, One: one, N: n, Args: args, plural: true}
+}
+
+// MessageCount returns the count and singular of a Countf message.
+func (m Msg) MessageCount() (n int, one string, ok bool) { return m.N, m.One, m.plural }
+
 // String returns the message in English.
 func (m Msg) String() string {
-	if len(m.Args) == 0 {
-		return m.Format
+	f := m.Format
+	if m.plural && m.N == 1 {
+		f = m.One
 	}
-	return fmt.Sprintf(m.Format, m.Args...)
+	if len(m.Args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, m.Args...)
 }
 
 // MessageFormat returns the message's English format and its arguments.

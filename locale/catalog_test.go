@@ -134,7 +134,7 @@ func messageArgs(call *ast.CallExpr, pkg string) []int {
 	switch {
 	case name == "T" && qual != "t" && qual != "testing":
 		return []int{0}
-	case name == "N":
+	case name == "N", name == "Countf" && qual == "domain":
 		return []int{2}
 	case name == "Errorf" && qual == "domain":
 		return []int{1}

@@ -80,6 +80,14 @@ type Formatted interface {
 	MessageFormat() (format string, args []any)
 }
 
+// Counted is a Formatted message with plural forms, such as domain.Countf:
+// its format is the plural form, one the singular, n the count that
+// chooses.
+type Counted interface {
+	Formatted
+	MessageCount() (n int, one string, ok bool)
+}
+
 // Printer writes messages in one language.
 type Printer struct {
 	lang    Lang
@@ -158,6 +166,11 @@ func (p *Printer) N(n int, one, other string, args ...any) string {
 // Msg writes m, a Formatted message, in p's language.
 func (p *Printer) Msg(m Formatted) string {
 	f, args := m.MessageFormat()
+	if c, ok := m.(Counted); ok {
+		if n, one, ok := c.MessageCount(); ok {
+			return p.N(n, one, f, args...)
+		}
+	}
 	return p.T(f, args...)
 }
 

@@ -73,3 +73,16 @@ func TestMissing(t *testing.T) {
 		t.Error("the context's printer is lost")
 	}
 }
+
+type counted struct{ n int }
+
+func (c counted) MessageFormat() (string, []any)    { return "%d questionnaires", []any{c.n} }
+func (c counted) MessageCount() (int, string, bool) { return c.n, "%d questionnaire", true }
+func TestCounted(t *testing.T) {
+	if got := locale.For(locale.French).Msg(counted{0}); got != "0 questionnaire" {
+		t.Errorf("got %q", got)
+	}
+	if got := locale.For(locale.English).Msg(counted{0}); got != "0 questionnaires" {
+		t.Errorf("got %q", got)
+	}
+}
