@@ -90,22 +90,24 @@ func (c *Console) handle(ctx context.Context, line string) (done bool) {
 	switch lower {
 	case "":
 		return false
-	case "quit", "exit", "bye", "q":
+	case "quit", "exit", "bye", "q", "quitter", "sortir":
 		return true
 	}
-	if lower == "as" || lower == "end" && c.playing != nil {
+	if lower == "as" || lower == "comme" || (lower == "end" || lower == "fin") && c.playing != nil {
 		c.leave()
 		return false
 	}
-	if lower == "as" || strings.HasPrefix(lower, "as ") {
-		c.as(ctx, strings.TrimSpace(line[2:]))
-		return false
+	for _, word := range []string{"as ", "comme "} {
+		if strings.HasPrefix(lower, word) {
+			c.as(ctx, strings.TrimSpace(line[len(word):]))
+			return false
+		}
 	}
 	if c.playing != nil {
 		c.customer(ctx, line)
 		return false
 	}
-	if lower == "help as" || lower == "aide as" {
+	if lower == "help as" || lower == "aide comme" {
 		fmt.Fprintln(c.Out, reply.Wrap(c.Printer.T(consoleHelp), reply.TerminalWidth))
 		return false
 	}

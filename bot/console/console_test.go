@@ -14,6 +14,7 @@ import (
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"
 )
@@ -149,5 +150,31 @@ func TestAsCommands(t *testing.T) {
 	exec.Surveys = nil
 	if out := run(t, exec, "as C1\nshow C1\n"); !strings.Contains(out, "Telegram questionnaires are not set up") || !strings.Contains(out, "C1 Jeanne Martin · lead") {
 		t.Errorf("without questionnaires:\n%s", out)
+	}
+}
+
+// TestFrench runs the console in French: its own words (comme, fin,
+// quitter) and messages, with the command language's replies in French.
+func TestFrench(t *testing.T) {
+	_, exec := setup(t, "sqlite")
+	var out bytes.Buffer
+	var missing []string
+	p := locale.For(locale.French).OnMissing(func(id string) { missing = append(missing, id) })
+	c := &console.Console{Exec: exec, Actor: command.Actor{ID: "alice", Roles: command.AllRoles}, Printer: p,
+		In: strings.NewReader("comme C1\nfin\naide comme\nquitter\nvoir C1\n"), Out: &out}
+	if err := c.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Vous êtes maintenant C1 Jeanne Martin", "Retour aux commandes commerciales en tant que alice (vous étiez C1).",
+		"comme <contact> parle au nom de ce client"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the console wrote no %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "Fiche") || strings.Count(out.String(), "Jeanne Martin") > 1 {
+		t.Errorf("voir C1 ran after quitter:\n%s", out.String())
+	}
+	if len(missing) > 0 {
+		t.Errorf("messages without French: %q", missing)
 	}
 }
