@@ -24,7 +24,7 @@ func TestCheckEnvPrintsTheConfigurationMasked(t *testing.T) {
 	}
 	for _, want := range []string{
 		"CRMBOT_DATABASE=postgres://crm:xxxxx@db.example/crm\n", "CRMBOT_CONFIG=" + cfg + "\n",
-		"CRMBOT_HTTP_ADDR=127.0.0.1:8080\n", "CRMBOT_TIMEZONE=Europe/Paris\n", "CRMBOT_LANGUAGE=en\n", "CRMBOT_TAKEOVER=7s\n",
+		"CRMBOT_HTTP_ADDR=127.0.0.1:8080\n", "CRMBOT_TIMEZONE=Europe/Paris\n", "CRMBOT_LANGUAGE=en\n", "CRMBOT_TEAM_LANGUAGE=en\n", "CRMBOT_TAKEOVER=7s\n",
 		"CRMBOT_LOG_FORMAT=text\n", "SLACK_BOT_TOKEN=********\n", "SLACK_APP_TOKEN=\n", "SLACK_SIGNING_SECRET=********\n",
 		"SLACK_API_URL=https://proxy:xxxxx@slack.example/api/\n", "TELEGRAM_BOT_TOKEN=********\n", "TELEGRAM_WEBHOOK_SECRET=********\n",
 		"Configuration file: " + cfg + " (",
@@ -54,6 +54,7 @@ func TestConfigurationIsCheckedFirst(t *testing.T) {
 		{[]string{"CRMBOT_TIMEZONE=Mars/Olympus"}, `CRMBOT_TIMEZONE="Mars/Olympus" is not a time zone`},
 		{[]string{"CRMBOT_TAKEOVER=1s"}, `CRMBOT_TAKEOVER="1s": give a duration from 2s to 10m, like 10s or 1m`},
 		{[]string{"CRMBOT_LOG_FORMAT=yaml"}, `CRMBOT_LOG_FORMAT="yaml": use text (the default) or json`},
+		{[]string{"CRMBOT_TEAM_LANGUAGE=de"}, `CRMBOT_TEAM_LANGUAGE="de": use en (the default) or fr`},
 		{[]string{"CRMBOT_CONFIG=" + writeConfig(t, "abc: {a: 90, b: 50}\n")}, "crmbot.yaml:1:1: abc needs 0 < a < b < 100"},
 		{[]string{"CRMBOT_CONFIG=" + filepath.Join(t.TempDir(), "missing.yaml")}, "missing.yaml: no such file"},
 	} {
