@@ -160,6 +160,12 @@ func (p *Printer) T(format string, args ...any) string {
 // N writes the plural message of n whose English forms are one and other,
 // chosen by the rules of p's language (French's "one" covers 0 and 1).
 func (p *Printer) N(n int, one, other string, args ...any) string {
+	if p.lang == English { // the code's own forms: CLDR's English rule
+		if n == 1 {
+			return p.printf(one, args)
+		}
+		return p.printf(other, args)
+	}
 	return p.printf(p.lookup(other, &i18n.Message{ID: other, One: one, Other: other}, n), args)
 }
 
