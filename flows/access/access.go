@@ -8,7 +8,6 @@ package access
 
 import (
 	"context"
-	"strings"
 
 	"github.com/crmbot/crmbot/domain"
 )
@@ -68,13 +67,15 @@ var needs = map[string]Role{
 	"segment save":   Manager,
 	"segment delete": Manager,
 	"forget":         Admin,
+	"merge":          Manager,
 }
 
 // Needs returns the role that running command (by its name) with args
 // needs: sales, unless the command or its subcommand says otherwise.
 func Needs(command string, args []string) Role {
 	if len(args) > 0 {
-		if r, ok := needs[command+" "+strings.ToLower(args[0])]; ok {
+		// The subcommand read in French too: bilan publier is digest post.
+		if r, ok := needs[command+" "+domain.Keyword(args[0])]; ok {
 			return r
 		}
 	}
@@ -102,8 +103,10 @@ func (a Actor) May(command string, args []string) error {
 		return nil
 	}
 	what := command
-	if role != Sales && len(args) > 0 {
-		what += " " + strings.ToLower(args[0])
+	if len(args) > 0 {
+		if _, sub := needs[command+" "+domain.Keyword(args[0])]; sub {
+			what += " " + domain.Keyword(args[0])
+		}
 	}
 	msg := what + " needs the " + string(role) + " role, which you do not have."
 	if len(a.Roles) == 0 {

@@ -28,6 +28,11 @@ func TestNeeds(t *testing.T) {
 		{"segment", []string{"Delete"}, access.Manager},
 		{"segment", []string{"list"}, access.Sales},
 		{"show", []string{"C1"}, access.Sales},
+		// French subcommands need what their English ones need.
+		{"digest", []string{"publier"}, access.Manager},
+		{"segment", []string{"enregistrer", "vip"}, access.Manager},
+		{"segment", []string{"Supprimer"}, access.Manager},
+		{"merge", []string{"C2", "into", "C1"}, access.Manager},
 	} {
 		if got := access.Needs(tt.command, tt.args); got != tt.want {
 			t.Errorf("Needs(%s %q) = %q, want %q", tt.command, tt.args, got, tt.want)
