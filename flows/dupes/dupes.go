@@ -1,0 +1,192 @@
+// Package dupes finds contacts that are likely one person and merges them:
+// the same email once its +tag is dropped, the same name at the same
+// company (case and accents aside), or names a typo apart at one company.
+package dupes
+
+import (
+	"context"
+	"slices"
+	"sort"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/store"
+)
+
+// Store is what finding and merging duplicates need of the database.
+type Store interface {
+	EachCompanyGroup(ctx context.Context, max int, fn func([]store.DupeCandidate) error) error
+	EachTaggedEmail(ctx context.Context, fn func(id int64, email string) error) error
+	ContactIDsByEmail(ctx context.Context, emails []string) (map[string]int64, error)
+	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
+}
+
+// Service finds and merges duplicates.
+type Service struct {
+	Store Store
+}
+
+// Report is the surest pairs found, and how many there are in all.
+type Report struct {
+	Pairs []Pair `json:"pairs"`
+	Total int    `json:"total"`
+}
+
+// Pair is a likely duplicate with both contacts.
+type Pair struct {
+	domain.Dupe
+	Kept      *domain.Contact `json:"kept"`
+	Duplicate *domain.Contact `json:"duplicate"`
+}
+
+// groupMax bounds the contacts of one company held at once; window is how
+// many neighbours (in the order of their names) each contact's name is
+// compared with: names a typo apart sort near each other.
+const (
+	groupMax = 5000
+	window   = 8
+)
+
+// Find returns the limit surest likely duplicate pairs and their number.
+// Memory holds one company's contacts, the pairs of tagged emails (few)
+// and the pairs kept, never the table.
+func (s *Service) Find(ctx context.Context, limit int) (*Report, error) {
+	top := &topPairs{limit: limit}
+	byEmail := map[[2]int64]*domain.Dupe{}
+	err := s.taggedEmails(ctx, func(d domain.Dupe) { byEmail[[2]int64{d.Keep, d.Other}] = &d })
+	if err != nil {
+		return nil, err
+	}
+	err = s.Store.EachCompanyGroup(ctx, groupMax, func(group []store.DupeCandidate) error {
+		companyPairs(group, func(d domain.Dupe) {
+			if e, ok := byEmail[[2]int64{d.Keep, d.Other}]; ok {
+				e.Add(d.Reasons[0], d.Distance) // one pair, two reasons
+				return
+			}
+			top.add(d)
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range byEmail {
+		top.add(*d)
+	}
+	return s.report(ctx, top)
+}
+
+// companyPairs finds the pairs among the contacts of one company: equal
+// name keys, or close ones among each name's window of neighbours.
+func companyPairs(group []store.DupeCandidate, add func(domain.Dupe)) {
+	type named struct {
+		id   int64
+		name string
+	}
+	byName := make([]named, 0, len(group))
+	for _, c := range group {
+		byName = append(byName, named{c.ID, domain.NameKey(c.Name)})
+	}
+	sort.Slice(byName, func(i, j int) bool { return byName[i].name < byName[j].name })
+	for i, a := range byName {
+		for j := i + 1; j < len(byName) && j <= i+window; j++ {
+			b := byName[j]
+			d := domain.NewDupe(a.id, b.id)
+			if a.name == b.name && a.name != "" {
+				d.Add(domain.SameNameCompany, 0)
+			} else if dist, ok := domain.NamesClose(a.name, b.name); ok {
+				d.Add(domain.CloseNames, dist)
+			} else {
+				continue
+			}
+			add(d)
+		}
+	}
+}
+
+// taggedEmails pairs each contact whose email has a +tag with the contact
+// of the address without it.
+func (s *Service) taggedEmails(ctx context.Context, add func(domain.Dupe)) error {
+	type tagged struct {
+		id  int64
+		key string
+	}
+	var batch []tagged
+	flush := func() error {
+		keys := make([]string, len(batch))
+		for i, t := range batch {
+			keys[i] = t.key
+		}
+		ids, err := s.Store.ContactIDsByEmail(ctx, keys)
+		if err != nil {
+			return err
+		}
+		for _, t := range batch {
+			if other, ok := ids[t.key]; ok && other != t.id {
+				d := domain.NewDupe(t.id, other)
+				d.Add(domain.SameEmail, 0)
+				add(d)
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err := s.Store.EachTaggedEmail(ctx, func(id int64, email string) error {
+		batch = append(batch, tagged{id, domain.EmailKey(email)})
+		if len(batch) == 5000 {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// report loads the contacts of the pairs kept.
+func (s *Service) report(ctx context.Context, top *topPairs) (*Report, error) {
+	pairs := top.sorted()
+	var ids []int64
+	for _, p := range pairs {
+		ids = append(ids, p.Keep, p.Other)
+	}
+	slices.Sort(ids)
+	list, err := s.Store.ContactsByIDs(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*domain.Contact, len(list))
+	for _, c := range list {
+		byID[c.ID] = c
+	}
+	r := &Report{Total: top.total}
+	for _, p := range pairs {
+		r.Pairs = append(r.Pairs, Pair{Dupe: p, Kept: byID[p.Keep], Duplicate: byID[p.Other]})
+	}
+	return r, nil
+}
+
+// topPairs keeps the limit surest pairs seen, and counts them all.
+type topPairs struct {
+	limit int
+	total int
+	pairs []domain.Dupe
+}
+
+func (t *topPairs) add(d domain.Dupe) {
+	t.total++
+	t.pairs = append(t.pairs, d)
+	if len(t.pairs) >= 4*t.limit+64 {
+		t.trim()
+	}
+}
+
+func (t *topPairs) trim() {
+	slices.SortFunc(t.pairs, domain.CompareDupes)
+	t.pairs = t.pairs[:min(len(t.pairs), t.limit)]
+}
+
+func (t *topPairs) sorted() []domain.Dupe {
+	t.trim()
+	return t.pairs
+}

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// DupeCandidate is what duplicates are sought by, for one contact.
+type DupeCandidate struct {
+	ID            int64
+	Name, Company string
+	Email, Phone  string
+}
+
+// EachCompanyGroup calls fn with the contacts of each company, one company
+// after another (its name compared without case, as its index is), for
+// the contacts with a company. A company of more than max contacts comes
+// in several calls of at most max: memory holds one group at a time.
+func (db *DB) EachCompanyGroup(ctx context.Context, max int, fn func([]DupeCandidate) error) error {
+	order := "company COLLATE NOCASE, id"
+	key := "LOWER(company)"
+	if db.postgres {
+		order = "LOWER(company), id"
+	}
+	q := fmt.Sprintf(`SELECT id, name, company, email, phone, %s FROM contacts WHERE company <> '' ORDER BY %s`, key, order)
+	var group []DupeCandidate
+	last := ""
+	err := db.eachRaw(ctx, q, nil, func(scan func(...any) error) error {
+		var c DupeCandidate
+		var k string
+		if err := scan(&c.ID, &c.Name, &c.Company, &c.Email, &c.Phone, &k); err != nil {
+			return err
+		}
+		if (k != last || len(group) >= max) && len(group) > 0 {
+			if err := fn(group); err != nil {
+				return err
+			}
+			group = group[:0]
+		}
+		last = k
+		group = append(group, c)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read contacts by company: %w", err)
+	}
+	if len(group) > 0 {
+		return fn(group)
+	}
+	return nil
+}
+
+// EachTaggedEmail calls fn with each contact whose email has a +tag
+// (jeanne+crm@martin.fr), in id order.
+func (db *DB) EachTaggedEmail(ctx context.Context, fn func(id int64, email string) error) error {
+	err := db.eachRaw(ctx, `SELECT id, email FROM contacts WHERE email LIKE '%+%@%' ORDER BY id`, nil, func(scan func(...any) error) error {
+		var id int64
+		var email string
+		if err := scan(&id, &email); err != nil {
+			return err
+		}
+		return fn(id, email)
+	})
+	if err != nil {
+		return fmt.Errorf("read tagged emails: %w", err)
+	}
+	return nil
+}
+
+// ContactIDsByEmail returns the ids of the contacts whose email is one of
+// emails, by email.
+func (db *DB) ContactIDsByEmail(ctx context.Context, emails []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for start := 0; start < len(emails); start += 5000 {
+		var rows []struct {
+			ID    int64
+			Email string
+		}
+		err := db.conn(ctx).Table("contacts").Select("id, email").Where("email IN ?", emails[start:min(len(emails), start+5000)]).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("contacts by email: %w", err)
+		}
+		for _, r := range rows {
+			out[r.Email] = r.ID
+		}
+	}
+	return out, nil
+}
