@@ -32,6 +32,7 @@ var French = struct {
 		"questionnaire": "survey", "sondage": "survey", "enquête": "survey",
 		"bilan": "digest", "résumé": "digest",
 		"oublier": "forget", "effacer": "forget",
+		"doublons": "dupes", "fusionner": "merge",
 	},
 	Stages: map[string]Stage{
 		"piste":    Lead,
@@ -64,6 +65,7 @@ var French = struct {
 		"simulation": "dry-run", "essai": "dry-run",
 		"tri": "sort", "trier": "sort",
 		"limite": "limit",
+		"dans":   "into", "vers": "into",
 	},
 }
 

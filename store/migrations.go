@@ -327,6 +327,18 @@ CREATE TABLE erasures (
 );
 CREATE INDEX erasures_contact ON erasures (contact_id);
 `},
+	// Merges record each merge of duplicates: who, when, which contact
+	// was folded into which (ids only: the merged one no longer exists).
+	{13, "merges: who merged which duplicate into which contact, and when", `
+CREATE TABLE merges (
+	id {{id}},
+	kept_id BIGINT NOT NULL,
+	merged_id BIGINT NOT NULL,
+	merged_by {{text}} NOT NULL,
+	at {{ts}} NOT NULL
+);
+CREATE INDEX merges_kept ON merges (kept_id);
+`},
 	// Each new migration goes at the end of this list, with the next
 	// version.
 }

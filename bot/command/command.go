@@ -16,6 +16,7 @@ import (
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/digest"
+	"github.com/crmbot/crmbot/flows/dupes"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/locale"
@@ -39,6 +40,10 @@ type Executor struct {
 	// of the contact card; nil when Telegram questionnaires are not set up
 	// (those commands then say so).
 	Surveys *survey.Service
+	// Dupes finds likely duplicates and Merger merges them; nil, dupes and
+	// merge say they are not set up.
+	Dupes  *dupes.Service
+	Merger *dupes.Merger
 	// BotName returns the Telegram bot's username (getMe), which invite
 	// links name; nil when Telegram is not configured.
 	BotName func(ctx context.Context) (string, error)
@@ -81,6 +86,8 @@ func init() {
 		{name: "invite", usage: inviteUsage, summary: "a single-use Telegram link (30 days) to send to the customer", examples: []string{"invite C42"}, run: (*Executor).invite},
 		{name: "survey", usage: surveyUsage, summary: "questionnaires: their figures, sends through the throttle (to more than one contact: manager), results", examples: []string{"survey list", "survey send satisfaction to C42", "survey send satisfaction to segment:champions dry-run", "survey send preferences to stage=customer city=Lyon", "survey results satisfaction"}, run: (*Executor).surveyCmd},
 		{name: "forget", usage: forgetUsage, summary: "erase a contact's personal data at their request, as their /forget does (admins; asks to confirm first)", examples: []string{"forget C42", "forget C42 confirm"}, run: (*Executor).forget},
+		{name: "dupes", aliases: []string{"duplicates"}, usage: dupesUsage, summary: "likely duplicate contacts, the surest first: same email once its +tag is dropped, same name and company, names a typo apart at one company", examples: []string{"dupes", "dupes 50"}, run: (*Executor).dupes},
+		{name: "merge", usage: mergeUsage, summary: "fold a duplicate into the contact kept: its records, the fields the kept one lacks, the stricter consent; recorded (manager)", examples: []string{"merge C513 into C501"}, run: (*Executor).merge},
 		{name: "digest", usage: "digest [preview|post]", summary: "this week's digest", examples: []string{"digest", "digest post"}, run: (*Executor).digest},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/dupes"
 	"github.com/crmbot/crmbot/store"
 )
 
@@ -51,7 +52,8 @@ func (m *Main) open(ctx context.Context) error {
 	m.digests = m.digestService()
 	m.survey = m.surveyService()
 	m.exec = &command.Executor{CRM: m.crm, Segments: m.segments, Digests: m.digests, Surveys: m.survey,
-		BotName: m.botName, Now: m.Now, Loc: cfg.Zone, Logger: m.log}
+		BotName: m.botName, Now: m.Now, Loc: cfg.Zone, Logger: m.log,
+		Dupes: &dupes.Service{Store: m.db}, Merger: &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}}
 	return nil
 }
 
