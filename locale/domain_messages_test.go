@@ -74,6 +74,27 @@ func TestImportProblemsInFrench(t *testing.T) {
 	}
 }
 
+// A field's error in an import loses its "field: " prefix (the column is
+// named) and keeps its French.
+func TestImportFieldErrorInFrench(t *testing.T) {
+	var c domain.Contact
+	var p csvfile.Problems
+	p.AddErr(&csvfile.Record{Line: 2, FileLine: 2}, "Mail", "email", c.Set("email", "x", time.Time{}))
+	err := p.Err()
+	en := "1 row of the file needs fixing (the header is line 1):\n" +
+		`line 2, column Mail: "x" is not an email address: write it like jeanne@example.fr` +
+		"\nFix the file and import it again, whole: an import keeps all of its rows or none."
+	fr := "1 ligne du fichier est à corriger (l'en-tête est la ligne 1) :\n" +
+		`ligne 2, colonne Mail : "x" n'est pas une adresse e-mail : écrivez-la comme jeanne@example.fr` +
+		"\nCorrigez le fichier et importez-le de nouveau, en entier : un import garde toutes ses lignes ou aucune."
+	if err.Error() != en {
+		t.Errorf("English:\n%s\nwant\n%s", err, en)
+	}
+	if got := locale.For(locale.French).Msg(domainError(t, err)); got != fr {
+		t.Errorf("French:\n%s\nwant\n%s", got, fr)
+	}
+}
+
 func domainError(t *testing.T, err error) *domain.Error {
 	t.Helper()
 	var e *domain.Error
