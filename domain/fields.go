@@ -118,11 +118,14 @@ func UnknownFieldError(key string) *Error {
 		key, DidYouMean(key, append(FieldNames(), slices.Sorted(maps.Keys(fieldAliases))...)), strings.Join(FieldNames(), ", "), AttrPrefix, attrHint(key))
 }
 
-func attrHint(key string) string {
+// attrHint is the name UnknownFieldError suggests for a field of the
+// user's own: key when it is a usable one, else a word that says what to
+// write, translated with the message.
+func attrHint(key string) Msg {
 	if ValidAttrKey(key) {
-		return key
+		return M("%s", key)
 	}
-	return "name"
+	return M("name")
 }
 
 // Set changes one field from its typed value; an empty value clears it.
@@ -168,10 +171,15 @@ func cleanValue(key, value string) (string, error) {
 	return value, nil
 }
 
+// FieldErrorFormat is the format of an error of a field's value, which
+// names the field first: "email: …". The value's own error is its second
+// argument.
+const FieldErrorFormat = "%s: %s"
+
 func (c *Contact) setField(f Field, value string, now time.Time) error {
 	if err := f.set(c, value, now); err != nil {
 		if e, ok := err.(*Error); ok && f.Name != "" {
-			return &Error{Code: e.Code, Message: f.Name + ": " + e.Message}
+			return Errorf(e.Code, FieldErrorFormat, f.Name, e)
 		}
 		return err
 	}

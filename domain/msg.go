@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Msg is a message for people kept as its English format and arguments,
 // so that a transport can write it in its reader's language (see package
@@ -43,3 +46,20 @@ func (m Msg) String() string {
 
 // MessageFormat returns the message's English format and its arguments.
 func (m Msg) MessageFormat() (string, []any) { return m.Format, m.Args }
+
+// Join returns the message of parts one after the other, sep between
+// them: a list of sentences ("; ") or of lines ("\n") that a transport
+// writes part by part in its reader's language. sep is punctuation, the
+// same in every language: a letter in it would make the join a message of
+// its own, which no catalog holds.
+func Join(parts []Msg, sep string) Msg {
+	if len(parts) == 0 {
+		return Msg{}
+	}
+	args := make([]any, len(parts))
+	for i, p := range parts {
+		args[i] = p
+	}
+	sep = strings.ReplaceAll(sep, "%", "%%")
+	return Msg{Format: strings.Repeat("%s"+sep, len(parts)-1) + "%s", Args: args}
+}

@@ -69,11 +69,11 @@ const segmentExample = `Write it like a scoring rule's condition, as in: sector 
 func CompileSegment(filter string) (*SegmentFilter, error) {
 	filter = strings.TrimSpace(filter)
 	if filter == "" {
-		return nil, Errorf(Invalid, "a segment needs a filter. %s", segmentExample)
+		return nil, Errorf(Invalid, "a segment needs a filter. %s", M(segmentExample))
 	}
 	p, err := CompileExpr(filter)
 	if err != nil {
-		e := Errorf(Invalid, "the segment filter is not a valid expression: %v\n%s", err, segmentExample)
+		e := Errorf(Invalid, "the segment filter is not a valid expression: %v\n%s", err, M(segmentExample))
 		e.Err = err
 		return nil, e
 	}

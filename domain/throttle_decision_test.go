@@ -203,7 +203,7 @@ func expect(t *testing.T, d domain.Decision, want domain.Outcome, codes []domain
 		t.Errorf("next eligible %v, want %v\n%s", d.NextEligible.In(parisZone), next.In(parisZone), d)
 	}
 	for _, r := range d.Reasons {
-		if txt := r.Text(); txt == "" || txt == string(r.Code) || strings.Contains(txt, "%!") {
+		if txt := r.Text().String(); txt == "" || txt == string(r.Code) || strings.Contains(txt, "%!") {
 			t.Errorf("reason %s reads %q", r.Code, txt)
 		}
 		if (r.Wait == domain.WaitUntil) == r.Until.IsZero() {

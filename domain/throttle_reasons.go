@@ -1,10 +1,6 @@
 package domain
 
-import (
-	"fmt"
-	"strings"
-	"time"
-)
+import "time"
 
 // This file holds the reasons the throttle gives (throttle_decision.go):
 // the rules that hold a contact back, and the sentences that `why
@@ -68,26 +64,31 @@ type Reason struct {
 	Refused bool
 }
 
-// String is the one-line summary that is stored with the decision.
-func (d Decision) String() string {
+// String is the one-line summary that is stored with the decision, in
+// English.
+func (d Decision) String() string { return d.Summary().String() }
+
+// Summary is the one-line summary of the decision, kept as a message for
+// the transport to write in its reader's language.
+func (d Decision) Summary() Msg {
 	switch d.Outcome {
 	case Allow:
-		return "allow: no rule holds the contact back"
+		return M("allow: no rule holds the contact back")
 	case Defer:
-		return fmt.Sprintf("defer until %s: %s", stamp(d.NextEligible, d.Reasons[0].Zone), joinReasons(d.Reasons))
+		return M("defer until %s: %s", stamp(d.NextEligible, d.Reasons[0].Zone), joinReasons(d.Reasons))
 	}
 	if !d.NextEligible.IsZero() {
-		return fmt.Sprintf("deny (may be asked from %s): %s", stamp(d.NextEligible, d.Reasons[0].Zone), joinReasons(d.Reasons))
+		return M("deny (may be asked from %s): %s", stamp(d.NextEligible, d.Reasons[0].Zone), joinReasons(d.Reasons))
 	}
-	return "deny: " + joinReasons(d.Reasons)
+	return M("deny: %s", joinReasons(d.Reasons))
 }
 
-func joinReasons(rs []Reason) string {
-	texts := make([]string, len(rs))
+func joinReasons(rs []Reason) Msg {
+	texts := make([]Msg, len(rs))
 	for i, r := range rs {
 		texts[i] = r.Text()
 	}
-	return strings.Join(texts, "; ")
+	return Join(texts, "; ")
 }
 
 func stamp(t time.Time, loc *time.Location) string {
@@ -97,64 +98,74 @@ func stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04 MST")
 }
 
-// Text is the reason as a sentence, times in the contact's zone.
-func (r Reason) Text() string {
+// Text is the reason as a sentence, times in the contact's zone, kept as
+// a message for the transport to write in its reader's language (String
+// gives the English).
+func (r Reason) Text() Msg {
 	at, until := stamp(r.Since, r.Zone), stamp(r.Until, r.Zone)
 	switch r.Code {
 	case NoConsent:
 		if r.Refused {
-			return "consent refused on " + at + ": nothing is sent until the customer consents (/start in Telegram)"
+			return M("consent refused on %s: nothing is sent until the customer consents (/start in Telegram)", at)
 		}
 		if !r.Since.IsZero() {
-			return "consent withdrawn on " + at + ": nothing is sent until the customer consents again"
+			return M("consent withdrawn on %s: nothing is sent until the customer consents again", at)
 		}
-		return "no consent recorded: nothing is sent until the customer consents"
+		return M("no consent recorded: nothing is sent until the customer consents")
 	case OptedOut:
-		return "opted out: final until the customer opts back in"
+		return M("opted out: final until the customer opts back in")
 	case Unreachable:
-		return "blocked the bot: nothing is sent until the customer starts it again"
+		return M("blocked the bot: nothing is sent until the customer starts it again")
 	case DetractorPaused:
-		return "detractor answer on " + at + ": automated asks are paused until the owner marks it handled"
+		return M("detractor answer on %s: automated asks are paused until the owner marks it handled", at)
 	case PrefersNever:
-		return "the customer asked never to receive questionnaires"
+		return M("the customer asked never to receive questionnaires")
 	case ReminderAnswered:
-		return fmt.Sprintf("%q was answered on %s: no reminder", r.Ask, at)
+		return M("%q was answered on %s: no reminder", r.Ask, at)
 	case ReminderAlreadySent:
-		return fmt.Sprintf("%q sent on %s was already reminded: at most one reminder", r.Ask, at)
+		return M("%q sent on %s was already reminded: at most one reminder", r.Ask, at)
 	case ReminderNothingSent:
-		return fmt.Sprintf("%q was never sent to this contact: nothing to remind", r.Ask)
+		return M("%q was never sent to this contact: nothing to remind", r.Ask)
 	case ReminderExpired:
-		return fmt.Sprintf("%q sent on %s expired after %d days: no reminder", r.Ask, at, r.Days)
+		return M("%q sent on %s expired after %d days: no reminder", r.Ask, at, r.Days)
 	}
 	return r.windowText(at, until)
 }
 
-func (r Reason) windowText(at, until string) string {
+// The caps' reasons, which English writes alike for a cap of one ("already
+// 1 questionnaires", as it always did) but French does not: Countf lets
+// the French catalog give the singular.
+const (
+	yearlyCapped  = "already %d questionnaires, the most in 365 days, the oldest on %s: until %s"
+	companyCapped = "already %d questionnaires to the same company, the most in %d days, the oldest on %s: until %s"
+)
+
+func (r Reason) windowText(at, until string) Msg {
 	switch r.Code {
 	case NotNow:
-		return fmt.Sprintf("tapped \"Not now\" on %s: not asked for %d days, until %s", at, r.Days, until)
+		return M("tapped \"Not now\" on %s: not asked for %d days, until %s", at, r.Days, until)
 	case Fatigued:
-		return fmt.Sprintf("%d questionnaires in a row went unanswered, the last sent on %s: paused %d days, until %s", r.Count, at, r.Days, until)
+		return M("%d questionnaires in a row went unanswered, the last sent on %s: paused %d days, until %s", r.Count, at, r.Days, until)
 	case RecontactWindow:
-		return fmt.Sprintf("last questionnaire sent on %s: at most one per %d days, until %s", at, r.Days, until)
+		return M("last questionnaire sent on %s: at most one per %d days, until %s", at, r.Days, until)
 	case YearlyCap:
-		return fmt.Sprintf("already %d questionnaires, the most in 365 days, the oldest on %s: until %s", r.Count, at, until)
+		return Countf(r.Count, yearlyCapped, yearlyCapped, r.Count, at, until)
 	case QuestionnairePeriod:
-		return fmt.Sprintf("%q answered on %s: not re-sent within its %d-day period, until %s", r.Ask, at, r.Days, until)
+		return M("%q answered on %s: not re-sent within its %d-day period, until %s", r.Ask, at, r.Days, until)
 	case FrequencyPreference:
-		return fmt.Sprintf("the customer asked for one questionnaire every %d days at most; last sent on %s: until %s", r.Days, at, until)
+		return M("the customer asked for one questionnaire every %d days at most; last sent on %s: until %s", r.Days, at, until)
 	case Cooldown:
-		return fmt.Sprintf("sales interaction on %s: %d-day cool-down, until %s", at, r.Days, until)
+		return M("sales interaction on %s: %d-day cool-down, until %s", at, r.Days, until)
 	case OpenQuestionnaire:
-		return fmt.Sprintf("%q is still open: until it expires on %s", r.Ask, until)
+		return M("%q is still open: until it expires on %s", r.Ask, until)
 	case CompanyCapped:
-		return fmt.Sprintf("already %d questionnaires to the same company, the most in %d days, the oldest on %s: until %s", r.Count, r.Days, at, until)
+		return Countf(r.Count, companyCapped, companyCapped, r.Count, r.Days, at, until)
 	case ReminderTooEarly:
-		return fmt.Sprintf("%q sent on %s: its reminder only %d days after, from %s", r.Ask, at, r.Days, until)
+		return M("%q sent on %s: its reminder only %d days after, from %s", r.Ask, at, r.Days, until)
 	case QuietHoursNow:
-		return fmt.Sprintf("%s is within quiet hours in the contact's time zone: from %s", at, until)
+		return M("%s is within quiet hours in the contact's time zone: from %s", at, until)
 	case WeekendNow:
-		return fmt.Sprintf("%s is a weekend in the contact's time zone: from %s", at, until)
+		return M("%s is a weekend in the contact's time zone: from %s", at, until)
 	}
-	return string(r.Code)
+	return M("%s", string(r.Code))
 }

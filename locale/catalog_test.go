@@ -21,7 +21,8 @@ type message struct{ id, where string }
 
 // TestEveryMessageHasFrench reads every Go file of the module (tests
 // aside) for the messages it writes through a Printer (p.T, p.N), keeps
-// as a format (domain.Errorf, domain.M, usageError, WithUsage) or marks
+// as a format (domain.Errorf, domain.M, usageError, WithUsage, an import's
+// problems: Problems.Add, AddLate) or marks
 // for translation (locale.Key), and fails on each one the French catalog
 // lacks.
 func TestEveryMessageHasFrench(t *testing.T) {
@@ -144,6 +145,8 @@ func messageArgs(call *ast.CallExpr, pkg string) []int {
 		return []int{0, 1}
 	case name == "WithUsage":
 		return []int{0}
+	case name == "Add", name == "AddLate": // csvfile.Problems: rec, col, format
+		return []int{2}
 	}
 	return nil
 }

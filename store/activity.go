@@ -48,7 +48,7 @@ func (orderRow) TableName() string { return "orders" }
 func (db *DB) AddMove(ctx context.Context, m *domain.Move) error {
 	row := moveRow{ContactID: m.ContactID, FromStage: string(m.From), ToStage: string(m.To), Note: m.Note, Author: m.Author, At: m.At.UTC()}
 	if err := db.conn(ctx).Create(&row).Error; err != nil {
-		return translate(err, "move")
+		return translate(err, domain.M("move"))
 	}
 	m.ID = row.ID
 	return nil
@@ -60,7 +60,7 @@ func (db *DB) AddInteraction(ctx context.Context, i *domain.Interaction) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
 		row := interactionRow{ContactID: i.ContactID, Kind: string(i.Kind), Note: i.Note, Author: i.Author, At: i.At.UTC()}
 		if err := db.conn(ctx).Create(&row).Error; err != nil {
-			return translate(err, "interaction")
+			return translate(err, domain.M("interaction"))
 		}
 		i.ID = row.ID
 		return db.UpdateContactsLastContact(ctx, map[int64]time.Time{i.ContactID: i.At})
@@ -76,7 +76,7 @@ func (db *DB) AddOrder(ctx context.Context, o *domain.Order) error {
 	row := orderRow{ContactID: o.ContactID, Amount: o.Amount, Date: o.Date.UTC(), Note: o.Note, Author: o.Author, CreatedAt: o.CreatedAt.UTC()}
 	return db.InTx(ctx, func(ctx context.Context) error {
 		if err := db.conn(ctx).Create(&row).Error; err != nil {
-			return translate(err, "order")
+			return translate(err, domain.M("order"))
 		}
 		o.ID = row.ID
 		return db.addToStats(ctx, []domain.Order{*o})

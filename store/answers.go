@@ -23,7 +23,7 @@ func (db *DB) SaveAnswer(ctx context.Context, a domain.StoredAnswer) error {
 		Columns:   []clause.Column{{Name: "survey_id"}, {Name: "question"}},
 		DoUpdates: clause.AssignmentColumns([]string{"skipped", "number", "options", "yes", "text", "at"}),
 	}).Create(row).Error
-	return translate(err, "answer")
+	return translate(err, domain.M("answer"))
 }
 
 type answerRow struct {

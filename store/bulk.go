@@ -128,9 +128,9 @@ func (db *DB) insertSQL(table string, cols []string, rows int) string {
 }
 
 // bulkWhat names a table's rows in error messages.
-var bulkWhat = map[string]string{
-	"contacts": "a contact with this email or phone", "orders": "order", "interactions": "interaction", "moves": "move",
-	"respondents": "respondent", "surveys": "survey", "answers": "answer",
+var bulkWhat = map[string]domain.Msg{
+	"contacts": domain.M("a contact with this email or phone"), "orders": domain.M("order"), "interactions": domain.M("interaction"),
+	"moves": domain.M("move"), "respondents": domain.M("respondent"), "surveys": domain.M("survey"), "answers": domain.M("answer"),
 }
 
 // driverError gives an error of the driver, which gorm has not seen, the

@@ -156,7 +156,7 @@ func (db *DB) CreateContact(ctx context.Context, c *domain.Contact) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
 		row := toRow(c)
 		if err := db.conn(ctx).Create(row).Error; err != nil {
-			return translate(err, "a contact with this email or phone")
+			return translate(err, domain.M("a contact with this email or phone"))
 		}
 		c.ID = row.ID
 		return db.writeWords(ctx, []*domain.Contact{c}, false)
@@ -169,7 +169,7 @@ func (db *DB) UpdateContact(ctx context.Context, c *domain.Contact) error {
 	return db.InTx(ctx, func(ctx context.Context) error {
 		res := db.conn(ctx).Select("*").Omit("created_at").Where("id = ?", c.ID).Updates(toRow(c))
 		if res.Error != nil {
-			return translate(res.Error, "a contact with this email or phone")
+			return translate(res.Error, domain.M("a contact with this email or phone"))
 		}
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.NotFound, "no contact %s", c.Ref())

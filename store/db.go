@@ -200,19 +200,24 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 	return db.gorm.WithContext(ctx)
 }
 
-// translate gives database errors a domain code.
-func translate(err error, what string) error {
+// translate gives database errors a domain code, and a message that names
+// what (a noun, kept as a message for the transport to translate).
+func translate(err error, what domain.Msg) error {
+	var e *domain.Error
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, gorm.ErrRecordNotFound):
-		return &domain.Error{Code: domain.NotFound, Message: what + " not found", Err: err}
+		e = domain.Errorf(domain.NotFound, "%s not found", what)
 	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return &domain.Error{Code: domain.Conflict, Message: what + " already exists", Err: err}
+		e = domain.Errorf(domain.Conflict, "%s already exists", what)
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return &domain.Error{Code: domain.NotFound, Message: "the contact of this " + what + " does not exist", Err: err}
+		e = domain.Errorf(domain.NotFound, "the contact of this %s does not exist", what)
+	default:
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	e.Err = err
+	return e
 }
 
 // PoolStats is the state of the connection pool.

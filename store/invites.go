@@ -15,7 +15,7 @@ import (
 func (db *DB) CreateInvite(ctx context.Context, token string, contactID int64, by string, expires time.Time) error {
 	err := db.conn(ctx).Exec(`INSERT INTO invite_tokens (token, contact_id, created_by, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?)`, token, contactID, by, db.now().UTC(), expires.UTC()).Error
-	return translate(err, "invite")
+	return translate(err, domain.M("invite"))
 }
 
 // UseInvite marks the token used and returns its contact. A token unknown,

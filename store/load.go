@@ -296,7 +296,7 @@ func (db *DB) dropDefs(ctx context.Context, indexes bool, tables []string) ([]in
 }
 
 // buildIndexes makes again the indexes and keys dropIndexes dropped.
-func (db *DB) buildIndexes(ctx context.Context, defs []indexDef, what string) error {
+func (db *DB) buildIndexes(ctx context.Context, defs []indexDef, what domain.Msg) error {
 	for _, d := range defs {
 		if err := db.conn(ctx).Exec(d.CreateSQL).Error; err != nil {
 			return translate(db.driverError(err), what)

@@ -96,6 +96,6 @@ func (db *DB) SaveRespondent(ctx context.Context, r *domain.Respondent) error {
 			}
 		}
 		err := db.conn(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(respondentToRow(r, db.now().UTC())).Error
-		return translate(err, "respondent")
+		return translate(err, domain.M("respondent"))
 	})
 }

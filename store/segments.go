@@ -103,7 +103,7 @@ func (db *DB) SaveSegment(ctx context.Context, s *domain.SavedSegment) error {
 		s.CreatedAt = db.now().UTC()
 	}
 	row := savedSegmentRow{Name: s.Name, Filter: s.Filter, Author: s.Author, CreatedAt: s.CreatedAt.UTC()}
-	return translate(db.conn(ctx).Create(&row).Error, "a segment named "+s.Name)
+	return translate(db.conn(ctx).Create(&row).Error, domain.M("a segment named %s", s.Name))
 }
 
 // SavedSegments lists the saved segments by name.

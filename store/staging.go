@@ -517,7 +517,7 @@ func (s *Staging) insertContacts(ctx context.Context, newID string) (int, error)
 	cols := strings.Join(contactCols[1:], ", ")
 	res := s.db.conn(ctx).Exec(`INSERT INTO contacts (id, ` + cols + `) SELECT ` + newID + `, ` + cols + ` FROM import_contacts s WHERE is_new`)
 	if res.Error != nil {
-		return 0, translate(s.db.driverError(res.Error), "a contact with this email or phone")
+		return 0, translate(s.db.driverError(res.Error), domain.M("a contact with this email or phone"))
 	}
 	return int(res.RowsAffected), nil
 }
@@ -534,7 +534,7 @@ func (s *Staging) updateContacts(ctx context.Context) (int, error) {
 	res := s.db.conn(ctx).Exec(`UPDATE contacts SET `+strings.Join(sets, ", ")+`, updated_at = ?
 		FROM import_contacts s WHERE contacts.id = s.id AND s.changed`, s.db.now().UTC())
 	if res.Error != nil {
-		return 0, translate(s.db.driverError(res.Error), "a contact with this email or phone")
+		return 0, translate(s.db.driverError(res.Error), domain.M("a contact with this email or phone"))
 	}
 	return int(res.RowsAffected), nil
 }

@@ -70,7 +70,7 @@ func (db *DB) LockSurvey(ctx context.Context, id int64) (*domain.Survey, error) 
 	}
 	var row surveyRow
 	if err := q.Take(&row).Error; err != nil {
-		return nil, translate(err, "survey")
+		return nil, translate(err, domain.M("survey"))
 	}
 	s := row.toDomain()
 	return &s, nil

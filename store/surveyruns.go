@@ -22,7 +22,7 @@ func (db *DB) AddSurveyRun(ctx context.Context, r domain.SurveyRun) error {
 	}
 	err := db.conn(ctx).Exec(`INSERT INTO survey_runs (questionnaire, requested_by, at, audience, counts) VALUES (?, ?, ?, ?, ?)`,
 		r.Questionnaire, r.RequestedBy, r.At.UTC(), r.Audience, strings.Join(parts, ",")).Error
-	return translate(err, "survey run")
+	return translate(err, domain.M("survey run"))
 }
 
 // QuestionnaireWeek counts the questionnaire figures of [from, to): sends,

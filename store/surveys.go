@@ -63,7 +63,7 @@ func surveyToRow(s *domain.Survey) *surveyRow {
 func (db *DB) CreateSurvey(ctx context.Context, s *domain.Survey) error {
 	row := surveyToRow(s)
 	if err := db.conn(ctx).Create(row).Error; err != nil {
-		return translate(err, "survey")
+		return translate(err, domain.M("survey"))
 	}
 	s.ID = row.ID
 	return nil
@@ -86,7 +86,7 @@ func (db *DB) InsertSurveys(ctx context.Context, ss []domain.Survey) error {
 func (db *DB) UpdateSurvey(ctx context.Context, s *domain.Survey) error {
 	res := db.conn(ctx).Select("*").Omit("id", "claimed_by", "claimed_until").Where("id = ?", s.ID).Updates(surveyToRow(s))
 	if res.Error != nil {
-		return translate(res.Error, "survey")
+		return translate(res.Error, domain.M("survey"))
 	}
 	if res.RowsAffected == 0 {
 		return domain.Errorf(domain.NotFound, "no survey %d", s.ID)
@@ -98,7 +98,7 @@ func (db *DB) UpdateSurvey(ctx context.Context, s *domain.Survey) error {
 func (db *DB) Survey(ctx context.Context, id int64) (*domain.Survey, error) {
 	var row surveyRow
 	if err := db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
-		return nil, translate(err, "survey")
+		return nil, translate(err, domain.M("survey"))
 	}
 	s := row.toDomain()
 	return &s, nil

@@ -56,7 +56,7 @@ func (db *DB) writeWords(ctx context.Context, cs []*domain.Contact, replace bool
 	}
 	if replace {
 		if err := db.conn(ctx).Exec("DELETE FROM contact_words WHERE contact_id IN ?", ids).Error; err != nil {
-			return translate(err, "contact words")
+			return translate(err, domain.M("contact words"))
 		}
 	}
 	return db.insertRows(ctx, "contact_words", []string{"word", "contact_id"}, len(pairs), func(i int, a []any) []any {

@@ -344,7 +344,7 @@ func planReply(svc *survey.Service, p *survey.Plan, single *domain.Contact) *rep
 			data.Decision = dd
 			sec := reply.Section{Heading: single.Ref() + ": " + string(p.Single.Outcome)}
 			for _, rs := range p.Single.Reasons {
-				sec.Fields = append(sec.Fields, reply.Field{Label: string(rs.Code), Value: rs.Text()})
+				sec.Fields = append(sec.Fields, reply.Field{Label: string(rs.Code), Value: rs.Text().String()})
 			}
 			switch {
 			case p.Single.Outcome == domain.Allow:

@@ -47,7 +47,7 @@ func decisionData(dec domain.Decision, c *domain.Contact) (*DecisionData, []stri
 	}
 	var waits []string
 	for _, rs := range dec.Reasons {
-		wr := WhyReason{Code: rs.Code, Text: rs.Text()}
+		wr := WhyReason{Code: rs.Code, Text: rs.Text().String()}
 		if rs.Wait == domain.WaitUntil && !rs.Until.IsZero() {
 			u := rs.Until
 			wr.Until = &u
@@ -140,7 +140,7 @@ func whyReply(svc *survey.Service, w *survey.Why) *reply.Reply {
 	r := &reply.Reply{Data: &WhyData{Contact: c.Ref(), Questionnaire: w.Questionnaire, DecisionData: *dd, TelegramLinked: w.Linked}}
 	reasons := reply.Section{Heading: "What holds " + c.Ref() + " back"}
 	for _, rs := range dec.Reasons {
-		reasons.Fields = append(reasons.Fields, reply.Field{Label: string(rs.Code), Value: rs.Text()})
+		reasons.Fields = append(reasons.Fields, reply.Field{Label: string(rs.Code), Value: rs.Text().String()})
 	}
 	switch {
 	case dec.Outcome == domain.Allow:

@@ -17,8 +17,9 @@ type Schema struct {
 	// Names are the canonical column names, in the order messages list
 	// them; an unknown column is compared with them for a suggestion.
 	Names []string
-	// Extra completes the list of columns in messages, e.g. attr.<name>.
-	Extra string
+	// Extra completes the list of columns in messages, e.g. attr.<name>:
+	// a message, which the transport translates.
+	Extra domain.Msg
 	// Required are the columns a file must have.
 	Required []string
 }
@@ -122,25 +123,24 @@ func colName(i int, title string) string {
 
 // unknownColumn says that title names no column and suggests the nearest
 // name.
-func unknownColumn(title string, s Schema) string {
+func unknownColumn(title string, s Schema) domain.Msg {
 	if key, ok := strings.CutPrefix(strings.ToLower(title), domain.AttrPrefix); ok {
-		return fmt.Sprintf("%q is not a usable attribute name: use letters, digits, _ or -, as in %sloyalty_card", key, domain.AttrPrefix)
+		return domain.M("%q is not a usable attribute name: use letters, digits, _ or -, as in %sloyalty_card", key, domain.AttrPrefix)
 	}
-	msg := fmt.Sprintf("%q is not a column of this kind of file", title)
 	if near := domain.Nearest(title, s.Names); near != "" {
-		msg += fmt.Sprintf(": did you mean %s?", near)
+		return domain.M("%q is not a column of this kind of file: did you mean %s?", title, near)
 	}
-	return msg
+	return domain.M("%q is not a column of this kind of file", title)
 }
 
 // validColumns lists the columns of s, and says why an unknown one is
 // refused.
-func validColumns(s Schema) string {
-	msg := "Columns: " + strings.Join(s.Names, ", ")
-	if s.Extra != "" {
-		msg += ", " + s.Extra
+func validColumns(s Schema) domain.Msg {
+	var names any = strings.Join(s.Names, ", ")
+	if s.Extra.Format != "" {
+		names = domain.M("%s, %s", names, s.Extra)
 	}
-	return msg + ". Rename or delete the others: an unknown column is refused rather than its data dropped."
+	return domain.M("Columns: %s. Rename or delete the others: an unknown column is refused rather than its data dropped.", names)
 }
 
 // CheckWidth adds to p the cells of rec that no column names: beyond the

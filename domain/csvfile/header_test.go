@@ -24,7 +24,7 @@ var people = csvfile.Schema{
 		return "", false
 	},
 	Names:    []string{"name", "email", "city"},
-	Extra:    "and attr.<name>",
+	Extra:    domain.M("and attr.<name>"),
 	Required: []string{"name", "email"},
 }
 

@@ -25,12 +25,12 @@ type Record struct {
 }
 
 // Where names the row for messages: its spreadsheet row, and its line in
-// the file when that differs.
-func (r *Record) Where() string {
+// the file when that differs; a message for the transport to translate.
+func (r *Record) Where() domain.Msg {
 	if r.FileLine != r.Line {
-		return fmt.Sprintf("line %d (line %d in a text editor)", r.Line, r.FileLine)
+		return domain.M("line %d (line %d in a text editor)", r.Line, r.FileLine)
 	}
-	return fmt.Sprintf("line %d", r.Line)
+	return domain.M("line %d", r.Line)
 }
 
 // Reader reads a CSV file row by row: its header, then its data rows,
@@ -228,10 +228,7 @@ func syntaxError(err error, embedded, skipped int) error {
 		return fmt.Errorf("read the file: %w", err)
 	}
 	rec := Record{Line: pe.StartLine - embedded, FileLine: pe.StartLine + skipped}
-	hint := "a cell that holds the separator, a quote or a line break must be in double quotes, with each quote inside it doubled, as in \"Jeanne \"\"Jo\"\" Martin\""
-	return &domain.Error{
-		Code:    domain.Invalid,
-		Message: fmt.Sprintf("%s: the file cannot be read (%v): %s.", rec.Where(), pe.Err, hint),
-		Err:     err,
-	}
+	e := domain.Errorf(domain.Invalid, "%s: the file cannot be read (%v): a cell that holds the separator, a quote or a line break must be in double quotes, with each quote inside it doubled, as in \"Jeanne \"\"Jo\"\" Martin\".", rec.Where(), pe.Err)
+	e.Err = err
+	return e
 }

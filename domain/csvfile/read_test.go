@@ -26,7 +26,7 @@ func readAll(t *testing.T, file string) (header []string, rows []string, err err
 			}
 			return r.Header, rows, err
 		}
-		rows = append(rows, rec.Where()+": "+strings.Join(rec.Cells, "|"))
+		rows = append(rows, rec.Where().String()+": "+strings.Join(rec.Cells, "|"))
 	}
 }
 

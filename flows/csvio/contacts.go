@@ -40,7 +40,7 @@ var contactSchema = csvfile.Schema{
 		return "", false
 	},
 	Names: slices.Concat([]string{colID}, domain.FieldNames(), []string{colScore, colGrade, colCreated, colLast}),
-	Extra: "and attr.<name> for a custom attribute (French names such as nom, ville or entreprise work too)",
+	Extra: domain.M("and attr.<name> for a custom attribute (French names such as nom, ville or entreprise work too)"),
 }
 
 // contactImport is the state of one contacts import.
