@@ -3,7 +3,6 @@ package slackbot_test
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -92,25 +91,7 @@ func TestTransportFailureInTheMembersLanguage(t *testing.T) {
 func TestAddFormInTheMembersLanguage(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	e.slack.speaks("U0FR", "fr-FR")
-	form := e.slashForm("U0FR", "ajouter")
-	if resp := e.post(t, "/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()), now, nil); resp.StatusCode != http.StatusOK {
-		t.Fatalf("/crm ajouter: %d", resp.StatusCode)
-	}
-	open := e.slack.next(t)
-	if open.Method != "views.open" {
-		t.Fatalf("want views.open, got %s", open.Method)
-	}
-	var req struct {
-		View struct {
-			Title, Submit, Close struct {
-				Text string `json:"text"`
-			}
-			PrivateMetadata string `json:"private_metadata"`
-		} `json:"view"`
-	}
-	if err := json.Unmarshal(open.Body, &req); err != nil {
-		t.Fatal(err)
-	}
+	req := e.openForm(t, e.slashForm("U0FR", "ajouter"))
 	if v := req.View; v.Title.Text != "Nouveau contact" || v.Submit.Text != "Ajouter" || v.Close.Text != "Annuler" {
 		t.Errorf("form %q, %q, %q", v.Title.Text, v.Submit.Text, v.Close.Text)
 	}
@@ -119,20 +100,11 @@ func TestAddFormInTheMembersLanguage(t *testing.T) {
 			t.Errorf("%q: Slack takes 24 characters", s)
 		}
 	}
-	mustContain(t, "form", string(open.Body), `"Nom"`, `"Année de naissance"`, `"Canal préféré"`, "En euros : 1200, 1 200,50 €", "aujourd'hui", "Séparés par des virgules")
-	if strings.Contains(string(open.Body), "Birth year") {
+	mustContain(t, "form", string(req.Body), `"Nom"`, `"Année de naissance"`, `"Canal préféré"`, "En euros : 1200, 1 200,50 €", "aujourd'hui", "Séparés par des virgules")
+	if strings.Contains(string(req.Body), "Birth year") {
 		t.Error("the French form has English labels")
 	}
-	submit := func(values map[string]string) ack {
-		state := map[string]map[string]map[string]string{}
-		for k, v := range values {
-			state["field_"+k] = map[string]map[string]string{"value": {"type": "plain_text_input", "value": v}}
-		}
-		return e.interact(t, map[string]any{"type": "view_submission", "team": map[string]string{"id": team},
-			"user": map[string]string{"id": "U0FR"}, "trigger_id": "trigger.view",
-			"view": map[string]any{"id": "V0VIEW", "callback_id": "crm_add", "private_metadata": req.View.PrivateMetadata,
-				"state": map[string]any{"values": state}}})
-	}
+	submit := func(values map[string]string) ack { return e.submit(t, req, "U0FR", values) }
 	mustContain(t, "no name", submit(map[string]string{"city": "Lyon"}).Body, "Un contact doit avoir un nom.")
 	mustContain(t, "name with =", submit(map[string]string{"name": "a=b"}).Body, "Un nom ne peut pas contenir")
 
