@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/slack-go/slack"
 )
 
@@ -19,10 +21,6 @@ var _ survey.Alerter = (*Bot)(nil)
 // slackUser matches a Slack user id: U… in a workspace, W… in an
 // Enterprise Grid.
 var slackUser = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
-
-// alertLang is the language of the questionnaire's texts in an alert: the
-// team reads crmbot in English (Text.In falls back to French).
-const alertLang = "en"
 
 // DetractorAlert tells the owner of a.Contact at once about a detractor
 // answer: a direct message (conversations.open, then chat.postMessage) with
@@ -36,6 +34,9 @@ const alertLang = "en"
 // digest channels (Config.DigestChannels) instead; with none, it is an
 // error. It returns an error when a post failed, unless the digest
 // channels took the alert the owner's DM could not.
+//
+// The owner reads the alert in their own language (their Slack locale);
+// the channels in the team's.
 func (b *Bot) DetractorAlert(ctx context.Context, a survey.Alert) (err error) {
 	if b.Alerted != nil {
 		defer func() { b.Alerted(err) }()
@@ -43,21 +44,24 @@ func (b *Bot) DetractorAlert(ctx context.Context, a survey.Alert) (err error) {
 	if a.Contact == nil {
 		return errors.New("slack: a detractor alert without its contact")
 	}
-	blocks, text := drawAlert(a)
+	team := locale.For(b.cfg.TeamLanguage)
 	owner := strings.TrimSpace(a.Contact.Owner)
 	if !slackUser.MatchString(owner) {
 		if len(b.cfg.DigestChannels) == 0 {
 			return fmt.Errorf("slack: the detractor alert of %s cannot be sent: its owner %q has no Slack id, and no digest channels are configured", a.Contact.Ref(), owner)
 		}
-		why := fmt.Sprintf("Posted here because the owner of %s (%s) has no Slack id.", a.Contact.Ref(), ownerName(owner))
+		blocks, text := drawAlert(team, a)
+		why := team.T("Posted here because the owner of %s (%s) has no Slack id.", a.Contact.Ref(), ownerName(team, owner))
 		return b.postAlert(ctx, a, b.cfg.DigestChannels, withNote(blocks, why), text)
 	}
+	blocks, text := drawAlert(b.langs.printer(ctx, owner), a)
 	err = b.postAlert(ctx, a, nil, blocks, text, owner)
 	if err == nil || len(b.cfg.DigestChannels) == 0 {
 		return err
 	}
 	b.log.Warn("could not send a detractor alert to its owner; posting it to the digest channels", "contact", a.Contact.Ref(), "owner", owner, "err", err)
-	why := fmt.Sprintf("Posted here because it could not reach the owner of %s (%s) directly.", a.Contact.Ref(), owner)
+	blocks, text = drawAlert(team, a)
+	why := team.T("Posted here because it could not reach the owner of %s (%s) directly.", a.Contact.Ref(), owner)
 	if cerr := b.postAlert(ctx, a, b.cfg.DigestChannels, withNote(blocks, why), text); cerr != nil {
 		return errors.Join(err, cerr)
 	}
@@ -97,29 +101,31 @@ func (b *Bot) postAlert(ctx context.Context, a survey.Alert, channels []string, 
 const maxAlertAnswers = 20
 
 // drawAlert draws a detractor alert in Block Kit, within Slack's limits,
-// with its plain-text fallback.
-func drawAlert(a survey.Alert) ([]slack.Block, string) {
+// with its plain-text fallback, written by p (the questionnaire's own
+// texts in p's language when it has them).
+func drawAlert(p *locale.Printer, a survey.Alert) ([]slack.Block, string) {
 	c := a.Contact
 	ref := c.Ref()
+	lang := string(p.Lang())
 	name := strings.TrimSpace(c.Name)
 	if name == "" {
 		name = ref
 	}
-	title := a.Questionnaire.Title.In(alertLang)
+	title := a.Questionnaire.Title.In(lang)
 	if title == "" {
 		title = a.Questionnaire.ID
 	}
-	header := "Detractor answer from " + clip(name, maxHeader-len("Detractor answer from  ()")-len(ref)) + " (" + ref + ")"
+	header := p.T(headerFormat, clip(name, maxHeader-utf8.RuneCountInString(p.T(headerFormat, "", ref))), ref)
 
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(header)),
-		slack.NewSectionBlock(markdown("*Questionnaire:* "+mrkdwn(title, 300)), nil, nil)}
+		slack.NewSectionBlock(markdown(p.T("*Questionnaire:* %s", mrkdwn(title, 300))), nil, nil)}
 	var answers []string
 	for _, b := range a.Bad {
-		question := b.Question.Text.In(alertLang)
-		answer := answerText(b.Question, b.Answer)
-		section := "*Answer:* " + mrkdwn(answer, maxText/2-len("*Answer:* "))
+		question := b.Question.Text.In(lang)
+		answer := answerText(p, b.Question, b.Answer)
+		section := labelled(p, locale.Key("*Answer:* %s"), answer, maxText/2)
 		if question != "" {
-			section = "*Question:* " + mrkdwn(question, maxText/2-len("*Question:* \n")) + "\n" + section
+			section = labelled(p, locale.Key("*Question:* %s"), question, maxText/2-len("\n")) + "\n" + section
 			answer = fmt.Sprintf("%q: %s", question, answer)
 		}
 		answers = append(answers, answer)
@@ -134,36 +140,48 @@ func drawAlert(a survey.Alert) ([]slack.Block, string) {
 		}
 	}
 	if len(comments) > 0 {
-		blocks = append(blocks, slack.NewSectionBlock(markdown("*Comments*\n"+mrkdwn("• "+strings.Join(comments, "\n• "), maxText-len("*Comments*\n"))), nil, nil))
+		heading := p.T("*Comments*") + "\n"
+		blocks = append(blocks, slack.NewSectionBlock(markdown(heading+mrkdwn("• "+strings.Join(comments, "\n• "), maxText-len(heading))), nil, nil))
 	}
-	paused := "Automated questionnaires to " + ref + " are paused until this is marked handled."
-	blocks = append(blocks, note(paused), alertButtons(ref))
+	paused := p.T("Automated questionnaires to %s are paused until this is marked handled.", ref)
+	blocks = append(blocks, note(paused), alertButtons(p, ref))
 
-	text := fmt.Sprintf("Detractor answer from %s (%s) to %s — %s", name, ref, title, strings.Join(answers, "; "))
+	text := p.T("Detractor answer from %s (%s) to %s — %s", name, ref, title, strings.Join(answers, "; "))
 	if len(comments) > 0 {
-		text += "\nComments: " + strings.Join(comments, " / ")
+		text += "\n" + p.T("Comments: %s", strings.Join(comments, " / "))
 	}
 	// The fallback is message text, where &, < and > are markup too.
-	text = mrkdwn(text, maxFallback-len(paused)-len("\n Type handled "+ref+" once done.")) + "\n" + paused + " Type handled " + ref + " once done."
+	done := p.T("Type handled %s once done.", ref)
+	text = mrkdwn(text, maxFallback-len(paused)-len("\n ")-len(done)) + "\n" + paused + " " + done
 	return blocks, text
 }
 
-// alertButtons are the alert's buttons. Their action ids carry
-// actionPrefix, so a click runs the command line of their value as the
-// member who clicks, through the same path as the contact card's buttons:
-// role checks, one run per delivery, the answer to the response_url.
-func alertButtons(ref string) slack.Block {
-	handled := slack.NewButtonBlockElement(actionPrefix+"handled", "handled "+ref, plain("Handled")).WithStyle(slack.StylePrimary)
-	show := slack.NewButtonBlockElement(actionPrefix+"show", "show "+ref, plain("Show contact"))
+// headerFormat is an alert's header; the contact's name is cut to fit.
+const headerFormat = "Detractor answer from %s (%s)"
+
+// labelled writes the mrkdwn of format (a label and %s) with s, escaped
+// and cut so that the whole takes at most n characters.
+func labelled(p *locale.Printer, format, s string, n int) string {
+	return p.T(format, mrkdwn(s, n-utf8.RuneCountInString(p.T(format, ""))))
+}
+
+// alertButtons are the alert's buttons, labelled by p. Their action ids
+// carry actionPrefix, so a click runs the command line of their value
+// (English, which every member's parser reads) as the member who clicks,
+// through the same path as the contact card's buttons: role checks, one
+// run per delivery, the answer to the response_url.
+func alertButtons(p *locale.Printer, ref string) slack.Block {
+	handled := slack.NewButtonBlockElement(actionPrefix+"handled", "handled "+ref, plain(clip(p.T("Handled"), maxButtonLabel))).WithStyle(slack.StylePrimary)
+	show := slack.NewButtonBlockElement(actionPrefix+"show", "show "+ref, plain(clip(p.T("Show contact"), maxButtonLabel)))
 	return slack.NewActionBlock("crm_alert_actions", handled, show)
 }
 
 // answerText is an answer as the team reads it: the score out of its
 // scale, the labels of the options chosen, yes or no, the text.
-func answerText(q domain.Question, a domain.Answer) string {
+func answerText(p *locale.Printer, q domain.Question, a domain.Answer) string {
 	switch {
 	case a.Skipped:
-		return "(skipped)"
+		return p.T("(skipped)")
 	case a.Type == domain.NPSQuestion:
 		return strconv.Itoa(a.Number) + " / 10 (NPS)"
 	case a.Type == domain.RatingQuestion:
@@ -174,7 +192,7 @@ func answerText(q domain.Question, a domain.Answer) string {
 			labels[i] = id
 			for _, o := range q.Options {
 				if o.ID == id {
-					if l := o.Text.In(alertLang); l != "" {
+					if l := o.Text.In(string(p.Lang())); l != "" {
 						labels[i] = l
 					}
 					break
@@ -187,9 +205,9 @@ func answerText(q domain.Question, a domain.Answer) string {
 }
 
 // ownerName is how an owner that is not a Slack id is named in a note.
-func ownerName(owner string) string {
+func ownerName(p *locale.Printer, owner string) string {
 	if owner == "" {
-		return "none"
+		return p.T("none")
 	}
 	return clip(owner, 100)
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/bot/reply"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/slack-go/slack"
 )
 
@@ -36,12 +37,14 @@ const actionPrefix = "crm_run_"
 // Draw renders a reply as Block Kit blocks within Slack's limits, with the
 // plain-text fallback Slack shows in notifications. A reply too long for one
 // message is cut with a note that says how much was left out; its actions
-// (such as "Next page") always stay, as buttons.
+// (such as "Next page") always stay, as buttons. The few words Draw writes
+// itself are in the reply's language (r.Lang).
 func Draw(r *reply.Reply) ([]slack.Block, string) {
+	p := locale.For(r.Lang)
 	text := clip(r.Text(), maxFallback)
 	actions := actionBlocks(r.Actions)
 	if r.Error != nil {
-		return append(drawError(r.Error), actions...), text
+		return append(drawError(p, r.Error), actions...), text
 	}
 	d := &drawing{room: maxBlocks - len(actions) - 1} // one for the cut note
 	if r.Title != "" {
@@ -51,7 +54,8 @@ func Draw(r *reply.Reply) ([]slack.Block, string) {
 		d.section(s)
 	}
 	if d.cut > 0 {
-		d.blocks = append(d.blocks, note(fmt.Sprintf("%d more lines do not fit in one Slack message: narrow the command with filters or limit=, or see the next page.", d.cut)))
+		d.blocks = append(d.blocks, note(p.N(d.cut, "%d more line does not fit in one Slack message: narrow the command with filters or limit=, or see the next page.",
+			"%d more lines do not fit in one Slack message: narrow the command with filters or limit=, or see the next page.", d.cut)))
 	}
 	return append(d.blocks, actions...), text
 }
@@ -175,10 +179,10 @@ func actionBlocks(actions []reply.Action) []slack.Block {
 }
 
 // drawError draws a failed command: what was wrong, then the right usage.
-func drawError(e *reply.Error) []slack.Block {
+func drawError(p *locale.Printer, e *reply.Error) []slack.Block {
 	blocks := []slack.Block{slack.NewSectionBlock(markdown(":warning: "+mrkdwn(e.Message, maxText-len(":warning: "))), nil, nil)}
 	if e.Usage != "" {
-		blocks = append(blocks, note("Usage: "+e.Usage))
+		blocks = append(blocks, note(p.T("Usage: %s", e.Usage)))
 	}
 	return blocks
 }

@@ -12,7 +12,12 @@ import (
 )
 
 // checkLimits fails the test when blocks break one of Slack's Block Kit
-// limits.
+// limits (docs.slack.dev/reference/block-kit): 50 blocks a message; a
+// header's text 150 characters; a section's text 3,000, its fields 10 of
+// 2,000 each; a context's elements 10, each text 3,000 (a text object's
+// limit); an actions block's elements 25, a button's text 75 and its
+// value 2,000; block and action ids 255; no text empty (Slack refuses the
+// message).
 func checkLimits(t *testing.T, blocks []json.RawMessage) {
 	t.Helper()
 	if len(blocks) > 50 {
@@ -26,20 +31,28 @@ func checkLimits(t *testing.T, blocks []json.RawMessage) {
 		if c := utf8.RuneCountInString(s); c > n {
 			t.Errorf("%s of %d characters, Slack takes %d", what, c, n)
 		}
+		if strings.TrimSpace(s) == "" {
+			t.Errorf("%s is empty: Slack refuses it", what)
+		}
 	}
 	for _, raw := range blocks {
 		var b struct {
 			Type     string `json:"type"`
+			BlockID  string `json:"block_id"`
 			Text     *text  `json:"text"`
 			Fields   []text `json:"fields"`
 			Elements []struct {
-				Type  string `json:"type"`
-				Text  any    `json:"text"`
-				Value string `json:"value"`
+				Type     string `json:"type"`
+				Text     any    `json:"text"`
+				Value    string `json:"value"`
+				ActionID string `json:"action_id"`
 			} `json:"elements"`
 		}
 		if err := json.Unmarshal(raw, &b); err != nil {
 			t.Fatal(err)
+		}
+		if len(b.BlockID) > 255 {
+			t.Errorf("a block id of %d characters, Slack takes 255", len(b.BlockID))
 		}
 		switch b.Type {
 		case "header":
@@ -54,9 +67,17 @@ func checkLimits(t *testing.T, blocks []json.RawMessage) {
 			for _, f := range b.Fields {
 				long("a field", f.Text, 2000)
 			}
+			if b.Text == nil && len(b.Fields) == 0 {
+				t.Error("a section with neither text nor fields")
+			}
 		case "context":
 			if len(b.Elements) > 10 {
 				t.Errorf("a context of %d elements, Slack takes 10", len(b.Elements))
+			}
+			for _, el := range b.Elements {
+				if s, ok := el.Text.(string); ok {
+					long("a context's text", s, 3000)
+				}
 			}
 		case "actions":
 			if len(b.Elements) > 25 {
@@ -64,6 +85,9 @@ func checkLimits(t *testing.T, blocks []json.RawMessage) {
 			}
 			for _, el := range b.Elements {
 				long("a button's value", el.Value, 2000)
+				if len(el.ActionID) > 255 {
+					t.Errorf("an action id of %d characters, Slack takes 255", len(el.ActionID))
+				}
 				if m, ok := el.Text.(map[string]any); ok {
 					long("a button's text", fmt.Sprint(m["text"]), 75)
 				}

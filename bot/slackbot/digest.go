@@ -6,11 +6,13 @@ import (
 	"fmt"
 
 	"github.com/crmbot/crmbot/bot/reply"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/slack-go/slack"
 )
 
 // Digest is a weekly digest ready to post: its reply, drawn in Block Kit,
-// and its chart image.
+// and its chart image, both written in the team's language (Reply.Lang;
+// the chart's title and description are written in it too).
 type Digest struct {
 	Week  string       // the ISO week it is the digest of, as 2026-W48
 	Reply *reply.Reply // drawn within Slack's limits
@@ -31,6 +33,7 @@ type ClaimFunc func(ctx context.Context, channel, week string) (bool, error)
 // to.
 func (b *Bot) PostDigest(ctx context.Context, channels []string, d Digest, claim ClaimFunc) ([]string, error) {
 	blocks, text := Draw(d.Reply)
+	p := locale.For(d.Reply.Lang)
 	var posted []string
 	for _, ch := range channels {
 		first, err := claim(ctx, ch, d.Week)
@@ -48,8 +51,8 @@ func (b *Bot) PostDigest(ctx context.Context, channels []string, d Digest, claim
 			continue
 		}
 		_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-			Channel: ch, Filename: "digest-" + d.Week + ".png", Title: "Weekly digest " + d.Week,
-			AltTxt: "Pipeline funnel and RFM segment sizes", FileSize: len(d.Chart), Reader: bytes.NewReader(d.Chart),
+			Channel: ch, Filename: "digest-" + d.Week + ".png", Title: p.T("Weekly digest %s", d.Week),
+			AltTxt: p.T("Pipeline funnel and RFM segment sizes"), FileSize: len(d.Chart), Reader: bytes.NewReader(d.Chart),
 		})
 		if err != nil {
 			return posted, fmt.Errorf("upload the digest chart of %s to %s: %w", d.Week, ch, err)

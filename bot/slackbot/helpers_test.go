@@ -397,6 +397,51 @@ func (e *env) click(t *testing.T, user string, b button) {
 	}
 }
 
+// form is the add form as views.open received it.
+type form struct {
+	Body      []byte `json:"-"`
+	TriggerID string `json:"trigger_id"`
+	View      struct {
+		CallbackID           string            `json:"callback_id"`
+		PrivateMetadata      string            `json:"private_metadata"`
+		Blocks               []json.RawMessage `json:"blocks"`
+		Title, Submit, Close struct {
+			Text string `json:"text"`
+		}
+	} `json:"view"`
+}
+
+// openForm sends the signed slash command form (/crm add by a user) and
+// returns the form the bot opened.
+func (e *env) openForm(t *testing.T, slash url.Values) form {
+	t.Helper()
+	if resp := e.post(t, "/slack/commands", "application/x-www-form-urlencoded", []byte(slash.Encode()), now, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("/crm %s: %d", slash.Get("text"), resp.StatusCode)
+	}
+	open := e.slack.next(t)
+	if open.Method != "views.open" {
+		t.Fatalf("want views.open, got %s", open.Method)
+	}
+	f := form{Body: open.Body}
+	if err := json.Unmarshal(open.Body, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// submit posts the submission of f by user with the values, by field.
+func (e *env) submit(t *testing.T, f form, user string, values map[string]string) ack {
+	t.Helper()
+	state := map[string]map[string]map[string]string{}
+	for k, v := range values {
+		state["field_"+k] = map[string]map[string]string{"value": {"type": "plain_text_input", "value": v}}
+	}
+	return e.interact(t, map[string]any{"type": "view_submission", "team": map[string]string{"id": team},
+		"user": map[string]string{"id": user}, "trigger_id": "trigger.view",
+		"view": map[string]any{"id": "V0VIEW", "callback_id": "crm_add", "private_metadata": f.View.PrivateMetadata,
+			"state": map[string]any{"values": state}}})
+}
+
 // wait returns once every command the bot started has answered.
 func (e *env) wait() { e.bot.Wait() }
 

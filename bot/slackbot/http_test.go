@@ -194,38 +194,12 @@ func TestLongFindPages(t *testing.T) {
 // a good form adds the contact and answers where the command was typed.
 func TestAddForm(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	form := e.slashForm("U0SALES", "add")
-	if resp := e.post(t, "/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode()), now, nil); resp.StatusCode != http.StatusOK {
-		t.Fatalf("/crm add: %d", resp.StatusCode)
+	slash := e.slashForm("U0SALES", "add")
+	req := e.openForm(t, slash)
+	if req.TriggerID != slash.Get("trigger_id") || req.View.CallbackID != "crm_add" || len(req.View.Blocks) < 10 {
+		t.Fatalf("views.open %s", req.Body)
 	}
-	open := e.slack.next(t)
-	if open.Method != "views.open" {
-		t.Fatalf("want views.open, got %s", open.Method)
-	}
-	var req struct {
-		TriggerID string `json:"trigger_id"`
-		View      struct {
-			CallbackID      string            `json:"callback_id"`
-			PrivateMetadata string            `json:"private_metadata"`
-			Blocks          []json.RawMessage `json:"blocks"`
-		} `json:"view"`
-	}
-	if err := json.Unmarshal(open.Body, &req); err != nil {
-		t.Fatal(err)
-	}
-	if req.TriggerID != form.Get("trigger_id") || req.View.CallbackID != "crm_add" || len(req.View.Blocks) < 10 {
-		t.Fatalf("views.open %s", open.Body)
-	}
-	submit := func(values map[string]string) ack {
-		state := map[string]map[string]map[string]string{}
-		for k, v := range values {
-			state["field_"+k] = map[string]map[string]string{"value": {"type": "plain_text_input", "value": v}}
-		}
-		return e.interact(t, map[string]any{"type": "view_submission", "team": map[string]string{"id": team},
-			"user": map[string]string{"id": "U0SALES"}, "trigger_id": "trigger.view",
-			"view": map[string]any{"id": "V0VIEW", "callback_id": "crm_add", "private_metadata": req.View.PrivateMetadata,
-				"state": map[string]any{"values": state}}})
-	}
+	submit := func(values map[string]string) ack { return e.submit(t, req, "U0SALES", values) }
 	bad := submit(map[string]string{"name": "Jeanne Martin", "email": "not an email", "employees": "many"})
 	if bad.StatusCode != http.StatusOK {
 		t.Fatalf("bad form: %d", bad.StatusCode)

@@ -249,18 +249,19 @@ func (b *Bot) submit(ctx context.Context, j job) {
 
 // process runs j's command as its user, once per delivery, and answers.
 func (b *Bot) process(ctx context.Context, j job) {
-	ctx = locale.With(ctx, b.langs.printer(ctx, j.user))
+	p := b.langs.printer(ctx, j.user)
+	ctx = locale.With(ctx, p)
 	roles, err := b.roles.roles(ctx, j.user)
 	if err != nil {
 		b.log.Error("could not check a Slack user's roles", "user", j.user, "err", err)
-		b.answer(ctx, j.to, failure(err))
+		b.answer(ctx, j.to, failure(p, err))
 		return
 	}
 	r, fresh, err := b.runOnce(ctx, j.key, command.Actor{ID: j.user, Roles: roles}, j.line)
 	switch {
 	case err != nil:
 		b.log.Error("Slack command failed", "user", j.user, "key", j.key, "err", err)
-		r = failure(err)
+		r = failure(p, err)
 	case !fresh:
 		b.log.Info("Slack delivery already applied; ignored", "key", j.key)
 		return
@@ -292,12 +293,16 @@ func (b *Bot) runOnce(ctx context.Context, key string, actor command.Actor, line
 }
 
 // failure is the reply to a failure of the transport itself (the database
-// or Slack unreachable): the one place where such errors become messages.
-func failure(err error) *reply.Reply {
+// or Slack unreachable): the one place where such errors become messages,
+// written in the member's language.
+func failure(p *locale.Printer, err error) *reply.Reply {
+	code, msg := domain.Internal, p.T("crmbot could not run the command (the error is logged) and nothing was changed. Try again, and tell your admin if it persists.")
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return reply.Failure("", string(domain.Unavailable), "crmbot took too long to answer and nothing was changed. Try again.", "")
+		code, msg = domain.Unavailable, p.T("crmbot took too long to answer and nothing was changed. Try again.")
 	}
-	return reply.Failure("", string(domain.Internal), "crmbot could not run the command (the error is logged) and nothing was changed. Try again, and tell your admin if it persists.", "")
+	r := reply.Failure("", string(code), msg, "")
+	r.Lang = p.Lang()
+	return r
 }
 
 // answer sends a reply where it is due: to the response_url, as a message

@@ -15,14 +15,15 @@ import (
 	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/digest"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/spf13/cobra"
 )
 
 func (m *Main) digestCmd() *cobra.Command {
 	var asJSON, post, timings bool
-	var asOf, cpuProfile string
+	var asOf, cpuProfile, lang string
 	c := &cobra.Command{
-		Use:   "digest [--json] [--post] [--as-of DATE]",
+		Use:   "digest [--json] [--post] [--as-of DATE] [--lang en|fr]",
 		Short: "Print this week's digest, or post it now",
 		Long: "Prints this week's digest (text, or JSON with --json), or posts it now to the configured Slack channels (--post),\n" +
 			"at most once per channel and ISO week. --as-of computes it for another day, for reproducible reports; only this week's\n" +
@@ -30,9 +31,17 @@ func (m *Main) digestCmd() *cobra.Command {
 		Example: "  crmbot digest\n  crmbot digest --json --as-of 2026-11-23\n  crmbot digest --post",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if post && asOf != "" {
-				return errors.New("--post posts this week's digest: leave out --as-of")
+			if _, err := m.config(); err != nil { // the team's language
+				return err
 			}
+			p, err := m.printer(lang)
+			if err != nil {
+				return err
+			}
+			if post && asOf != "" {
+				return errors.New(p.T("--post posts this week's digest: leave out --as-of"))
+			}
+			ctx := locale.With(cmd.Context(), p)
 			if cpuProfile != "" {
 				stop, err := startCPUProfile(cpuProfile)
 				if err != nil {
@@ -44,7 +53,7 @@ func (m *Main) digestCmd() *cobra.Command {
 			if timings {
 				tick = timer(m.Stderr)
 			}
-			if err := m.open(cmd.Context()); err != nil {
+			if err := m.open(ctx); err != nil {
 				return err
 			}
 			defer m.close()
@@ -56,20 +65,21 @@ func (m *Main) digestCmd() *cobra.Command {
 			}
 			defer tick("print")
 			if post {
-				return m.postDigest(cmd.Context(), tick)
+				return m.postDigest(ctx, tick)
 			}
-			d, err := m.buildDigest(cmd.Context(), asOf)
+			d, err := m.buildDigest(ctx, asOf)
 			if err != nil {
-				return err
+				return translated{errorText(p, err), err}
 			}
 			tick("build")
 			if asJSON {
 				return printJSON(m.Stdout, d)
 			}
-			fmt.Fprintln(m.Stdout, command.DigestReply(d).TextWidth(reply.TerminalWidth))
+			fmt.Fprintln(m.Stdout, digestReply(d).TextWidth(reply.TerminalWidth))
 			return nil
 		},
 	}
+	langFlag(c, &lang)
 	c.Flags().BoolVar(&asJSON, "json", false, "print the digest as JSON")
 	c.Flags().BoolVar(&post, "post", false, "post it to the configured Slack channels now")
 	c.Flags().StringVar(&asOf, "as-of", "", "compute it for another day (YYYY-MM-DD)")
@@ -81,8 +91,16 @@ func (m *Main) digestCmd() *cobra.Command {
 	return c
 }
 
+// digestReply is the reply of d, written in d's language.
+func digestReply(d *digest.Digest) *reply.Reply {
+	r := command.DigestReply(d)
+	r.Lang = d.Lang
+	return r
+}
+
 // buildDigest builds this week's digest, or with asOf ("YYYY-MM-DD" and
-// the other forms of dates the language reads) that day's.
+// the other forms of dates the language reads) that day's, written in the
+// language of ctx's printer.
 func (m *Main) buildDigest(ctx context.Context, asOf string) (*digest.Digest, error) {
 	now := m.Now().In(m.Config.Zone)
 	if asOf == "" {
@@ -90,25 +108,48 @@ func (m *Main) buildDigest(ctx context.Context, asOf string) (*digest.Digest, er
 	}
 	t, err := domain.ParseDate(asOf, now)
 	if err != nil {
-		return nil, fmt.Errorf("--as-of: %w", err)
+		return nil, translated{locale.From(ctx).T("--as-of: %s", errorText(locale.From(ctx), err)), err}
 	}
 	y, mo, d := t.Date()
 	return m.digests.AsOf(ctx, time.Date(y, mo, d, 12, 0, 0, 0, m.Config.Zone))
 }
 
-// postDigest is crmbot digest --post: this week's digest, posted now.
+// postDigest is crmbot digest --post: this week's digest, posted now (in
+// the team's language); what it did is told in the language of ctx's
+// printer.
 func (m *Main) postDigest(ctx context.Context, tick func(string)) error {
+	p := locale.From(ctx)
 	d, posted, err := m.digests.Post(ctx, m.Now())
 	if err != nil {
-		return err
+		return translated{errorText(p, err), err}
 	}
 	tick("build and post")
 	if len(posted) == 0 {
-		fmt.Fprintf(m.Stdout, "The digest of %s was already posted to every configured channel.\n", d.Week)
+		fmt.Fprintln(m.Stdout, p.T("The digest of %s was already posted to every configured channel.", d.Week))
 	} else {
-		fmt.Fprintf(m.Stdout, "Posted the digest of %s to %s.\n", d.Week, strings.Join(posted, ", "))
+		fmt.Fprintln(m.Stdout, p.T("Posted the digest of %s to %s.", d.Week, strings.Join(posted, ", ")))
 	}
 	return nil
+}
+
+// translated is err with its message written in the reader's language,
+// for the command line; it still wraps err.
+type translated struct {
+	msg string
+	err error
+}
+
+func (t translated) Error() string { return t.msg }
+func (t translated) Unwrap() error { return t.err }
+
+// errorText writes err in p's language when it kept its message's format
+// (a domain.Error), as it is otherwise (a wrapped one too: its wrapping
+// says what failed).
+func errorText(p *locale.Printer, err error) string {
+	if m, ok := err.(locale.Formatted); ok {
+		return p.Msg(m)
+	}
+	return err.Error()
 }
 
 // startCPUProfile writes a CPU profile to path until the function it
@@ -152,6 +193,8 @@ func (m *Main) digestService() *digest.Service {
 
 // slackDigest posts the digest, drawn as the command draws it, with its
 // chart, to the configured channels, each claimed in the database first.
+// The channels read it in the team's language, whoever asked for the post
+// (the scheduler, crmbot digest --post, a member's digest post).
 type slackDigest struct{ m *Main }
 
 func (p slackDigest) PostDigest(ctx context.Context, d *digest.Digest) ([]string, error) {
@@ -159,11 +202,12 @@ func (p slackDigest) PostDigest(ctx context.Context, d *digest.Digest) ([]string
 	if err != nil {
 		return nil, err
 	}
+	d = d.In(p.m.Config.TeamLanguage)
 	chart, err := d.Chart()
 	if err != nil {
 		return nil, err
 	}
-	post := slackbot.Digest{Week: d.Week, Reply: command.DigestReply(d), Chart: chart}
+	post := slackbot.Digest{Week: d.Week, Reply: digestReply(d), Chart: chart}
 	return bot.PostDigest(ctx, p.m.Config.Slack.DigestChannels, post, p.m.db.ClaimDigestPost)
 }
 

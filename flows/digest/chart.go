@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"strconv"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/locale"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -30,7 +30,8 @@ var (
 // funnel it is (a centred bar a stage, its count, and the week's
 // conversion between stages), beside the RFM segments with their sizes
 // and weekly change. Every bar carries its figure: a chart in a Slack
-// channel is read without the text beside it.
+// channel is read without the text beside it. Its words and figures are
+// written in d.Lang.
 func (d *Digest) Chart() ([]byte, error) {
 	img := vgimg.New(chartW, chartH)
 	d.drawChart(draw.New(img))
@@ -58,8 +59,9 @@ func (d *Digest) drawChart(c draw.Canvas) {
 	c.FillPolygon(color.White, []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}})
 	pad := vg.Inch / 4
 	mid := (c.Min.X + c.Max.X) / 2
-	d.drawFunnel(draw.Crop(c, pad, -(c.Max.X-mid)-pad/2, pad, -pad))
-	d.drawSegments(draw.Crop(c, mid-c.Min.X+pad/2, -pad, pad, -pad))
+	p := locale.For(d.Lang)
+	d.drawFunnel(p, draw.Crop(c, pad, -(c.Max.X-mid)-pad/2, pad, -pad))
+	d.drawSegments(p, draw.Crop(c, mid-c.Min.X+pad/2, -pad, pad, -pad))
 }
 
 // style is the chart's text style at size points, aligned as given.
@@ -75,15 +77,15 @@ func rect(c draw.Canvas, fill color.Color, x0, y0, x1, y1 vg.Length) {
 // drawFunnel draws the open stages as centred bars as wide as their
 // counts, top down, the week's conversion between two of them, and lost
 // apart at the bottom.
-func (d *Digest) drawFunnel(c draw.Canvas) {
-	title := "Pipeline, " + d.Week
+func (d *Digest) drawFunnel(p *locale.Printer, c draw.Canvas) {
+	title := p.T("Pipeline, %s", d.Week)
 	c.FillText(style(14, draw.XCenter, draw.YTop), vg.Point{X: c.Center().X, Y: c.Max.Y}, title)
 	var counts map[domain.Stage]int
 	var conv map[domain.Stage]string
-	if p := d.Pipeline; p != nil {
-		counts, conv = p.Counts, map[domain.Stage]string{}
-		for _, v := range p.Conversions {
-			conv[v.From] = fmt.Sprintf("↓ %.1f %% (%d of %d)", v.RatePct, v.Moved, v.Base)
+	if pl := d.Pipeline; pl != nil {
+		counts, conv = pl.Counts, map[domain.Stage]string{}
+		for _, v := range pl.Conversions {
+			conv[v.From] = p.T("↓ %s %% (%s of %s)", p.Decimal(v.RatePct, 1), p.Number(int64(v.Moved)), p.Number(int64(v.Base)))
 		}
 	}
 	most := 1
@@ -103,8 +105,8 @@ func (d *Digest) drawFunnel(c draw.Canvas) {
 		}
 		rect(c, fill, center-half, y0, center+half, y1)
 		mid := (y0 + y1) / 2
-		c.FillText(style(11, draw.XLeft, draw.YCenter), vg.Point{X: c.Min.X, Y: mid}, string(st))
-		c.FillText(style(11, draw.XLeft, draw.YCenter), vg.Point{X: center + half + vg.Points(4), Y: mid}, strconv.Itoa(counts[st]))
+		c.FillText(style(11, draw.XLeft, draw.YCenter), vg.Point{X: c.Min.X, Y: mid}, p.T(string(st)))
+		c.FillText(style(11, draw.XLeft, draw.YCenter), vg.Point{X: center + half + vg.Points(4), Y: mid}, p.Number(int64(counts[st])))
 		if s := conv[st]; s != "" && i+1 < len(domain.Stages) {
 			c.FillText(style(9, draw.XCenter, draw.YCenter), vg.Point{X: center, Y: y0 - row*0.225}, s)
 		}
@@ -113,11 +115,11 @@ func (d *Digest) drawFunnel(c draw.Canvas) {
 
 // drawSegments draws one horizontal bar a segment, as long as its size,
 // with the size and the change since last week after it.
-func (d *Digest) drawSegments(c draw.Canvas) {
-	c.FillText(style(14, draw.XCenter, draw.YTop), vg.Point{X: c.Center().X, Y: c.Max.Y}, "RFM segments, "+d.Week)
+func (d *Digest) drawSegments(p *locale.Printer, c draw.Canvas) {
+	c.FillText(style(14, draw.XCenter, draw.YTop), vg.Point{X: c.Center().X, Y: c.Max.Y}, p.T("RFM segments, %s", d.Week))
 	segs := d.RFM.Segments
 	if len(segs) == 0 {
-		c.FillText(style(11, draw.XCenter, draw.YCenter), c.Center(), "No customer yet")
+		c.FillText(style(11, draw.XCenter, draw.YCenter), c.Center(), p.T("No customer yet"))
 		return
 	}
 	most := 1
@@ -133,8 +135,8 @@ func (d *Digest) drawSegments(c draw.Canvas) {
 		end := c.Min.X + label + room*vg.Length(max(s.Customers, 0))/vg.Length(most)
 		rect(c, segmentFill, c.Min.X+label, y0, end, y1)
 		mid := (y0 + y1) / 2
-		c.FillText(style(10, draw.XLeft, draw.YCenter), vg.Point{X: c.Min.X, Y: mid}, string(s.Segment))
-		figure := strconv.Itoa(s.Customers)
+		c.FillText(style(10, draw.XLeft, draw.YCenter), vg.Point{X: c.Min.X, Y: mid}, p.T(string(s.Segment)))
+		figure := p.Number(int64(s.Customers))
 		if s.Change != nil {
 			figure += fmt.Sprintf(" (%+d)", *s.Change)
 		}

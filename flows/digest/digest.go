@@ -13,6 +13,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/locale"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -92,6 +93,19 @@ type Digest struct {
 	TopScores      []ScoredContact `json:"top_scores"`
 	QuietProspects People          `json:"quiet_prospects"` // prospects with no interaction for 30 days
 	Questionnaires Questionnaires  `json:"questionnaires"`
+	// Lang is the language its text and chart are written in: the
+	// reader's, from the context it was built with (In changes it). Its
+	// data and their JSON names do not depend on it.
+	Lang locale.Lang `json:"-"`
+}
+
+// In returns a copy of d written in lang: the digest a member previewed,
+// posted to the channels in the team's language. The copy shares d's
+// data.
+func (d *Digest) In(lang locale.Lang) *Digest {
+	c := *d
+	c.Lang = lang
+	return &c
 }
 
 // Revenue compares this week's orders, Monday to the as-of day, with the
@@ -189,7 +203,8 @@ func utcDays(from, to time.Time) (time.Time, time.Time) {
 }
 
 // Build computes the digest of the as-of day asOf (its calendar day in
-// opt.Loc).
+// opt.Loc), written in the language of the printer ctx carries
+// (locale.From).
 func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest, error) {
 	if opt.Loc == nil {
 		opt.Loc = time.UTC
@@ -198,7 +213,7 @@ func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest,
 		opt.ABC = domain.DefaultABC
 	}
 	s := newSpan(asOf, opt.Loc)
-	d := &Digest{AsOf: s.day.Format(time.DateOnly), Week: s.week, WeekStart: s.start}
+	d := &Digest{AsOf: s.day.Format(time.DateOnly), Week: s.week, WeekStart: s.start, Lang: locale.From(ctx).Lang()}
 	if opt.Timing != nil { // called from both goroutines below
 		var mu sync.Mutex
 		report := opt.Timing
