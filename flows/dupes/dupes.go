@@ -4,9 +4,10 @@
 package dupes
 
 import (
+	"cmp"
 	"context"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/store"
@@ -39,8 +40,8 @@ type Pair struct {
 }
 
 // groupMax bounds the contacts of one company held at once; window is how
-// many neighbours (in the order of their names) each contact's name is
-// compared with: names a typo apart sort near each other.
+// many other names (in their order) each name is compared with: names a
+// typo apart mostly sort near each other.
 const (
 	groupMax = 5000
 	window   = 8
@@ -75,8 +76,11 @@ func (s *Service) Find(ctx context.Context, limit int) (*Report, error) {
 	return s.report(ctx, top)
 }
 
-// companyPairs finds the pairs among the contacts of one company: equal
-// name keys, or close ones among each name's window of neighbours.
+// companyPairs finds the pairs among the contacts of one company. Contacts
+// with one name key are a run, each paired with the run's oldest (the one
+// a merge keeps): k namesakes make k-1 pairs, the merges they need. Runs
+// whose names are close pair their oldest, each run compared with the
+// window of runs that follow it in the order of names.
 func companyPairs(group []store.DupeCandidate, add func(domain.Dupe)) {
 	type named struct {
 		id   int64
@@ -84,21 +88,33 @@ func companyPairs(group []store.DupeCandidate, add func(domain.Dupe)) {
 	}
 	byName := make([]named, 0, len(group))
 	for _, c := range group {
-		byName = append(byName, named{c.ID, domain.NameKey(c.Name)})
+		if k := domain.NameKey(c.Name); k != "" {
+			byName = append(byName, named{c.ID, k})
+		}
 	}
-	sort.Slice(byName, func(i, j int) bool { return byName[i].name < byName[j].name })
-	for i, a := range byName {
-		for j := i + 1; j < len(byName) && j <= i+window; j++ {
-			b := byName[j]
-			d := domain.NewDupe(a.id, b.id)
-			if a.name == b.name && a.name != "" {
-				d.Add(domain.SameNameCompany, 0)
-			} else if dist, ok := domain.NamesClose(a.name, b.name); ok {
-				d.Add(domain.CloseNames, dist)
-			} else {
-				continue
-			}
+	slices.SortFunc(byName, func(a, b named) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	var runs []named // the oldest of each run
+	for i, c := range byName {
+		if i > 0 && c.name == byName[i-1].name {
+			d := domain.NewDupe(runs[len(runs)-1].id, c.id)
+			d.Add(domain.SameNameCompany, 0)
 			add(d)
+			continue
+		}
+		runs = append(runs, c)
+	}
+	for i, a := range runs {
+		for _, b := range runs[i+1 : min(len(runs), i+1+window)] {
+			if dist, ok := domain.NamesClose(a.name, b.name); ok {
+				d := domain.NewDupe(a.id, b.id)
+				d.Add(domain.CloseNames, dist)
+				add(d)
+			}
 		}
 	}
 }

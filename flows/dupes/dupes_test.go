@@ -79,8 +79,7 @@ func TestFind(t *testing.T) {
 		want := map[pair]domain.DupeReason{
 			{jeanne.ID, jeanne2.ID}: domain.SameNameCompany,
 			{jeanne.ID, tagged.ID}:  domain.SameEmail,
-			{jeanne.ID, typo.ID}:    domain.CloseNames,
-			{jeanne2.ID, typo.ID}:   domain.CloseNames,
+			{jeanne.ID, typo.ID}:    domain.CloseNames, // jeanne2 is jeanne's namesake: one pair
 		}
 		if len(got) != len(want) || rep.Total != len(want) {
 			t.Fatalf("found %d pairs (total %d), want %d: %+v", len(got), rep.Total, len(want), rep.Pairs)
@@ -100,8 +99,8 @@ func TestFind(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Pairs) != 1 || rep.Total != 4 || rep.Pairs[0].Other != tagged.ID {
-			t.Errorf("limit 1: %+v (total %d), want the tagged email's pair of 4", rep.Pairs, rep.Total)
+		if len(rep.Pairs) != 1 || rep.Total != 3 || rep.Pairs[0].Other != tagged.ID {
+			t.Errorf("limit 1: %+v (total %d), want the tagged email's pair of 3", rep.Pairs, rep.Total)
 		}
 	})
 }
