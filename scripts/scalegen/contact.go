@@ -44,7 +44,36 @@ func (g *gen) contact(id int64) contact {
 	if r.IntN(100) < 85 {
 		c.employees = int(math.Exp(2.5+1.6*r.NormFloat64())) + 1 // most small, a few large
 	}
+	g.duplicate(&c)
 	return c
+}
+
+// duplicate makes c, for -dupes per thousand of the ids, the previous
+// contact typed again: the same name and company in capitals, the first
+// name with a letter dropped, or (when it has one) its email with a +tag.
+// It draws from its own source, so that -dupes 0 writes what it always did.
+func (g *gen) duplicate(c *contact) {
+	if g.cfg.dupes == 0 || c.id == 1 {
+		return
+	}
+	r := rand.New(rand.NewPCG(g.cfg.seed^0x9e3779b97f4a7c15, uint64(c.id)))
+	if r.IntN(1000) >= g.cfg.dupes {
+		return
+	}
+	base := g.contact(c.id - 1)
+	c.first, c.last, c.company = base.first, base.last, base.company
+	switch r.IntN(3) {
+	case 0:
+		c.first, c.last = strings.ToUpper(c.first), strings.ToUpper(c.last)
+	case 1:
+		if runes := []rune(c.first); len(runes) > 3 {
+			c.first = string(runes[:2]) + string(runes[3:])
+		}
+	default:
+		if at := strings.IndexByte(base.email, '@'); at > 0 {
+			c.email = base.email[:at] + "+crm" + base.email[at:]
+		}
+	}
 }
 
 // suffix gives each id its own eight phone digits: ids below 10^8 never

@@ -29,6 +29,7 @@ import (
 // config is what the flags ask for.
 type config struct {
 	contacts, orders, interactions int
+	dupes                          int // per thousand of the contacts: the previous one typed again
 	shape                          string
 	seed                           uint64
 	now                            time.Time
@@ -59,6 +60,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&now, "now", time.Now().UTC().Format(time.DateOnly), "the day the data ends (YYYY-MM-DD)")
 	fs.IntVar(&cfg.days, "days", 730, "days of history before -now")
 	fs.StringVar(&cfg.out, "out", "", "directory to write into (created if missing)")
+	fs.IntVar(&cfg.dupes, "dupes", 0, "per thousand of the contacts that repeat the one before (its name in capitals or with a typo, or its email with a +tag), for dupes")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -71,6 +73,8 @@ func parseFlags(args []string) (config, error) {
 		return cfg, fmt.Errorf("-out DIR is required")
 	case cfg.contacts < 1 || cfg.contacts >= 1e8:
 		return cfg, fmt.Errorf("-contacts must be between 1 and 99,999,999")
+	case cfg.dupes < 0 || cfg.dupes > 1000:
+		return cfg, fmt.Errorf("-dupes is per thousand: from 0 to 1000")
 	case cfg.orders < 0 || cfg.interactions < 0 || cfg.days < 7:
 		return cfg, fmt.Errorf("-orders and -interactions must be >= 0, -days >= 7")
 	case cfg.shape != "skewed" && cfg.shape != "recent" && cfg.shape != "uniform":

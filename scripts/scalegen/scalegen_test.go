@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,4 +112,23 @@ func rows(t *testing.T, dir, name string) [][]string {
 		t.Fatal(err)
 	}
 	return all[1:]
+}
+
+// TestDupes: with -dupes 1000 every contact after the first repeats the one
+// before it (same company, its name in capitals or with a typo, or its
+// email with a +tag); with -dupes 0 none does.
+func TestDupes(t *testing.T) {
+	for _, per := range []int{0, 1000} {
+		g := newGen(config{contacts: 50, seed: 3, dupes: per, now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), days: 30})
+		same := 0
+		for id := int64(2); id <= 50; id++ {
+			c, prev := g.contact(id), g.contact(id-1)
+			if c.company == prev.company && strings.EqualFold(c.last, prev.last) {
+				same++
+			}
+		}
+		if per == 1000 && same != 49 || per == 0 && same > 5 {
+			t.Errorf("-dupes %d: %d of 49 contacts repeat the one before", per, same)
+		}
+	}
 }
