@@ -108,11 +108,11 @@ func (a Actor) May(command string, args []string) error {
 			what += " " + domain.Keyword(args[0])
 		}
 	}
-	msg := what + " needs the " + string(role) + " role, which you do not have."
 	if len(a.Roles) == 0 {
-		msg += " You hold no crmbot role: ask an admin to add your user id (" + a.ID + ") to the roles of the configuration."
+		return domain.Errorf(domain.Forbidden, "%s needs the %s role, which you do not have. You hold no crmbot role: ask an admin to add your user id (%s) to the roles of the configuration.",
+			what, string(role), a.ID)
 	}
-	return domain.Errorf(domain.Forbidden, "%s", msg)
+	return domain.Errorf(domain.Forbidden, "%s needs the %s role, which you do not have.", what, string(role))
 }
 
 // MaySend returns nil when a may send a questionnaire to contacts

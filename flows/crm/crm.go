@@ -6,6 +6,7 @@ package crm
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -99,6 +100,27 @@ func firstWord(s string) string {
 	return ""
 }
 
+// DayArgs returns the year, month and day of t, written as in 2026-11-20,
+// as the arguments of a message that writes the date "%s-%s-%s": its
+// parts rather than domain.FormatDate's text, so that a French catalog
+// writes "%[3]s/%[2]s/%[1]s" (20/11/2026).
+func DayArgs(t time.Time) []any {
+	return []any{fmt.Sprintf("%04d", t.Year()), fmt.Sprintf("%02d", int(t.Month())), fmt.Sprintf("%02d", t.Day())}
+}
+
+// FieldWord names a contact field that identifies a contact (email,
+// phone) in a message, in the reader's language; another field keeps its
+// name.
+func FieldWord(field string) any {
+	switch field {
+	case "email":
+		return domain.M("email")
+	case "phone":
+		return domain.M("phone")
+	}
+	return field
+}
+
 func describe(c *domain.Contact) string {
 	d := c.Ref() + " " + c.Name
 	if c.Company != "" {
@@ -160,7 +182,7 @@ func (s *Service) checkDuplicate(ctx context.Context, c *domain.Contact) error {
 		for _, other := range list {
 			if other.ID != c.ID {
 				return domain.Errorf(domain.Conflict, "%s already has the %s %s: nothing was created. See it with show %s, or change it with edit %s.",
-					describe(other), f.field, f.value, other.Ref(), other.Ref())
+					describe(other), FieldWord(f.field), f.value, other.Ref(), other.Ref())
 			}
 		}
 	}
@@ -304,7 +326,7 @@ func (s *Service) Sale(ctx context.Context, actor, ref string, amount int64, day
 	}
 	// Days are midnight UTC of the date; today is the team's date.
 	if y, m, d := s.now().Date(); day.After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
-		return nil, nil, domain.Errorf(domain.Invalid, "the sale date %s is in the future: give today's date or an earlier one", domain.FormatDate(day))
+		return nil, nil, domain.Errorf(domain.Invalid, "the sale date %s-%s-%s is in the future: give today's date or an earlier one", DayArgs(day)...)
 	}
 	var c *domain.Contact
 	o := &domain.Order{Amount: amount, Date: day, Note: note, Author: actor}

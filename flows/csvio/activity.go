@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/domain/csvfile"
+	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/store"
 )
 
@@ -142,14 +143,14 @@ func (ai *activityImport) readChunk(ctx context.Context, chunk []*csvfile.Record
 }
 
 // refText names a reference in a message.
-func refText(r store.ContactRef) string {
+func refText(r store.ContactRef) any {
 	switch {
 	case r.ID != 0:
 		return domain.ContactRef(r.ID)
 	case r.Email != "":
-		return "email " + r.Email
+		return domain.M("email %s", r.Email)
 	}
-	return "phone " + r.Phone
+	return domain.M("phone %s", r.Phone)
 }
 
 // readActivity reads one row, whose contact cell reads as r (when
@@ -161,11 +162,11 @@ func (ai *activityImport) readActivity(rec *csvfile.Record, r store.ContactRef, 
 	contact, known := ai.known.get(r)
 	switch {
 	case v == "":
-		p.Add(rec, cols.Title("contact"), "the contact is empty: give its id (C42), email or phone")
+		p.Add(rec, cols.Title("contact"), "%s", domain.M("the contact is empty: give its id (C42), email or phone"))
 	case !valid:
-		p.Add(rec, cols.Title("contact"), "%q names no contact: give its id (C42), email or phone (a name could match several contacts)", csvfile.Clip(v))
+		p.Add(rec, cols.Title("contact"), "%s", domain.M("%q names no contact: give its id (C42), email or phone (a name could match several contacts)", csvfile.Clip(v)))
 	case !known:
-		p.Add(rec, cols.Title("contact"), "no contact has the %s: import the contacts first, or correct the reference", refText(r))
+		p.Add(rec, cols.Title("contact"), "%s", domain.M("no contact has the %s: import the contacts first, or correct the reference", refText(r)))
 	}
 	ai.fill(ai.env, rec, cols, p, &a)
 	a.rec, a.contact = rec, contact
@@ -177,7 +178,7 @@ func (ai *activityImport) readActivity(rec *csvfile.Record, r store.ContactRef, 
 func readDay(rec *csvfile.Record, cols *csvfile.Columns, now time.Time, withTime bool, p *csvfile.Problems) time.Time {
 	v := cols.Get(rec, "date")
 	if v == "" {
-		p.Add(rec, cols.Title("date"), "the date is empty: write it like 2026-11-20, 20/11/2026 or today")
+		p.Add(rec, cols.Title("date"), "%s", domain.M("the date is empty: write it like 2026-11-20, 20/11/2026 or today"))
 		return time.Time{}
 	}
 	parse := func(v string) (time.Time, error) { return domain.ParseDate(v, now) }
@@ -186,16 +187,16 @@ func readDay(rec *csvfile.Record, cols *csvfile.Columns, now time.Time, withTime
 	}
 	t, err := parse(v)
 	if err != nil {
-		hint := "2026-11-20, 20/11/2026 or today"
+		hint := domain.M("2026-11-20, 20/11/2026 or today")
 		if withTime {
-			hint = "2026-11-20, 2026-11-20 14:30, 20/11/2026 or today"
+			hint = domain.M("2026-11-20, 2026-11-20 14:30, 20/11/2026 or today")
 		}
-		p.Add(rec, cols.Title("date"), "%q is not a date: write it like %s", csvfile.Clip(v), hint)
+		p.Add(rec, cols.Title("date"), "%s", domain.M("%q is not a date: write it like %s", csvfile.Clip(v), hint))
 		return time.Time{}
 	}
 	y, m, d := now.Date()
 	if !t.Before(time.Date(y, m, d+2, 0, 0, 0, 0, time.UTC)) {
-		p.Add(rec, cols.Title("date"), "%s is in the future: give the day it happened", domain.FormatDate(t))
+		p.Add(rec, cols.Title("date"), "%s", domain.M("%s-%s-%s is in the future: give the day it happened", crm.DayArgs(t)...))
 	}
 	return t
 }
@@ -233,7 +234,7 @@ const maxNote = 2000
 func readNote(rec *csvfile.Record, cols *csvfile.Columns, p *csvfile.Problems) string {
 	v := cols.Get(rec, "note")
 	if n := utf8.RuneCountInString(v); n > maxNote {
-		p.Add(rec, cols.Title("note"), "the note is too long (%d characters, %d at most): shorten it", n, maxNote)
+		p.Add(rec, cols.Title("note"), "%s", domain.M("the note is too long (%d characters, %d at most): shorten it", n, maxNote))
 	}
 	return v
 }
@@ -241,14 +242,14 @@ func readNote(rec *csvfile.Record, cols *csvfile.Columns, p *csvfile.Problems) s
 func readAmount(rec *csvfile.Record, cols *csvfile.Columns, p *csvfile.Problems) int64 {
 	v := cols.Get(rec, "amount")
 	if v == "" {
-		p.Add(rec, cols.Title("amount"), "the amount is empty: write it like 1200, 1200.50 or 1 200,50 €")
+		p.Add(rec, cols.Title("amount"), "%s", domain.M("the amount is empty: write it like 1200, 1200.50 or 1 200,50 €"))
 		return 0
 	}
 	n, err := domain.ParseAmount(v)
 	if err != nil {
 		p.AddErr(rec, cols.Title("amount"), "", err)
 	} else if n == 0 {
-		p.Add(rec, cols.Title("amount"), "the amount is 0: an order is worth more than 0, as in 1200")
+		p.Add(rec, cols.Title("amount"), "%s", domain.M("the amount is 0: an order is worth more than 0, as in 1200"))
 	}
 	return n
 }

@@ -72,7 +72,7 @@ func importContacts(ctx context.Context, e *env, src *csvfile.Reader) (Result, e
 		return Result{}, err
 	}
 	if !cols.Has("name") && !cols.Has(colID) {
-		return Result{}, errInvalid("line 1: the file has no name column: a contacts file needs at least name, as in name;email;phone (or id, to update contacts)")
+		return Result{}, domain.Errorf(domain.Invalid, "line 1: the file has no name column: a contacts file needs at least name, as in name;email;phone (or id, to update contacts)")
 	}
 	stg, err := e.st.StartStaging(ctx)
 	if err != nil {
@@ -114,7 +114,9 @@ func (ci *contactImport) problems(ctx context.Context) error {
 	if err := ci.p.Err(); err != nil {
 		return err
 	}
-	return &domain.Error{Code: domain.Conflict, Message: "the contacts of the file clash with stored contacts: nothing was imported", Err: store.ErrClash}
+	e := domain.Errorf(domain.Conflict, "the contacts of the file clash with stored contacts: nothing was imported")
+	e.Err = store.ErrClash
+	return e
 }
 
 // buildChunk makes the contacts of a chunk of rows, with those of the
@@ -163,7 +165,7 @@ func (ci *contactImport) rowID(rec *csvfile.Record) int64 {
 	}
 	id, ok := domain.ParseContactID(v)
 	if !ok {
-		ci.p.Add(rec, ci.cols.Title(colID), "%q is not a contact id: write it like C42 or 42, or leave the cell empty for a new contact", csvfile.Clip(v))
+		ci.p.Add(rec, ci.cols.Title(colID), "%s", domain.M("%q is not a contact id: write it like C42 or 42, or leave the cell empty for a new contact", csvfile.Clip(v)))
 	}
 	return id
 }
@@ -196,7 +198,7 @@ func (ci *contactImport) build(rec *csvfile.Record, known map[int64]*domain.Cont
 // check validates a row's contact and scores a new one.
 func (ci *contactImport) check(row *contactRow) {
 	if row.isNew && !ci.cols.Has("name") {
-		ci.p.Add(row.rec, "", "this is a new contact (no contact has this id) and the file has no name column: add a name column, or fix the id")
+		ci.p.Add(row.rec, "", "%s", domain.M("this is a new contact (no contact has this id) and the file has no name column: add a name column, or fix the id"))
 	} else if err := row.c.Validate(); err != nil {
 		ci.p.AddErr(row.rec, "", "", err)
 	} else if row.isNew {
@@ -242,7 +244,7 @@ func (ci *contactImport) set(row *contactRow, col csvfile.Column, f domain.Field
 		ci.setTime(row, col, v, &row.c.LastContactAt)
 		return
 	case col.Key == "name" && v == "":
-		ci.p.Add(row.rec, col.Title, "the name is empty: every contact needs a name")
+		ci.p.Add(row.rec, col.Title, "%s", domain.M("the name is empty: every contact needs a name"))
 		return
 	case col.Key == "stage" && v == "":
 		return // a new contact is a lead; an updated one keeps its stage
@@ -273,7 +275,7 @@ func (ci *contactImport) setTime(row *contactRow, col csvfile.Column, v string, 
 	}
 	t, err := csvfile.ParseTime(v, ci.now)
 	if err != nil {
-		ci.p.Add(row.rec, col.Title, "%q is not a date: write it like 2026-11-20T09:30:00Z, 2026-11-20 09:30 or 20/11/2026", csvfile.Clip(v))
+		ci.p.Add(row.rec, col.Title, "%s", domain.M("%q is not a date: write it like 2026-11-20T09:30:00Z, 2026-11-20 09:30 or 20/11/2026", csvfile.Clip(v)))
 		return
 	}
 	if row.isNew {
@@ -312,14 +314,14 @@ func (ci *contactImport) addClashes(ctx context.Context, found store.StagedProbl
 		case f.FirstLine > 0 && f.Field == colID:
 			id, _ := domain.ParseContactID(f.Value)
 			first := csvfile.Record{Line: f.FirstLine, FileLine: f.FirstFileLine}
-			ci.p.AddLate(rec, col, "%s is already on %s: a contact takes one row of the file", domain.ContactRef(id), first.Where())
+			ci.p.AddLate(rec, col, "%s", domain.M("%s is already on %s: a contact takes one row of the file", domain.ContactRef(id), first.Where()))
 		case f.FirstLine > 0:
 			first := csvfile.Record{Line: f.FirstLine, FileLine: f.FirstFileLine}
-			ci.p.AddLate(rec, col, "%s is already on %s: two contacts cannot share one %s; merge the rows or correct one", f.Value, first.Where(), f.Field)
+			ci.p.AddLate(rec, col, "%s", domain.M("%s is already on %s: two contacts cannot share one %s; merge the rows or correct one", f.Value, first.Where(), crm.FieldWord(f.Field)))
 		default:
 			h := holders[f.Holder]
-			ci.p.AddLate(rec, col, "%s already has the %s %s: remove it from this row, or put %s in the id column to update that contact",
-				crm.Describe(h), f.Field, f.Value, h.Ref())
+			ci.p.AddLate(rec, col, "%s", domain.M("%s already has the %s %s: remove it from this row, or put %s in the id column to update that contact",
+				crm.Describe(h), crm.FieldWord(f.Field), f.Value, h.Ref()))
 		}
 	}
 	ci.p.Count(found.Total, found.NewRows)

@@ -66,24 +66,28 @@ type Result struct {
 	Customers int    `json:"customers"` // contacts an orders file made customers
 }
 
-// String says what was imported, as in "120 contacts (100 created, 20
-// updated)".
-func (r Result) String() string {
+// String says what was imported, in English, as in "120 contacts (100
+// created, 20 updated)".
+func (r Result) String() string { return r.Msg().String() }
+
+// Msg says what was imported, for a printer to write in its reader's
+// language: every count a plural of its own, since French agrees the
+// words with each ("1 créé", "2 créés").
+func (r Result) Msg() domain.Msg {
 	switch r.Kind {
 	case Contacts:
-		s := fmt.Sprintf("%s (%d created, %d updated", domain.Count(r.Rows, "contact"), r.Created, r.Updated)
+		created := domain.Countf(r.Created, "%d created", "%d created", r.Created)
+		updated := domain.Countf(r.Updated, "%d updated", "%d updated", r.Updated)
+		changes := domain.M("%s, %s", created, updated)
 		if r.Unchanged > 0 {
-			s += fmt.Sprintf(", %d unchanged", r.Unchanged)
+			changes = domain.M("%s, %s, %s", created, updated, domain.Countf(r.Unchanged, "%d unchanged", "%d unchanged", r.Unchanged))
 		}
-		return s + ")"
+		return domain.Countf(r.Rows, "%d contact (%s)", "%d contacts (%s)", r.Rows, changes)
 	case Orders:
-		became := "contacts became customers"
-		if r.Customers == 1 {
-			became = "contact became a customer"
-		}
-		return fmt.Sprintf("%s (%d %s)", domain.Count(r.Created, "order"), r.Customers, became)
+		became := domain.Countf(r.Customers, "%d contact became a customer", "%d contacts became customers", r.Customers)
+		return domain.Countf(r.Created, "%d order (%s)", "%d orders (%s)", r.Created, became)
 	}
-	return domain.Count(r.Created, strings.TrimSuffix(string(r.Kind), "s"))
+	return domain.Countf(r.Created, "%d interaction", "%d interactions", r.Created)
 }
 
 // env is what one import works with.
@@ -122,7 +126,7 @@ func Import(ctx context.Context, st Store, engine *domain.Engine, now time.Time,
 	case Interactions:
 		run = importInteractions
 	default:
-		return Result{}, errInvalid("cannot import %q: the kinds of file are contacts, orders and interactions", kind)
+		return Result{}, domain.Errorf(domain.Invalid, "cannot import %q: the kinds of file are contacts, orders and interactions", kind)
 	}
 	src, err := csvfile.NewReader(r)
 	if err != nil {
@@ -189,9 +193,4 @@ func (e *env) finish(ctx context.Context, stg applied) error {
 		}
 		after = ids[len(ids)-1]
 	}
-}
-
-// errInvalid is a convenience for user errors of this package.
-func errInvalid(format string, args ...any) error {
-	return domain.Errorf(domain.Invalid, format, args...)
 }

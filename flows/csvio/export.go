@@ -43,7 +43,7 @@ func jsonFormat(format string) (bool, error) {
 	case "json":
 		return true, nil
 	}
-	return false, errInvalid("cannot export as %q: the formats are csv and json", format)
+	return false, domain.Errorf(domain.Invalid, "cannot export as %q: the formats are csv and json", format)
 }
 
 func exportCSV(ctx context.Context, st ExportStore, w io.Writer) error {

@@ -80,7 +80,8 @@ func filterWord(w string) bool {
 	return true
 }
 
-const wordsHelp = `Write field=value words (sector=agro employees>=50, tags=vip, attr.plan=gold) or one expression of the scoring rules, quoted: 'sector == "agro" && employees >= 50'`
+// wordsHelp ends the errors of a filter word: how to write one.
+var wordsHelp = domain.M(`Write field=value words (sector=agro employees>=50, tags=vip, attr.plan=gold) or one expression of the scoring rules, quoted: 'sector == "agro" && employees >= 50'`)
 
 // wordCondition translates one field-op-value word into an expression.
 func wordCondition(w string) (string, error) {
