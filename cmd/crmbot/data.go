@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/csvio"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
 )
@@ -91,16 +93,20 @@ func (m *Main) pastSegments(ctx context.Context) error {
 }
 
 func (m *Main) importCmd() *cobra.Command {
-	var as, cpuProfile string
+	var as, cpuProfile, lang string
 	c := &cobra.Command{
 		Use:       "import contacts|orders|interactions FILE.csv",
 		Short:     "Import a CSV file; a bad row is reported with its line and nothing is kept",
 		Args:      cobra.ExactArgs(2),
 		ValidArgs: []string{"contacts", "orders", "interactions"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := m.dataPrinter(lang)
+			if err != nil {
+				return err
+			}
 			kind, path := args[0], args[1]
 			if kind != "contacts" && kind != "orders" && kind != "interactions" {
-				return fmt.Errorf("import what? Use crmbot import contacts|orders|interactions FILE.csv (got %q)", kind)
+				return errors.New(p.T("import what? Use crmbot import contacts|orders|interactions FILE.csv (got %q)", kind))
 			}
 			f, err := os.Open(path)
 			if err != nil {
@@ -126,16 +132,18 @@ func (m *Main) importCmd() *cobra.Command {
 				defer debug.SetGCPercent(debug.SetGCPercent(200))
 			}
 			start := time.Now()
-			res, err := csvio.Import(cmd.Context(), m.db, m.Config.File.Scoring, m.Now().In(m.Config.Zone), kind, f, m.localActor(as).ID)
+			ctx := locale.With(cmd.Context(), p)
+			res, err := csvio.Import(ctx, m.db, m.Config.File.Scoring, m.Now().In(m.Config.Zone), kind, f, m.localActor(as).ID)
 			if err != nil {
-				fmt.Fprintf(m.Stderr, "%s: %v\nNothing was imported.\n", path, err)
+				fmt.Fprintln(m.Stderr, p.T("%s: %s\nNothing was imported.", path, errorText(p, err)))
 				return exitError{1}
 			}
-			fmt.Fprintf(m.Stdout, "Imported %s from %s in %s.\n", res, path, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintln(m.Stdout, p.T("Imported %s from %s in %s.", res.Msg(), path, took(p, time.Since(start))))
 			return nil
 		},
 	}
 	c.Flags().StringVar(&as, "as", "", "the team member recorded as author and default owner")
+	langFlag(c, &lang)
 	// For profiling, not for users.
 	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the import to this file")
 	_ = c.Flags().MarkHidden("cpuprofile")
@@ -143,13 +151,17 @@ func (m *Main) importCmd() *cobra.Command {
 }
 
 func (m *Main) exportCmd() *cobra.Command {
-	var format string
+	var format, lang string
 	c := &cobra.Command{
 		Use:       "export contacts|orders|interactions [--format csv|json]",
 		Short:     "Write every contact, order or interaction to standard output, as import reads it back",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"contacts", "orders", "interactions"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := m.dataPrinter(lang)
+			if err != nil {
+				return err
+			}
 			exports := map[string]func(context.Context, *store.DB, string, io.Writer) error{
 				"contacts": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
 					return csvio.Export(ctx, db, f, w)
@@ -163,18 +175,69 @@ func (m *Main) exportCmd() *cobra.Command {
 			}
 			export, ok := exports[args[0]]
 			if !ok {
-				return fmt.Errorf("export what? Use crmbot export contacts|orders|interactions [--format csv|json] (got %q)", args[0])
+				return errors.New(p.T("export what? Use crmbot export contacts|orders|interactions [--format csv|json] (got %q)", args[0]))
 			}
 			if format != "csv" && format != "json" {
-				return fmt.Errorf("--format is csv or json (got %q)", format)
+				return errors.New(p.T("--format is csv or json (got %q)", format))
 			}
 			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
 			defer m.close()
-			return export(cmd.Context(), m.db, format, m.Stdout)
+			return printed(p, export(locale.With(cmd.Context(), p), m.db, format, m.Stdout))
 		},
 	}
 	c.Flags().StringVar(&format, "format", "csv", "csv or json")
+	langFlag(c, &lang)
 	return c
+}
+
+// dataPrinter returns the printer of import's and export's reports: of
+// --lang, else of the team's language (the configuration, read first).
+func (m *Main) dataPrinter(lang string) (*locale.Printer, error) {
+	if _, err := m.config(); err != nil {
+		return nil, err
+	}
+	return m.printer(lang)
+}
+
+// errorText writes err in p's language: a domain error from its format
+// and arguments, another (a file that cannot be opened, a database
+// failure) as it is. A domain error wrapped with more text keeps it.
+func errorText(p *locale.Printer, err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Error() == err.Error() {
+		return p.Msg(de)
+	}
+	return err.Error()
+}
+
+// printedError is an error whose text is written in the reader's
+// language; it unwraps to the error it writes.
+type printedError struct {
+	text string
+	err  error
+}
+
+func (e printedError) Error() string { return e.text }
+
+func (e printedError) Unwrap() error { return e.err }
+
+// printed returns err with its text in p's language, for Exec to print
+// (nil stays nil).
+func printed(p *locale.Printer, err error) error {
+	if err == nil {
+		return nil
+	}
+	return printedError{errorText(p, err), err}
+}
+
+// took writes how long a command took: 1.234s in English, as crmbot
+// always wrote it, 1,234 s in French.
+func took(p *locale.Printer, d time.Duration) string {
+	d = d.Round(time.Millisecond)
+	if p.French() {
+		return p.Decimal(d.Seconds(), 3) + "\u00a0s"
+	}
+	return d.String()
 }
