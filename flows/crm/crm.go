@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/locale"
 )
 
 // Store is what the use cases need of the database.
@@ -241,7 +242,9 @@ func (s *Service) Edit(ctx context.Context, actor, ref string, set []Assignment)
 			return err
 		}
 		if c.Stage != before {
-			m := &domain.Move{ContactID: c.ID, From: before, To: c.Stage, Author: actor, At: s.Now().UTC(), Note: "edit"}
+			// Notes are the team's text, stored as written: this one in
+			// the language of who made the change.
+			m := &domain.Move{ContactID: c.ID, From: before, To: c.Stage, Author: actor, At: s.Now().UTC(), Note: locale.From(ctx).T("edit")}
 			if err := s.Store.AddMove(ctx, m); err != nil {
 				return err
 			}
@@ -340,7 +343,7 @@ func (s *Service) Sale(ctx context.Context, actor, ref string, amount int64, day
 			return err
 		}
 		if c.Stage != domain.Customer {
-			_, err = s.moveTo(ctx, actor, c, domain.Customer, "sale of "+domain.FormatAmount(amount))
+			_, err = s.moveTo(ctx, actor, c, domain.Customer, locale.From(ctx).T("sale of %s", domain.FormatAmount(amount)))
 			return err
 		}
 		return s.rescore(ctx, c)
