@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/access"
+	"github.com/crmbot/crmbot/locale"
 )
 
 // TestNeeds checks the rule's table: help is anyone's, the subcommands that
@@ -98,5 +99,25 @@ func TestRolesOf(t *testing.T) {
 	m.Sales = append(m.Sales, "S0BROKEN")
 	if _, err := m.RolesOf(ctx, "U0NONE", names); err == nil {
 		t.Error("a group that cannot be read gave no error")
+	}
+}
+
+// TestRefusalsInFrench: a refusal reads in French through the printer of
+// the member's language, naming the same command, role and user id.
+func TestRefusalsInFrench(t *testing.T) {
+	fr := locale.For(locale.French).OnMissing(func(id string) { t.Errorf("no French for %q", id) })
+	var de *domain.Error
+	if err := (access.Actor{ID: "sam", Roles: []access.Role{access.Sales}}).May("digest", []string{"post"}); !errors.As(err, &de) ||
+		fr.Msg(de) != "digest post demande le rôle manager, que vous n'avez pas." {
+		t.Errorf("sales, digest post, in French: %v", err)
+	}
+	err := access.Actor{ID: "U0NOBODY"}.May("move", []string{"C1"})
+	if !errors.As(err, &de) || !strings.HasPrefix(fr.Msg(de), "move demande le rôle sales, que vous n'avez pas. Vous n'avez aucun rôle") ||
+		!strings.Contains(fr.Msg(de), "(U0NOBODY)") {
+		t.Errorf("nobody, move, in French: %v", err)
+	}
+	if err := (access.Actor{ID: "sam", Roles: []access.Role{access.Sales}}).MaySend(2); !errors.As(err, &de) ||
+		!strings.HasPrefix(fr.Msg(de), "envoyer un questionnaire à plus d'un contact demande le rôle manager") {
+		t.Errorf("sales, send to two, in French: %v", err)
 	}
 }
