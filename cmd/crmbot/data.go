@@ -95,7 +95,7 @@ func (m *Main) pastSegments(ctx context.Context) error {
 func (m *Main) importCmd() *cobra.Command {
 	var as, cpuProfile, lang string
 	c := &cobra.Command{
-		Use:       "import contacts|orders|interactions FILE.csv",
+		Use:       "import contacts|orders|interactions FILE.csv [--lang en|fr]",
 		Short:     "Import a CSV file; a bad row is reported with its line and nothing is kept",
 		Args:      cobra.ExactArgs(2),
 		ValidArgs: []string{"contacts", "orders", "interactions"},
@@ -153,7 +153,7 @@ func (m *Main) importCmd() *cobra.Command {
 func (m *Main) exportCmd() *cobra.Command {
 	var format, lang string
 	c := &cobra.Command{
-		Use:       "export contacts|orders|interactions [--format csv|json]",
+		Use:       "export contacts|orders|interactions [--format csv|json] [--lang en|fr]",
 		Short:     "Write every contact, order or interaction to standard output, as import reads it back",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"contacts", "orders", "interactions"},
@@ -184,7 +184,10 @@ func (m *Main) exportCmd() *cobra.Command {
 				return err
 			}
 			defer m.close()
-			return printed(p, export(locale.With(cmd.Context(), p), m.db, format, m.Stdout))
+			if err := export(locale.With(cmd.Context(), p), m.db, format, m.Stdout); err != nil {
+				return translated{errorText(p, err), err}
+			}
+			return nil
 		},
 	}
 	c.Flags().StringVar(&format, "format", "csv", "csv or json")
@@ -199,37 +202,6 @@ func (m *Main) dataPrinter(lang string) (*locale.Printer, error) {
 		return nil, err
 	}
 	return m.printer(lang)
-}
-
-// errorText writes err in p's language: a domain error from its format
-// and arguments, another (a file that cannot be opened, a database
-// failure) as it is. A domain error wrapped with more text keeps it.
-func errorText(p *locale.Printer, err error) string {
-	var de *domain.Error
-	if errors.As(err, &de) && de.Error() == err.Error() {
-		return p.Msg(de)
-	}
-	return err.Error()
-}
-
-// printedError is an error whose text is written in the reader's
-// language; it unwraps to the error it writes.
-type printedError struct {
-	text string
-	err  error
-}
-
-func (e printedError) Error() string { return e.text }
-
-func (e printedError) Unwrap() error { return e.err }
-
-// printed returns err with its text in p's language, for Exec to print
-// (nil stays nil).
-func printed(p *locale.Printer, err error) error {
-	if err == nil {
-		return nil
-	}
-	return printedError{errorText(p, err), err}
 }
 
 // took writes how long a command took: 1.234s in English, as crmbot
