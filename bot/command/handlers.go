@@ -165,10 +165,11 @@ func (e *Executor) query(ctx context.Context, args []string, usage string) (doma
 		switch name := keyword(field); name {
 		case "sort":
 			sort := strings.ToLower(value)
-			q.Sort, q.Desc = strings.TrimPrefix(sort, "-"), strings.HasPrefix(sort, "-")
-			if _, _, ok := domain.FilterFieldKind(q.Sort); !ok || op != domain.Eq {
+			name, _, ok := domain.FilterFieldKind(strings.TrimPrefix(sort, "-"))
+			if !ok || op != domain.Eq {
 				return q, 0, usageError(usage, "cannot sort by %s: use a field such as name, score, created or -score for the highest first", quote(value))
 			}
+			q.Sort, q.Desc = name, strings.HasPrefix(sort, "-") // tri=-ville sorts by city
 			continue
 		case "limit", "page":
 			n, err := strconv.Atoi(value)
@@ -302,7 +303,8 @@ func quoteWord(w string) string {
 }
 
 func contactList(p *locale.Printer, list []*domain.Contact) *reply.Reply {
-	t := &reply.Table{Columns: []string{p.T("id"), p.T("name"), p.T("company"), p.T("stage"), p.T("score"), p.T("owner")}}
+	// "id" reads the same in French, and go-i18n reserves it as a key.
+	t := &reply.Table{Columns: []string{"id", p.T("name"), p.T("company"), p.T("stage"), p.T("score"), p.T("owner")}}
 	for _, c := range list {
 		t.Rows = append(t.Rows, []string{c.Ref(), c.Name, c.Company, stageName(p, c.Stage), fmt.Sprintf("%d %s", c.Score, c.Grade), c.Owner})
 	}
