@@ -59,7 +59,7 @@ func DigestReply(d *digest.Digest) *reply.Reply { return DigestReplyIn(locale.Fo
 
 // DigestReplyIn draws the digest as a reply in p's language.
 func DigestReplyIn(p *locale.Printer, d *digest.Digest) *reply.Reply {
-	r := &reply.Reply{OK: true, Command: "digest", Title: p.T("Weekly digest, %s (as of %s)", d.Week, d.AsOf), Data: d}
+	r := &reply.Reply{OK: true, Command: "digest", Title: p.T("Weekly digest, %s (as of %s)", d.Week, day(p, d.AsOf)), Data: d}
 	r.Sections = append(r.Sections, pipelineSections(p, d.Pipeline)...)
 	r.Sections = append(r.Sections, reply.Section{Heading: p.T("This week"), Fields: []reply.Field{
 		{Label: p.T("new contacts"), Value: strconv.FormatInt(d.NewContacts, 10)},
@@ -138,7 +138,7 @@ func rfmSection(p *locale.Printer, r digest.RFM) reply.Section {
 		if s.Change != nil {
 			v += " (" + change(s.Change) + ")"
 		}
-		sec.Fields = append(sec.Fields, reply.Field{Label: string(s.Segment), Value: v})
+		sec.Fields = append(sec.Fields, reply.Field{Label: p.T(string(s.Segment)), Value: v})
 	}
 	return sec
 }
@@ -153,7 +153,7 @@ func movesSection(p *locale.Printer, r digest.RFM) reply.Section {
 	}
 	// The largest moves first (the digest sorts them); the data has all.
 	for _, m := range r.Moves[:min(len(r.Moves), shownMoves)] {
-		sec.Fields = append(sec.Fields, reply.Field{Label: fmt.Sprintf("%s → %s", m.From, m.To), Value: strconv.Itoa(m.Count)})
+		sec.Fields = append(sec.Fields, reply.Field{Label: p.T(string(m.From)) + " → " + p.T(string(m.To)), Value: strconv.Itoa(m.Count)})
 	}
 	if more := len(r.Moves) - shownMoves; more > 0 {
 		sec.Text = p.N(more, "and %d smaller moves", "and %d smaller moves", more)

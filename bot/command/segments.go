@@ -45,7 +45,7 @@ func (e *Executor) segmentsReport(ctx context.Context, _ Actor, args []string) (
 		return nil, err
 	}
 	p := locale.From(ctx)
-	r := &reply.Reply{Title: p.T("Segments of %s, as of %s", p.N(rep.RFM.Customers, "%d customer", "%d customers", rep.RFM.Customers), rep.AsOf)}
+	r := &reply.Reply{Title: p.T("Segments of %s, as of %s", p.N(rep.RFM.Customers, "%d customer", "%d customers", rep.RFM.Customers), day(p, rep.AsOf))}
 	if rep.RFM.Customers == 0 {
 		r.Sections = append(r.Sections, reply.Section{Text: p.T("No customer has an order yet: record one with sale <contact> <amount>.")})
 	}
@@ -68,7 +68,7 @@ func (e *Executor) segmentsReport(ctx context.Context, _ Actor, args []string) (
 func rfmSections(p *locale.Printer, rep *segments.Report) []reply.Section {
 	sizes := reply.Section{Heading: p.T("RFM segments")}
 	for _, s := range rep.RFM.Segments {
-		sizes.Fields = append(sizes.Fields, reply.Field{Label: string(s.Segment), Value: strconv.Itoa(s.Customers)})
+		sizes.Fields = append(sizes.Fields, reply.Field{Label: p.T(string(s.Segment)), Value: strconv.Itoa(s.Customers)})
 	}
 	t := &reply.Table{Columns: []string{p.T("score"), "R", "F", "M"}}
 	for i := 4; i >= 0; i-- {

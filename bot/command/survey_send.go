@@ -230,7 +230,7 @@ func (e *Executor) audience(ctx context.Context, words []string) (a survey.Audie
 	fw := findWords(words)
 	for _, w := range fw {
 		if field, _, _, ok := domain.SplitFilter(w); ok {
-			switch strings.ToLower(field) {
+			switch keyword(field) {
 			case "sort", "limit", "page":
 				return nil, true, usageError(sendUsage, "survey send goes to every matching contact: %s does not apply (got %s)", strings.ToLower(field)+"=", quote(w))
 			}
@@ -342,7 +342,7 @@ func planReply(pr *locale.Printer, svc *survey.Service, p *survey.Plan, single *
 		if p.Single != nil {
 			dd, waits := decisionData(*p.Single, single)
 			data.Decision = dd
-			sec := reply.Section{Heading: pr.T("%s: %s", single.Ref(), outcomeName(pr, p.Single.Outcome))}
+			sec := reply.Section{Heading: pr.T(outcomeHeadings[p.Single.Outcome], single.Ref())}
 			for _, rs := range p.Single.Reasons {
 				sec.Fields = append(sec.Fields, reply.Field{Label: string(rs.Code), Value: pr.Msg(rs.Text())})
 			}

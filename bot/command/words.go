@@ -94,9 +94,17 @@ func stamp(p *locale.Printer, t time.Time, loc *time.Location) string {
 // English word (domain.Keyword).
 func keyword(w string) string { return domain.Keyword(w) }
 
-// outcomeNames marks the throttle's outcomes (allow, defer, deny) for the
-// catalog.
-var outcomeNames = []string{locale.Key("allow"), locale.Key("defer"), locale.Key("deny")}
+// outcomeHeadings head a contact's throttle decision: C42: deny.
+var outcomeHeadings = map[domain.Outcome]string{
+	domain.Allow: locale.Key("%s: allow"), domain.Defer: locale.Key("%s: defer"), domain.Deny: locale.Key("%s: deny"),
+}
 
-// outcomeName writes a throttle outcome in p's language.
-func outcomeName(p *locale.Printer, o domain.Outcome) string { return p.T(string(o)) }
+// day writes a day kept as YYYY-MM-DD (a report's as-of day) in p's
+// convention; another text as it is.
+func day(p *locale.Printer, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return p.Date(t)
+}
