@@ -224,39 +224,45 @@ func TestFrenchCommandLanguage(t *testing.T) {
 func TestFrenchErrors(t *testing.T) {
 	f, _ := frenchEnv(t)
 	defer f.checkMissing(t)
-	f.fail(t, "bonjour", domain.Invalid, "commande inconnue “bonjour”", "Usage : aide [commande]")
-	f.fail(t, "aide bonjour", domain.Invalid, "il n'y a pas de commande “bonjour”")
-	f.fail(t, `ajouter "Marie`, domain.Invalid, "n'est pas fermé", "Usage : ajouter <nom> [clé=valeur…]")
-	f.fail(t, "ajouter", domain.Invalid, "ajouter demande le nom du contact")
-	f.fail(t, "modifier", domain.Invalid, "modifier demande un contact")
-	f.fail(t, "voir", domain.Invalid, "voir demande un contact")
-	f.fail(t, "chercher limite=0", domain.Invalid, "limite prend un nombre de 1 à 1000, comme limite=20")
-	f.fail(t, "chercher tri=couleur", domain.Invalid, "impossible de trier par “couleur”", "Usage : chercher [mot…]")
-	f.fail(t, "déplacer C1", domain.Invalid, "déplacer demande un contact et une étape", "Usage : déplacer <contact> <étape> [note]")
-	f.fail(t, "déplacer C1 au plus vite", domain.Invalid, "aucun des mots après le contact (“au plus vite”) n'est une étape du pipeline")
-	f.fail(t, "noter C1", domain.Invalid, "noter demande un contact et un type")
-	f.fail(t, "vente C1", domain.Invalid, "vente demande un contact et un montant")
-	f.fail(t, "score", domain.Invalid, "score demande un contact")
-	f.fail(t, "meilleurs 500", domain.Invalid, "meilleurs prend un nombre de 1 à 200 (reçu 500)")
-	f.fail(t, "segments tout", domain.Invalid, "segments montre rfm, abc ou pareto")
-	f.fail(t, "segment ranger", domain.Invalid, "segment prend enregistrer, liste ou supprimer")
-	f.fail(t, "segment enregistrer gros", domain.Invalid, "segment enregistrer demande un nom et un filtre")
-	f.fail(t, "segment supprimer", domain.Invalid, "segment supprimer prend un seul nom")
-	f.fail(t, "chercher segment=", domain.Invalid, "segment= prend le nom d'un segment RFM")
-	f.fail(t, "pourquoi", domain.Invalid, "pourquoi demande un contact", "Usage : pourquoi <contact> [questionnaire]")
-	f.fail(t, "traité", domain.Invalid, "traité demande un contact")
-	f.fail(t, "inviter", domain.Invalid, "inviter demande un contact")
-	f.fail(t, "questionnaire", domain.Invalid, "questionnaire prend liste, envoyer ou résultats")
-	f.fail(t, "questionnaire liste tout", domain.Invalid, "questionnaire liste ne prend pas d'autre mot")
-	f.fail(t, "questionnaire résultats", domain.Invalid, "questionnaire résultats prend un questionnaire", "il y a satisfaction, preferences",
-		"Usage : questionnaire résultats <questionnaire>")
-	f.fail(t, "questionnaire envoyer", domain.Invalid, "questionnaire envoyer demande un questionnaire et des destinataires")
-	f.fail(t, "questionnaire envoyer satisfaction C1", domain.Invalid, "questionnaire envoyer demande à avant les destinataires")
-	f.fail(t, "questionnaire envoyer satisfaction à", domain.Invalid, "questionnaire envoyer satisfaction à qui ?")
-	f.fail(t, "questionnaire envoyer satisfaction à ville=Lyon tri=nom", domain.Invalid, "ne s'applique pas")
-	f.fail(t, "questionnaire envoyer satisfaction à ville=Tombouctou", domain.Invalid, "aucun contact ne correspond à “ville=Tombouctou”")
-	f.fail(t, "oublier", domain.Invalid, "oublier demande un contact")
-	f.fail(t, "bilan demain", domain.Invalid, "bilan prend aperçu (par défaut) ou publier", "Usage : bilan [aperçu|publier]")
+	for _, c := range []struct {
+		line  string
+		words []string
+	}{
+		{"bonjour", []string{"commande inconnue “bonjour”", "Usage : aide [commande]"}},
+		{"aide bonjour", []string{"il n'y a pas de commande “bonjour”"}},
+		{`ajouter "Marie`, []string{"n'est pas fermé", "Usage : ajouter <nom> [clé=valeur…]"}},
+		{"ajouter", []string{"ajouter demande le nom du contact"}},
+		{"modifier", []string{"modifier demande un contact"}},
+		{"voir", []string{"voir demande un contact"}},
+		{"chercher limite=0", []string{"limite prend un nombre de 1 à 1000, comme limite=20"}},
+		{"chercher tri=couleur", []string{"impossible de trier par “couleur”", "Usage : chercher [mot…]"}},
+		{"déplacer C1", []string{"déplacer demande un contact et une étape", "Usage : déplacer <contact> <étape> [note]"}},
+		{"déplacer C1 au plus vite", []string{"aucun des mots après le contact (“au plus vite”) n'est une étape du pipeline"}},
+		{"noter C1", []string{"noter demande un contact et un type"}},
+		{"vente C1", []string{"vente demande un contact et un montant"}},
+		{"score", []string{"score demande un contact"}},
+		{"meilleurs 500", []string{"meilleurs prend un nombre de 1 à 200 (reçu 500)"}},
+		{"segments tout", []string{"segments montre rfm, abc ou pareto"}},
+		{"segment ranger", []string{"segment prend enregistrer, liste ou supprimer"}},
+		{"segment enregistrer gros", []string{"segment enregistrer demande un nom et un filtre"}},
+		{"segment supprimer", []string{"segment supprimer prend un seul nom"}},
+		{"chercher segment=", []string{"segment= prend le nom d'un segment RFM"}},
+		{"pourquoi", []string{"pourquoi demande un contact", "Usage : pourquoi <contact> [questionnaire]"}},
+		{"traité", []string{"traité demande un contact"}},
+		{"inviter", []string{"inviter demande un contact"}},
+		{"questionnaire", []string{"questionnaire prend liste, envoyer ou résultats"}},
+		{"questionnaire liste tout", []string{"questionnaire liste ne prend pas d'autre mot"}},
+		{"questionnaire résultats", []string{"questionnaire résultats prend un questionnaire", "il y a satisfaction, preferences", "Usage : questionnaire résultats <questionnaire>"}},
+		{"questionnaire envoyer", []string{"questionnaire envoyer demande un questionnaire et des destinataires"}},
+		{"questionnaire envoyer satisfaction C1", []string{"questionnaire envoyer demande à avant les destinataires"}},
+		{"questionnaire envoyer satisfaction à", []string{"questionnaire envoyer satisfaction à qui ?"}},
+		{"questionnaire envoyer satisfaction à ville=Lyon tri=nom", []string{"ne s'applique pas"}},
+		{"questionnaire envoyer satisfaction à ville=Tombouctou", []string{"aucun contact ne correspond à “ville=Tombouctou”"}},
+		{"oublier", []string{"oublier demande un contact"}},
+		{"bilan demain", []string{"bilan prend aperçu (par défaut) ou publier", "Usage : bilan [aperçu|publier]"}},
+	} {
+		f.fail(t, c.line, domain.Invalid, c.words...)
+	}
 	f.exec.Digests = nil
 	f.fail(t, "bilan", domain.Unavailable, "le bilan n'est pas configuré")
 	f.exec.Surveys, f.exec.Segments, f.exec.BotName = nil, nil, nil
