@@ -18,6 +18,7 @@ import (
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/digest"
+	"github.com/crmbot/crmbot/flows/dupes"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/locale"
 )
@@ -123,6 +124,8 @@ func frenchEnv(t *testing.T) (*french, *survey.Service) {
 	e.actor = command.Actor{ID: "alice", Roles: command.AllRoles}
 	e.exec.Digests = &digest.Service{Store: e.db, Options: digest.Options{Loc: paris},
 		Poster: posterFunc(func(context.Context, *digest.Digest) ([]string, error) { return []string{"C0DIGEST"}, nil })}
+	e.exec.Dupes = &dupes.Service{Store: e.db}
+	e.exec.Merger = &dupes.Merger{Store: e.db, CRM: e.crm, Now: e.clock.Now}
 	return inFrench(t, e), svc
 }
 
@@ -148,6 +151,11 @@ func TestFrenchCommandLanguage(t *testing.T) {
 		t.Errorf("duplicate's actions %+v", dup.Actions)
 	}
 	f.ok(t, `ajouter "Marie Curie" entreprise="Radium SA" forcer`, "C6")
+	f.ok(t, "doublons", "C5 Marie Curie (Radium SA)", "C6 Marie Curie (Radium SA)")
+	f.ok(t, "fusionner C6 dans C5", "C6 fusionné dans C5 Marie Curie (Radium SA)")
+	if _, err := f.db.Contact(t.Context(), 6); !domain.IsCode(err, domain.NotFound) {
+		t.Errorf("fusionner: C6 is still there (%v)", err)
+	}
 
 	f.ok(t, "modifier C5 budget=15000 téléphone=0698765432", "Modifié : C5", "budget", "15 000 €", "téléphone")
 	if c := f.contact(t, 5); c.Budget != 1500000 || c.Phone == "" {
