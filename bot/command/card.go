@@ -7,58 +7,60 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/locale"
 )
 
-// cardReply draws a contact card; full adds activity and the score's rules.
-func cardReply(card *crm.Card, full bool) *reply.Reply {
+// cardReply draws a contact card in p's language; full adds activity and
+// the score's rules.
+func cardReply(p *locale.Printer, card *crm.Card, full bool) *reply.Reply {
 	c := card.Contact
-	title := fmt.Sprintf("%s · %s · score %d (%s)", crm.Describe(c), c.Stage, card.Score.Score, card.Score.Grade)
+	title := p.T("%s · %s · score %d (%s)", crm.Describe(c), stageName(p, c.Stage), card.Score.Score, card.Score.Grade)
 	fields := reply.Section{}
 	for _, f := range domain.Fields {
 		if f.Name == "name" || f.Name == "stage" {
 			continue
 		}
 		if v := c.Display(f.Name); v != "" {
-			fields.Fields = append(fields.Fields, reply.Field{Label: f.Name, Value: v})
+			fields.Fields = append(fields.Fields, reply.Field{Label: fieldLabel(p, f.Name), Value: v})
 		}
 	}
 	for _, k := range c.AttrKeys() {
 		fields.Fields = append(fields.Fields, reply.Field{Label: domain.AttrPrefix + k, Value: c.Attrs[k]})
 	}
-	r := &reply.Reply{Title: title, Sections: []reply.Section{fields}, Data: card, Actions: cardActions(c)}
+	r := &reply.Reply{Title: title, Sections: []reply.Section{fields}, Data: card, Actions: cardActions(p, c)}
 	if !full {
 		return r
 	}
-	r.Sections = append(r.Sections, activity(card)...)
+	r.Sections = append(r.Sections, activity(p, card)...)
 	return r
 }
 
-func activity(card *crm.Card) []reply.Section {
+func activity(p *locale.Printer, card *crm.Card) []reply.Section {
 	var out []reply.Section
 	if len(card.Interactions) > 0 {
-		s := reply.Section{Heading: "Last interactions"}
+		s := reply.Section{Heading: p.T("Last interactions")}
 		for _, i := range card.Interactions {
-			s.Fields = append(s.Fields, reply.Field{Label: domain.FormatDate(i.At), Value: joinNonEmpty(string(i.Kind), by(i.Author), i.Note)})
+			s.Fields = append(s.Fields, reply.Field{Label: p.Date(i.At), Value: joinNonEmpty(kindName(p, i.Kind), by(p, i.Author), i.Note)})
 		}
 		out = append(out, s)
 	}
-	orders := reply.Section{Heading: "Orders", Text: "No order yet."}
+	orders := reply.Section{Heading: p.T("Orders"), Text: p.T("No order yet.")}
 	if card.OrderCount > 0 {
 		// The totals head the list: a section's text comes after its fields.
-		orders = reply.Section{Heading: fmt.Sprintf("Orders: %d in all, %s", card.OrderCount, domain.FormatAmount(card.Revenue))}
+		orders = reply.Section{Heading: p.T("Orders: %d in all, %s", card.OrderCount, domain.FormatAmount(card.Revenue))}
 		for _, o := range card.Orders {
-			orders.Fields = append(orders.Fields, reply.Field{Label: domain.FormatDate(o.Date), Value: joinNonEmpty(domain.FormatAmount(o.Amount), o.Note)})
+			orders.Fields = append(orders.Fields, reply.Field{Label: p.Date(o.Date), Value: joinNonEmpty(domain.FormatAmount(o.Amount), o.Note)})
 		}
 	}
 	out = append(out, orders)
 	if len(card.Moves) > 0 {
-		s := reply.Section{Heading: "Pipeline"}
+		s := reply.Section{Heading: p.T("Pipeline")}
 		for _, m := range card.Moves {
-			s.Fields = append(s.Fields, reply.Field{Label: domain.FormatDate(m.At), Value: joinNonEmpty(fmt.Sprintf("%s → %s", m.From, m.To), by(m.Author), m.Note)})
+			s.Fields = append(s.Fields, reply.Field{Label: p.Date(m.At), Value: joinNonEmpty(stageName(p, m.From)+" → "+stageName(p, m.To), by(p, m.Author), m.Note)})
 		}
 		out = append(out, s)
 	}
-	score := reply.Section{Heading: "Score", Text: "No scoring rule fires."}
+	score := reply.Section{Heading: p.T("Score"), Text: p.T("No scoring rule fires.")}
 	if len(card.Score.Fired) > 0 {
 		var parts []string
 		for _, f := range card.Score.Fired {
@@ -70,11 +72,11 @@ func activity(card *crm.Card) []reply.Section {
 	return out
 }
 
-func by(author string) string {
+func by(p *locale.Printer, author string) string {
 	if author == "" {
 		return ""
 	}
-	return "by " + author
+	return p.T("by %s", author)
 }
 
 func joinNonEmpty(parts ...string) string {
@@ -88,13 +90,14 @@ func joinNonEmpty(parts ...string) string {
 }
 
 // cardActions are the follow-ups offered with a contact: the next stage, a
-// call, the score.
-func cardActions(c *domain.Contact) []reply.Action {
+// call, the score. Their commands stay English: crmbot reads them in any
+// language.
+func cardActions(p *locale.Printer, c *domain.Contact) []reply.Action {
 	var out []reply.Action
 	if next := c.Stage.Next(); next != "" {
-		out = append(out, reply.Action{Label: "Move to " + string(next), Command: fmt.Sprintf("move %s %s", c.Ref(), next)})
+		out = append(out, reply.Action{Label: p.T("Move to %s", stageName(p, next)), Command: fmt.Sprintf("move %s %s", c.Ref(), next)})
 	}
 	return append(out,
-		reply.Action{Label: "Log a call", Command: "log " + c.Ref() + " call"},
-		reply.Action{Label: "Show score", Command: "score " + c.Ref()})
+		reply.Action{Label: p.T("Log a call"), Command: "log " + c.Ref() + " call"},
+		reply.Action{Label: p.T("Show score"), Command: "score " + c.Ref()})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/locale"
 )
 
 // ConsentState is a contact's questionnaire consent as the card shows it.
@@ -21,8 +22,10 @@ type ConsentState struct {
 	// DetractorPauseSince is set while a detractor answer awaits its
 	// owner's handled.
 	DetractorPauseSince time.Time `json:"detractor_pause_since,omitzero"`
-	// Text is the state in words, as the card writes it.
+	// Text is the state in words, in English; text as the card writes it,
+	// in its reader's language.
 	Text string `json:"text"`
+	text string
 	// Answers are the answers to the last questionnaire answered (or
 	// begun), oldest first.
 	Answers []domain.StoredAnswer `json:"answers,omitempty"`
@@ -38,7 +41,7 @@ func (e *Executor) consentState(ctx context.Context, c *domain.Contact) (*Consen
 	if err != nil {
 		return nil, err
 	}
-	s := describeConsent(r, c, e.Loc)
+	s := describeConsent(locale.From(ctx), r, c, e.Loc)
 	answers, err := e.Surveys.Store.Answers(ctx, c.ID, 0)
 	if err != nil {
 		return nil, err
@@ -50,23 +53,24 @@ func (e *Executor) consentState(ctx context.Context, c *domain.Contact) (*Consen
 	return s, nil
 }
 
-func describeConsent(r *domain.Respondent, c *domain.Contact, loc *time.Location) *ConsentState {
+// describeConsent reads the consent state of c; its Text is English (the
+// data's), its text in p's language (the card's).
+func describeConsent(p *locale.Printer, r *domain.Respondent, c *domain.Contact, loc *time.Location) *ConsentState {
 	if loc == nil {
 		loc = time.UTC
 	}
-	day := func(t time.Time) string { return domain.FormatDate(t.In(loc)) }
-	s := &ConsentState{State: "none", Text: "none recorded"}
+	s := &ConsentState{State: "none"}
 	if r != nil {
 		k := r.Consent
 		switch {
 		case r.OptedOut():
-			s.State, s.At, s.Text = "opted_out", r.OptedOutAt, "opted out on "+day(r.OptedOutAt)
+			s.State, s.At = "opted_out", r.OptedOutAt
 		case k.Given && (k.WithdrawnAt.IsZero() || k.WithdrawnAt.Before(k.At)):
-			s.State, s.At, s.Text = "given", k.At, "given on "+day(k.At)
+			s.State, s.At = "given", k.At
 		case k.Given:
-			s.State, s.At, s.Text = "withdrawn", k.WithdrawnAt, "withdrawn on "+day(k.WithdrawnAt)
+			s.State, s.At = "withdrawn", k.WithdrawnAt
 		case !k.At.IsZero():
-			s.State, s.At, s.Text = "refused", k.At, "refused on "+day(k.At)
+			s.State, s.At = "refused", k.At
 		}
 		s.TelegramLinked = r.ChatID != 0
 		s.UnreachableSince = r.UnreachableAt
@@ -74,18 +78,35 @@ func describeConsent(r *domain.Respondent, c *domain.Contact, loc *time.Location
 			s.DetractorPauseSince = r.DetractorAt
 		}
 	}
+	s.Text, s.text = consentText(locale.For(locale.English), s, c, loc), consentText(p, s, c, loc)
+	return s
+}
+
+// consentStates are the words of each consent state, a date after them.
+var consentStates = map[string]string{
+	"opted_out": locale.Key("opted out on %s"),
+	"given":     locale.Key("given on %s"),
+	"withdrawn": locale.Key("withdrawn on %s"),
+	"refused":   locale.Key("refused on %s"),
+}
+
+// consentText writes the consent state s of c in p's language.
+func consentText(p *locale.Printer, s *ConsentState, c *domain.Contact, loc *time.Location) string {
+	day := func(t time.Time) string { return p.Date(t.In(loc)) }
+	text := p.T("none recorded")
+	if f, ok := consentStates[s.State]; ok {
+		text = p.T(f, day(s.At))
+	}
 	if !s.UnreachableSince.IsZero() {
-		s.Text += "; unreachable since " + day(s.UnreachableSince) + " (blocked the bot)"
+		text += p.T("; unreachable since %s (blocked the bot)", day(s.UnreachableSince))
 	}
 	if !s.DetractorPauseSince.IsZero() {
-		s.Text += "; detractor pause since " + day(s.DetractorPauseSince) + " — handled " + c.Ref() + " lifts it"
+		text += p.T("; detractor pause since %s — handled %s lifts it", day(s.DetractorPauseSince), c.Ref())
 	}
 	if s.TelegramLinked {
-		s.Text += "; Telegram linked"
-	} else {
-		s.Text += "; no Telegram chat linked — invite " + c.Ref() + " makes a link"
+		return text + p.T("; Telegram linked")
 	}
-	return s
+	return text + p.T("; no Telegram chat linked — invite %s makes a link", c.Ref())
 }
 
 // Card is the data of a show reply: the contact card and, when
@@ -96,11 +117,11 @@ type Card struct {
 }
 
 // consentSection draws the consent state on the card.
-func consentSection(s *ConsentState) reply.Section {
+func consentSection(p *locale.Printer, s *ConsentState) reply.Section {
 	if s == nil {
-		return reply.Section{Heading: "Consent", Text: "Telegram questionnaires are not set up in this crmbot process."}
+		return reply.Section{Heading: p.T("Consent"), Text: p.T("Telegram questionnaires are not set up in this crmbot process.")}
 	}
-	text := "Questionnaires: " + s.Text + "."
+	text := p.T("Questionnaires: %s.", s.text)
 	if len(s.Answers) > 0 {
 		last := s.Answers[len(s.Answers)-1]
 		parts := make([]string, 0, len(s.Answers))
@@ -109,7 +130,7 @@ func consentSection(s *ConsentState) reply.Section {
 				parts = append(parts, a.Question+" "+a.Value())
 			}
 		}
-		text += "\nLast answers (" + last.Questionnaire + ", " + domain.FormatDate(last.At) + "): " + strings.Join(parts, " · ")
+		text += "\n" + p.T("Last answers (%s, %s): %s", last.Questionnaire, p.Date(last.At), strings.Join(parts, " · "))
 	}
-	return reply.Section{Heading: "Consent", Text: text}
+	return reply.Section{Heading: p.T("Consent"), Text: text}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/digest"
+	"github.com/crmbot/crmbot/locale"
 )
 
 // digest previews this week's digest, or posts it now.
@@ -18,7 +19,7 @@ func (e *Executor) digest(ctx context.Context, _ Actor, args []string) (*reply.R
 	const usage = "digest [preview|post]"
 	sub := "preview"
 	if len(args) > 0 {
-		sub = strings.ToLower(args[0])
+		sub = keyword(args[0])
 	}
 	if len(args) > 1 || (sub != "preview" && sub != "post") {
 		return nil, usageError(usage, "digest takes preview (the default) or post")
@@ -26,122 +27,136 @@ func (e *Executor) digest(ctx context.Context, _ Actor, args []string) (*reply.R
 	if e.Digests == nil {
 		return nil, domain.Errorf(domain.Unavailable, "the digest is not set up in this process")
 	}
+	p := locale.From(ctx)
 	if sub == "preview" {
 		d, err := e.Digests.ThisWeek(ctx, e.now())
 		if err != nil {
 			return nil, err
 		}
-		return DigestReply(d), nil
+		return DigestReplyIn(p, d), nil
 	}
 	if !e.Digests.CanPost() {
-		return nil, domain.Errorf(domain.Unavailable, "%s; digest preview shows it here", digest.ErrCannotPost.Message)
+		return nil, domain.Errorf(domain.Unavailable, "%s; digest preview shows it here", digest.ErrCannotPost)
 	}
 	d, posted, err := e.Digests.Post(ctx, e.now())
 	if err != nil {
 		return nil, err
 	}
-	r := DigestReply(d)
+	r := DigestReplyIn(p, d)
 	if len(posted) == 0 {
-		r.Title = "The digest of " + d.Week + " was already posted to every configured channel"
+		r.Title = p.T("The digest of %s was already posted to every configured channel", d.Week)
 		r.Sections = nil
 	} else {
-		r.Title = fmt.Sprintf("Posted the digest of %s to %s", d.Week, strings.Join(posted, ", "))
+		r.Title = p.T("Posted the digest of %s to %s", d.Week, strings.Join(posted, ", "))
 	}
 	return r, nil
 }
 
-// DigestReply draws the digest as a reply: the console and the CLI print
-// its text, Slack draws it as Block Kit, and its data is the digest.
-func DigestReply(d *digest.Digest) *reply.Reply {
-	r := &reply.Reply{OK: true, Command: "digest", Title: fmt.Sprintf("Weekly digest, %s (as of %s)", d.Week, d.AsOf), Data: d}
-	r.Sections = append(r.Sections, pipelineSections(d.Pipeline)...)
-	r.Sections = append(r.Sections, reply.Section{Heading: "This week", Fields: []reply.Field{
-		{Label: "new contacts", Value: strconv.FormatInt(d.NewContacts, 10)},
-		{Label: "revenue", Value: revenueText(d.Revenue)},
+// DigestReply draws the digest as a reply in English: the console and the
+// CLI print its text, Slack draws it as Block Kit, and its data is the
+// digest.
+func DigestReply(d *digest.Digest) *reply.Reply { return DigestReplyIn(locale.For(locale.English), d) }
+
+// DigestReplyIn draws the digest as a reply in p's language.
+func DigestReplyIn(p *locale.Printer, d *digest.Digest) *reply.Reply {
+	r := &reply.Reply{OK: true, Command: "digest", Title: p.T("Weekly digest, %s (as of %s)", d.Week, day(p, d.AsOf)), Data: d}
+	r.Sections = append(r.Sections, pipelineSections(p, d.Pipeline)...)
+	r.Sections = append(r.Sections, reply.Section{Heading: p.T("This week"), Fields: []reply.Field{
+		{Label: p.T("new contacts"), Value: strconv.FormatInt(d.NewContacts, 10)},
+		{Label: p.T("revenue"), Value: revenueText(p, d.Revenue)},
 	}})
-	r.Sections = append(r.Sections, rfmSection(d.RFM), movesSection(d.RFM))
+	r.Sections = append(r.Sections, rfmSection(p, d.RFM), movesSection(p, d.RFM))
 	if d.RFM.NewlyAtRisk != nil && d.RFM.NewlyCantLose != nil {
 		r.Sections = append(r.Sections,
-			peopleSection("Newly at risk", *d.RFM.NewlyAtRisk),
-			peopleSection("Newly can't lose them", *d.RFM.NewlyCantLose))
+			peopleSection(p, p.T("Newly at risk: %d", d.RFM.NewlyAtRisk.Count), *d.RFM.NewlyAtRisk),
+			peopleSection(p, p.T("Newly can't lose them: %d", d.RFM.NewlyCantLose.Count), *d.RFM.NewlyCantLose))
 	}
 	a := d.ABC
-	r.Sections = append(r.Sections, reply.Section{Heading: "ABC and Pareto", Fields: []reply.Field{
-		{Label: "A", Value: abcText(a.A, a.Total)},
-		{Label: "B", Value: abcText(a.B, a.Total)},
-		{Label: "C", Value: abcText(a.C, a.Total)},
-		{Label: "Pareto", Value: fmt.Sprintf("%.1f %% of customers make the A revenue", a.Pareto*100)},
+	r.Sections = append(r.Sections, reply.Section{Heading: p.T("ABC and Pareto"), Fields: []reply.Field{
+		{Label: "A", Value: abcText(p, a.A, a.Total)},
+		{Label: "B", Value: abcText(p, a.B, a.Total)},
+		{Label: "C", Value: abcText(p, a.C, a.Total)},
+		{Label: "Pareto", Value: p.T("%s of customers make the A revenue", pct(p, a.Pareto*100, 1))},
 	}})
-	top := &reply.Table{Columns: []string{"contact", "score", "grade", "week"}}
+	top := &reply.Table{Columns: []string{p.T("contact"), p.T("score"), p.T("grade"), p.T("week")}}
 	for _, s := range d.TopScores {
 		top.Rows = append(top.Rows, []string{s.Name, strconv.Itoa(s.Score), s.Grade, change(s.Change)})
 	}
-	r.Sections = append(r.Sections, reply.Section{Heading: "Top scores", Table: top},
-		peopleSection(fmt.Sprintf("Prospects with no interaction for %d days", 30), d.QuietProspects),
-		reply.Section{Heading: "Questionnaires", Text: questionnairesText(d.Questionnaires)})
+	r.Sections = append(r.Sections, reply.Section{Heading: p.T("Top scores"), Table: top},
+		peopleSection(p, p.T("Prospects with no interaction for %d days: %d", 30, d.QuietProspects.Count), d.QuietProspects),
+		reply.Section{Heading: p.T("Questionnaires"), Text: questionnairesText(p, d.Questionnaires)})
 	return r
 }
 
+// throttleCounts names the deferred and held-back counts of the digest's
+// questionnaires, by their codes.
+var throttleCounts = []string{locale.Key("Deferred: %s."), locale.Key("Held back: %s.")}
+
 // questionnairesText writes the week's questionnaire figures.
-func questionnairesText(q digest.Questionnaires) string {
-	text := fmt.Sprintf("%d sent, %d answered (response rate %.0f %%).", q.Sent, q.Answered, q.ResponseRate)
+func questionnairesText(p *locale.Printer, q digest.Questionnaires) string {
+	text := p.T("%d sent, %d answered (response rate %s).", q.Sent, q.Answered, pct(p, q.ResponseRate, 0))
 	if q.Ratings > 0 {
-		text += fmt.Sprintf(" CSAT %.0f %% (%s).", q.CSAT, domain.Count(q.Ratings, "rating"))
+		text += " " + p.T("CSAT %s (%s).", pct(p, q.CSAT, 0), p.N(q.Ratings, "%d rating", "%d ratings", q.Ratings))
 	}
 	if q.NPSCount > 0 {
-		text += fmt.Sprintf(" NPS %+.0f (%s).", q.NPS, domain.Count(q.NPSCount, "answer"))
+		text += " " + p.T("NPS %s (%s).", fmt.Sprintf("%+.0f", q.NPS), p.N(q.NPSCount, "%d answer", "%d answers", q.NPSCount))
 	}
-	for _, part := range []struct {
-		what   string
-		counts map[string]int
-	}{{"Deferred", q.Deferred}, {"Held back", q.Denied}} {
-		if len(part.counts) == 0 {
+	for i, counts := range []map[string]int{q.Deferred, q.Denied} {
+		if len(counts) == 0 {
 			continue
 		}
-		codes := slices.Sorted(maps.Keys(part.counts))
+		codes := slices.Sorted(maps.Keys(counts))
 		items := make([]string, len(codes))
-		for i, c := range codes {
-			items[i] = fmt.Sprintf("%s %d", strings.ReplaceAll(c, "_", " "), part.counts[c])
+		for j, c := range codes {
+			items[j] = fmt.Sprintf("%s %d", strings.ReplaceAll(c, "_", " "), counts[c])
 		}
-		text += " " + part.what + ": " + strings.Join(items, ", ") + "."
+		text += " " + p.T(throttleCounts[i], strings.Join(items, ", "))
 	}
 	return text
 }
 
-func revenueText(r digest.Revenue) string {
-	s := fmt.Sprintf("%s (same days last week: %s", domain.FormatAmount(r.ThisWeek), domain.FormatAmount(r.PreviousWeek))
+func revenueText(p *locale.Printer, r digest.Revenue) string {
 	if r.ChangePct != nil {
-		s += fmt.Sprintf(", %+.1f %%", *r.ChangePct)
+		return p.T("%s (same days last week: %s, %s)", domain.FormatAmount(r.ThisWeek), domain.FormatAmount(r.PreviousWeek), signedPct(p, *r.ChangePct))
 	}
-	return s + ")"
+	return p.T("%s (same days last week: %s)", domain.FormatAmount(r.ThisWeek), domain.FormatAmount(r.PreviousWeek))
 }
 
-func rfmSection(r digest.RFM) reply.Section {
-	sec := reply.Section{Heading: fmt.Sprintf("RFM segments (%s)", domain.Count(r.Customers, "customer"))}
+// signedPct writes a change in percent with its sign: +12.5 %.
+func signedPct(p *locale.Printer, v float64) string {
+	s := pct(p, v, 1)
+	if v >= 0 && !strings.HasPrefix(s, "-") {
+		s = "+" + s
+	}
+	return s
+}
+
+func rfmSection(p *locale.Printer, r digest.RFM) reply.Section {
+	sec := reply.Section{Heading: p.T("RFM segments (%s)", p.N(r.Customers, "%d customer", "%d customers", r.Customers))}
 	for _, s := range r.Segments {
 		v := strconv.Itoa(s.Customers)
 		if s.Change != nil {
 			v += " (" + change(s.Change) + ")"
 		}
-		sec.Fields = append(sec.Fields, reply.Field{Label: string(s.Segment), Value: v})
+		sec.Fields = append(sec.Fields, reply.Field{Label: p.T(string(s.Segment)), Value: v})
 	}
 	return sec
 }
 
-func movesSection(r digest.RFM) reply.Section {
-	sec := reply.Section{Heading: "Moves between segments"}
+func movesSection(p *locale.Printer, r digest.RFM) reply.Section {
+	sec := reply.Section{Heading: p.T("Moves between segments")}
 	switch {
 	case r.ComparedWith == "":
-		sec.Text = "No snapshot of last week to compare with."
+		sec.Text = p.T("No snapshot of last week to compare with.")
 	case len(r.Moves) == 0:
-		sec.Text = "No customer changed segment since " + r.ComparedWith + "."
+		sec.Text = p.T("No customer changed segment since %s.", r.ComparedWith)
 	}
 	// The largest moves first (the digest sorts them); the data has all.
 	for _, m := range r.Moves[:min(len(r.Moves), shownMoves)] {
-		sec.Fields = append(sec.Fields, reply.Field{Label: fmt.Sprintf("%s → %s", m.From, m.To), Value: strconv.Itoa(m.Count)})
+		sec.Fields = append(sec.Fields, reply.Field{Label: p.T(string(m.From)) + " → " + p.T(string(m.To)), Value: strconv.Itoa(m.Count)})
 	}
 	if more := len(r.Moves) - shownMoves; more > 0 {
-		sec.Text = fmt.Sprintf("and %d smaller moves", more)
+		sec.Text = p.N(more, "and %d smaller moves", "and %d smaller moves", more)
 	}
 	return sec
 }
@@ -149,25 +164,27 @@ func movesSection(r digest.RFM) reply.Section {
 // shownMoves is how many moves between segments the digest's text shows.
 const shownMoves = 10
 
-func peopleSection(heading string, p digest.People) reply.Section {
-	sec := reply.Section{Heading: fmt.Sprintf("%s: %d", heading, p.Count)}
+// peopleSection lists the names of people under heading (which says how
+// many they are).
+func peopleSection(p *locale.Printer, heading string, people digest.People) reply.Section {
+	sec := reply.Section{Heading: heading}
 	var names []string
-	for _, c := range p.Contacts {
+	for _, c := range people.Contacts {
 		names = append(names, c.Name)
 	}
-	if more := p.Count - int64(len(p.Contacts)); more > 0 {
-		names = append(names, fmt.Sprintf("and %d more", more))
+	if more := people.Count - int64(len(people.Contacts)); more > 0 {
+		names = append(names, p.N(int(more), "and %d more", "and %d more", more))
 	}
 	sec.Text = strings.Join(names, "\n")
 	return sec
 }
 
-func abcText(g domain.ABCGroup, total int64) string {
+func abcText(p *locale.Printer, g domain.ABCGroup, total int64) string {
 	share := 0.0
 	if total > 0 {
 		share = float64(g.Revenue) * 100 / float64(total)
 	}
-	return fmt.Sprintf("%s, %s (%.1f %%)", domain.Count(g.Customers, "customer"), domain.FormatAmount(g.Revenue), share)
+	return p.T("%s, %s (%s)", p.N(g.Customers, "%d customer", "%d customers", g.Customers), domain.FormatAmount(g.Revenue), pct(p, share, 1))
 }
 
 // change writes a weekly change: +3, -2, 0, or "new" when unknown.

@@ -101,7 +101,7 @@ func (e *Executor) merge(ctx context.Context, a Actor, args []string) (*reply.Re
 		return nil, err
 	}
 	p := locale.From(ctx)
-	r := &reply.Reply{Title: p.T("Merged %s into %s", domain.ContactRef(m.MergedID), crm.Describe(m.Kept)), Data: m, Actions: cardActions(m.Kept)}
+	r := &reply.Reply{Title: p.T("Merged %s into %s", domain.ContactRef(m.MergedID), crm.Describe(m.Kept)), Data: m, Actions: cardActions(p, m.Kept)}
 	if len(m.Conflicts) > 0 {
 		t := &reply.Table{Columns: []string{p.T("field"), p.T("kept"), p.T("dropped")}}
 		for _, c := range m.Conflicts {

@@ -8,6 +8,7 @@ import (
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 )
 
 const handledUsage = "handled <contact> [note]"
@@ -37,7 +38,7 @@ func (e *Executor) resolveLeading(ctx context.Context, args []string) (*domain.C
 // surveyContact is what handled and forget start with: the questionnaires'
 // service, and the contact that the leading words of args name, and the
 // words after it; without any word, a usage error saying missing.
-func (e *Executor) surveyContact(ctx context.Context, args []string, usage, missing string) (*survey.Service, *domain.Contact, []string, error) {
+func (e *Executor) surveyContact(ctx context.Context, args []string, usage string, missing domain.Msg) (*survey.Service, *domain.Contact, []string, error) {
 	if len(args) == 0 {
 		return nil, nil, nil, usageError(usage, "%s", missing)
 	}
@@ -51,7 +52,7 @@ func (e *Executor) surveyContact(ctx context.Context, args []string, usage, miss
 
 // handled answers handled <contact> [note]: lifts a detractor's pause.
 func (e *Executor) handled(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
-	svc, c, rest, err := e.surveyContact(ctx, args, handledUsage, "handled needs a contact, as in handled C42 called back, apologised")
+	svc, c, rest, err := e.surveyContact(ctx, args, handledUsage, domain.M("handled needs a contact, as in handled C42 called back, apologised"))
 	if err != nil {
 		return nil, err
 	}
@@ -59,12 +60,13 @@ func (e *Executor) handled(ctx context.Context, a Actor, args []string) (*reply.
 	if err := svc.Handled(ctx, c, a.ID, note); err != nil {
 		return nil, err
 	}
-	r := &reply.Reply{Title: "Marked the detractor answer of " + crm.Describe(c) + " as handled: automated questionnaires may resume",
+	p := locale.From(ctx)
+	r := &reply.Reply{Title: p.T("Marked the detractor answer of %s as handled: automated questionnaires may resume", crm.Describe(c)),
 		Data:    map[string]any{"contact": c.Ref(), "handled_by": a.ID, "note": note, "at": e.now()},
-		Actions: []reply.Action{{Label: "Why", Command: "why " + c.Ref()}}}
+		Actions: []reply.Action{{Label: p.T("Why"), Command: "why " + c.Ref()}}}
 	if note != "" {
-		r.Sections = []reply.Section{{Fields: []reply.Field{{Label: "note", Value: note}}}}
+		r.Sections = []reply.Section{{Fields: []reply.Field{{Label: p.T("note"), Value: note}}}}
 	}
-	r.Sections = append(r.Sections, reply.Section{Text: "why " + c.Ref() + " tells when they may be asked again."})
+	r.Sections = append(r.Sections, reply.Section{Text: p.T("why %s tells when they may be asked again.", c.Ref())})
 	return r, nil
 }

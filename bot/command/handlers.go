@@ -15,43 +15,51 @@ import (
 	"github.com/crmbot/crmbot/locale"
 )
 
-func (e *Executor) help(_ context.Context, _ Actor, args []string) (*reply.Reply, error) {
+func (e *Executor) help(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
+	p := locale.From(ctx)
 	if len(args) > 0 {
 		s := lookup(args[0])
 		if s == nil {
 			return nil, usageError("help [command]", "there is no command %s.%s Type help to list them.", quote(args[0]), domain.DidYouMean(args[0], commandNames()))
 		}
-		sec := reply.Section{Fields: []reply.Field{{Label: "usage", Value: s.usage}}}
+		usage := p.T(s.usage)
+		sec := reply.Section{Fields: []reply.Field{{Label: p.T("usage"), Value: usage}}}
 		if fr := frenchWords(s.name); len(fr) > 0 {
-			sec.Fields = append(sec.Fields, reply.Field{Label: "in French", Value: strings.Join(fr, ", ")})
+			sec.Fields = append(sec.Fields, reply.Field{Label: p.T("in French"), Value: strings.Join(fr, ", ")})
 		}
 		for _, ex := range s.examples {
-			sec.Fields = append(sec.Fields, reply.Field{Label: "example", Value: ex})
+			sec.Fields = append(sec.Fields, reply.Field{Label: p.T("example"), Value: p.T(ex)})
 		}
 		if s.soon != "" {
-			sec.Text = "Not available yet: it comes with " + s.soon + "."
+			sec.Text = p.T("Not available yet: it comes with %s.", p.T(s.soon))
 		}
-		return &reply.Reply{Title: s.name + " — " + s.summary, Sections: []reply.Section{sec, helpRefs()}}, nil
+		// The usage's first word is the command as the reader types it.
+		name, _, _ := strings.Cut(usage, " ")
+		return &reply.Reply{Title: name + " — " + p.T(s.summary), Sections: []reply.Section{sec, helpRefs(p)}}, nil
 	}
-	t := &reply.Table{Columns: []string{"command", "does"}}
+	t := &reply.Table{Columns: []string{p.T("command"), p.T("does")}}
 	for _, s := range specs {
-		does := s.summary
+		does := p.T(s.summary)
 		if s.soon != "" {
-			does += " (coming soon)"
+			does += p.T(" (coming soon)")
 		}
-		t.Rows = append(t.Rows, []string{s.usage, does})
+		t.Rows = append(t.Rows, []string{p.T(s.usage), does})
 	}
-	return &reply.Reply{Title: "crmbot commands", Sections: []reply.Section{{Table: t}, helpRefs(),
-		{Text: "help <command> shows examples."}}}, nil
+	return &reply.Reply{Title: p.T("crmbot commands"), Sections: []reply.Section{{Table: t}, helpRefs(p),
+		{Text: p.T("help <command> shows examples.")}}}, nil
 }
 
-func helpRefs() reply.Section {
-	return reply.Section{Heading: "Writing values", Fields: []reply.Field{
-		{Label: "contact", Value: "an id (C42 or 42), an email, a phone number, or a part of the name that matches one contact"},
-		{Label: "words", Value: `quotes group words: add "Jeanne Martin" company="Fromagerie Martin"`},
-		{Label: "amounts", Value: "1200, 1200.50, 1 200,50 €"},
-		{Label: "dates", Value: "2026-11-20, 20/11/2026, today, yesterday"},
-		{Label: "fields", Value: strings.Join(domain.FieldNames(), ", ") + "; attr.<name>=value for your own"},
+func helpRefs(p *locale.Printer) reply.Section {
+	names := make([]string, len(domain.Fields))
+	for i, f := range domain.Fields {
+		names[i] = typedField(p, f.Name)
+	}
+	return reply.Section{Heading: p.T("Writing values"), Fields: []reply.Field{
+		{Label: p.T("contact"), Value: p.T("an id (C42 or 42), an email, a phone number, or a part of the name that matches one contact")},
+		{Label: p.T("words"), Value: p.T(`quotes group words: add "Jeanne Martin" company="Fromagerie Martin"`)},
+		{Label: p.T("amounts"), Value: "1200, 1200.50, 1 200,50 €"},
+		{Label: p.T("dates"), Value: p.T("2026-11-20, 20/11/2026, today, yesterday")},
+		{Label: p.T("fields"), Value: p.T("%s; attr.<name>=value for your own", strings.Join(names, ", "))},
 	}}
 }
 
@@ -75,21 +83,22 @@ func (e *Executor) add(ctx context.Context, a Actor, args []string) (*reply.Repl
 		return nil, usageError(addUsage, `add needs the contact's name, as in add "Jeanne Martin" email=jeanne@martin.fr`)
 	}
 	// A last word force (after a name) adds a likely duplicate anyway.
-	force := len(words) > 1 && strings.EqualFold(words[len(words)-1], "force")
+	force := len(words) > 1 && keyword(words[len(words)-1]) == "force"
 	if force {
 		words = words[:len(words)-1]
 	}
+	p := locale.From(ctx)
 	c, err := e.CRM.Add(ctx, a.ID, strings.Join(words, " "), set, force)
 	if dup := (*crm.LikelyDuplicate)(nil); errors.As(err, &dup) {
-		r := e.failure(locale.From(ctx), "add", err, addUsage)
-		r.Actions = []reply.Action{{Label: "Add anyway", Command: "add " + quoteWords(args) + " force"}}
+		r := e.failure(p, "add", err, addUsage)
+		r.Actions = []reply.Action{{Label: p.T("Add anyway"), Command: "add " + quoteWords(args) + " force"}}
 		return r, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	r := cardReply(&crm.Card{Contact: c, Score: domain.ScoreResult{Score: c.Score, Grade: c.Grade}}, false)
-	r.Title = "Added " + r.Title
+	r := cardReply(p, &crm.Card{Contact: c, Score: domain.ScoreResult{Score: c.Score, Grade: c.Grade}}, false)
+	r.Title = p.T("Added %s", r.Title)
 	return r, nil
 }
 
@@ -102,6 +111,7 @@ func (e *Executor) edit(ctx context.Context, a Actor, args []string) (*reply.Rep
 	if err != nil {
 		return nil, err
 	}
+	p := locale.From(ctx)
 	var changed []reply.Field
 	for _, s := range set {
 		key := s.Key
@@ -110,12 +120,12 @@ func (e *Executor) edit(ctx context.Context, a Actor, args []string) (*reply.Rep
 		}
 		v := c.Display(key) // money as the card writes it: 1 200,50 €
 		if v == "" {
-			v = "(cleared)"
+			v = p.T("(cleared)")
 		}
-		changed = append(changed, reply.Field{Label: key, Value: v})
+		changed = append(changed, reply.Field{Label: fieldLabel(p, key), Value: v})
 	}
-	return &reply.Reply{Title: "Updated " + crm.Describe(c), Sections: []reply.Section{{Fields: changed},
-		{Text: fmt.Sprintf("Score %d (%s)", c.Score, c.Grade)}}, Data: c, Actions: cardActions(c)}, nil
+	return &reply.Reply{Title: p.T("Updated %s", crm.Describe(c)), Sections: []reply.Section{{Fields: changed},
+		{Text: p.T("Score %d (%s)", c.Score, c.Grade)}}, Data: c, Actions: cardActions(p, c)}, nil
 }
 
 func (e *Executor) show(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
@@ -130,11 +140,12 @@ func (e *Executor) show(ctx context.Context, _ Actor, args []string) (*reply.Rep
 	if err != nil {
 		return nil, err
 	}
-	r := cardReply(card, true)
-	r.Sections = append(r.Sections, consentSection(consent))
+	p := locale.From(ctx)
+	r := cardReply(p, card, true)
+	r.Sections = append(r.Sections, consentSection(p, consent))
 	r.Data = &Card{Card: card, Consent: consent}
 	if consent != nil && !consent.DetractorPauseSince.IsZero() {
-		r.Actions = append(r.Actions, reply.Action{Label: "Handled", Command: "handled " + card.Contact.Ref()})
+		r.Actions = append(r.Actions, reply.Action{Label: p.T("Handled"), Command: "handled " + card.Contact.Ref()})
 	}
 	return r, nil
 }
@@ -151,18 +162,20 @@ func (e *Executor) query(ctx context.Context, args []string, usage string) (doma
 		if !ok {
 			field, op, value = "name", domain.Contains, w
 		}
-		switch name := strings.ToLower(field); name {
+		switch name := keyword(field); name {
 		case "sort":
 			sort := strings.ToLower(value)
-			q.Sort, q.Desc = strings.TrimPrefix(sort, "-"), strings.HasPrefix(sort, "-")
-			if _, _, ok := domain.FilterFieldKind(q.Sort); !ok || op != domain.Eq {
+			name, _, ok := domain.FilterFieldKind(strings.TrimPrefix(sort, "-"))
+			if !ok || op != domain.Eq {
 				return q, 0, usageError(usage, "cannot sort by %s: use a field such as name, score, created or -score for the highest first", quote(value))
 			}
+			q.Sort, q.Desc = name, strings.HasPrefix(sort, "-") // tri=-ville sorts by city
 			continue
 		case "limit", "page":
 			n, err := strconv.Atoi(value)
 			if err != nil || n < 1 || n > 1000 || op != domain.Eq {
-				return q, 0, usageError(usage, "%s takes a number from 1 to 1000, as in %s=20 (got %s)", name, name, quote(w))
+				typed := strings.ToLower(field)
+				return q, 0, usageError(usage, "%s takes a number from 1 to 1000, as in %s=20 (got %s)", typed, typed, quote(w))
 			}
 			if name == "limit" {
 				q.Limit = n
@@ -178,7 +191,7 @@ func (e *Executor) query(ctx context.Context, args []string, usage string) (doma
 		}
 		f, err := domain.ParseFilter(field, op, value, e.now())
 		if err != nil {
-			return q, 0, domain.Errorf(domain.Invalid, "%s", err.Error()).WithUsage(usage)
+			return q, 0, withUsage(err, usage) // its message, for the reader's language
 		}
 		if f.Field == "name" && f.Op == domain.Contains {
 			f.Value, f.Arg = domain.Fold(value), domain.Fold(value)
@@ -200,23 +213,24 @@ func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Rep
 	if err != nil {
 		return nil, err
 	}
-	r := contactList(list)
+	p := locale.From(ctx)
+	r := contactList(p, list)
 	from, to := q.Offset+1, q.Offset+len(list)
 	more := total > int64(q.Count) // counted up to q.Count only
 	switch {
 	case total == 0:
-		r.Title = "No contact matches."
+		r.Title = p.T("No contact matches.")
 	case len(list) == 0:
-		r.Title = fmt.Sprintf("%s; page %d is past the end.", countMatching(total), page)
+		r.Title = p.T("%s; page %d is past the end.", countMatching(p, total), page)
 	case more:
-		r.Title = fmt.Sprintf("Contacts %d–%d of more than %d", from, to, q.Count)
+		r.Title = p.T("Contacts %d–%d of more than %d", from, to, q.Count)
 	default:
-		r.Title = fmt.Sprintf("Contacts %d–%d of %d", from, to, total)
+		r.Title = p.T("Contacts %d–%d of %d", from, to, total)
 	}
 	if int64(to) < total {
-		next := append(withoutPage(args), fmt.Sprintf("page=%d", page+1))
-		r.Sections = append(r.Sections, reply.Section{Text: "More: find " + strings.Join(next, " ")})
-		r.Actions = append(r.Actions, reply.Action{Label: "Next page", Command: "find " + strings.Join(next, " ")})
+		next := strings.Join(append(withoutPage(args), fmt.Sprintf("page=%d", page+1)), " ")
+		r.Sections = append(r.Sections, reply.Section{Text: p.T("More: find %s", next)})
+		r.Actions = append(r.Actions, reply.Action{Label: p.T("Next page"), Command: "find " + next})
 	}
 	data := map[string]any{"total": total, "page": page, "limit": q.Limit, "contacts": list}
 	if more {
@@ -232,11 +246,8 @@ func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Rep
 const countAhead = 200
 
 // countMatching says how many contacts match, the verb agreeing.
-func countMatching(n int64) string {
-	if n == 1 {
-		return "1 contact matches"
-	}
-	return fmt.Sprintf("%d contacts match", n)
+func countMatching(p *locale.Printer, n int64) string {
+	return p.N(int(n), "%d contact matches", "%d contacts match", n)
 }
 
 func withoutPage(args []string) []string {
@@ -291,10 +302,11 @@ func quoteWord(w string) string {
 	return b.String()
 }
 
-func contactList(list []*domain.Contact) *reply.Reply {
-	t := &reply.Table{Columns: []string{"id", "name", "company", "stage", "score", "owner"}}
+func contactList(p *locale.Printer, list []*domain.Contact) *reply.Reply {
+	// "id" reads the same in French, and go-i18n reserves it as a key.
+	t := &reply.Table{Columns: []string{"id", p.T("name"), p.T("company"), p.T("stage"), p.T("score"), p.T("owner")}}
 	for _, c := range list {
-		t.Rows = append(t.Rows, []string{c.Ref(), c.Name, c.Company, string(c.Stage), fmt.Sprintf("%d %s", c.Score, c.Grade), c.Owner})
+		t.Rows = append(t.Rows, []string{c.Ref(), c.Name, c.Company, stageName(p, c.Stage), fmt.Sprintf("%d %s", c.Score, c.Grade), c.Owner})
 	}
 	return &reply.Reply{Sections: []reply.Section{{Table: t}}}
 }
@@ -313,7 +325,7 @@ func splitAt(args []string, match func(string) bool) (ref string, at string, res
 // notFoundAfter explains why splitAt found no word that parse accepts
 // after the contact: too few words, the one word after the contact, or, when
 // the contact may be several words long, every word after the first.
-func notFoundAfter(args []string, parse func(string) error, usage, tooFew, want string) error {
+func notFoundAfter(args []string, parse func(string) error, usage string, tooFew, want domain.Msg) error {
 	switch len(args) {
 	case 0, 1:
 		return usageError(usage, "%s", tooFew)
@@ -328,15 +340,16 @@ func (e *Executor) move(ctx context.Context, a Actor, args []string) (*reply.Rep
 	parse := func(w string) error { _, err := domain.ParseStage(w); return err }
 	ref, stage, rest, ok := splitAt(args, func(w string) bool { return parse(w) == nil })
 	if !ok {
-		return nil, notFoundAfter(args, parse, usage, "move needs a contact and a stage, as in move C42 prospect",
-			"a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, qualifié, client or gagné, perdu), as in move C42 prospect")
+		return nil, notFoundAfter(args, parse, usage, domain.M("move needs a contact and a stage, as in move C42 prospect"),
+			domain.M("a pipeline stage: use lead, prospect, qualified, customer or lost (French: piste, qualifié, client or gagné, perdu), as in move C42 prospect"))
 	}
 	c, m, err := e.CRM.Move(ctx, a.ID, ref, stage, strings.Join(rest, " "))
 	if err != nil {
 		return nil, err
 	}
-	return &reply.Reply{Title: fmt.Sprintf("Moved %s from %s to %s", crm.Describe(c), m.From, m.To),
-		Data: m, Actions: cardActions(c)}, nil
+	p := locale.From(ctx)
+	return &reply.Reply{Title: p.T("Moved %s from %s to %s", crm.Describe(c), stageName(p, m.From), stageName(p, m.To)),
+		Data: m, Actions: cardActions(p, c)}, nil
 }
 
 func (e *Executor) log(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
@@ -344,15 +357,16 @@ func (e *Executor) log(ctx context.Context, a Actor, args []string) (*reply.Repl
 	parse := func(w string) error { _, err := domain.ParseInteractionKind(w); return err }
 	ref, kind, rest, ok := splitAt(args, func(w string) bool { return parse(w) == nil })
 	if !ok {
-		return nil, notFoundAfter(args, parse, usage, "log needs a contact and a kind, as in log C42 call",
-			"an interaction kind: use call, meeting, email, email-opened, click, form, download, request or visit, as in log C42 call")
+		return nil, notFoundAfter(args, parse, usage, domain.M("log needs a contact and a kind, as in log C42 call"),
+			domain.M("an interaction kind: use call, meeting, email, email-opened, click, form, download, request or visit, as in log C42 call"))
 	}
 	c, i, err := e.CRM.Log(ctx, a.ID, ref, kind, strings.Join(rest, " "))
 	if err != nil {
 		return nil, err
 	}
-	return &reply.Reply{Title: fmt.Sprintf("Logged %s with %s — score %d (%s)", i.Kind, crm.Describe(c), c.Score, c.Grade),
-		Data: i, Actions: cardActions(c)}, nil
+	p := locale.From(ctx)
+	return &reply.Reply{Title: p.T("Logged %s with %s — score %d (%s)", kindName(p, i.Kind), crm.Describe(c), c.Score, c.Grade),
+		Data: i, Actions: cardActions(p, c)}, nil
 }
 
 func (e *Executor) sale(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
@@ -370,8 +384,8 @@ func (e *Executor) sale(ctx context.Context, a Actor, args []string) (*reply.Rep
 	ref, first, rest, ok := splitAt(args, isAmount)
 	if !ok {
 		parse := func(w string) error { _, err := domain.ParseAmount(w); return err }
-		return nil, notFoundAfter(args, parse, usage, "sale needs a contact and an amount, as in sale C42 1200 or sale C42 1 200,50 €",
-			"an amount: write it like 1200, 1200.50 or 1 200,50 €, as in sale C42 1200")
+		return nil, notFoundAfter(args, parse, usage, domain.M("sale needs a contact and an amount, as in sale C42 1200 or sale C42 1 200,50 €"),
+			domain.M("an amount: write it like 1200, 1200.50 or 1 200,50 €, as in sale C42 1200"))
 	}
 	parts, rest := amountWords(first, rest)
 	amount, err := domain.ParseAmount(strings.Join(parts, " "))
@@ -393,9 +407,10 @@ func (e *Executor) sale(ctx context.Context, a Actor, args []string) (*reply.Rep
 	if err != nil {
 		return nil, err
 	}
-	return &reply.Reply{Title: fmt.Sprintf("Recorded a sale of %s on %s for %s — now %s, score %d (%s)",
-		domain.FormatAmount(o.Amount), domain.FormatDate(o.Date), crm.Describe(c), c.Stage, c.Score, c.Grade),
-		Data: o, Actions: cardActions(c)}, nil
+	p := locale.From(ctx)
+	return &reply.Reply{Title: p.T("Recorded a sale of %s on %s for %s — now %s, score %d (%s)",
+		domain.FormatAmount(o.Amount), p.Date(o.Date), crm.Describe(c), stageName(p, c.Stage), c.Score, c.Grade),
+		Data: o, Actions: cardActions(p, c)}, nil
 }
 
 var (
@@ -451,27 +466,28 @@ func (e *Executor) score(ctx context.Context, _ Actor, args []string) (*reply.Re
 	if err != nil {
 		return nil, err
 	}
-	t := &reply.Table{Columns: []string{"points", "rule"}}
+	p := locale.From(ctx)
+	t := &reply.Table{Columns: []string{p.T("points"), p.T("rule")}}
 	for _, f := range rep.Result.Fired {
 		t.Rows = append(t.Rows, []string{fmt.Sprintf("%+d", f.Points), f.Rule})
 	}
-	sec := reply.Section{Heading: "Rules that fired", Table: t}
+	sec := reply.Section{Heading: p.T("Rules that fired"), Table: t}
 	if len(rep.Result.Fired) == 0 {
-		sec = reply.Section{Text: "No rule fired."}
+		sec = reply.Section{Text: p.T("No rule fired.")}
 	}
-	total := fmt.Sprintf("Total %d", rep.Result.Raw)
+	total := p.T("Total %d.", rep.Result.Raw)
 	if rep.Result.Raw != rep.Result.Score {
-		total += fmt.Sprintf(", clamped to %d", rep.Result.Score)
+		total = p.T("Total %d, clamped to %d.", rep.Result.Raw, rep.Result.Score)
 	}
-	sections := []reply.Section{sec, {Text: total + "."}}
+	sections := []reply.Section{sec, {Text: total}}
 	if len(rep.History) > 0 {
-		h := &reply.Table{Columns: []string{"week", "score", "grade"}}
+		h := &reply.Table{Columns: []string{p.T("week"), p.T("score"), p.T("grade")}}
 		for _, s := range rep.History {
 			h.Rows = append(h.Rows, []string{s.Week, strconv.Itoa(s.Score), s.Grade})
 		}
-		sections = append(sections, reply.Section{Heading: "Weekly history", Table: h})
+		sections = append(sections, reply.Section{Heading: p.T("Weekly history"), Table: h})
 	}
-	return &reply.Reply{Title: fmt.Sprintf("Score of %s: %d (%s)", crm.Describe(rep.Contact), rep.Result.Score, rep.Result.Grade),
+	return &reply.Reply{Title: p.T("Score of %s: %d (%s)", crm.Describe(rep.Contact), rep.Result.Score, rep.Result.Grade),
 		Sections: sections, Data: rep}, nil
 }
 
@@ -495,39 +511,41 @@ func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Repl
 	if err != nil {
 		return nil, err
 	}
-	r := contactList(list)
-	r.Title = "Top " + domain.Count(len(list), "score")
+	p := locale.From(ctx)
+	r := contactList(p, list)
+	r.Title = p.N(len(list), "Top %d score", "Top %d scores", len(list))
 	r.Data = list
 	return r, nil
 }
 
 func (e *Executor) pipeline(ctx context.Context, _ Actor, _ []string) (*reply.Reply, error) {
-	p, err := e.CRM.PipelineReport(ctx)
+	rep, err := e.CRM.PipelineReport(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &reply.Reply{Title: "Pipeline, week of " + domain.FormatDate(p.WeekStart),
-		Sections: pipelineSections(p), Data: p}, nil
+	p := locale.From(ctx)
+	return &reply.Reply{Title: p.T("Pipeline, week of %s", p.Date(rep.WeekStart)),
+		Sections: pipelineSections(p, rep), Data: rep}, nil
 }
 
 // pipelineSections draws the pipeline report: counts per stage, the week's
 // moves and conversion. The digest shows the same.
-func pipelineSections(p *crm.Pipeline) []reply.Section {
-	counts := reply.Section{Heading: "Contacts per stage"}
+func pipelineSections(p *locale.Printer, rep *crm.Pipeline) []reply.Section {
+	counts := reply.Section{Heading: p.T("Contacts per stage")}
 	for _, st := range domain.Stages {
-		counts.Fields = append(counts.Fields, reply.Field{Label: string(st), Value: strconv.Itoa(p.Counts[st])})
+		counts.Fields = append(counts.Fields, reply.Field{Label: stageName(p, st), Value: strconv.Itoa(rep.Counts[st])})
 	}
-	moves := reply.Section{Heading: "Moves this week", Text: "No move this week."}
-	if len(p.Moves) > 0 {
+	moves := reply.Section{Heading: p.T("Moves this week"), Text: p.T("No move this week.")}
+	if len(rep.Moves) > 0 {
 		moves.Text = ""
-		for _, m := range p.Moves {
-			moves.Fields = append(moves.Fields, reply.Field{Label: fmt.Sprintf("%s → %s", m.From, m.To), Value: strconv.Itoa(m.Count)})
+		for _, m := range rep.Moves {
+			moves.Fields = append(moves.Fields, reply.Field{Label: stageName(p, m.From) + " → " + stageName(p, m.To), Value: strconv.Itoa(m.Count)})
 		}
 	}
-	conv := reply.Section{Heading: "Conversion this week"}
-	for _, c := range p.Conversions {
-		conv.Fields = append(conv.Fields, reply.Field{Label: fmt.Sprintf("%s → %s", c.From, c.To),
-			Value: fmt.Sprintf("%.1f %% (%d of %d)", c.RatePct, c.Moved, c.Base)})
+	conv := reply.Section{Heading: p.T("Conversion this week")}
+	for _, c := range rep.Conversions {
+		conv.Fields = append(conv.Fields, reply.Field{Label: stageName(p, c.From) + " → " + stageName(p, c.To),
+			Value: p.T("%s (%d of %d)", pct(p, c.RatePct, 1), c.Moved, c.Base)})
 	}
 	return []reply.Section{counts, moves, conv}
 }

@@ -2,13 +2,13 @@ package command
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 )
 
 const inviteUsage = "invite <contact>"
@@ -44,10 +44,11 @@ func (e *Executor) invite(ctx context.Context, a Actor, args []string) (*reply.R
 	}
 	link := "https://t.me/" + bot + "?start=" + token
 	expires := e.now().AddDate(0, 0, survey.InviteDays)
-	return &reply.Reply{Title: "Telegram invite for " + crm.Describe(c),
+	p := locale.From(ctx)
+	return &reply.Reply{Title: p.T("Telegram invite for %s", crm.Describe(c)),
 		Sections: []reply.Section{
-			{Fields: []reply.Field{{Label: "link", Value: link}, {Label: "expires", Value: domain.FormatDate(expires)}}},
-			{Text: fmt.Sprintf("Send this link to the customer: it works once and expires after %d days. Opening it links their Telegram chat to %s and asks for their consent to questionnaires.", survey.InviteDays, c.Ref())},
+			{Fields: []reply.Field{{Label: p.T("link"), Value: link}, {Label: p.T("expires"), Value: p.Date(expires)}}},
+			{Text: p.T("Send this link to the customer: it works once and expires after %d days. Opening it links their Telegram chat to %s and asks for their consent to questionnaires.", survey.InviteDays, c.Ref())},
 		},
 		Data: map[string]any{"contact": c.Ref(), "link": link, "token": token, "expires": expires, "valid_days": survey.InviteDays},
 	}, nil

@@ -2,13 +2,13 @@ package command
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 )
 
 const surveyUsage = "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>"
@@ -26,7 +26,7 @@ func (e *Executor) surveys() (*survey.Service, error) {
 func (e *Executor) surveyCmd(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
 	sub := ""
 	if len(args) > 0 {
-		sub = strings.ToLower(args[0])
+		sub = keyword(args[0])
 	}
 	switch sub {
 	case "list", "send", "results":
@@ -42,19 +42,19 @@ func (e *Executor) surveyCmd(ctx context.Context, a Actor, args []string) (*repl
 		if len(args) > 1 {
 			return nil, usageError(surveyUsage, "survey list takes no other word (got %s)", quote(strings.Join(args[1:], " ")))
 		}
-		return surveyList(ctx, svc)
+		return surveyList(ctx, locale.From(ctx), svc)
 	case "results":
 		if len(args) != 2 {
 			return nil, usageError(resultsUsage, "survey results takes one questionnaire, as in survey results satisfaction (%s)", questionnaireIDs(svc))
 		}
-		return surveyResults(ctx, svc, args[1])
+		return surveyResults(ctx, locale.From(ctx), svc, args[1])
 	}
 	return e.surveySend(ctx, svc, a, args[1:])
 }
 
 // questionnaireIDs names the questionnaires there are.
-func questionnaireIDs(svc *survey.Service) string {
-	return "there are " + strings.Join(surveyIDs(svc), ", ")
+func questionnaireIDs(svc *survey.Service) domain.Msg {
+	return domain.M("there are %s", strings.Join(surveyIDs(svc), ", "))
 }
 
 // surveyIDs lists the names of the questionnaires.
@@ -89,23 +89,23 @@ func summarize(m survey.Summary) SurveySummary {
 		Sent: m.Sent(), Answered: m.Counts[domain.SurveyAnswered], ResponseRate: m.ResponseRate(), Counts: counts}
 }
 
-func surveyList(ctx context.Context, svc *survey.Service) (*reply.Reply, error) {
+func surveyList(ctx context.Context, p *locale.Printer, svc *survey.Service) (*reply.Reply, error) {
 	list, err := svc.List(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t := &reply.Table{Columns: []string{"questionnaire", "version", "questions", "period", "queued", "sent", "answered", "response rate"}}
+	t := &reply.Table{Columns: []string{p.T("questionnaire"), p.T("version"), p.T("questions"), p.T("period"), p.T("queued"), p.T("sent"), p.T("answered"), p.T("response rate")}}
 	data := make([]SurveySummary, len(list))
 	for i, m := range list {
 		s := summarize(m)
 		data[i] = s
-		period := "none"
+		period := p.T("none")
 		if s.PeriodDays > 0 {
-			period = strconv.Itoa(s.PeriodDays) + " days"
+			period = p.N(s.PeriodDays, "%d days", "%d days", s.PeriodDays) // English always wrote "days"
 		}
-		t.Rows = append(t.Rows, []string{s.ID + " — " + s.Title, "v" + strconv.Itoa(s.Version), strconv.Itoa(s.Questions), period,
-			strconv.Itoa(s.Counts[domain.SurveyQueued]), strconv.Itoa(s.Sent), strconv.Itoa(s.Answered), fmt.Sprintf("%.1f %%", s.ResponseRate)})
+		t.Rows = append(t.Rows, []string{s.ID + " — " + m.Questionnaire.Title.In(string(p.Lang())), "v" + strconv.Itoa(s.Version), strconv.Itoa(s.Questions), period,
+			strconv.Itoa(s.Counts[domain.SurveyQueued]), strconv.Itoa(s.Sent), strconv.Itoa(s.Answered), pct(p, s.ResponseRate, 1)})
 	}
-	return &reply.Reply{Title: domain.Count(len(list), "questionnaire"), Data: data,
-		Sections: []reply.Section{{Table: t}, {Text: "survey send <questionnaire> to <contact|segment:NAME|filter…> queues one; survey results <questionnaire> shows its answers."}}}, nil
+	return &reply.Reply{Title: p.N(len(list), "%d questionnaire", "%d questionnaires", len(list)), Data: data,
+		Sections: []reply.Section{{Table: t}, {Text: p.T("survey send <questionnaire> to <contact|segment:NAME|filter…> queues one; survey results <questionnaire> shows its answers.")}}}, nil
 }

@@ -9,19 +9,21 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 )
 
 const resultsUsage = "survey results <questionnaire>"
 
-func surveyResults(ctx context.Context, svc *survey.Service, qn string) (*reply.Reply, error) {
+func surveyResults(ctx context.Context, p *locale.Printer, svc *survey.Service, qn string) (*reply.Reply, error) {
 	res, err := svc.Results(ctx, qn)
 	if err != nil {
 		return nil, withUsage(err, resultsUsage)
 	}
 	sum := summarize(res.Summary)
 	q := res.Questionnaire
-	r := &reply.Reply{Title: fmt.Sprintf("Results of %s v%d — %s: %d answered of %d sent (response rate %.1f %%)",
-		q.ID, q.Version, sum.Title, sum.Answered, sum.Sent, sum.ResponseRate)}
+	lang := string(p.Lang())
+	r := &reply.Reply{Title: p.T("Results of %s v%d — %s: %d answered of %d sent (response rate %s)",
+		q.ID, q.Version, q.Title.In(lang), sum.Answered, sum.Sent, pct(p, sum.ResponseRate, 1))}
 	type questionData struct {
 		ID      string         `json:"id"`
 		Type    string         `json:"type"`
@@ -41,42 +43,42 @@ func surveyResults(ctx context.Context, svc *survey.Service, qn string) (*reply.
 	for _, qr := range res.Questions {
 		qu := qr.Question
 		d := questionData{ID: qu.ID, Type: string(qu.Type), Text: qu.Text.In("en"), Answers: qr.Answers, Counts: map[string]int{}}
-		sec := reply.Section{Heading: fmt.Sprintf("%s (%s, %s): %s", qu.ID, qu.Type, domain.Count(qr.Answers, "answer"), qu.Text.In("en"))}
+		sec := reply.Section{Heading: fmt.Sprintf("%s (%s, %s): %s", qu.ID, qu.Type, p.N(qr.Answers, "%d answer", "%d answers", qr.Answers), qu.Text.In(lang))}
 		var parts []string
 		for _, vc := range qr.Counts {
 			d.Counts[vc.Value] = vc.N
-			parts = append(parts, fmt.Sprintf("%s: %d", valueLabel(qu, vc.Value), vc.N))
+			parts = append(parts, fmt.Sprintf("%s: %d", valueLabel(qu, vc.Value, lang), vc.N))
 		}
 		if len(parts) > 0 {
-			sec.Fields = append(sec.Fields, reply.Field{Label: "answers", Value: strings.Join(parts, " · ")})
+			sec.Fields = append(sec.Fields, reply.Field{Label: p.T("answers"), Value: strings.Join(parts, " · ")})
 		}
 		if qr.Answers > 0 {
 			switch qu.Type {
 			case domain.RatingQuestion:
 				avg, csat := qr.Average, qr.CSAT
 				d.Average, d.CSAT = &avg, &csat
-				sec.Fields = append(sec.Fields, reply.Field{Label: "average", Value: fmt.Sprintf("%.2f", avg)},
-					reply.Field{Label: "CSAT", Value: fmt.Sprintf("%.1f %% (4 or 5)", csat)})
+				sec.Fields = append(sec.Fields, reply.Field{Label: p.T("average"), Value: p.Decimal(avg, 2)},
+					reply.Field{Label: "CSAT", Value: p.T("%s (4 or 5)", pct(p, csat, 1))})
 			case domain.NPSQuestion:
 				avg, nps := qr.Average, qr.NPS
 				d.Average, d.NPS = &avg, &nps
-				sec.Fields = append(sec.Fields, reply.Field{Label: "average", Value: fmt.Sprintf("%.2f", avg)},
-					reply.Field{Label: "NPS", Value: fmt.Sprintf("%+.0f (promoters 9–10 minus detractors 0–6)", nps)})
+				sec.Fields = append(sec.Fields, reply.Field{Label: p.T("average"), Value: p.Decimal(avg, 2)},
+					reply.Field{Label: "NPS", Value: p.T("%s (promoters 9–10 minus detractors 0–6)", fmt.Sprintf("%+.0f", nps))})
 			}
 		} else {
-			sec.Text = "No answer yet."
+			sec.Text = p.T("No answer yet.")
 		}
 		questions = append(questions, d)
 		r.Sections = append(r.Sections, sec)
 	}
 	comments := []commentData{}
-	sec := reply.Section{Heading: "Recent comments", Text: "No comment yet."}
+	sec := reply.Section{Heading: p.T("Recent comments"), Text: p.T("No comment yet.")}
 	for _, c := range res.Comments {
 		if c.Text == "" {
 			continue
 		}
 		comments = append(comments, commentData{Contact: domain.ContactRef(c.ContactID), At: c.At, Text: c.Text})
-		sec.Fields = append(sec.Fields, reply.Field{Label: domain.FormatDate(c.At) + " " + domain.ContactRef(c.ContactID), Value: c.Text})
+		sec.Fields = append(sec.Fields, reply.Field{Label: p.Date(c.At) + " " + domain.ContactRef(c.ContactID), Value: c.Text})
 	}
 	if len(comments) > 0 {
 		sec.Text = ""
@@ -87,12 +89,12 @@ func surveyResults(ctx context.Context, svc *survey.Service, qn string) (*reply.
 	return r, nil
 }
 
-// valueLabel writes a button value for the team: an option's English text
-// with its id, yes/no, the number.
-func valueLabel(qu domain.Question, v string) string {
+// valueLabel writes a button value for the team: an option's text in
+// lang, yes/no, the number.
+func valueLabel(qu domain.Question, v, lang string) string {
 	for _, o := range qu.Options {
 		if o.ID == v {
-			return o.Text.In("en")
+			return o.Text.In(lang)
 		}
 	}
 	return v

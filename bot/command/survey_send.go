@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -13,16 +12,17 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 )
 
 const sendUsage = "survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run]"
 
 // outcomeLabels name the outcomes of a send plan, in the order shown.
 var outcomeLabels = []struct{ key, label string }{
-	{string(domain.Allow), "allowed now"},
-	{string(domain.Defer), "deferred (quiet hours or weekend)"},
-	{string(domain.Deny), "denied"},
-	{survey.AlreadyQueued, "already queued or open"},
+	{string(domain.Allow), locale.Key("allowed now")},
+	{string(domain.Defer), locale.Key("deferred (quiet hours or weekend)")},
+	{string(domain.Deny), locale.Key("denied")},
+	{survey.AlreadyQueued, locale.Key("already queued or open")},
 }
 
 // PlanData is the data of a survey send reply.
@@ -43,7 +43,7 @@ type PlanData struct {
 
 // surveySend answers survey send <questionnaire> to <audience> [dry-run].
 func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor, args []string) (*reply.Reply, error) {
-	if len(args) == 0 || strings.EqualFold(args[0], "to") {
+	if len(args) == 0 || keyword(args[0]) == "to" {
 		return nil, usageError(sendUsage, "survey send needs a questionnaire and an audience, as in survey send satisfaction to C42 (%s)", questionnaireIDs(svc))
 	}
 	q, err := svc.Questionnaire(args[0])
@@ -51,13 +51,13 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 		return nil, withUsage(err, sendUsage)
 	}
 	rest := args[1:]
-	if len(rest) == 0 || !strings.EqualFold(rest[0], "to") {
+	if len(rest) == 0 || keyword(rest[0]) != "to" {
 		return nil, usageError(sendUsage, "survey send needs to before the audience, as in survey send %s to C42, to segment:NAME or to stage=customer", q.ID)
 	}
 	var words []string
 	dryRun := false
 	for _, w := range rest[1:] {
-		switch strings.ToLower(w) {
+		switch keyword(w) {
 		case "dry-run", "dryrun", "--dry-run":
 			dryRun = true
 		default:
@@ -92,15 +92,15 @@ func (e *Executor) surveySend(ctx context.Context, svc *survey.Service, a Actor,
 			return nil, err
 		}
 	}
-	r := planReply(svc, p, single)
+	pr := locale.From(ctx)
+	r := planReply(pr, svc, p, single)
 	if single != nil && p.Queued > 0 {
 		res, err := e.Surveys.Respondent(ctx, single.ID)
 		if err != nil {
 			return nil, err
 		}
 		if res == nil || res.ChatID == 0 {
-			r.Sections = append(r.Sections, reply.Section{Text: "No Telegram chat is linked to " + single.Ref() + ": it waits until invite " +
-				single.Ref() + "'s link is opened (in the console, as " + single.Ref() + " answers it)."})
+			r.Sections = append(r.Sections, reply.Section{Text: pr.T("No Telegram chat is linked to %[1]s: it waits until invite %[1]s's link is opened (in the console, as %[1]s answers it).", single.Ref())})
 		}
 	}
 	return r, nil
@@ -158,7 +158,7 @@ func (h HeldContacts) MarshalJSON() ([]byte, error) {
 
 // heldSection lists the first held-back contacts with what holds them,
 // lowest ids first, and says where to see them all.
-func heldSection(p *survey.Plan) (reply.Section, bool) {
+func heldSection(pr *locale.Printer, p *survey.Plan) (reply.Section, bool) {
 	type held struct {
 		id  int64
 		why string
@@ -177,17 +177,17 @@ func heldSection(p *survey.Plan) (reply.Section, bool) {
 	if total == 0 {
 		return reply.Section{}, false
 	}
-	t := &reply.Table{Columns: []string{"contact", "held back by"}}
+	t := &reply.Table{Columns: []string{pr.T("contact"), pr.T("held back by")}}
 	for _, h := range first {
 		why := h.why
 		if why == survey.AlreadyQueued {
-			why = "already queued or open"
+			why = pr.T("already queued or open")
 		}
 		t.Rows = append(t.Rows, []string{domain.ContactRef(h.id), strings.ReplaceAll(why, ",", ", ")})
 	}
-	sec := reply.Section{Heading: fmt.Sprintf("Held back (%d)", total), Table: t}
+	sec := reply.Section{Heading: pr.T("Held back (%d)", total), Table: t}
 	if total > len(first) {
-		sec.Text = fmt.Sprintf("The first %d are listed; the JSON reply (crmbot exec --json) lists all %d, and why <contact> %s explains one.", len(first), total, p.Questionnaire)
+		sec.Text = pr.T("The first %d are listed; the JSON reply (crmbot exec --json) lists all %d, and why <contact> %s explains one.", len(first), total, p.Questionnaire)
 	}
 	return sec, true
 }
@@ -230,7 +230,7 @@ func (e *Executor) audience(ctx context.Context, words []string) (a survey.Audie
 	fw := findWords(words)
 	for _, w := range fw {
 		if field, _, _, ok := domain.SplitFilter(w); ok {
-			switch strings.ToLower(field) {
+			switch keyword(field) {
 			case "sort", "limit", "page":
 				return nil, true, usageError(sendUsage, "survey send goes to every matching contact: %s does not apply (got %s)", strings.ToLower(field)+"=", quote(w))
 			}
@@ -275,25 +275,25 @@ func (e *Executor) contactsAudience(ctx context.Context, words []string) (survey
 
 // reasonSummaries say briefly what each rule is, for the counts of a plan.
 var reasonSummaries = map[domain.ReasonCode]string{
-	domain.NoConsent:           "no consent recorded",
-	domain.OptedOut:            "opted out",
-	domain.Unreachable:         "blocked the bot",
-	domain.DetractorPaused:     "detractor answer not yet handled",
-	domain.PrefersNever:        "asked never to be asked",
-	domain.NotNow:              `tapped "Not now" recently`,
-	domain.Fatigued:            "fatigue: questionnaires in a row unanswered",
-	domain.RecontactWindow:     "recontact window",
-	domain.YearlyCap:           "yearly cap reached",
-	domain.QuestionnairePeriod: "answered within the questionnaire's period",
-	domain.FrequencyPreference: "the customer's frequency preference",
-	domain.Cooldown:            "cool-down after a sales interaction",
-	domain.OpenQuestionnaire:   "another questionnaire still open",
-	domain.CompanyCapped:       "company cap reached",
-	domain.QuietHoursNow:       "quiet hours",
-	domain.WeekendNow:          "weekend",
+	domain.NoConsent:           locale.Key("no consent recorded"),
+	domain.OptedOut:            locale.Key("opted out"),
+	domain.Unreachable:         locale.Key("blocked the bot"),
+	domain.DetractorPaused:     locale.Key("detractor answer not yet handled"),
+	domain.PrefersNever:        locale.Key("asked never to be asked"),
+	domain.NotNow:              locale.Key(`tapped "Not now" recently`),
+	domain.Fatigued:            locale.Key("fatigue: questionnaires in a row unanswered"),
+	domain.RecontactWindow:     locale.Key("recontact window"),
+	domain.YearlyCap:           locale.Key("yearly cap reached"),
+	domain.QuestionnairePeriod: locale.Key("answered within the questionnaire's period"),
+	domain.FrequencyPreference: locale.Key("the customer's frequency preference"),
+	domain.Cooldown:            locale.Key("cool-down after a sales interaction"),
+	domain.OpenQuestionnaire:   locale.Key("another questionnaire still open"),
+	domain.CompanyCapped:       locale.Key("company cap reached"),
+	domain.QuietHoursNow:       locale.Key("quiet hours"),
+	domain.WeekendNow:          locale.Key("weekend"),
 }
 
-func planReply(svc *survey.Service, p *survey.Plan, single *domain.Contact) *reply.Reply {
+func planReply(pr *locale.Printer, svc *survey.Service, p *survey.Plan, single *domain.Contact) *reply.Reply {
 	data := &PlanData{Questionnaire: p.Questionnaire, DryRun: p.DryRun, Audience: p.Audience, Queued: p.Queued,
 		Outcomes: map[string]int{}, Reasons: map[domain.ReasonCode]int{}}
 	for _, o := range outcomeLabels {
@@ -305,13 +305,13 @@ func planReply(svc *survey.Service, p *survey.Plan, single *domain.Contact) *rep
 	r := &reply.Reply{Data: data}
 	switch {
 	case p.DryRun:
-		r.Title = fmt.Sprintf("Dry run: %s would be queued for %d of %s; nothing was queued", p.Questionnaire, p.Queued, domain.Count(p.Audience, "contact"))
+		r.Title = pr.T("Dry run: %s would be queued for %d of %s; nothing was queued", p.Questionnaire, p.Queued, pr.N(p.Audience, "%d contact", "%d contacts", p.Audience))
 	default:
-		r.Title = fmt.Sprintf("Queued %s for %d of %s", p.Questionnaire, p.Queued, domain.Count(p.Audience, "contact"))
+		r.Title = pr.T("Queued %s for %d of %s", p.Questionnaire, p.Queued, pr.N(p.Audience, "%d contact", "%d contacts", p.Audience))
 	}
-	outcomes := reply.Section{Heading: "Outcomes"}
+	outcomes := reply.Section{Heading: pr.T("Outcomes")}
 	for _, o := range outcomeLabels {
-		outcomes.Fields = append(outcomes.Fields, reply.Field{Label: o.label, Value: strconv.Itoa(p.Outcomes[o.key])})
+		outcomes.Fields = append(outcomes.Fields, reply.Field{Label: pr.T(o.label), Value: strconv.Itoa(p.Outcomes[o.key])})
 	}
 	r.Sections = append(r.Sections, outcomes)
 	if len(p.Reasons) > 0 {
@@ -325,15 +325,15 @@ func planReply(svc *survey.Service, p *survey.Plan, single *domain.Contact) *rep
 			}
 			return strings.Compare(string(a), string(b))
 		})
-		t := &reply.Table{Columns: []string{"reason", "contacts", "rule"}}
+		t := &reply.Table{Columns: []string{pr.T("reason"), pr.T("contacts"), pr.T("rule")}}
 		for _, c := range codes {
-			t.Rows = append(t.Rows, []string{string(c), strconv.Itoa(p.Reasons[c]), reasonSummaries[c]})
+			t.Rows = append(t.Rows, []string{string(c), strconv.Itoa(p.Reasons[c]), pr.T(reasonSummaries[c])})
 		}
-		r.Sections = append(r.Sections, reply.Section{Heading: "Reasons (a contact may have several)", Table: t})
+		r.Sections = append(r.Sections, reply.Section{Heading: pr.T("Reasons (a contact may have several)"), Table: t})
 	}
 	data.Held = HeldContacts(p.Held)
 	if single == nil {
-		if sec, ok := heldSection(p); ok {
+		if sec, ok := heldSection(pr, p); ok {
 			r.Sections = append(r.Sections, sec)
 		}
 	}
@@ -342,26 +342,26 @@ func planReply(svc *survey.Service, p *survey.Plan, single *domain.Contact) *rep
 		if p.Single != nil {
 			dd, waits := decisionData(*p.Single, single)
 			data.Decision = dd
-			sec := reply.Section{Heading: single.Ref() + ": " + string(p.Single.Outcome)}
+			sec := reply.Section{Heading: pr.T(outcomeHeadings[p.Single.Outcome], single.Ref())}
 			for _, rs := range p.Single.Reasons {
-				sec.Fields = append(sec.Fields, reply.Field{Label: string(rs.Code), Value: rs.Text().String()})
+				sec.Fields = append(sec.Fields, reply.Field{Label: string(rs.Code), Value: pr.Msg(rs.Text())})
 			}
 			switch {
 			case p.Single.Outcome == domain.Allow:
-				sec.Text = "No rule holds " + single.Ref() + " back: it leaves with the next dispatch."
+				sec.Text = pr.T("No rule holds %s back: it leaves with the next dispatch.", single.Ref())
 			case p.Single.NextEligible.IsZero():
-				sec.Text = "No date: " + strings.Join(waits, "; and ") + "."
+				sec.Text = pr.T("No date: %s.", joinWaits(pr, waits))
 			default:
-				sec.Text = "First date: " + stamp(p.Single.NextEligible, contactZone(svc, single)) + "."
+				sec.Text = pr.T("First date: %s.", stamp(pr, p.Single.NextEligible, contactZone(svc, single)))
 			}
 			r.Sections = append(r.Sections, sec)
 		} else if p.Outcomes[survey.AlreadyQueued] > 0 {
-			r.Sections = append(r.Sections, reply.Section{Text: single.Ref() + " already has " + p.Questionnaire + " queued or open: nothing more was queued."})
+			r.Sections = append(r.Sections, reply.Section{Text: pr.T("%s already has %s queued or open: nothing more was queued.", single.Ref(), p.Questionnaire)})
 		}
-		r.Actions = []reply.Action{{Label: "Why", Command: "why " + single.Ref() + " " + p.Questionnaire}}
+		r.Actions = []reply.Action{{Label: pr.T("Why"), Command: "why " + single.Ref() + " " + p.Questionnaire}}
 	}
 	if !p.DryRun && p.Queued > 0 {
-		r.Sections = append(r.Sections, reply.Section{Text: "The running crmbot sends them when due, checking the throttle again just before each leaves; why <contact> explains one contact."})
+		r.Sections = append(r.Sections, reply.Section{Text: pr.T("The running crmbot sends them when due, checking the throttle again just before each leaves; why <contact> explains one contact.")})
 	}
 	return r
 }

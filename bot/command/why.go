@@ -2,7 +2,6 @@ package command
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 )
 
 const whyUsage = "why <contact> [questionnaire]"
@@ -39,13 +39,13 @@ type DecisionData struct {
 
 // decisionData writes dec as data, with the sentences that say who lifts
 // the rules that waiting cannot.
-func decisionData(dec domain.Decision, c *domain.Contact) (*DecisionData, []string) {
+func decisionData(dec domain.Decision, c *domain.Contact) (*DecisionData, []domain.Msg) {
 	d := &DecisionData{Outcome: dec.Outcome, Allowed: dec.Outcome == domain.Allow, ReasonCodes: dec.Codes(), Reasons: []WhyReason{}}
 	if !dec.NextEligible.IsZero() {
 		next := dec.NextEligible
 		d.NextEligible = &next
 	}
-	var waits []string
+	var waits []domain.Msg
 	for _, rs := range dec.Reasons {
 		wr := WhyReason{Code: rs.Code, Text: rs.Text().String()}
 		if rs.Wait == domain.WaitUntil && !rs.Until.IsZero() {
@@ -53,8 +53,8 @@ func decisionData(dec domain.Decision, c *domain.Contact) (*DecisionData, []stri
 			wr.Until = &u
 		}
 		d.Reasons = append(d.Reasons, wr)
-		if who, text := waitText(rs, c); text != "" {
-			if !slices.Contains(waits, text) {
+		if who, text := waitText(rs, c); text.Format != "" {
+			if !slices.ContainsFunc(waits, func(w domain.Msg) bool { return w.String() == text.String() }) {
 				waits = append(waits, text)
 			}
 			if !slices.Contains(d.WaitsFor, who) {
@@ -72,27 +72,39 @@ type WhyReason struct {
 	Until *time.Time        `json:"until,omitempty"`
 }
 
-// waitText says who lifts a rule that waiting cannot, or "".
-func waitText(r domain.Reason, c *domain.Contact) (who, text string) {
+// waitText says who lifts a rule that waiting cannot, or nothing.
+func waitText(r domain.Reason, c *domain.Contact) (who string, text domain.Msg) {
 	switch r.Code {
 	case domain.NoConsent:
-		return "customer", "only when the customer consents"
+		return "customer", domain.M("only when the customer consents")
 	case domain.OptedOut:
-		return "customer", "only when the customer opts back in (/start in Telegram)"
+		return "customer", domain.M("only when the customer opts back in (/start in Telegram)")
 	case domain.Unreachable:
-		return "customer", "only when the customer starts the bot again"
+		return "customer", domain.M("only when the customer starts the bot again")
 	case domain.PrefersNever:
-		return "customer", "only when the customer changes their frequency preference"
+		return "customer", domain.M("only when the customer changes their frequency preference")
 	case domain.DetractorPaused:
-		return "owner", "only when the owner marks the detractor answer handled (handled " + c.Ref() + ")"
+		return "owner", domain.M("only when the owner marks the detractor answer handled (handled %s)", c.Ref())
 	}
 	switch r.Wait {
 	case domain.WaitCustomer:
-		return "customer", "only when the customer acts"
+		return "customer", domain.M("only when the customer acts")
 	case domain.WaitHandled:
-		return "owner", "only when the owner marks it handled (handled " + c.Ref() + ")"
+		return "owner", domain.M("only when the owner marks it handled (handled %s)", c.Ref())
 	}
-	return "", ""
+	return "", domain.Msg{}
+}
+
+// waiters name who a decision waits for (WaitsFor's codes).
+var waiters = map[string]string{"customer": locale.Key("the customer"), "owner": locale.Key("the owner")}
+
+// joinWaits writes the sentences of waitText one after the other.
+func joinWaits(p *locale.Printer, waits []domain.Msg) string {
+	texts := make([]string, len(waits))
+	for i, w := range waits {
+		texts[i] = p.Msg(w)
+	}
+	return strings.Join(texts, p.T("; and "))
 }
 
 // splitQuestionnaire takes a trailing questionnaire name off args, when
@@ -126,49 +138,52 @@ func (e *Executor) why(ctx context.Context, _ Actor, args []string) (*reply.Repl
 	if err != nil {
 		return nil, err
 	}
-	return whyReply(svc, w), nil
+	return whyReply(locale.From(ctx), svc, w), nil
 }
 
-func whyReply(svc *survey.Service, w *survey.Why) *reply.Reply {
+func whyReply(p *locale.Printer, svc *survey.Service, w *survey.Why) *reply.Reply {
 	c, dec := w.Contact, w.Decision
 	loc := contactZone(svc, c)
-	what := "a questionnaire"
+	what := p.T("a questionnaire")
 	if w.Questionnaire != "" {
 		what = w.Questionnaire
 	}
 	dd, waits := decisionData(dec, c)
 	r := &reply.Reply{Data: &WhyData{Contact: c.Ref(), Questionnaire: w.Questionnaire, DecisionData: *dd, TelegramLinked: w.Linked}}
-	reasons := reply.Section{Heading: "What holds " + c.Ref() + " back"}
+	reasons := reply.Section{Heading: p.T("What holds %s back", c.Ref())}
 	for _, rs := range dec.Reasons {
-		reasons.Fields = append(reasons.Fields, reply.Field{Label: string(rs.Code), Value: rs.Text().String()})
+		reasons.Fields = append(reasons.Fields, reply.Field{Label: string(rs.Code), Value: p.Msg(rs.Text())})
 	}
+	first := p.T("First date they may be asked")
 	switch {
 	case dec.Outcome == domain.Allow:
-		r.Title = fmt.Sprintf("%s may be sent %s now", crm.Describe(c), what)
+		r.Title = p.T("%s may be sent %s now", crm.Describe(c), what)
 	case dec.NextEligible.IsZero():
-		r.Title = fmt.Sprintf("%s may not be sent %s: no date, it waits for the %s", crm.Describe(c), what, strings.Join(dd.WaitsFor, " and the "))
-		r.Sections = append(r.Sections, reasons, reply.Section{Heading: "First date they may be asked",
-			Text: "None yet: " + strings.Join(waits, "; and ") + "."})
-	default:
-		verb := "may not be sent"
-		if dec.Outcome == domain.Defer {
-			verb = "is deferred for"
+		whos := make([]string, len(dd.WaitsFor))
+		for i, who := range dd.WaitsFor {
+			whos[i] = p.T(waiters[who])
 		}
-		next := stamp(dec.NextEligible, loc)
-		r.Title = fmt.Sprintf("%s %s %s now: first date %s", crm.Describe(c), verb, what, next)
-		r.Sections = append(r.Sections, reasons, reply.Section{Heading: "First date they may be asked",
-			Text: next + " (the contact's time zone), when every rule above allows and out of quiet hours."})
+		r.Title = p.T("%s may not be sent %s: no date, it waits for %s", crm.Describe(c), what, strings.Join(whos, p.T(" and ")))
+		r.Sections = append(r.Sections, reasons, reply.Section{Heading: first, Text: p.T("None yet: %s.", joinWaits(p, waits))})
+	default:
+		next := stamp(p, dec.NextEligible, loc)
+		title := locale.Key("%s may not be sent %s now: first date %s")
+		if dec.Outcome == domain.Defer {
+			title = locale.Key("%s is deferred for %s now: first date %s")
+		}
+		r.Title = p.T(title, crm.Describe(c), what, next)
+		r.Sections = append(r.Sections, reasons, reply.Section{Heading: first,
+			Text: p.T("%s (the contact's time zone), when every rule above allows and out of quiet hours.", next)})
 	}
 	if !w.Linked {
-		r.Sections = append(r.Sections, reply.Section{Text: "No Telegram chat is linked to " + c.Ref() +
-			": invite " + c.Ref() + " makes a link to send them; nothing reaches them before they open it."})
+		r.Sections = append(r.Sections, reply.Section{Text: p.T("No Telegram chat is linked to %[1]s: invite %[1]s makes a link to send them; nothing reaches them before they open it.", c.Ref())})
 	}
-	r.Actions = []reply.Action{{Label: "Show contact", Command: "show " + c.Ref()}}
+	r.Actions = []reply.Action{{Label: p.T("Show contact"), Command: "show " + c.Ref()}}
 	if !w.Linked {
-		r.Actions = append(r.Actions, reply.Action{Label: "Invite", Command: "invite " + c.Ref()})
+		r.Actions = append(r.Actions, reply.Action{Label: p.T("Invite"), Command: "invite " + c.Ref()})
 	}
 	if slices.Contains(dd.ReasonCodes, domain.DetractorPaused) {
-		r.Actions = append(r.Actions, reply.Action{Label: "Handled", Command: "handled " + c.Ref()})
+		r.Actions = append(r.Actions, reply.Action{Label: p.T("Handled"), Command: "handled " + c.Ref()})
 	}
 	return r
 }
@@ -196,8 +211,4 @@ func contactZone(svc *survey.Service, c *domain.Contact) *time.Location {
 		return svc.Policy.Zone
 	}
 	return time.UTC
-}
-
-func stamp(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("2006-01-02 15:04 MST")
 }
