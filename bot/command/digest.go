@@ -52,14 +52,14 @@ func (e *Executor) digest(ctx context.Context, _ Actor, args []string) (*reply.R
 	return r, nil
 }
 
-// DigestReply draws the digest as a reply in English: the console and the
-// CLI print its text, Slack draws it as Block Kit, and its data is the
-// digest.
-func DigestReply(d *digest.Digest) *reply.Reply { return DigestReplyIn(locale.For(locale.English), d) }
+// DigestReply draws the digest as a reply in the language it was built in
+// (d.Lang): the console and the CLI print its text, Slack draws it as
+// Block Kit, and its data is the digest.
+func DigestReply(d *digest.Digest) *reply.Reply { return DigestReplyIn(locale.For(d.Lang), d) }
 
 // DigestReplyIn draws the digest as a reply in p's language.
 func DigestReplyIn(p *locale.Printer, d *digest.Digest) *reply.Reply {
-	r := &reply.Reply{OK: true, Command: "digest", Title: p.T("Weekly digest, %s (as of %s)", d.Week, day(p, d.AsOf)), Data: d}
+	r := &reply.Reply{OK: true, Command: "digest", Title: p.T("Weekly digest, %s (as of %s)", d.Week, day(p, d.AsOf)), Data: d, Lang: p.Lang()}
 	r.Sections = append(r.Sections, pipelineSections(p, d.Pipeline)...)
 	r.Sections = append(r.Sections, reply.Section{Heading: p.T("This week"), Fields: []reply.Field{
 		{Label: p.T("new contacts"), Value: strconv.FormatInt(d.NewContacts, 10)},

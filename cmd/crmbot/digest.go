@@ -93,9 +93,7 @@ func (m *Main) digestCmd() *cobra.Command {
 
 // digestReply is the reply of d, written in d's language.
 func digestReply(d *digest.Digest) *reply.Reply {
-	r := command.DigestReply(d)
-	r.Lang = d.Lang
-	return r
+	return command.DigestReply(d)
 }
 
 // buildDigest builds this week's digest, or with asOf ("YYYY-MM-DD" and

@@ -51,7 +51,7 @@ func TestChartInFrench(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Pipeline, 2026-W48", ">piste<", ">prospect assuré<", ">client<", ">perdu<", ">1\u202f200<",
+	for _, want := range []string{"Pipeline, 2026-W48", ">piste<", ">qualifié<", ">client<", ">perdu<", ">1\u202f200<",
 		"12,5\u00a0% (6 sur 48)", "Segments RFM, 2026-W48", ">À ne pas perdre<", ">À risque<", ">7 (+2)<"} {
 		if !bytes.Contains(svg, []byte(want)) {
 			t.Errorf("the French chart does not show %q", want)
