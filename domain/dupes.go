@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/agnivade/levenshtein"
 )
 
 // DupeReason says why two contacts are likely one person.
@@ -111,8 +109,64 @@ func NamesClose(a, b string) (int, bool) {
 	if abs(utf8.RuneCountInString(a)-utf8.RuneCountInString(b)) > limit {
 		return 0, false
 	}
-	d := levenshtein.ComputeDistance(a, b)
+	d := editDistanceWithin(a, b, limit)
 	return d, d <= limit && d*2 < n
+}
+
+// editDistanceWithin returns the Levenshtein distance of a and b when it is
+// at most k, else k+1: only the diagonal band of width 2k+1 is computed and
+// it stops as soon as a row exceeds k. dupes compares a million names with
+// their neighbours; a full distance for each was most of its time.
+func editDistanceWithin(a, b string, k int) int {
+	var ab, bb [64]rune
+	ra, rb := appendRunes(ab[:0], a), appendRunes(bb[:0], b)
+	n, m := len(ra), len(rb)
+	if abs(n-m) > k {
+		return k + 1
+	}
+	const far = 1 << 20
+	var prevb, curb [64]int
+	prev, cur := prevb[:0], curb[:0]
+	if m+1 > len(prevb) {
+		prev, cur = make([]int, 0, m+1), make([]int, 0, m+1)
+	}
+	prev, cur = prev[:m+1], cur[:m+1]
+	for j := range prev {
+		prev[j] = j
+		if j > k {
+			prev[j] = far
+		}
+	}
+	for i := 1; i <= n; i++ {
+		lo, hi := max(1, i-k), min(m, i+k)
+		for j := range cur {
+			cur[j] = far
+		}
+		if i <= k {
+			cur[0] = i
+		}
+		best := cur[0]
+		for j := lo; j <= hi; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j-1]+cost, prev[j]+1, cur[j-1]+1)
+			best = min(best, cur[j])
+		}
+		if best > k {
+			return k + 1
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[m], k+1)
+}
+
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		dst = append(dst, r)
+	}
+	return dst
 }
 
 func abs(n int) int {

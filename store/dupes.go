@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // DupeCandidate is what duplicates are sought by, for one contact.
@@ -13,24 +14,24 @@ type DupeCandidate struct {
 }
 
 // EachCompanyGroup calls fn with the contacts of each company, one company
-// after another (its name compared without case, as its index is), for
-// the contacts with a company. A company of more than max contacts comes
-// in several calls of at most max: memory holds one group at a time.
+// after another (its name compared without case), for the contacts with a
+// company. A company of more than max contacts comes in several calls of
+// at most max: memory holds one group at a time. On SQLite the rows are
+// sorted rather than read in the company index's order: the index would
+// send a read to the table for each row, three times slower on a million.
 func (db *DB) EachCompanyGroup(ctx context.Context, max int, fn func([]DupeCandidate) error) error {
-	order := "company COLLATE NOCASE, id"
-	key := "LOWER(company)"
+	order := "+company COLLATE NOCASE, id"
 	if db.postgres {
 		order = "LOWER(company), id"
 	}
-	q := fmt.Sprintf(`SELECT id, name, company, email, phone, %s FROM contacts WHERE company <> '' ORDER BY %s`, key, order)
 	var group []DupeCandidate
 	last := ""
-	err := db.eachRaw(ctx, q, nil, func(scan func(...any) error) error {
+	err := db.eachRaw(ctx, `SELECT id, name, company, email, phone FROM contacts WHERE company <> '' ORDER BY `+order, nil, func(scan func(...any) error) error {
 		var c DupeCandidate
-		var k string
-		if err := scan(&c.ID, &c.Name, &c.Company, &c.Email, &c.Phone, &k); err != nil {
+		if err := scan(&c.ID, &c.Name, &c.Company, &c.Email, &c.Phone); err != nil {
 			return err
 		}
+		k := strings.ToLower(c.Company)
 		if (k != last || len(group) >= max) && len(group) > 0 {
 			if err := fn(group); err != nil {
 				return err

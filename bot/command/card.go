@@ -64,7 +64,7 @@ func activity(p *locale.Printer, card *crm.Card) []reply.Section {
 	if len(card.Score.Fired) > 0 {
 		var parts []string
 		for _, f := range card.Score.Fired {
-			parts = append(parts, fmt.Sprintf("%+d %s", f.Points, f.Rule))
+			parts = append(parts, fmt.Sprintf("%+d %s", f.Points, ruleName(p, f.Rule)))
 		}
 		score.Text = strings.Join(parts, "; ")
 	}

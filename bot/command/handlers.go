@@ -469,7 +469,7 @@ func (e *Executor) score(ctx context.Context, _ Actor, args []string) (*reply.Re
 	p := locale.From(ctx)
 	t := &reply.Table{Columns: []string{p.T("points"), p.T("rule")}}
 	for _, f := range rep.Result.Fired {
-		t.Rows = append(t.Rows, []string{fmt.Sprintf("%+d", f.Points), f.Rule})
+		t.Rows = append(t.Rows, []string{fmt.Sprintf("%+d", f.Points), ruleName(p, f.Rule)})
 	}
 	sec := reply.Section{Heading: p.T("Rules that fired"), Table: t}
 	if len(rep.Result.Fired) == 0 {

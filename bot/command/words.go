@@ -108,3 +108,12 @@ func day(p *locale.Printer, s string) string {
 	}
 	return p.Date(t)
 }
+
+// ruleName writes a scoring rule's name in p's language: the built-in
+// rules' names are in the catalog; a team's own rules keep theirs.
+func ruleName(p *locale.Printer, name string) string {
+	if locale.Has(p.Lang(), name) {
+		return p.T(name)
+	}
+	return name
+}
