@@ -26,11 +26,7 @@ func (db *DB) EachCompanyGroup(ctx context.Context, max int, fn func([]DupeCandi
 	}
 	var group []DupeCandidate
 	last := ""
-	err := db.eachRaw(ctx, `SELECT id, name, company, email, phone FROM contacts WHERE company <> '' ORDER BY `+order, nil, func(scan func(...any) error) error {
-		var c DupeCandidate
-		if err := scan(&c.ID, &c.Name, &c.Company, &c.Email, &c.Phone); err != nil {
-			return err
-		}
+	err := db.eachDupeCandidate(ctx, `SELECT id, name, company, email, phone FROM contacts WHERE company <> '' ORDER BY `+order, nil, func(c DupeCandidate) error {
 		k := strings.ToLower(c.Company)
 		if (k != last || len(group) >= max) && len(group) > 0 {
 			if err := fn(group); err != nil {
@@ -86,4 +82,64 @@ func (db *DB) ContactIDsByEmail(ctx context.Context, emails []string) (map[strin
 		}
 	}
 	return out, nil
+}
+
+// MaxContactID returns the highest contact id, 0 with none: an import's
+// new contacts are those above it.
+func (db *DB) MaxContactID(ctx context.Context) (int64, error) {
+	var id *int64
+	if err := db.conn(ctx).Raw("SELECT MAX(id) FROM contacts").Scan(&id).Error; err != nil {
+		return 0, fmt.Errorf("highest contact id: %w", err)
+	}
+	if id == nil {
+		return 0, nil
+	}
+	return *id, nil
+}
+
+// NewDupeCandidates returns the contacts above id after, at most limit+1
+// of them (one more tells the caller there are more than limit).
+func (db *DB) NewDupeCandidates(ctx context.Context, after int64, limit int) ([]DupeCandidate, error) {
+	out, err := db.dupeCandidates(ctx, "id > ? ORDER BY id LIMIT ?", after, limit+1)
+	if err != nil {
+		return nil, fmt.Errorf("read the new contacts: %w", err)
+	}
+	return out, nil
+}
+
+// CompanyDupeCandidates returns the contacts of company (its name compared
+// without case), at most limit.
+func (db *DB) CompanyDupeCandidates(ctx context.Context, company string, limit int) ([]DupeCandidate, error) {
+	where := "company = ? COLLATE NOCASE"
+	if db.postgres {
+		where, company = "LOWER(company) = ?", strings.ToLower(company)
+	}
+	out, err := db.dupeCandidates(ctx, where+" ORDER BY id LIMIT ?", company, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read the contacts of a company: %w", err)
+	}
+	return out, nil
+}
+
+// dupeCandidates returns the candidates of the contacts that where (with
+// its ORDER BY and LIMIT) selects.
+func (db *DB) dupeCandidates(ctx context.Context, where string, args ...any) ([]DupeCandidate, error) {
+	var out []DupeCandidate
+	err := db.eachDupeCandidate(ctx, "SELECT id, name, company, email, phone FROM contacts WHERE "+where, args, func(c DupeCandidate) error {
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// eachDupeCandidate calls fn with each row of q, which selects id, name,
+// company, email and phone.
+func (db *DB) eachDupeCandidate(ctx context.Context, q string, args []any, fn func(DupeCandidate) error) error {
+	return db.eachRaw(ctx, q, args, func(scan func(...any) error) error {
+		var c DupeCandidate
+		if err := scan(&c.ID, &c.Name, &c.Company, &c.Email, &c.Phone); err != nil {
+			return err
+		}
+		return fn(c)
+	})
 }

@@ -50,8 +50,8 @@ func (e *Executor) dupes(ctx context.Context, _ Actor, args []string) (*reply.Re
 	t := &reply.Table{Columns: []string{p.T("keep"), p.T("duplicate"), p.T("why"), p.T("sure")}}
 	var actions []reply.Action
 	for i, pair := range rep.Pairs {
-		t.Rows = append(t.Rows, []string{dupeContact(pair.Kept, pair.Keep), dupeContact(pair.Duplicate, pair.Other),
-			dupeReasons(p, pair.Dupe), p.Percent(pair.Confidence*100, 0)})
+		t.Rows = append(t.Rows, []string{DupeContact(pair.Kept, pair.Keep), DupeContact(pair.Duplicate, pair.Other),
+			DupeReasons(p, pair.Dupe), p.Percent(pair.Confidence*100, 0)})
 		if i < mergeButtons {
 			line := "merge " + domain.ContactRef(pair.Other) + " into " + domain.ContactRef(pair.Keep)
 			actions = append(actions, reply.Action{Label: p.T("Merge %s into %s", domain.ContactRef(pair.Other), domain.ContactRef(pair.Keep)), Command: line})
@@ -62,16 +62,17 @@ func (e *Executor) dupes(ctx context.Context, _ Actor, args []string) (*reply.Re
 		Actions: actions, Data: rep}, nil
 }
 
-// dupeContact is a contact of a pair as the list shows it.
-func dupeContact(c *domain.Contact, id int64) string {
+// DupeContact writes a contact of a pair as lists show it, or its
+// reference when it is gone.
+func DupeContact(c *domain.Contact, id int64) string {
 	if c == nil { // merged or erased since the pairs were found
 		return domain.ContactRef(id)
 	}
 	return crm.Describe(c)
 }
 
-// dupeReasons writes why a pair is likely one person.
-func dupeReasons(p *locale.Printer, d domain.Dupe) string {
+// DupeReasons writes why a pair is likely one person, in p's language.
+func DupeReasons(p *locale.Printer, d domain.Dupe) string {
 	var out []string
 	for _, r := range d.Reasons {
 		switch r {

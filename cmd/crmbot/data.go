@@ -9,9 +9,11 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/csvio"
+	"github.com/crmbot/crmbot/flows/dupes"
 	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
@@ -94,8 +96,9 @@ func (m *Main) pastSegments(ctx context.Context) error {
 
 func (m *Main) importCmd() *cobra.Command {
 	var as, cpuProfile, lang string
+	var merge bool
 	c := &cobra.Command{
-		Use:       "import contacts|orders|interactions FILE.csv [--lang en|fr]",
+		Use:       "import contacts|orders|interactions FILE.csv [--merge] [--lang en|fr]",
 		Short:     "Import a CSV file; a bad row is reported with its line and nothing is kept",
 		Args:      cobra.ExactArgs(2),
 		ValidArgs: []string{"contacts", "orders", "interactions"},
@@ -133,16 +136,25 @@ func (m *Main) importCmd() *cobra.Command {
 			}
 			start := time.Now()
 			ctx := locale.With(cmd.Context(), p)
-			res, err := csvio.Import(ctx, m.db, m.Config.File.Scoring, m.Now().In(m.Config.Zone), kind, f, m.localActor(as).ID)
+			before, err := m.db.MaxContactID(ctx)
+			if err != nil {
+				return err
+			}
+			actor := m.localActor(as).ID
+			res, err := csvio.Import(ctx, m.db, m.Config.File.Scoring, m.Now().In(m.Config.Zone), kind, f, actor)
 			if err != nil {
 				fmt.Fprintln(m.Stderr, p.T("%s: %s\nNothing was imported.", path, errorText(p, err)))
 				return exitError{1}
 			}
 			fmt.Fprintln(m.Stdout, p.T("Imported %s from %s in %s.", res.Msg(), path, took(p, time.Since(start))))
-			return nil
+			if kind != csvio.Contacts || res.Created == 0 {
+				return nil
+			}
+			return m.importedDupes(ctx, p, before, actor, merge)
 		},
 	}
 	c.Flags().StringVar(&as, "as", "", "the team member recorded as author and default owner")
+	c.Flags().BoolVar(&merge, "merge", false, "merge the new contacts that are surely duplicates (the same email, or the same name and company) into the contacts they repeat")
 	langFlag(c, &lang)
 	// For profiling, not for users.
 	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the import to this file")
@@ -212,4 +224,45 @@ func took(p *locale.Printer, d time.Duration) string {
 		return p.Decimal(d.Seconds(), 3) + "\u00a0s"
 	}
 	return d.String()
+}
+
+// importedDupes reports the likely duplicates among an import's new
+// contacts (those above id before) and between them and the others, and
+// with merge folds the sure ones into the contacts they repeat, each merge
+// on its own (the import is kept whatever they do).
+func (m *Main) importedDupes(ctx context.Context, p *locale.Printer, before int64, actor string, merge bool) error {
+	svc := &dupes.Service{Store: m.db}
+	found, err := svc.AmongNew(ctx, m.db, before)
+	if err != nil {
+		return err
+	}
+	switch {
+	case found.TooMany:
+		fmt.Fprintln(m.Stdout, p.T("More than %d contacts were created, too many to check one by one for duplicates: crmbot exec dupes lists them.", dupes.ImportCheckMax))
+		return nil
+	case len(found.Pairs) == 0:
+		return nil
+	}
+	fmt.Fprintln(m.Stdout, p.N(len(found.Pairs), "%d likely duplicate among the new contacts:", "%d likely duplicates among the new contacts:", len(found.Pairs)))
+	merger := &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}
+	merged := 0
+	for _, pair := range found.Pairs {
+		line := p.T("  %s is likely %s: %s (%s)", command.DupeContact(pair.Duplicate, pair.Other), command.DupeContact(pair.Kept, pair.Keep),
+			command.DupeReasons(p, pair.Dupe), p.Percent(pair.Confidence*100, 0))
+		if merge && pair.Confidence >= dupes.Sure {
+			if _, err := merger.Merge(ctx, actor, domain.ContactRef(pair.Other), domain.ContactRef(pair.Keep)); err != nil {
+				line += p.T(" — not merged: %s", errorText(p, err))
+			} else {
+				line += p.T(" — merged")
+				merged++
+			}
+		}
+		fmt.Fprintln(m.Stdout, line)
+	}
+	if merge {
+		fmt.Fprintln(m.Stdout, p.N(merged, "Merged %d of them; merge <duplicate> into <contact> merges the others one by one.", "Merged %d of them; merge <duplicate> into <contact> merges the others one by one.", merged))
+	} else {
+		fmt.Fprintln(m.Stdout, p.T("--merge merges the sure ones (the same email, or the same name and company); merge <duplicate> into <contact> merges one."))
+	}
+	return nil
 }

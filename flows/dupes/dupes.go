@@ -120,43 +120,53 @@ func companyPairs(group []store.DupeCandidate, add func(domain.Dupe)) {
 }
 
 // taggedEmails pairs each contact whose email has a +tag with the contact
-// of the address without it.
+// of the address without it, 5,000 tagged contacts at a time.
 func (s *Service) taggedEmails(ctx context.Context, add func(domain.Dupe)) error {
-	type tagged struct {
-		id  int64
-		key string
-	}
-	var batch []tagged
-	flush := func() error {
-		keys := make([]string, len(batch))
-		for i, t := range batch {
-			keys[i] = t.key
-		}
-		ids, err := s.Store.ContactIDsByEmail(ctx, keys)
-		if err != nil {
-			return err
-		}
-		for _, t := range batch {
-			if other, ok := ids[t.key]; ok && other != t.id {
-				d := domain.NewDupe(t.id, other)
-				d.Add(domain.SameEmail, 0)
-				add(d)
-			}
-		}
-		batch = batch[:0]
-		return nil
-	}
+	var batch []store.DupeCandidate
 	err := s.Store.EachTaggedEmail(ctx, func(id int64, email string) error {
-		batch = append(batch, tagged{id, domain.EmailKey(email)})
+		batch = append(batch, store.DupeCandidate{ID: id, Email: email})
 		if len(batch) == 5000 {
-			return flush()
+			err := s.pairTagged(ctx, batch, add)
+			batch = batch[:0]
+			return err
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return flush()
+	return s.pairTagged(ctx, batch, add)
+}
+
+// pairTagged pairs each of contacts whose email has a +tag with the
+// contact of the address without it; the others are passed over.
+func (s *Service) pairTagged(ctx context.Context, contacts []store.DupeCandidate, add func(domain.Dupe)) error {
+	var keys []string
+	byKey := map[string][]int64{}
+	for _, c := range contacts {
+		if k := domain.EmailKey(c.Email); c.Email != "" && k != strings.ToLower(c.Email) {
+			keys = append(keys, k)
+			byKey[k] = append(byKey[k], c.ID)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.Sort(keys)
+	ids, err := s.Store.ContactIDsByEmail(ctx, slices.Compact(keys))
+	if err != nil {
+		return err
+	}
+	for k, other := range ids {
+		for _, id := range byKey[k] {
+			if id != other {
+				d := domain.NewDupe(id, other)
+				d.Add(domain.SameEmail, 0)
+				add(d)
+			}
+		}
+	}
+	return nil
 }
 
 // report loads the contacts of the pairs kept.
