@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Msg is a message for people kept as its English format and arguments,
@@ -63,3 +64,14 @@ func Join(parts []Msg, sep string) Msg {
 	sep = strings.ReplaceAll(sep, "%", "%%")
 	return Msg{Format: strings.Repeat("%s"+sep, len(parts)-1) + "%s", Args: args}
 }
+
+// Moment is an instant a message names, in the zone it is read in: English
+// writes it 2026-12-07 09:00 CET (%s), a transport's printer its reader's
+// way.
+type Moment struct{ T time.Time }
+
+// String writes the moment in English.
+func (m Moment) String() string { return m.T.Format("2006-01-02 15:04 MST") }
+
+// MessageTime returns the instant, in its zone.
+func (m Moment) MessageTime() time.Time { return m.T }

@@ -91,11 +91,11 @@ func joinReasons(rs []Reason) Msg {
 	return Join(texts, "; ")
 }
 
-func stamp(t time.Time, loc *time.Location) string {
+func stamp(t time.Time, loc *time.Location) Moment {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return t.In(loc).Format("2006-01-02 15:04 MST")
+	return Moment{t.In(loc)}
 }
 
 // Text is the reason as a sentence, times in the contact's zone, kept as
@@ -140,7 +140,7 @@ const (
 	companyCapped = "already %d questionnaires to the same company, the most in %d days, the oldest on %s: until %s"
 )
 
-func (r Reason) windowText(at, until string) Msg {
+func (r Reason) windowText(at, until Moment) Msg {
 	switch r.Code {
 	case NotNow:
 		return M("tapped \"Not now\" on %s: not asked for %d days, until %s", at, r.Days, until)

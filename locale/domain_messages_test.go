@@ -27,9 +27,9 @@ func TestDomainMessagesInFrench(t *testing.T) {
 		want string
 	}{
 		{"a cap of one (Countf)", domain.Reason{Code: domain.YearlyCap, Count: 1, Since: since, Until: until}.Text(),
-			"déjà 1 questionnaire, le maximum sur 365 jours, envoyé le 2026-01-05 09:00 UTC : jusqu'au 2027-01-05 09:00 UTC"},
+			"déjà 1 questionnaire, le maximum sur 365 jours, envoyé le lun. 5 janv. 2026, 09:00 UTC : jusqu'au mar. 5 janv. 2027, 09:00 UTC"},
 		{"a cap of four", domain.Reason{Code: domain.YearlyCap, Count: 4, Since: since, Until: until}.Text(),
-			"déjà 4 questionnaires, le maximum sur 365 jours, le plus ancien le 2026-01-05 09:00 UTC : jusqu'au 2027-01-05 09:00 UTC"},
+			"déjà 4 questionnaires, le maximum sur 365 jours, le plus ancien le lun. 5 janv. 2026, 09:00 UTC : jusqu'au mar. 5 janv. 2027, 09:00 UTC"},
 		{"a decision's summary, its reasons translated", domain.Decision{Outcome: domain.Deny, Reasons: []domain.Reason{{Code: domain.OptedOut}, {Code: domain.PrefersNever}}}.Summary(),
 			"refusé : désinscrit : définitif tant que le client ne se réinscrit pas; le client a demandé à ne jamais recevoir de questionnaires"},
 		{"a parse error with its hint", domainError(t, c.Set("budget", "12,3,4", time.Time{})),

@@ -65,8 +65,11 @@ func (p *Printer) Date(t time.Time) string {
 }
 
 // DateTime writes a day and a time of day in t's location: 2026-11-20
-// 09:30 CET in English, 20/11/2026 09:30 CET in French.
+// 09:30 CET in English, ven. 20 nov. 2026, 09:30 CET in French.
 func (p *Printer) DateTime(t time.Time) string {
+	if p.lang == French {
+		return p.Day(t) + t.Format(" 2006, 15:04 MST")
+	}
 	return p.Date(t) + t.Format(" 15:04 MST")
 }
 

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -78,6 +79,12 @@ func load() *i18n.Bundle {
 // a domain.Error, that a Printer writes in its language.
 type Formatted interface {
 	MessageFormat() (format string, args []any)
+}
+
+// Timed is an instant a message names, such as a domain.Moment, that a
+// Printer writes as its language writes a day and a time (DateTime).
+type Timed interface {
+	MessageTime() time.Time
 }
 
 // Counted is a Formatted message with plural forms, such as domain.Countf:
@@ -187,8 +194,11 @@ func (p *Printer) printf(format string, args []any) string {
 	out := make([]any, len(args)) // the caller's arguments stay as they were
 	for i, a := range args {
 		out[i] = a
-		if m, ok := a.(Formatted); ok {
-			out[i] = p.Msg(m)
+		switch a := a.(type) {
+		case Formatted:
+			out[i] = p.Msg(a)
+		case Timed:
+			out[i] = p.DateTime(a.MessageTime())
 		}
 	}
 	return fmt.Sprintf(format, out...)

@@ -42,6 +42,7 @@ func TestConventions(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{en.Date(day), "2026-12-07"}, {fr.Date(day), "07/12/2026"},
 		{en.Day(day), "Mon 7 Dec"}, {fr.Day(day), "lun. 7 déc."},
+		{en.DateTime(day), "2026-12-07 09:30 UTC"}, {fr.DateTime(day), "lun. 7 déc. 2026, 09:30 UTC"},
 		{en.Percent(12.5, 1), "12.5%"}, {fr.Percent(12.5, 1), "12,5\u00a0%"},
 		{en.Number(1200), "1200"}, {fr.Number(1200), "1\u202f200"}, {fr.Number(-1234567), "-1\u202f234\u202f567"},
 		{fr.Decimal(1200.5, 2), "1\u202f200,50"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/bot/metrics"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/cmd/crmbot/demo"
 )
 
@@ -124,6 +125,24 @@ func (a *Main) emailOf(b *testing.B, id int) string {
 // BenchmarkShowMetrics times show with and without crmbot run's metrics on
 // the command path (bot/metrics: a counter and a histogram a command), side
 // by side on the same database.
+// BenchmarkShowLanguage times show written in English and in French: what
+// the catalog lookups of every label and message cost a command.
+func BenchmarkShowLanguage(b *testing.B) {
+	a := benchMain(b, benchDB(b, 100_000))
+	defer a.close()
+	actor := command.Actor{ID: "bench", Roles: command.AllRoles}
+	for _, l := range locale.Langs {
+		b.Run(string(l), func(b *testing.B) {
+			ctx := locale.With(context.Background(), locale.For(l))
+			for i := 0; b.Loop(); i++ {
+				if r := a.exec.Run(ctx, actor, fmt.Sprintf("show C%d", 1+(i*7919)%100_000)); !r.OK {
+					b.Fatal(r.Error.Message)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkShowMetrics(b *testing.B) {
 	a := benchMain(b, benchDB(b, 100_000))
 	defer a.close()
