@@ -115,11 +115,11 @@ func (s *Survey) Ticked(option string) bool {
 
 // StoredAnswer is an answer as kept: its survey, contact and time.
 type StoredAnswer struct {
-	SurveyID      int64
-	ContactID     int64
-	Questionnaire string
+	SurveyID      int64  `json:"survey_id"`
+	ContactID     int64  `json:"contact_id,omitempty"` // 0 once the contact is erased
+	Questionnaire string `json:"questionnaire"`
 	Answer
-	At time.Time
+	At time.Time `json:"at"`
 }
 
 // InviteTokenLength is the length of the tokens NewInviteToken makes.

@@ -239,6 +239,14 @@ func (db *DB) EachOrder(ctx context.Context, batch int, fn func([]domain.Order) 
 	}, fn)
 }
 
+// EachMove is EachOrder for pipeline moves.
+func (db *DB) EachMove(ctx context.Context, batch int, fn func([]domain.Move) error) error {
+	return eachRowOf(ctx, db, batch, func(r moveRow) (int64, domain.Move) {
+		return r.ID, domain.Move{ID: r.ID, ContactID: r.ContactID, From: domain.Stage(r.FromStage), To: domain.Stage(r.ToStage),
+			Note: r.Note, Author: r.Author, At: r.At.UTC()}
+	}, fn)
+}
+
 // EachInteraction is EachOrder for interactions.
 func (db *DB) EachInteraction(ctx context.Context, batch int, fn func([]domain.Interaction) error) error {
 	return eachRowOf(ctx, db, batch, func(r interactionRow) (int64, domain.Interaction) {

@@ -50,6 +50,29 @@ func (r answerRow) toDomain() domain.StoredAnswer {
 	return a
 }
 
+// EachAnswer calls fn with every answer, batch by batch, in the order of
+// their surveys and questions (the answers' key).
+func (db *DB) EachAnswer(ctx context.Context, batch int, fn func([]domain.StoredAnswer) error) error {
+	var survey int64
+	question := ""
+	for {
+		var rows []answerRow
+		err := db.conn(ctx).Table("answers").Where("survey_id > ? OR (survey_id = ? AND question > ?)", survey, survey, question).
+			Order("survey_id, question").Limit(batch).Find(&rows).Error
+		if err != nil {
+			return fmt.Errorf("read a batch of answers: %w", err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := fn(mapRows(rows, answerRow.toDomain)); err != nil {
+			return err
+		}
+		last := rows[len(rows)-1]
+		survey, question = last.SurveyID, last.Question
+	}
+}
+
 // Answers returns the answers of the given surveys' contact, or of one
 // survey when surveyID is not 0, oldest first.
 func (db *DB) Answers(ctx context.Context, contactID, surveyID int64) ([]domain.StoredAnswer, error) {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/bot/metrics"
-	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/cmd/crmbot/demo"
+	"github.com/crmbot/crmbot/locale"
 )
 
 // benchDB returns a SQLite database filled by demo with n contacts. It is

@@ -40,8 +40,21 @@ func TestExportImportRoundTripKeepsScores(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &orders); err != nil || len(orders) == 0 || orders[0].ContactID == 0 || orders[0].Amount <= 0 {
 		t.Errorf("export orders --format json: %v, %d orders, %+v", err, len(orders), r.stderr)
 	}
-	if r := runBinary(t, from, nil, nil, "export", "moves"); r.code == 0 || !strings.Contains(r.stderr, "contacts|orders|interactions") {
-		t.Errorf("export moves: %+v", r)
+	// Moves and answers are exported whole too (import does not read
+	// them: moves follow from stages, answers from questionnaires).
+	if r := runBinary(t, from, nil, nil, "export", "moves"); r.code != 0 || !strings.HasPrefix(r.stdout, "contact,from,to,note,author,date\n") || strings.Count(r.stdout, "\n") < 300 {
+		t.Errorf("export moves: %d lines, %+v", strings.Count(r.stdout, "\n"), r.stderr)
+	}
+	var answers []struct {
+		SurveyID int64  `json:"survey_id"`
+		Question string `json:"question"`
+	}
+	r = runBinary(t, from, nil, nil, "export", "answers", "--format", "json")
+	if err := json.Unmarshal([]byte(r.stdout), &answers); err != nil || len(answers) == 0 || answers[0].SurveyID == 0 || answers[0].Question == "" {
+		t.Errorf("export answers --format json: %v, %d answers, %+v", err, len(answers), r.stderr)
+	}
+	if r := runBinary(t, from, nil, nil, "export", "things"); r.code == 0 || !strings.Contains(r.stderr, "contacts|orders|interactions|moves|answers") {
+		t.Errorf("export things: %+v", r)
 	}
 	before, after := scores(t, from), scores(t, to)
 	if len(before) != 300 || len(after) != len(before) {

@@ -4,16 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/domain/csvfile"
 )
 
-// ActivityStore is what exporting orders and interactions reads.
+// ActivityStore is what exporting orders, interactions, moves and answers
+// reads.
 type ActivityStore interface {
 	EachOrder(ctx context.Context, batch int, fn func([]domain.Order) error) error
 	EachInteraction(ctx context.Context, batch int, fn func([]domain.Interaction) error) error
+	EachMove(ctx context.Context, batch int, fn func([]domain.Move) error) error
+	EachAnswer(ctx context.Context, batch int, fn func([]domain.StoredAnswer) error) error
 }
 
 // ExportOrders writes every order, in id order, as CSV with the columns
@@ -34,6 +39,32 @@ func ExportInteractions(ctx context.Context, st ActivityStore, format string, w 
 	return exportActivity(format, w, each, func(x domain.Interaction) []string {
 		return []string{domain.ContactRef(x.ContactID), string(x.Kind), csvfile.FormatTime(x.At), x.Note}
 	}, "contact", "kind", "date", "note")
+}
+
+// ExportMoves writes every pipeline move, in id order: contact, from, to,
+// note, author, date (what the card's history shows; import does not read
+// it back, since moves follow from the stages a contacts file gives).
+func ExportMoves(ctx context.Context, st ActivityStore, format string, w io.Writer) error {
+	each := func(fn func([]domain.Move) error) error { return st.EachMove(ctx, exportBatch, fn) }
+	return exportActivity(format, w, each, func(m domain.Move) []string {
+		return []string{domain.ContactRef(m.ContactID), string(m.From), string(m.To), m.Note, m.Author, csvfile.FormatTime(m.At)}
+	}, "contact", "from", "to", "note", "author", "date")
+}
+
+// ExportAnswers writes every questionnaire answer, by survey and question:
+// survey, contact (empty once erased), questionnaire, question, type,
+// skipped, number, options, yes, text, date.
+func ExportAnswers(ctx context.Context, st ActivityStore, format string, w io.Writer) error {
+	each := func(fn func([]domain.StoredAnswer) error) error { return st.EachAnswer(ctx, exportBatch, fn) }
+	return exportActivity(format, w, each, func(a domain.StoredAnswer) []string {
+		contact := ""
+		if a.ContactID != 0 {
+			contact = domain.ContactRef(a.ContactID)
+		}
+		return []string{strconv.FormatInt(a.SurveyID, 10), contact, a.Questionnaire, a.Question, string(a.Type),
+			strconv.FormatBool(a.Skipped), strconv.Itoa(a.Number), strings.Join(a.Options, ", "), strconv.FormatBool(a.Yes),
+			a.Text, csvfile.FormatTime(a.At)}
+	}, "survey", "contact", "questionnaire", "question", "type", "skipped", "number", "options", "yes", "text", "date")
 }
 
 // exportActivity writes what each gives as CSV, under header, a row of

@@ -88,4 +88,3 @@ func (s *Service) AmongNew(ctx context.Context, st ImportStore, after int64) (*I
 	}
 	return &Imported{Pairs: rep.Pairs}, nil
 }
-
