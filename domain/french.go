@@ -32,7 +32,7 @@ var French = struct {
 		"questionnaire": "survey", "sondage": "survey", "enquête": "survey",
 		"bilan": "digest", "résumé": "digest",
 		"oublier": "forget", "effacer": "forget",
-		"doublons": "dupes", "fusionner": "merge",
+		"doublons": "dupes", "fusionner": "merge", "exclus": "suppressed",
 	},
 	Stages: map[string]Stage{
 		"piste":    Lead,
@@ -66,6 +66,7 @@ var French = struct {
 		"tri": "sort", "trier": "sort",
 		"limite": "limit",
 		"dans":   "into", "vers": "into",
+		"désinscrit": "opted_out", "désinscrits": "opted_out", "effacé": "erased", "effacés": "erased",
 	},
 }
 

@@ -47,9 +47,13 @@ type DetractorPause struct {
 // History is everything the policy knows about one contact. Sends and
 // CompanySends are best given oldest first (else Decide sorts a copy).
 type History struct {
-	Consent       Consent
-	OptedOut      bool
-	OptedOutAt    time.Time
+	Consent    Consent
+	OptedOut   bool
+	OptedOutAt time.Time
+	// Suppressed is the contact's match on the suppression list, zero if
+	// none: a person who opted out or was erased, met again under another
+	// contact (re-imported, added again).
+	Suppressed    Suppression
 	Unreachable   bool // the customer blocked the bot
 	UnreachableAt time.Time
 	// Zone is the contact's time zone; nil is the policy's.
@@ -244,6 +248,9 @@ func (c *check) customer() {
 	}
 	if h.OptedOut {
 		c.add(Reason{Code: OptedOut, Wait: WaitCustomer, Since: h.OptedOutAt})
+	}
+	if s := h.Suppressed; !s.At.IsZero() && !s.Lifted(k) {
+		c.add(Reason{Code: Suppressed, Wait: WaitCustomer, Since: s.At, Suppressed: s.Reason})
 	}
 	if h.Unreachable {
 		c.add(Reason{Code: Unreachable, Wait: WaitCustomer, Since: h.UnreachableAt})

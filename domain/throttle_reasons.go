@@ -24,6 +24,7 @@ type ReasonCode string
 const (
 	NoConsent           ReasonCode = "no_consent"
 	OptedOut            ReasonCode = "opted_out"
+	Suppressed          ReasonCode = "suppressed"
 	Unreachable         ReasonCode = "unreachable"
 	DetractorPaused     ReasonCode = "detractor_pause"
 	PrefersNever        ReasonCode = "frequency_never"
@@ -62,6 +63,8 @@ type Reason struct {
 	// Refused marks a NoConsent whose customer answered no (at Since),
 	// as opposed to one who never answered or withdrew.
 	Refused bool
+	// Suppressed is why a Suppressed contact is on the list.
+	Suppressed SuppressReason
 }
 
 // String is the one-line summary that is stored with the decision, in
@@ -114,6 +117,11 @@ func (r Reason) Text() Msg {
 		return M("no consent recorded: nothing is sent until the customer consents")
 	case OptedOut:
 		return M("opted out: final until the customer opts back in")
+	case Suppressed:
+		if r.Suppressed == SuppressErased {
+			return M("on the suppression list: this email, phone or Telegram account was erased on %s at the person's request; nothing is sent until they consent again", at)
+		}
+		return M("on the suppression list: this email, phone or Telegram account opted out on %s; nothing is sent until they consent again", at)
 	case Unreachable:
 		return M("blocked the bot: nothing is sent until the customer starts it again")
 	case DetractorPaused:

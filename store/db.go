@@ -29,6 +29,9 @@ type DB struct {
 	postgres bool
 	now      func() time.Time
 	log      *slog.Logger
+	// secret is the suppression list's key, read once (suppressionSecret).
+	secretMu sync.Mutex
+	secret   []byte
 }
 
 // Options tune Open.

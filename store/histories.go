@@ -57,11 +57,11 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 	where, args := idsWhere(part)
 	in := func(id int64) bool { _, ok := slices.BinarySearch(part, id); return ok }
 	resp := map[int64]*domain.Respondent{}
-	err := db.eachRaw(ctx, `SELECT contact_id, consent, `+db.times("consent_at", "withdrawn_at", "opted_out_at",
+	err := db.eachRaw(ctx, `SELECT contact_id, COALESCE(chat_id, 0), consent, `+db.times("consent_at", "withdrawn_at", "opted_out_at",
 		"unreachable_at", "not_now_at", "detractor_at", "handled_at")+` FROM respondents WHERE contact_id `+where, args, func(scan func(...any) error) error {
 		var r domain.Respondent
 		var at [7]dbTime
-		if err := scan(&r.ContactID, &r.Consent.Given, &at[0], &at[1], &at[2], &at[3], &at[4], &at[5], &at[6]); err != nil || !in(r.ContactID) {
+		if err := scan(&r.ContactID, &r.ChatID, &r.Consent.Given, &at[0], &at[1], &at[2], &at[3], &at[4], &at[5], &at[6]); err != nil || !in(r.ContactID) {
 			return err
 		}
 		r.Consent.At, r.Consent.WithdrawnAt, r.OptedOutAt = time.Time(at[0]), time.Time(at[1]), time.Time(at[2])
@@ -90,21 +90,32 @@ func (db *DB) historiesChunk(ctx context.Context, part []int64, now time.Time, c
 	if err != nil {
 		return fmt.Errorf("read sends: %w", err)
 	}
-	err = db.eachRaw(ctx, `SELECT id, timezone, frequency, company, `+db.times("last_contact_at")+` FROM contacts WHERE id `+where, args,
+	idents := make(map[int64]identifiers, len(part))
+	err = db.eachRaw(ctx, `SELECT id, timezone, frequency, company, email, phone, `+db.times("last_contact_at")+` FROM contacts WHERE id `+where, args,
 		func(scan func(...any) error) error {
 			var c domain.Contact
 			var last dbTime
-			if err := scan(&c.ID, &c.TimeZone, &c.Frequency, &c.Company, &last); err != nil || !in(c.ID) {
+			if err := scan(&c.ID, &c.TimeZone, &c.Frequency, &c.Company, &c.Email, &c.Phone, &last); err != nil || !in(c.ID) {
 				return err
 			}
 			c.LastContactAt = time.Time(last)
 			out[c.ID] = domain.NewHistory(&c, resp[c.ID], surveys[c.ID], company[companyKey(c.Company)], now)
+			idents[c.ID] = identifiers{c.Email, c.Phone, 0}
+			if r := resp[c.ID]; r != nil {
+				idents[c.ID] = identifiers{c.Email, c.Phone, r.ChatID}
+			}
 			return nil
 		})
 	if err != nil {
 		return fmt.Errorf("read contacts: %w", err)
 	}
-	return nil
+	suppressed, err := db.suppressionsOf(ctx, idents)
+	for id, sup := range suppressed {
+		h := out[id]
+		h.Suppressed = sup
+		out[id] = h
+	}
+	return err
 }
 
 // idsWhere is the condition on a sorted chunk of ids: a range when they

@@ -31,6 +31,9 @@ func (db *DB) dialectSQL(sql string) string {
 		"{{text}}": {"TEXT", "TEXT"},
 		// Compared byte by byte, so that a prefix is an index range.
 		"{{bytes}}": {"TEXT", `TEXT COLLATE "C"`},
+		// 256 random bits as hex, from the database's strong source
+		// (PostgreSQL's v4 UUIDs carry 122 random bits each).
+		"{{random_hex}}": {"lower(hex(randomblob(32)))", "replace(gen_random_uuid()::text || gen_random_uuid()::text || gen_random_uuid()::text, '-', '')"},
 	}
 	i := 0
 	if db.postgres {

@@ -339,6 +339,22 @@ CREATE TABLE merges (
 );
 CREATE INDEX merges_kept ON merges (kept_id);
 `},
+	// The suppression list keeps keyed hashes of the identifiers of people
+	// who opted out or were erased, never the identifiers; its key is a
+	// secret of the database (settings), made here once for every process.
+	{14, "the suppression list and the database's settings (its secret)", `
+CREATE TABLE settings (
+	name {{text}} PRIMARY KEY,
+	value {{text}} NOT NULL
+);
+CREATE TABLE suppressions (
+	hash {{text}} PRIMARY KEY,
+	kind {{text}} NOT NULL,
+	reason {{text}} NOT NULL,
+	at {{ts}} NOT NULL
+);
+INSERT INTO settings (name, value) VALUES ('suppression_secret', {{random_hex}});
+`},
 	// Each new migration goes at the end of this list, with the next
 	// version.
 }

@@ -44,6 +44,9 @@ type Executor struct {
 	// merge say they are not set up.
 	Dupes  *dupes.Service
 	Merger *dupes.Merger
+	// Suppressions reads the suppression list for suppressed; nil, it
+	// says it is not set up.
+	Suppressions SuppressionList
 	// BotName returns the Telegram bot's username (getMe), which invite
 	// links name; nil when Telegram is not configured.
 	BotName func(ctx context.Context) (string, error)
@@ -88,6 +91,7 @@ func init() {
 		{name: "forget", usage: locale.Key(forgetUsage), summary: locale.Key("erase a contact's personal data at their request, as their /forget does (admins; asks to confirm first)"), examples: []string{locale.Key("forget C42"), locale.Key("forget C42 confirm")}, run: (*Executor).forget},
 		{name: "dupes", aliases: []string{"duplicates"}, usage: locale.Key(dupesUsage), summary: locale.Key("likely duplicate contacts, the surest first: same email once its +tag is dropped, same name and company, names a typo apart at one company"), examples: []string{locale.Key("dupes"), locale.Key("dupes 50")}, run: (*Executor).dupes},
 		{name: "merge", usage: locale.Key(mergeUsage), summary: locale.Key("fold a duplicate into the contact kept: its records, the fields the kept one lacks, the stricter consent; recorded (manager)"), examples: []string{locale.Key("merge C513 into C501")}, run: (*Executor).merge},
+		{name: "suppressed", usage: locale.Key(suppressedUsage), summary: locale.Key("contacts on the suppression list (their email, phone or Telegram account opted out or was erased under another contact), and the list's counts"), examples: []string{locale.Key("suppressed"), locale.Key("suppressed erased")}, run: (*Executor).suppressed},
 		{name: "digest", usage: locale.Key("digest [preview|post]"), summary: locale.Key("this week's digest"), examples: []string{locale.Key("digest"), locale.Key("digest post")}, run: (*Executor).digest},
 	}
 }

@@ -22,6 +22,10 @@ type ConsentState struct {
 	// DetractorPauseSince is set while a detractor answer awaits its
 	// owner's handled.
 	DetractorPauseSince time.Time `json:"detractor_pause_since,omitzero"`
+	// Suppressed is the contact's match on the suppression list: its email,
+	// phone or Telegram account opted out or was erased under another
+	// contact, so it is not asked unless it consents again.
+	Suppressed *domain.Suppression `json:"suppressed,omitempty"`
 	// Text is the state in words, in English; text as the card writes it,
 	// in its reader's language.
 	Text string `json:"text"`
@@ -41,7 +45,11 @@ func (e *Executor) consentState(ctx context.Context, c *domain.Contact) (*Consen
 	if err != nil {
 		return nil, err
 	}
-	s := describeConsent(locale.From(ctx), r, c, e.Loc)
+	sup, err := e.Surveys.Suppression(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	s := describeConsent(locale.From(ctx), r, sup, c, e.Loc)
 	answers, err := e.Surveys.Store.Answers(ctx, c.ID, 0)
 	if err != nil {
 		return nil, err
@@ -55,11 +63,14 @@ func (e *Executor) consentState(ctx context.Context, c *domain.Contact) (*Consen
 
 // describeConsent reads the consent state of c; its Text is English (the
 // data's), its text in p's language (the card's).
-func describeConsent(p *locale.Printer, r *domain.Respondent, c *domain.Contact, loc *time.Location) *ConsentState {
+func describeConsent(p *locale.Printer, r *domain.Respondent, sup domain.Suppression, c *domain.Contact, loc *time.Location) *ConsentState {
 	if loc == nil {
 		loc = time.UTC
 	}
 	s := &ConsentState{State: "none"}
+	if !sup.At.IsZero() && (r == nil || !sup.Lifted(r.Consent)) {
+		s.Suppressed = &sup
+	}
 	if r != nil {
 		k := r.Consent
 		switch {
@@ -96,6 +107,13 @@ func consentText(p *locale.Printer, s *ConsentState, c *domain.Contact, loc *tim
 	text := p.T("none recorded")
 	if f, ok := consentStates[s.State]; ok {
 		text = p.T(f, day(s.At))
+	}
+	if sup := s.Suppressed; sup != nil {
+		if sup.Reason == domain.SuppressErased {
+			text += p.T("; opted out from the start: its email, phone or Telegram account belonged to a person erased on %s at their request", day(sup.At))
+		} else {
+			text += p.T("; opted out from the start: its email, phone or Telegram account opted out on %s", day(sup.At))
+		}
 	}
 	if !s.UnreachableSince.IsZero() {
 		text += p.T("; unreachable since %s (blocked the bot)", day(s.UnreachableSince))

@@ -126,6 +126,7 @@ func frenchEnv(t *testing.T) (*french, *survey.Service) {
 		Poster: posterFunc(func(context.Context, *digest.Digest) ([]string, error) { return []string{"C0DIGEST"}, nil })}
 	e.exec.Dupes = &dupes.Service{Store: e.db}
 	e.exec.Merger = &dupes.Merger{Store: e.db, CRM: e.crm, Now: e.clock.Now}
+	e.exec.Suppressions = e.db
 	return inFrench(t, e), svc
 }
 

@@ -53,7 +53,7 @@ func (m *Main) open(ctx context.Context) error {
 	m.survey = m.surveyService()
 	m.exec = &command.Executor{CRM: m.crm, Segments: m.segments, Digests: m.digests, Surveys: m.survey,
 		BotName: m.botName, Now: m.Now, Loc: cfg.Zone, Logger: m.log,
-		Dupes: &dupes.Service{Store: m.db}, Merger: &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}}
+		Dupes: &dupes.Service{Store: m.db}, Merger: &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}, Suppressions: m.db}
 	return nil
 }
 

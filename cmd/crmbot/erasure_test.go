@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/crmbot/crmbot/store/storetest"
@@ -31,5 +33,37 @@ func TestForgetThroughTheBinaryLeavesNoTrace(t *testing.T) {
 	}
 	if left := storetest.Lingering(t, dsn, "Voisine Deux"); len(left) == 0 {
 		t.Error("the neighbours are gone too")
+	}
+	// Re-imported next month from an old spreadsheet, the person is not
+	// asked again: the suppression list (keyed hashes) outlives them.
+	file := filepath.Join(t.TempDir(), "again.csv")
+	os.WriteFile(file, []byte("name,email,phone\nG. Kerhervé,GWENDOLINE@kerherve.example,+33 6 77 88 99 00\nVoisine Trois,trois@voisine.example,\n"), 0o644)
+	if r := runBinary(t, dsn, nil, nil, "import", "contacts", file); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	if r := runBinary(t, dsn, nil, nil, "exec", "why C4"); r.code != 0 || !strings.Contains(r.stdout, "suppressed   on the suppression list") || !strings.Contains(r.stdout, "was erased on") {
+		t.Errorf("why C4 (the person re-imported): %+v", r)
+	}
+	if r := runBinary(t, dsn, nil, nil, "exec", "show C4"); !strings.Contains(r.stdout, "opted out from the start") {
+		t.Errorf("show C4 does not say why it is opted out: %s", r.stdout)
+	}
+	if r := runBinary(t, dsn, nil, nil, "exec", "why C5"); strings.Contains(r.stdout, "suppression list") {
+		t.Errorf("why C5 (a neighbour never asked): %s", r.stdout)
+	}
+	if r := runBinary(t, dsn, nil, nil, "exec", "survey send satisfaction to C4"); !strings.Contains(r.stdout+r.stderr, "suppress") {
+		t.Errorf("survey send to C4: %+v", r)
+	}
+	if r := runBinary(t, dsn, nil, nil, "exec", "suppressed"); !strings.Contains(r.stdout, "1 contact is on the suppression list") ||
+		!strings.Contains(r.stdout, "C4 G. Kerhervé") || !strings.Contains(r.stdout, "2 from erasures; 1 person erased") {
+		t.Errorf("suppressed: %+v", r)
+	}
+	r := runBinary(t, dsn, nil, nil, "export", "suppressed")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "hash,kind,reason,date\n") || strings.Count(r.stdout, ",erased,") != 2 {
+		t.Errorf("export suppressed: %+v", r)
+	}
+	for _, s := range append(personal, "gwendoline", "+33677889900") {
+		if strings.Contains(r.stdout, s) {
+			t.Errorf("export suppressed holds %q", s)
+		}
 	}
 }

@@ -53,7 +53,7 @@ func TestExportImportRoundTripKeepsScores(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &answers); err != nil || len(answers) == 0 || answers[0].SurveyID == 0 || answers[0].Question == "" {
 		t.Errorf("export answers --format json: %v, %d answers, %+v", err, len(answers), r.stderr)
 	}
-	if r := runBinary(t, from, nil, nil, "export", "things"); r.code == 0 || !strings.Contains(r.stderr, "contacts|orders|interactions|moves|answers") {
+	if r := runBinary(t, from, nil, nil, "export", "things"); r.code == 0 || !strings.Contains(r.stderr, "contacts|orders|interactions|moves|answers|suppressed") {
 		t.Errorf("export things: %+v", r)
 	}
 	before, after := scores(t, from), scores(t, to)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/domain/csvfile"
+	"github.com/crmbot/crmbot/store"
 )
 
 // ActivityStore is what exporting orders, interactions, moves and answers
@@ -19,6 +20,7 @@ type ActivityStore interface {
 	EachInteraction(ctx context.Context, batch int, fn func([]domain.Interaction) error) error
 	EachMove(ctx context.Context, batch int, fn func([]domain.Move) error) error
 	EachAnswer(ctx context.Context, batch int, fn func([]domain.StoredAnswer) error) error
+	EachSuppression(ctx context.Context, batch int, fn func([]store.SuppressionEntry) error) error
 }
 
 // ExportOrders writes every order, in id order, as CSV with the columns
@@ -65,6 +67,16 @@ func ExportAnswers(ctx context.Context, st ActivityStore, format string, w io.Wr
 			strconv.FormatBool(a.Skipped), strconv.Itoa(a.Number), strings.Join(a.Options, ", "), strconv.FormatBool(a.Yes),
 			a.Text, csvfile.FormatTime(a.At)}
 	}, "survey", "contact", "questionnaire", "question", "type", "skipped", "number", "options", "yes", "text", "date")
+}
+
+// ExportSuppressed writes the suppression list for an audit: each keyed
+// hash, the kind of identifier it hides (email, phone, telegram), why it
+// is there (opted_out, erased) and since when; never anyone's data.
+func ExportSuppressed(ctx context.Context, st ActivityStore, format string, w io.Writer) error {
+	each := func(fn func([]store.SuppressionEntry) error) error { return st.EachSuppression(ctx, exportBatch, fn) }
+	return exportActivity(format, w, each, func(e store.SuppressionEntry) []string {
+		return []string{e.Hash, e.Kind, string(e.Reason), csvfile.FormatTime(e.At)}
+	}, "hash", "kind", "reason", "date")
 }
 
 // exportActivity writes what each gives as CSV, under header, a row of

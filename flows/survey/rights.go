@@ -14,6 +14,9 @@ func (cv *conv) optOut() error {
 	if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
 		return err
 	}
+	if err := cv.s.suppress(cv.ctx, cv.r.ContactID, domain.SuppressOptedOut, cv.now); err != nil {
+		return err
+	}
 	if err := cv.cancelActive(string(domain.OptedOut)); err != nil {
 		return err
 	}
@@ -57,20 +60,48 @@ func (s *Service) cancelActive(ctx context.Context, contactID int64, reason stri
 // recorded with who asked and when; once that is committed, the database's
 // log is emptied of it.
 func (s *Service) Erase(ctx context.Context, contactID int64, by string) error {
-	err := s.Store.InTx(ctx, func(ctx context.Context) error {
-		if err := s.cancelActive(ctx, contactID, "forgotten"); err != nil {
-			return err
-		}
-		if err := s.Store.Forget(ctx, contactID); err != nil {
-			return err
-		}
-		return s.Store.RecordErasure(ctx, contactID, by, s.now())
-	})
+	err := s.Store.InTx(ctx, func(ctx context.Context) error { return s.erase(ctx, contactID, by, s.now()) })
 	if err != nil {
 		return err
 	}
 	s.emptyLog(ctx)
 	return nil
+}
+
+// erase does what an erasure does, in the transaction of ctx: the
+// person's email, phone and Telegram chat go on the suppression list (as
+// keyed hashes: re-imported later, they are not asked again), their
+// questionnaires under way are cancelled, their data erased and the
+// erasure recorded.
+func (s *Service) erase(ctx context.Context, contactID int64, by string, now time.Time) error {
+	if err := s.suppress(ctx, contactID, domain.SuppressErased, now); err != nil {
+		return err
+	}
+	if err := s.cancelActive(ctx, contactID, "forgotten"); err != nil {
+		return err
+	}
+	if err := s.Store.Forget(ctx, contactID); err != nil {
+		return err
+	}
+	return s.Store.RecordErasure(ctx, contactID, by, now)
+}
+
+// suppress puts contactID's email, phone and Telegram chat on the
+// suppression list for reason.
+func (s *Service) suppress(ctx context.Context, contactID int64, reason domain.SuppressReason, now time.Time) error {
+	c, err := s.Store.Contact(ctx, contactID)
+	if err != nil {
+		return err
+	}
+	r, err := s.Store.Respondent(ctx, contactID)
+	if err != nil {
+		return err
+	}
+	var chat int64
+	if r != nil {
+		chat = r.ChatID
+	}
+	return s.Store.Suppress(ctx, c.Email, c.Phone, chat, reason, now)
 }
 
 // emptyLog empties the database's log after an erasure, or logs why it
@@ -94,13 +125,7 @@ func (cv *conv) forget(messageID int64, yes bool) error {
 		cv.send(say(cv.lang, txtForgetKept), nil)
 		return nil
 	}
-	if err := cv.cancelActive("forgotten"); err != nil {
-		return err
-	}
-	if err := cv.s.Store.Forget(cv.ctx, cv.r.ContactID); err != nil {
-		return err
-	}
-	if err := cv.s.Store.RecordErasure(cv.ctx, cv.r.ContactID, "the customer (/forget)", cv.now); err != nil {
+	if err := cv.s.erase(cv.ctx, cv.r.ContactID, "the customer (/forget)", cv.now); err != nil {
 		return err
 	}
 	cv.erased = true

@@ -15,6 +15,10 @@ type Store interface {
 	// once it is committed (see store.DB.Forget).
 	EmptyLog(ctx context.Context) error
 	RecordErasure(ctx context.Context, contactID int64, by string, at time.Time) error
+	// Suppress puts a person's identifiers on the suppression list, as
+	// keyed hashes; SuppressionOf finds a contact's match on it.
+	Suppress(ctx context.Context, email, phone string, chatID int64, reason domain.SuppressReason, at time.Time) error
+	SuppressionOf(ctx context.Context, contactID int64) (domain.Suppression, error)
 	ClaimEvent(ctx context.Context, id string) (bool, error)
 	Contact(ctx context.Context, id int64) (*domain.Contact, error)
 	UpdateContact(ctx context.Context, c *domain.Contact) error

@@ -711,3 +711,41 @@ func TestDecidedSeesEachSendsDecision(t *testing.T) {
 		}
 	})
 }
+
+// TestSuppressionOutlivesTheContact: a customer who opted out is met again
+// as another contact (the same email with a +tag, or the same phone): it
+// is held back from the start, with its reason, until that person links a
+// chat and consents again; a contact with other identifiers is not.
+func TestSuppressionOutlivesTheContact(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.contact("Anne Leroy", "email", "anne@leroy.example", "phone", "0611223344")
+		f.link(c, 401)
+		f.text(401, "/stop")
+		f.at = f.at.Add(time.Hour)
+		again := f.contact("A. Leroy", "email", "anne+shop@leroy.example")
+		// Erased, the first contact frees its phone for a new one.
+		if err := f.svc.Erase(f.ctx, c.ID, "U0ADMIN"); err != nil {
+			t.Fatal(err)
+		}
+		phone := f.contact("Anne L.", "phone", "+33 6 11 22 33 44")
+		other := f.contact("Paul Leroy", "email", "paul@leroy.example")
+		for _, x := range []*domain.Contact{again, phone} {
+			if p := f.send("satisfaction", x.ID); p.Reasons[domain.Suppressed] != 1 {
+				t.Errorf("%s: plan %+v, want held back as suppressed", x.Name, p.Reasons)
+			}
+		}
+		if p := f.send("satisfaction", other.ID); p.Reasons[domain.Suppressed] != 0 {
+			t.Errorf("%s is suppressed: %+v", other.Name, p.Reasons)
+		}
+		sup, err := f.svc.Suppression(f.ctx, again.ID)
+		if err != nil || sup.Reason != domain.SuppressOptedOut || !sup.At.Equal(start) {
+			t.Errorf("suppression of %s: %+v %v", again.Name, sup, err)
+		}
+		// The person comes back on a new link and says yes: that lifts it.
+		f.at = f.at.Add(time.Hour)
+		f.link(again, 402)
+		if p := f.send("satisfaction", again.ID); p.Outcomes["allow"] != 1 {
+			t.Errorf("after consenting again: %+v", p)
+		}
+	})
+}

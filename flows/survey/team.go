@@ -28,6 +28,12 @@ func (s *Service) Respondent(ctx context.Context, id int64) (*domain.Respondent,
 	return s.Store.Respondent(ctx, id)
 }
 
+// Suppression returns contact id's match on the suppression list (zero if
+// none): an identifier of a person who opted out or was erased.
+func (s *Service) Suppression(ctx context.Context, id int64) (domain.Suppression, error) {
+	return s.Store.SuppressionOf(ctx, id)
+}
+
 // Why is the throttle's answer for a contact: may it be sent a
 // questionnaire (the named one, or any) now, and if not, why and from when.
 type Why struct {

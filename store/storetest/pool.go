@@ -135,7 +135,8 @@ func (p *pooled) open() (*sql.DB, error) {
 	return sql.Open("pgx", dsn)
 }
 
-// empty deletes every row but the schema's versions and restarts every
+// empty deletes every row but the schema's versions and settings (made by
+// the migrations, as the suppression list's secret) and restarts every
 // sequence, and reports whether the schema still has the relations
 // noted when it was migrated (want).
 func (p *pooled) empty(ctx context.Context, want string) (bool, error) {
@@ -155,7 +156,7 @@ func (p *pooled) empty(ctx context.Context, want string) (bool, error) {
 	var reset string
 	err = conn.QueryRowContext(ctx, `SELECT
 		COALESCE((SELECT string_agg(format('DELETE FROM %I', tablename), '; ') FROM pg_tables
-			WHERE schemaname = 'public' AND tablename <> 'schema_migrations'), '') || '; ' ||
+			WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'settings')), '') || '; ' ||
 		COALESCE((SELECT string_agg(format('SELECT setval(%L, 1, false)', c.oid::regclass), '; ') FROM pg_class c
 			WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace), '')`).Scan(&reset)
 	if err != nil {
