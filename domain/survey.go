@@ -90,6 +90,9 @@ type Survey struct {
 	Via       string
 	MessageID int64
 	Attempts  int
+	// ConsentEventID is the entry of the consent ledger its send relied
+	// on: the customer's consent in force when it left.
+	ConsentEventID int64
 }
 
 // Toggle adds option to the survey's ticked options, or removes it.

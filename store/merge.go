@@ -33,6 +33,7 @@ func (db *DB) MoveRecords(ctx context.Context, keep, other int64, by string, at 
 		"UPDATE surveys SET contact_id = ? WHERE contact_id = ?",
 		"UPDATE answers SET contact_id = ? WHERE contact_id = ?",
 		"UPDATE invite_tokens SET contact_id = ? WHERE contact_id = ?",
+		"UPDATE consent_events SET contact_id = ? WHERE contact_id = ?",
 	}, keep, other)
 	if err != nil {
 		return err

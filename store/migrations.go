@@ -355,6 +355,22 @@ CREATE TABLE suppressions (
 );
 INSERT INTO settings (name, value) VALUES ('suppression_secret', {{random_hex}});
 `},
+	// The consent ledger: every consent given, refused or withdrawn,
+	// appended and never changed; each questionnaire sent records the
+	// entry it relied on. The state kept before the ledger becomes its
+	// first entries (consentBackfill).
+	{15, "the consent ledger, and the entry each questionnaire sent relied on", `
+CREATE TABLE consent_events (
+	id {{id}},
+	contact_id BIGINT NOT NULL,
+	kind {{text}} NOT NULL,
+	channel {{text}} NOT NULL,
+	text_version {{text}} NOT NULL DEFAULT '',
+	at {{ts}} NOT NULL
+);
+CREATE INDEX consent_events_contact ON consent_events (contact_id, id);
+ALTER TABLE surveys ADD COLUMN consent_event_id BIGINT;
+` + consentBackfill},
 	// Each new migration goes at the end of this list, with the next
 	// version.
 }

@@ -31,8 +31,9 @@ type surveyRow struct {
 	Via           string
 	MessageID     int64
 	Attempts      int
-	ClaimedBy     string
-	ClaimedUntil  *time.Time
+	ClaimedBy      string
+	ClaimedUntil   *time.Time
+	ConsentEventID *int64
 }
 
 func (surveyRow) TableName() string { return "surveys" }
@@ -45,6 +46,7 @@ func (r *surveyRow) toDomain() domain.Survey {
 		RemindedAt: derefTime(r.RemindedAt), AnsweredAt: derefTime(r.AnsweredAt),
 		ExpiresAt: derefTime(r.ExpiresAt), Started: r.Started, Position: r.Position,
 		Toggled: splitList(r.Toggled), Via: r.Via, MessageID: r.MessageID, Attempts: r.Attempts,
+		ConsentEventID: derefID(r.ConsentEventID),
 	}
 }
 
@@ -56,7 +58,23 @@ func surveyToRow(s *domain.Survey) *surveyRow {
 		RemindedAt: optTime(s.RemindedAt), AnsweredAt: optTime(s.AnsweredAt),
 		ExpiresAt: optTime(s.ExpiresAt), Started: s.Started, Position: s.Position,
 		Toggled: joinList(s.Toggled), Via: s.Via, MessageID: s.MessageID, Attempts: s.Attempts,
+		ConsentEventID: optID(s.ConsentEventID),
 	}
+}
+
+// optID stores an id of 0 as none; derefID reads none as 0.
+func optID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func derefID(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }
 
 // CreateSurvey inserts s and sets its id.

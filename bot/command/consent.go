@@ -26,6 +26,9 @@ type ConsentState struct {
 	// phone or Telegram account opted out or was erased under another
 	// contact, so it is not asked unless it consents again.
 	Suppressed *domain.Suppression `json:"suppressed,omitempty"`
+	// History is the consent ledger's entries, oldest first: every
+	// consent given, refused or withdrawn.
+	History []domain.ConsentEvent `json:"history,omitempty"`
 	// Text is the state in words, in English; text as the card writes it,
 	// in its reader's language.
 	Text string `json:"text"`
@@ -50,6 +53,9 @@ func (e *Executor) consentState(ctx context.Context, c *domain.Contact) (*Consen
 		return nil, err
 	}
 	s := describeConsent(locale.From(ctx), r, sup, c, e.Loc)
+	if s.History, err = e.Surveys.Store.ConsentEvents(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	answers, err := e.Surveys.Store.Answers(ctx, c.ID, 0)
 	if err != nil {
 		return nil, err
@@ -140,6 +146,13 @@ func consentSection(p *locale.Printer, s *ConsentState) reply.Section {
 		return reply.Section{Heading: p.T("Consent"), Text: p.T("Telegram questionnaires are not set up in this crmbot process.")}
 	}
 	text := p.T("Questionnaires: %s.", s.text)
+	if h := s.History; len(h) > 0 {
+		steps := make([]string, 0, historyShown)
+		for _, e := range h[max(0, len(h)-historyShown):] {
+			steps = append(steps, p.T(ledgerWords[e.Kind], p.Date(e.At), e.Channel))
+		}
+		text += "\n" + p.N(len(h), "Consent history (%d entry): %s", "Consent history (%d entries, the last shown): %s", len(h), strings.Join(steps, " → "))
+	}
 	if len(s.Answers) > 0 {
 		last := s.Answers[len(s.Answers)-1]
 		parts := make([]string, 0, len(s.Answers))
@@ -151,4 +164,14 @@ func consentSection(p *locale.Printer, s *ConsentState) reply.Section {
 		text += "\n" + p.T("Last answers (%s, %s): %s", last.Questionnaire, p.Date(last.At), strings.Join(parts, " · "))
 	}
 	return reply.Section{Heading: p.T("Consent"), Text: text}
+}
+
+// historyShown is how many ledger entries the card shows, the last ones.
+const historyShown = 5
+
+// ledgerWords write a ledger entry: its kind, day and channel.
+var ledgerWords = map[domain.ConsentKind]string{
+	domain.ConsentGiven:     locale.Key("given %s (%s)"),
+	domain.ConsentRefused:   locale.Key("refused %s (%s)"),
+	domain.ConsentWithdrawn: locale.Key("withdrawn %s (%s)"),
 }

@@ -387,3 +387,20 @@ func TestWhyAndResults(t *testing.T) {
 		e.ok(t, "survey results preferences")
 	})
 }
+
+// TestCardConsentHistory: the card shows the consent ledger, step by step,
+// after a consent and a /stop.
+func TestCardConsentHistory(t *testing.T) {
+	e, svc := surveyEnv(t, "sqlite")
+	link(t, e, svc, "C1", 501)
+	if _, err := svc.Text(ctx(t), "stop-1", survey.Chat{ID: 501, Language: "en"}, "/stop"); err != nil {
+		t.Fatal(err)
+	}
+	r := e.ok(t, "show C1")
+	if !strings.Contains(r.Text(), "Consent history (2 entries, the last shown): given 2026-11-25 (telegram) → withdrawn 2026-11-25 (telegram)") {
+		t.Errorf("the card has no consent history:\n%s", r.Text())
+	}
+	if card := r.Data.(*command.Card); len(card.Consent.History) != 2 || card.Consent.History[1].Kind != domain.ConsentWithdrawn {
+		t.Errorf("the card's data: %+v", card.Consent.History)
+	}
+}

@@ -165,10 +165,10 @@ func (m *Main) importCmd() *cobra.Command {
 func (m *Main) exportCmd() *cobra.Command {
 	var format, lang string
 	c := &cobra.Command{
-		Use:       "export contacts|orders|interactions|moves|answers|suppressed [--format csv|json] [--lang en|fr]",
-		Short:     "Write every contact, order, interaction, move, answer or suppression-list entry to standard output (contacts, orders and interactions as import reads them back)",
+		Use:       "export contacts|orders|interactions|moves|answers|consent|suppressed [--format csv|json] [--lang en|fr]",
+		Short:     "Write every contact, order, interaction, move, answer, consent-ledger or suppression-list entry to standard output (contacts, orders and interactions as import reads them back)",
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"contacts", "orders", "interactions", "moves", "answers", "suppressed"},
+		ValidArgs: []string{"contacts", "orders", "interactions", "moves", "answers", "consent", "suppressed"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := m.dataPrinter(lang)
 			if err != nil {
@@ -193,10 +193,13 @@ func (m *Main) exportCmd() *cobra.Command {
 				"suppressed": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
 					return csvio.ExportSuppressed(ctx, db, f, w)
 				},
+				"consent": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
+					return csvio.ExportConsent(ctx, db, f, w)
+				},
 			}
 			export, ok := exports[args[0]]
 			if !ok {
-				return errors.New(p.T("export what? Use crmbot export contacts|orders|interactions|moves|answers|suppressed [--format csv|json] (got %q)", args[0]))
+				return errors.New(p.T("export what? Use crmbot export contacts|orders|interactions|moves|answers|consent|suppressed [--format csv|json] (got %q)", args[0]))
 			}
 			if format != "csv" && format != "json" {
 				return errors.New(p.T("--format is csv or json (got %q)", format))

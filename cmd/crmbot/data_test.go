@@ -121,7 +121,7 @@ func TestImportAndExportRefusalsInFrench(t *testing.T) {
 		want string
 	}{
 		{[]string{"import", "moves", bad}, `crmbot: importer quoi ? Utilisez crmbot import contacts|orders|interactions FICHIER.csv (reçu "moves")`},
-		{[]string{"export", "things"}, `crmbot: exporter quoi ? Utilisez crmbot export contacts|orders|interactions|moves|answers|suppressed [--format csv|json] (reçu "things")`},
+		{[]string{"export", "things"}, `crmbot: exporter quoi ? Utilisez crmbot export contacts|orders|interactions|moves|answers|consent|suppressed [--format csv|json] (reçu "things")`},
 		{[]string{"export", "contacts", "--format", "xml"}, `crmbot: --format vaut csv ou json (reçu "xml")`},
 	} {
 		if r := crmbotEnv(t, dsn, fr, c.args...); r.code != 1 || strings.TrimSpace(r.stderr) != c.want {

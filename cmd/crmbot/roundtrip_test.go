@@ -53,7 +53,15 @@ func TestExportImportRoundTripKeepsScores(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &answers); err != nil || len(answers) == 0 || answers[0].SurveyID == 0 || answers[0].Question == "" {
 		t.Errorf("export answers --format json: %v, %d answers, %+v", err, len(answers), r.stderr)
 	}
-	if r := runBinary(t, from, nil, nil, "export", "things"); r.code == 0 || !strings.Contains(r.stderr, "contacts|orders|interactions|moves|answers|suppressed") {
+	var ledger []struct {
+		ContactID int64  `json:"contact_id"`
+		Kind      string `json:"kind"`
+	}
+	r = runBinary(t, from, nil, nil, "export", "consent", "--format", "json")
+	if err := json.Unmarshal([]byte(r.stdout), &ledger); err != nil || len(ledger) == 0 || ledger[0].ContactID == 0 || ledger[0].Kind != "given" {
+		t.Errorf("export consent --format json: %v, %d entries, %+v", err, len(ledger), r.stderr)
+	}
+	if r := runBinary(t, from, nil, nil, "export", "things"); r.code == 0 || !strings.Contains(r.stderr, "contacts|orders|interactions|moves|answers|consent|suppressed") {
 		t.Errorf("export things: %+v", r)
 	}
 	before, after := scores(t, from), scores(t, to)

@@ -21,6 +21,7 @@ type ActivityStore interface {
 	EachMove(ctx context.Context, batch int, fn func([]domain.Move) error) error
 	EachAnswer(ctx context.Context, batch int, fn func([]domain.StoredAnswer) error) error
 	EachSuppression(ctx context.Context, batch int, fn func([]store.SuppressionEntry) error) error
+	EachConsentEvent(ctx context.Context, batch int, fn func([]domain.ConsentEvent) error) error
 }
 
 // ExportOrders writes every order, in id order, as CSV with the columns
@@ -77,6 +78,16 @@ func ExportSuppressed(ctx context.Context, st ActivityStore, format string, w io
 	return exportActivity(format, w, each, func(e store.SuppressionEntry) []string {
 		return []string{e.Hash, e.Kind, string(e.Reason), csvfile.FormatTime(e.At)}
 	}, "hash", "kind", "reason", "date")
+}
+
+// ExportConsent writes the consent ledger, in the order it was appended:
+// contact, kind (given, refused, withdrawn), channel, the consent text's
+// version, date. What a CNIL audit asks for: each consent and its proof.
+func ExportConsent(ctx context.Context, st ActivityStore, format string, w io.Writer) error {
+	each := func(fn func([]domain.ConsentEvent) error) error { return st.EachConsentEvent(ctx, exportBatch, fn) }
+	return exportActivity(format, w, each, func(e domain.ConsentEvent) []string {
+		return []string{domain.ContactRef(e.ContactID), string(e.Kind), e.Channel, e.TextVersion, csvfile.FormatTime(e.At)}
+	}, "contact", "kind", "channel", "text_version", "date")
 }
 
 // exportActivity writes what each gives as CSV, under header, a row of

@@ -81,6 +81,13 @@ func (cv *conv) consent(messageID int64, yes bool) error {
 	if err := cv.s.Store.SaveRespondent(cv.ctx, r); err != nil {
 		return err
 	}
+	kind := domain.ConsentRefused
+	if yes {
+		kind = domain.ConsentGiven
+	}
+	if err := cv.ledger(kind); err != nil {
+		return err
+	}
 	choice := say(cv.lang, txtConsentNo)
 	if yes {
 		choice = say(cv.lang, txtConsentYes)
@@ -95,4 +102,15 @@ func (cv *conv) consent(messageID int64, yes bool) error {
 		return cv.resume()
 	}
 	return nil
+}
+
+// ledger appends what the customer did with their consent to the ledger,
+// with the channel they did it in and the consent text they saw.
+func (cv *conv) ledger(kind domain.ConsentKind) error {
+	channel := "telegram"
+	if cv.chat.ID == 0 {
+		channel = "console"
+	}
+	return cv.s.Store.AppendConsent(cv.ctx, &domain.ConsentEvent{ContactID: cv.r.ContactID, Kind: kind, Channel: channel,
+		TextVersion: ConsentVersion, At: cv.now})
 }

@@ -416,7 +416,9 @@ func (cv *conv) deliverQueued() error {
 			cv.send("(crmbot) "+sv.Questionnaire+" cannot be sent now: "+dec.String(), nil)
 			return nil
 		}
-		cv.s.markSent(sv, q, cv.now, "console")
+		if err := cv.s.markSent(cv.ctx, sv, q, cv.now, "console"); err != nil {
+			return err
+		}
 		sv.Status = domain.SurveyOpen
 		cv.send(cv.invitationText(q, false), invitationButtons(cv.lang, sv.ID))
 		return cv.s.Store.UpdateSurvey(cv.ctx, sv)

@@ -272,8 +272,8 @@ func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time, commit
 		}
 		if reminder {
 			sv.RemindedAt, sv.NextAt = now, sv.ExpiresAt
-		} else {
-			s.markSent(sv, q, now, "telegram")
+		} else if err := s.markSent(ctx, sv, q, now, "telegram"); err != nil {
+			return nil, false, err
 		}
 		return msg, reminder, d.save(ctx, sv, false)
 	}
@@ -372,7 +372,14 @@ func reasons(dec domain.Decision) string {
 // markSent records sv, a survey of q, as leaving now through via, in q's
 // current version: it counts as sent from this moment, expires after the
 // policy's open days, and may be reminded after its reminder delay.
-func (s *Service) markSent(sv *domain.Survey, q domain.Questionnaire, now time.Time, via string) {
+func (s *Service) markSent(ctx context.Context, sv *domain.Survey, q domain.Questionnaire, now time.Time, via string) error {
+	relied, ok, err := s.Store.LatestConsent(ctx, sv.ContactID)
+	if err != nil {
+		return err
+	}
+	if ok && relied.Kind == domain.ConsentGiven {
+		sv.ConsentEventID = relied.ID // the proof the send relied on
+	}
 	sv.Status, sv.SentAt, sv.Via, sv.Reason = domain.SurveySending, now, via, ""
 	sv.Version = q.Version
 	sv.ExpiresAt = time.Time{}
@@ -385,6 +392,7 @@ func (s *Service) markSent(sv *domain.Survey, q domain.Questionnaire, now time.T
 		// console is only looked at again to expire it.
 		sv.NextAt = sv.ExpiresAt
 	}
+	return nil
 }
 
 // invitation is the message that invites r to answer sv, a survey of q

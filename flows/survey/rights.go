@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/locale"
 )
 
 // optOut is /stop and the invitation's Never: final until /start.
@@ -15,6 +17,9 @@ func (cv *conv) optOut() error {
 		return err
 	}
 	if err := cv.s.suppress(cv.ctx, cv.r.ContactID, domain.SuppressOptedOut, cv.now); err != nil {
+		return err
+	}
+	if err := cv.ledger(domain.ConsentWithdrawn); err != nil {
 		return err
 	}
 	if err := cv.cancelActive(string(domain.OptedOut)); err != nil {
@@ -77,6 +82,15 @@ func (s *Service) erase(ctx context.Context, contactID int64, by string, now tim
 	if err := s.suppress(ctx, contactID, domain.SuppressErased, now); err != nil {
 		return err
 	}
+	// An erasure withdraws any consent; the entry holds the contact's id,
+	// no personal data, and stays as the proof of what came before.
+	if last, ok, err := s.Store.LatestConsent(ctx, contactID); err != nil {
+		return err
+	} else if ok && last.Kind == domain.ConsentGiven {
+		if err := s.Store.AppendConsent(ctx, &domain.ConsentEvent{ContactID: contactID, Kind: domain.ConsentWithdrawn, Channel: "erasure", At: now}); err != nil {
+			return err
+		}
+	}
 	if err := s.cancelActive(ctx, contactID, "forgotten"); err != nil {
 		return err
 	}
@@ -133,29 +147,100 @@ func (cv *conv) forget(messageID int64, yes bool) error {
 	return nil
 }
 
+// myData is /mydata: everything kept about the customer, in their
+// language — fields, our exchanges with them and our notes, orders,
+// questionnaires and answers, and their consent step by step — in as many
+// messages as Telegram's size needs.
 func (cv *conv) myData() error {
 	c := cv.contact
-	var b strings.Builder
-	b.WriteString(say(cv.lang, txtMyDataHead))
+	p := locale.For(locale.English)
+	if l, ok := locale.Parse(cv.lang); ok {
+		p = locale.For(l)
+	}
+	lines := []string{say(cv.lang, txtMyDataHead)}
 	for _, f := range domain.FieldNames() {
 		if v := c.Display(f); v != "" && f != "owner" && f != "score" && f != "grade" {
-			b.WriteString("\n• " + f + ": " + v)
+			lines = append(lines, "• "+fieldName(p, f)+": "+v)
 		}
 	}
 	for _, k := range c.AttrKeys() {
-		b.WriteString("\n• " + k + ": " + c.Attrs[k])
+		lines = append(lines, "• "+k+": "+c.Attrs[k])
 	}
+	more, err := cv.activity(p)
+	if err != nil {
+		return err
+	}
+	lines = append(lines, more...)
+	if more, err = cv.questionnaires(p); err != nil {
+		return err
+	}
+	lines = append(lines, more...)
+	lines = append(lines, say(cv.lang, txtMyDataForget))
+	for _, m := range chunks(lines, maxMessage) {
+		cv.send(m, nil)
+	}
+	return nil
+}
+
+// mydataMax bounds the exchanges and orders listed: a customer record,
+// not a database dump.
+const mydataMax = 1000
+
+// activity lists the customer's interactions (with our notes) and orders.
+func (cv *conv) activity(p *locale.Printer) ([]string, error) {
+	var lines []string
+	is, err := cv.s.Store.RecentInteractions(cv.ctx, cv.contact.ID, mydataMax)
+	if err != nil {
+		return nil, err
+	}
+	if len(is) > 0 {
+		lines = append(lines, say(cv.lang, txtMyDataExchanges))
+	}
+	for _, i := range is {
+		lines = append(lines, strings.TrimRight("• "+p.Date(i.At)+" "+string(i.Kind)+" "+i.Note, " "))
+	}
+	os, err := cv.s.Store.RecentOrders(cv.ctx, cv.contact.ID, mydataMax)
+	if err != nil {
+		return nil, err
+	}
+	if len(os) > 0 {
+		lines = append(lines, say(cv.lang, txtMyDataOrders))
+	}
+	for _, o := range os {
+		lines = append(lines, strings.TrimRight("• "+p.Date(o.Date)+" "+domain.FormatAmount(o.Amount)+" "+o.Note, " "))
+	}
+	return lines, nil
+}
+
+// questionnaires lists the customer's consent, step by step, the
+// questionnaires sent and their answers.
+func (cv *conv) questionnaires(p *locale.Printer) ([]string, error) {
+	c := cv.contact
 	state := say(cv.lang, txtConsentOff)
 	switch {
 	case cv.r.OptedOut():
-		state = say(cv.lang, txtOptedOut, day(cv.r.OptedOutAt))
+		state = say(cv.lang, txtOptedOut, p.Date(cv.r.OptedOutAt))
 	case consented(cv.r):
-		state = say(cv.lang, txtConsentOn, day(cv.r.Consent.At))
+		state = say(cv.lang, txtConsentOn, p.Date(cv.r.Consent.At))
 	}
-	b.WriteString("\n" + say(cv.lang, txtMyDataConsent, state))
+	lines := []string{say(cv.lang, txtMyDataConsent, state)}
+	events, err := cv.s.Store.ConsentEvents(cv.ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(events) > 0 {
+		lines = append(lines, say(cv.lang, txtMyDataHistory))
+	}
+	for _, e := range events {
+		id := map[domain.ConsentKind]textID{domain.ConsentGiven: txtLedgerGiven, domain.ConsentRefused: txtLedgerRefused}[e.Kind]
+		if id == 0 {
+			id = txtLedgerWithdrawn
+		}
+		lines = append(lines, "• "+say(cv.lang, id, p.Date(e.At)))
+	}
 	list, err := cv.s.Store.SurveysOf(cv.ctx, c.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sent, answered := 0, 0
 	for _, sv := range list {
@@ -166,13 +251,13 @@ func (cv *conv) myData() error {
 			answered++
 		}
 	}
-	b.WriteString("\n" + say(cv.lang, txtMyDataSurveys, sent, answered))
+	lines = append(lines, say(cv.lang, txtMyDataSurveys, sent, answered))
 	answers, err := cv.s.Store.Answers(cv.ctx, c.ID, 0)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(answers) > 0 {
-		b.WriteString("\n" + say(cv.lang, txtMyDataAnswers))
+		lines = append(lines, say(cv.lang, txtMyDataAnswers))
 	}
 	for _, a := range answers {
 		// An answer to a questionnaire removed since reads as its value.
@@ -180,11 +265,44 @@ func (cv *conv) myData() error {
 		if !ok {
 			q = domain.Questionnaire{ID: a.Questionnaire}
 		}
-		b.WriteString("\n• " + a.Questionnaire + "/" + a.Question + ": " + cv.label(q, a.Answer))
+		lines = append(lines, "• "+a.Questionnaire+"/"+a.Question+": "+cv.label(q, a.Answer))
 	}
-	b.WriteString("\n" + say(cv.lang, txtMyDataForget))
-	cv.send(b.String(), nil)
-	return nil
+	return lines, nil
 }
 
-func day(t time.Time) string { return t.Format("2006-01-02") }
+// fieldName is a contact field's name in p's language, as the team's
+// catalogs name it, else as it is.
+func fieldName(p *locale.Printer, f string) string {
+	if locale.Has(p.Lang(), f) {
+		return p.T(f)
+	}
+	return f
+}
+
+// maxMessage is under Telegram's 4,096 characters a message.
+const maxMessage = 4000
+
+// chunks joins lines into texts of at most limit characters, a line never
+// cut (one longer than limit is cut at it).
+func chunks(lines []string, limit int) []string {
+	var out []string
+	var b strings.Builder
+	for _, l := range lines {
+		if r := []rune(l); len(r) > limit {
+			l = string(r[:limit])
+		}
+		if b.Len() > 0 && utf8.RuneCountInString(b.String())+1+utf8.RuneCountInString(l) > limit {
+			out = append(out, b.String())
+			b.Reset()
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
+

@@ -19,6 +19,13 @@ type Store interface {
 	// keyed hashes; SuppressionOf finds a contact's match on it.
 	Suppress(ctx context.Context, email, phone string, chatID int64, reason domain.SuppressReason, at time.Time) error
 	SuppressionOf(ctx context.Context, contactID int64) (domain.Suppression, error)
+	// AppendConsent appends to the consent ledger; LatestConsent reads its
+	// last entry for a contact, ConsentEvents all of them.
+	AppendConsent(ctx context.Context, e *domain.ConsentEvent) error
+	LatestConsent(ctx context.Context, contactID int64) (domain.ConsentEvent, bool, error)
+	ConsentEvents(ctx context.Context, contactID int64) ([]domain.ConsentEvent, error)
+	RecentInteractions(ctx context.Context, contactID int64, limit int) ([]domain.Interaction, error)
+	RecentOrders(ctx context.Context, contactID int64, limit int) ([]domain.Order, error)
 	ClaimEvent(ctx context.Context, id string) (bool, error)
 	Contact(ctx context.Context, id int64) (*domain.Contact, error)
 	UpdateContact(ctx context.Context, c *domain.Contact) error

@@ -718,6 +718,7 @@ func TestDecidedSeesEachSendsDecision(t *testing.T) {
 // chat and consents again; a contact with other identifiers is not.
 func TestSuppressionOutlivesTheContact(t *testing.T) {
 	each(t, func(f *fixture) {
+		t := f.t
 		c := f.contact("Anne Leroy", "email", "anne@leroy.example", "phone", "0611223344")
 		f.link(c, 401)
 		f.text(401, "/stop")
@@ -746,6 +747,105 @@ func TestSuppressionOutlivesTheContact(t *testing.T) {
 		f.link(again, 402)
 		if p := f.send("satisfaction", again.ID); p.Outcomes["allow"] != 1 {
 			t.Errorf("after consenting again: %+v", p)
+		}
+	})
+}
+
+// TestConsentLedger: consent, a send, withdrawal (/stop), a send held
+// back, consent again, a send: the ledger holds each step in order, never
+// changed, and every questionnaire sent points at the consent in force
+// when it left (checked over the whole database).
+func TestConsentLedger(t *testing.T) {
+	each(t, func(f *fixture) {
+		t := f.t
+		c := f.contact("Anne Leroy", "email", "anne@leroy.example")
+		f.link(c, 410)
+		f.send("satisfaction", c.ID)
+		f.round()
+		f.at = f.at.Add(time.Hour)
+		f.text(410, "/stop")
+		f.at = f.at.AddDate(0, 0, 1)
+		if p := f.send("preferences", c.ID); p.Outcomes["allow"] != 0 {
+			t.Fatalf("sent after /stop: %+v", p)
+		}
+		f.at = f.at.AddDate(0, 0, 1)
+		f.text(410, "/start")
+		f.tap(410, 11, "c:yes")
+		f.at = f.at.AddDate(0, 0, 118) // a Thursday, past the recontact window
+		if p := f.send("preferences", c.ID); p.Outcomes["allow"] != 1 {
+			t.Fatalf("not sent after consenting again: %+v", p)
+		}
+		f.round()
+		events, err := f.db.ConsentEvents(f.ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []domain.ConsentKind
+		for _, e := range events {
+			kinds = append(kinds, e.Kind)
+			if e.Channel != "telegram" || e.TextVersion != survey.ConsentVersion && e.Kind != domain.ConsentWithdrawn {
+				t.Errorf("entry %+v", e)
+			}
+		}
+		if want := []domain.ConsentKind{domain.ConsentGiven, domain.ConsentWithdrawn, domain.ConsentGiven}; !slices.Equal(kinds, want) {
+			t.Fatalf("ledger %v, want %v", kinds, want)
+		}
+		sent := f.surveys(c)
+		relied := map[int64]bool{}
+		for _, s := range sent {
+			if !s.SentAt.IsZero() {
+				relied[s.ConsentEventID] = true
+			}
+		}
+		if len(relied) != 2 || !relied[events[0].ID] || !relied[events[2].ID] {
+			t.Errorf("the sends relied on %v, want the two consents %d and %d", relied, events[0].ID, events[2].ID)
+		}
+		if n := storetest.UnprovenSends(t, f.db); n != 0 {
+			t.Errorf("%d questionnaires sent without a consent in force behind them", n)
+		}
+	})
+}
+
+// TestMyDataWholeRecord: /mydata lists everything kept — fields under
+// their French names for a French customer, our exchanges with their
+// notes, orders, the consent step by step, the answers — in as many
+// messages as Telegram's size needs.
+func TestMyDataWholeRecord(t *testing.T) {
+	each(t, func(f *fixture) {
+		t := f.t
+		c := f.contact("Camille Roux", "language", "fr", "city", "Lyon", "email", "camille@roux.example")
+		for i := range 150 {
+			at := f.at.Add(-time.Duration(i+1) * time.Hour)
+			if err := f.db.AddInteraction(f.ctx, &domain.Interaction{ContactID: c.ID, Kind: domain.Call, Note: fmt.Sprintf("rappel numéro %d au sujet du devis", i), Author: "U0OWNER", At: at}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.db.AddOrder(f.ctx, &domain.Order{ContactID: c.ID, Amount: 120050, Date: f.at.AddDate(0, 0, -3), Note: "commande de printemps", Author: "U0OWNER"}); err != nil {
+			t.Fatal(err)
+		}
+		token, err := f.svc.Invite(f.ctx, c, "U0OWNER")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.text(420, "/start "+token)
+		f.tap(420, 7, "c:yes")
+		r := f.text(420, "/mydata")
+		all := ""
+		for _, m := range r.Messages {
+			if n := len([]rune(m.Text)); n > 4096 {
+				t.Errorf("a message of %d characters: Telegram takes 4,096", n)
+			}
+			all += m.Text + "\n"
+		}
+		if len(r.Messages) < 2 {
+			t.Errorf("%d message(s) for 150 exchanges: not split", len(r.Messages))
+		}
+		for _, want := range []string{"Ce que nous conservons sur vous :", "• ville: Lyon", "• e-mail: camille@roux.example",
+			"Nos échanges avec vous (et nos notes) :", "rappel numéro 149 au sujet du devis", "Vos commandes :",
+			"1 200,50 € commande de printemps", "Votre consentement, étape par étape :", "• donné le 25/11/2026", "/forget efface tout cela."} {
+			if !strings.Contains(all, want) {
+				t.Errorf("/mydata lacks %q", want)
+			}
 		}
 	})
 }

@@ -53,3 +53,16 @@ func rebind(db *store.DB, query string) string {
 	}
 	return b.String()
 }
+
+// UnprovenSends counts the questionnaires sent whose ledger entry is not a
+// consent in force at their send time: none recorded, another contact's,
+// not a consent, given after the send, or withdrawn or refused between it
+// and the send. A database whose sends all rest on the ledger counts 0.
+func UnprovenSends(t testing.TB, db *store.DB) int64 {
+	t.Helper()
+	return Count(t, db, `SELECT COUNT(*) FROM surveys s WHERE s.sent_at IS NOT NULL AND NOT EXISTS (
+		SELECT 1 FROM consent_events e WHERE e.id = s.consent_event_id AND e.contact_id = s.contact_id
+			AND e.kind = 'given' AND e.at <= s.sent_at
+			AND NOT EXISTS (SELECT 1 FROM consent_events w WHERE w.contact_id = s.contact_id
+				AND w.kind IN ('refused', 'withdrawn') AND w.at > e.at AND w.at <= s.sent_at))`)
+}

@@ -38,6 +38,9 @@ type Store interface {
 	InsertSentSurveys(ctx context.Context, ss []domain.Survey) error
 	InsertAnswers(ctx context.Context, as []domain.StoredAnswer) error
 	InsertScoreSnapshots(ctx context.Context, snaps []domain.ScoreSnapshot) error
+	// BackfillConsentLedger writes the consent ledger of the respondents
+	// and sends written in bulk.
+	BackfillConsentLedger(ctx context.Context) error
 }
 
 // Options tune Generate. The zero value makes 500 contacts with seed 0 at
@@ -386,7 +389,7 @@ func write(ctx context.Context, st Store, b *batch) error {
 		if err := st.InsertScoreSnapshots(ctx, b.snapshots); err != nil {
 			return fmt.Errorf("past scores: %w", err)
 		}
-		return nil
+		return st.BackfillConsentLedger(ctx)
 	})
 	if err != nil {
 		first, last := b.contacts[0].ID, b.contacts[len(b.contacts)-1].ID

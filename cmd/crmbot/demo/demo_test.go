@@ -102,6 +102,11 @@ func TestGenerate(t *testing.T) {
 		if drift, err := db.StatsDrift(ctx); err != nil || len(drift) > 0 {
 			t.Errorf("the customers' aggregates of %v differ from their orders (%v)", drift, err)
 		}
+		// Every questionnaire the demo sent rests on a consent in force
+		// in the ledger: 100 %.
+		if st.Surveys == 0 || storetest.UnprovenSends(t, db) != 0 {
+			t.Errorf("%d of %d questionnaires sent without a consent in force in the ledger", storetest.UnprovenSends(t, db), st.Surveys)
+		}
 		d := read(t, db)
 		t.Run("counts match the stats", func(t *testing.T) { checkCounts(t, d, st) })
 		t.Run("contacts", func(t *testing.T) { checkContacts(t, d) })
