@@ -12,25 +12,25 @@ import (
 // dispatcher's outbox and the conversation's state.
 
 type surveyRow struct {
-	ID            int64 `gorm:"primaryKey"`
-	ContactID     int64
-	Questionnaire string
-	Version       int
-	Status        string
-	Reason        string
-	RequestedBy   string
-	RequestedAt   time.Time
-	NextAt        *time.Time
-	SentAt        *time.Time
-	RemindedAt    *time.Time
-	AnsweredAt    *time.Time
-	ExpiresAt     *time.Time
-	Started       bool
-	Position      int
-	Toggled       string
-	Via           string
-	MessageID     int64
-	Attempts      int
+	ID             int64 `gorm:"primaryKey"`
+	ContactID      int64
+	Questionnaire  string
+	Version        int
+	Status         string
+	Reason         string
+	RequestedBy    string
+	RequestedAt    time.Time
+	NextAt         *time.Time
+	SentAt         *time.Time
+	RemindedAt     *time.Time
+	AnsweredAt     *time.Time
+	ExpiresAt      *time.Time
+	Started        bool
+	Position       int
+	Toggled        string
+	Via            string
+	MessageID      int64
+	Attempts       int
 	ClaimedBy      string
 	ClaimedUntil   *time.Time
 	ConsentEventID *int64

@@ -305,4 +305,3 @@ func chunks(lines []string, limit int) []string {
 	}
 	return out
 }
-
