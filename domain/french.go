@@ -66,6 +66,7 @@ var French = struct {
 		"tri": "sort", "trier": "sort",
 		"limite": "limit",
 		"dans":   "into", "vers": "into",
+		"déclencheurs": "triggers", "déclencheur": "triggers",
 		"désinscrit": "opted_out", "désinscrits": "opted_out", "effacé": "erased", "effacés": "erased",
 	},
 }

@@ -105,6 +105,8 @@ type Questionnaire struct {
 	PeriodDays int        `json:"period_days,omitempty"`
 	Title      Text       `json:"title"`
 	Questions  []Question `json:"questions"`
+	// Trigger, when set, makes the questionnaire ask itself.
+	Trigger *Trigger `json:"trigger,omitempty"`
 }
 
 // Question is one question of a questionnaire.

@@ -232,15 +232,19 @@ type SurveyRun struct {
 // how many were sent and answered, the sends held back by reason (by `survey
 // send` plans and at the moment of sending), and the CSAT and NPS answers.
 type QuestionnaireWeek struct {
-	Sent      int            `json:"sent"`
-	Answered  int            `json:"answered"`
-	Deferred  map[string]int `json:"deferred_by_reason"`
-	Denied    map[string]int `json:"denied_by_reason"`
-	Ratings   int            `json:"csat_answers"`
-	Satisfied int            `json:"csat_satisfied"` // ratings of 4 or 5
-	NPSCount  int            `json:"nps_answers"`
-	Promoters int            `json:"nps_promoters"` // 9 or 10
-	Detractor int            `json:"nps_detractors"`
+	Sent     int `json:"sent"`
+	Answered int `json:"answered"`
+	// TriggeredSent and TriggeredAnswered count, of those, the
+	// questionnaires their triggers asked (a week after a sale…).
+	TriggeredSent     int            `json:"triggered_sent"`
+	TriggeredAnswered int            `json:"triggered_answered"`
+	Deferred          map[string]int `json:"deferred_by_reason"`
+	Denied            map[string]int `json:"denied_by_reason"`
+	Ratings           int            `json:"csat_answers"`
+	Satisfied         int            `json:"csat_satisfied"` // ratings of 4 or 5
+	NPSCount          int            `json:"nps_answers"`
+	Promoters         int            `json:"nps_promoters"` // 9 or 10
+	Detractor         int            `json:"nps_detractors"`
 }
 
 // ResponseRate is the share of the week's sends answered, in %.

@@ -371,6 +371,18 @@ CREATE TABLE consent_events (
 CREATE INDEX consent_events_contact ON consent_events (contact_id, id);
 ALTER TABLE surveys ADD COLUMN consent_event_id BIGINT;
 ` + consentBackfill},
+	// Triggers claim each occasion (a sale, a move, an answer) once for a
+	// questionnaire, whatever process saw it first.
+	{16, "the occasions of triggered questionnaires, each claimed once", `
+CREATE TABLE triggered (
+	questionnaire {{text}} NOT NULL,
+	kind {{text}} NOT NULL,
+	ref_id BIGINT NOT NULL,
+	contact_id BIGINT NOT NULL,
+	at {{ts}} NOT NULL,
+	PRIMARY KEY (questionnaire, kind, ref_id)
+);
+`},
 	// Each new migration goes at the end of this list, with the next
 	// version.
 }

@@ -32,20 +32,23 @@ func (db *DB) AddSurveyRun(ctx context.Context, r domain.SurveyRun) error {
 func (db *DB) QuestionnaireWeek(ctx context.Context, from, to time.Time) (domain.QuestionnaireWeek, error) {
 	from, to = from.UTC(), to.UTC()
 	w := domain.QuestionnaireWeek{Deferred: map[string]int{}, Denied: map[string]int{}}
-	var n struct{ Sent, Answered, Ratings, Satisfied, NPS, Promoters, Detractors int }
+	var n struct{ Sent, Answered, TriggeredSent, TriggeredAnswered, Ratings, Satisfied, NPS, Promoters, Detractors int }
 	err := db.conn(ctx).Raw(`SELECT
 		(SELECT COUNT(*) FROM surveys WHERE sent_at >= ? AND sent_at < ?) AS sent,
 		(SELECT COUNT(*) FROM surveys WHERE answered_at >= ? AND answered_at < ?) AS answered,
+		(SELECT COUNT(*) FROM surveys WHERE sent_at >= ? AND sent_at < ? AND requested_by LIKE 'trigger:%') AS triggered_sent,
+		(SELECT COUNT(*) FROM surveys WHERE answered_at >= ? AND answered_at < ? AND requested_by LIKE 'trigger:%') AS triggered_answered,
 		(SELECT COUNT(*) FROM answers WHERE type = 'rating' AND skipped = ? AND at >= ? AND at < ?) AS ratings,
 		(SELECT COUNT(*) FROM answers WHERE type = 'rating' AND skipped = ? AND number >= 4 AND at >= ? AND at < ?) AS satisfied,
 		(SELECT COUNT(*) FROM answers WHERE type = 'nps' AND skipped = ? AND at >= ? AND at < ?) AS nps,
 		(SELECT COUNT(*) FROM answers WHERE type = 'nps' AND skipped = ? AND number >= 9 AND at >= ? AND at < ?) AS promoters,
 		(SELECT COUNT(*) FROM answers WHERE type = 'nps' AND skipped = ? AND number <= 6 AND at >= ? AND at < ?) AS detractors`,
-		from, to, from, to, false, from, to, false, from, to, false, from, to, false, from, to, false, from, to).Scan(&n).Error
+		from, to, from, to, from, to, from, to, false, from, to, false, from, to, false, from, to, false, from, to, false, from, to).Scan(&n).Error
 	if err != nil {
 		return w, fmt.Errorf("questionnaire figures: %w", err)
 	}
 	w.Sent, w.Answered, w.Ratings, w.Satisfied = n.Sent, n.Answered, n.Ratings, n.Satisfied
+	w.TriggeredSent, w.TriggeredAnswered = n.TriggeredSent, n.TriggeredAnswered
 	w.NPSCount, w.Promoters, w.Detractor = n.NPS, n.Promoters, n.Detractors
 	var runs []string
 	if err := db.conn(ctx).Raw("SELECT counts FROM survey_runs WHERE at >= ? AND at < ?", from, to).Scan(&runs).Error; err != nil {

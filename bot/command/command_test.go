@@ -697,9 +697,9 @@ func TestQuestionnairesNotSetUp(t *testing.T) {
 		{"why C1", "why", "why <contact> [questionnaire]"},
 		{"handled C1 called back", "handled", "handled <contact> [note]"},
 		{"invite C1", "invite", "invite <contact>"},
-		{"survey list", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>"},
-		{"survey send satisfaction to C1 dry-run", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>"},
-		{"survey results satisfaction", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>"},
+		{"survey list", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire> | survey triggers"},
+		{"survey send satisfaction to C1 dry-run", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire> | survey triggers"},
+		{"survey results satisfaction", "survey", "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire> | survey triggers"},
 	}
 	before := e.snapshot(t)
 	for _, tt := range tests {

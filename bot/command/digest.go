@@ -95,6 +95,10 @@ var throttleCounts = []string{locale.Key("Deferred: %s."), locale.Key("Held back
 // questionnairesText writes the week's questionnaire figures.
 func questionnairesText(p *locale.Printer, q digest.Questionnaires) string {
 	text := p.T("%d sent, %d answered (response rate %s).", q.Sent, q.Answered, pct(p, q.ResponseRate, 0))
+	if q.TriggeredSent > 0 || q.TriggeredAnswered > 0 {
+		text += " " + p.T("Of which asked by their triggers: %d sent, %d answered; by hand: %d sent, %d answered.",
+			q.TriggeredSent, q.TriggeredAnswered, q.Sent-q.TriggeredSent, q.Answered-q.TriggeredAnswered)
+	}
 	if q.Ratings > 0 {
 		text += " " + p.T("CSAT %s (%s).", pct(p, q.CSAT, 0), p.N(q.Ratings, "%d rating", "%d ratings", q.Ratings))
 	}

@@ -259,7 +259,7 @@ func TestFrenchErrors(t *testing.T) {
 		{"pourquoi", []string{"pourquoi demande un contact", "Usage : pourquoi <contact> [questionnaire]"}},
 		{"traité", []string{"traité demande un contact"}},
 		{"inviter", []string{"inviter demande un contact"}},
-		{"questionnaire", []string{"questionnaire prend liste, envoyer ou résultats"}},
+		{"questionnaire", []string{"questionnaire prend liste, envoyer, résultats ou déclencheurs"}},
 		{"questionnaire liste tout", []string{"questionnaire liste ne prend pas d'autre mot"}},
 		{"questionnaire résultats", []string{"questionnaire résultats prend un questionnaire", "il y a satisfaction, preferences", "Usage : questionnaire résultats <questionnaire>"}},
 		{"questionnaire envoyer", []string{"questionnaire envoyer demande un questionnaire et des destinataires"}},

@@ -11,7 +11,7 @@ import (
 	"github.com/crmbot/crmbot/locale"
 )
 
-const surveyUsage = "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire>"
+const surveyUsage = "survey list | survey send <questionnaire> to <contact|segment:NAME|filter…> [dry-run] | survey results <questionnaire> | survey triggers"
 
 // surveys returns the questionnaire service, or an error when this process
 // has none.
@@ -29,9 +29,9 @@ func (e *Executor) surveyCmd(ctx context.Context, a Actor, args []string) (*repl
 		sub = keyword(args[0])
 	}
 	switch sub {
-	case "list", "send", "results":
+	case "list", "send", "results", "triggers":
 	default:
-		return nil, usageError(surveyUsage, "survey takes list, send or results (got %s)", quote(strings.Join(args, " ")))
+		return nil, usageError(surveyUsage, "survey takes list, send, results or triggers (got %s)", quote(strings.Join(args, " ")))
 	}
 	svc, err := e.surveys()
 	if err != nil {
@@ -48,6 +48,11 @@ func (e *Executor) surveyCmd(ctx context.Context, a Actor, args []string) (*repl
 			return nil, usageError(resultsUsage, "survey results takes one questionnaire, as in survey results satisfaction (%s)", questionnaireIDs(svc))
 		}
 		return surveyResults(ctx, locale.From(ctx), svc, args[1])
+	case "triggers":
+		if len(args) > 1 {
+			return nil, usageError(surveyUsage, "survey triggers takes no other word (got %s)", quote(strings.Join(args[1:], " ")))
+		}
+		return e.surveyTriggers(ctx, locale.From(ctx), svc)
 	}
 	return e.surveySend(ctx, svc, a, args[1:])
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/survey"
+	"github.com/crmbot/crmbot/locale"
 	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"
 )
@@ -243,7 +244,7 @@ func TestSurveySend(t *testing.T) {
 			{"survey send satisfaction to segment:nope", domain.NotFound, []string{"no segment"}},
 			{"survey send satisfaction to stage=customer limit=1", domain.Invalid, []string{"limit= does not apply"}},
 			{"survey send satisfaction to Martin", domain.Conflict, []string{"several contacts"}},
-			{"survey frobnicate", domain.Invalid, []string{"list, send or results"}},
+			{"survey frobnicate", domain.Invalid, []string{"list, send, results or triggers"}},
 			{"survey results", domain.Invalid, []string{"one questionnaire", "satisfaction, preferences"}},
 			{"survey results nope", domain.NotFound, []string{"satisfaction, preferences"}},
 		} {
@@ -402,5 +403,30 @@ func TestCardConsentHistory(t *testing.T) {
 	}
 	if card := r.Data.(*command.Card); len(card.Consent.History) != 2 || card.Consent.History[1].Kind != domain.ConsentWithdrawn {
 		t.Errorf("the card's data: %+v", card.Consent.History)
+	}
+}
+
+// TestSurveyTriggers: survey triggers says what asks itself and lists what
+// is due in the coming 7 days, and why; in French too.
+func TestSurveyTriggers(t *testing.T) {
+	e, svc := surveyEnv(t, "sqlite")
+	if r := e.ok(t, "survey triggers"); !strings.HasPrefix(r.Title, "No questionnaire asks itself") {
+		t.Errorf("without triggers: %s", r.Text())
+	}
+	for i := range svc.Questionnaires {
+		if svc.Questionnaires[i].ID == "satisfaction" {
+			svc.Questionnaires[i].Trigger = &domain.Trigger{After: domain.AfterSale, Days: 7}
+		}
+	}
+	e.ok(t, "sale C1 1200 today")
+	e.ok(t, "sale C2 80 2026-11-01") // due long ago: passed over
+	r := e.ok(t, "survey triggers")
+	if r.Title != "1 questionnaire due to ask itself in the coming 7 days" || !strings.Contains(r.Text(), "satisfaction (7 days after a sale)") ||
+		!strings.Contains(r.Text(), "2026-12-02 01:00 CET C1      satisfaction  sale of 1 200 € on 2026-11-25") {
+		t.Errorf("survey triggers:\n%s", r.Text())
+	}
+	fr := e.exec.Run(locale.With(ctx(t), locale.For(locale.French)), e.actor, "questionnaire déclencheurs")
+	if !fr.OK || !strings.Contains(fr.Text(), "vente de 1 200 € le 25/11/2026") || !strings.Contains(fr.Text(), "7 jours après une vente") {
+		t.Errorf("questionnaire déclencheurs:\n%s", fr.Text())
 	}
 }

@@ -97,6 +97,10 @@ func (m *Main) startBackground(ctx context.Context, slack bool) (*background, er
 		b.startTelegram(ctx, m, client)
 	}
 	b.wg.Go(func() { deliv.Run(ctx, deliverEvery) })
+	// Questionnaires that ask themselves are queued by every process: each
+	// occasion is claimed once in the database.
+	trig := &survey.Triggerer{Service: m.survey}
+	b.wg.Go(func() { trig.Run(ctx, triggerEvery) })
 	return b, nil
 }
 
@@ -167,7 +171,10 @@ const (
 	// deliverEvery how often the outbox is looked at for messages other
 	// processes owed or retries (this process's own wake it at once).
 	dispatchEvery = 5 * time.Second
-	deliverEvery  = time.Second
+	// triggerEvery is how often due triggers are looked for: a
+	// questionnaire a week after a sale can wait a minute.
+	triggerEvery = time.Minute
+	deliverEvery = time.Second
 )
 
 // stop waits for the background work to stop (its ctx done), then

@@ -243,6 +243,13 @@ func (d *Dispatcher) decide(ctx context.Context, id int64, now time.Time, commit
 	if err != nil {
 		return nil, false, d.end(ctx, s.dropRemoved(sv, err))
 	}
+	if valid, err := s.stillValid(ctx, sv, q); err != nil || !valid {
+		if err != nil {
+			return nil, false, err
+		}
+		sv.Status, sv.NextAt, sv.Reason = domain.SurveyCancelled, time.Time{}, "trigger_void"
+		return nil, false, d.end(ctx, sv)
+	}
 	dec, err := s.decide(ctx, sv.ContactID, ask(q, reminder), now)
 	if err != nil {
 		return nil, false, err

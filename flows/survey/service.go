@@ -26,6 +26,11 @@ type Store interface {
 	ConsentEvents(ctx context.Context, contactID int64) ([]domain.ConsentEvent, error)
 	RecentInteractions(ctx context.Context, contactID int64, limit int) ([]domain.Interaction, error)
 	RecentOrders(ctx context.Context, contactID int64, limit int) ([]domain.Order, error)
+	// DueTriggers returns the occasions of a questionnaire's trigger due in
+	// a window and not claimed; ClaimTriggers claims them, each once for
+	// all processes.
+	DueTriggers(ctx context.Context, q domain.Questionnaire, from, until time.Time, limit int) ([]domain.TriggerCause, error)
+	ClaimTriggers(ctx context.Context, causes []domain.TriggerCause, at time.Time) ([]domain.TriggerCause, error)
 	ClaimEvent(ctx context.Context, id string) (bool, error)
 	Contact(ctx context.Context, id int64) (*domain.Contact, error)
 	UpdateContact(ctx context.Context, c *domain.Contact) error

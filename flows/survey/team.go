@@ -266,7 +266,12 @@ func (s *Service) decideChunk(p *Plan, q domain.Questionnaire, ids []int64, hs m
 			why := reasons(dec)
 			p.Held[why] = append(p.Held[why], id)
 		}
-		if dec.Outcome == domain.Deny || queue == nil {
+		// A trigger's send held by a window (recontact, yearly cap…) waits
+		// for it to open, when the dispatcher decides again and checks the
+		// trigger still holds; a manual send is refused, for a person to
+		// send again. A rule with no date (no consent) refuses both.
+		waits := strings.HasPrefix(by, triggeredBy) && !dec.NextEligible.IsZero()
+		if dec.Outcome == domain.Deny && !waits || queue == nil {
 			continue
 		}
 		*queue = append(*queue, domain.Survey{ContactID: id, Questionnaire: q.ID, Version: q.Version,

@@ -102,6 +102,17 @@ type Questionnaire struct {
 	PeriodDays int        `yaml:"period_days"`
 	Title      Text       `yaml:"title"`
 	Questions  []Question `yaml:"questions"`
+	// Trigger makes it ask itself: {after: sale, days: 7}, {after: move,
+	// to: lost, days: 1} or {every_days: 365}.
+	Trigger *Trigger `yaml:"trigger"`
+}
+
+// Trigger is a questionnaire's trigger as the file writes it.
+type Trigger struct {
+	After     string `yaml:"after"`
+	To        string `yaml:"to"`
+	Days      int    `yaml:"days"`
+	EveryDays int    `yaml:"every_days"`
 }
 
 // Question is one question of a questionnaire.

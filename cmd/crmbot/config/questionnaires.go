@@ -33,6 +33,13 @@ func questionnaires(qs []Questionnaire) []domain.Questionnaire {
 
 func (q Questionnaire) toDomain() domain.Questionnaire {
 	d := domain.Questionnaire{ID: q.ID, Version: q.Version, PeriodDays: q.PeriodDays, Title: domain.Text(q.Title)}
+	if t := q.Trigger; t != nil {
+		to := domain.Stage(t.To)
+		if st, err := domain.ParseStage(t.To); err == nil {
+			to = st
+		}
+		d.Trigger = &domain.Trigger{After: t.After, To: to, Days: t.Days, EveryDays: t.EveryDays}
+	}
 	for _, qu := range q.Questions {
 		d.Questions = append(d.Questions, qu.toDomain())
 	}
@@ -86,6 +93,11 @@ func checkQuestionnaire(q Questionnaire, at []any, add func(string, ...any)) {
 	}
 	if len(q.Questions) == 0 {
 		add(fmt.Sprintf("questionnaire %q has no questions", q.ID), at...)
+	}
+	if q.Trigger != nil {
+		if m := q.toDomain().Trigger.Check(); m.Format != "" {
+			add(fmt.Sprintf("questionnaire %q: %s", q.ID, m), under(at, "trigger")...)
+		}
 	}
 	ids, dq := map[string]bool{}, q.toDomain()
 	for j, qu := range q.Questions {

@@ -122,6 +122,9 @@ func TestQuestionnaireProblemsPointAtTheirLine(t *testing.T) {
 		{"built-in id", 2, "  - id: preferences", 2, "built in"},
 		{"negative version", 3, "    version: -1", 3, "version cannot be negative"},
 		{"negative period", 4, "    period_days: -7", 4, "period_days cannot be negative"},
+		{"trigger after what", 4, "    trigger: {after: visit, days: 3}", 4, "a trigger is {after: sale, days: 7}"},
+		{"move trigger without a stage", 4, "    trigger: {after: move, days: 1}", 4, "a move trigger needs the stage it follows"},
+		{"trigger both ways", 4, "    trigger: {after: sale, days: 7, every_days: 30}", 4, "either after a sale or a move"},
 		{"sets an unknown field", 17, "        sets: interets_", 17, `"interets_" is not a contact field`},
 		{"sets a bad attribute", 10, "        sets: attr.the mood", 10, "not a usable attribute name"},
 		{"multi sets a text field", 17, "        sets: frequency", 17, "a multi question cannot set frequency"},
@@ -166,5 +169,17 @@ func TestEveryQuestionnaireProblemIsReported(t *testing.T) {
 		if ps[i].Line != w.line || !strings.Contains(ps[i].Message, w.says) {
 			t.Errorf("problem %d = %s; want line %d saying %q", i, ps[i], w.line, w.says)
 		}
+	}
+}
+
+// TestQuestionnaireTrigger: a trigger reads stages in French too.
+func TestQuestionnaireTrigger(t *testing.T) {
+	c, err := config.Parse([]byte(withLine(t, visitYAML, 4, "    trigger: {after: move, to: perdu, days: 1}")), "crmbot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, ok := c.Questionnaire("visit")
+	if !ok || q.Trigger == nil || *q.Trigger != (domain.Trigger{After: domain.AfterMove, To: domain.Lost, Days: 1}) {
+		t.Errorf("trigger %+v", q.Trigger)
 	}
 }
