@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -196,6 +197,44 @@ func TestTriggerAfterLostVoidWhenWon(t *testing.T) {
 		// preferences, queued behind satisfaction, waits for its window.
 		if got["satisfaction"] != "cancelled trigger_void" || !strings.HasPrefix(got["preferences"], "queued") {
 			t.Errorf("triggered surveys: %v", got)
+		}
+	})
+}
+
+// TestTriggersTwoProcesses: two processes' rounds over the same occasions
+// at once claim each once, and queue one questionnaire per sale.
+func TestTriggersTwoProcesses(t *testing.T) {
+	each(t, func(f *fixture) {
+		t := f.t
+		for i := range f.svc.Questionnaires {
+			if f.svc.Questionnaires[i].ID == "satisfaction" {
+				f.svc.Questionnaires[i].Trigger = &domain.Trigger{After: domain.AfterSale, Days: 7}
+			}
+		}
+		for i := range 40 {
+			c := f.contact("Client " + strconv.Itoa(i))
+			if err := f.db.AddOrder(f.ctx, &domain.Order{ContactID: c.ID, Amount: 100, Date: f.at.AddDate(0, 0, -8), Author: "U1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		counts := make(chan int, 2)
+		for range 2 {
+			go func() {
+				n, err := (&survey.Triggerer{Service: f.svc, Batch: 7}).Round(f.ctx)
+				if err != nil {
+					t.Error(err)
+				}
+				counts <- n
+			}()
+		}
+		if total := <-counts + <-counts; total != 40 {
+			t.Errorf("the two rounds claimed %d occasions, want 40", total)
+		}
+		if n := storetest.Count(t, f.db, "SELECT COUNT(*) FROM survey_runs WHERE requested_by = 'trigger:sale'"); n == 0 {
+			t.Error("no plan recorded")
+		}
+		if n := storetest.Count(t, f.db, "SELECT COUNT(*) FROM (SELECT contact_id FROM triggered GROUP BY contact_id HAVING COUNT(*) > 1) x"); n != 0 {
+			t.Errorf("%d contacts claimed twice", n)
 		}
 	})
 }
