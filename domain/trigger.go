@@ -49,6 +49,20 @@ type TriggerCause struct {
 	At time.Time `json:"at"`
 	// Amount is a sale's, in cents.
 	Amount int64 `json:"amount,omitempty"`
+	// Ref is the id of the sale, move or answered survey.
+	Ref int64 `json:"-"`
+}
+
+// TriggerWindow is what a round of triggers reads: the occasions due from
+// From to Until, with ids above After (the rounds' pages), at most Limit;
+// with Since set, only those come due since then or written since (an id
+// above SinceID).
+type TriggerWindow struct {
+	From, Until time.Time
+	After       int64
+	Since       time.Time
+	SinceID     int64
+	Limit       int
 }
 
 // ValidStage reports whether s is a pipeline stage.

@@ -42,7 +42,7 @@ func TestDueTriggers(t *testing.T) {
 			{domain.Trigger{EveryDays: 365}, a.ID, "answer:1"},
 		} {
 			q := domain.Questionnaire{ID: "satisfaction", Trigger: &c.trigger}
-			due, err := db.DueTriggers(ctx, q, week, now, 10)
+			due, err := db.DueTriggers(ctx, q, domain.TriggerWindow{From: week, Until: now, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +54,7 @@ func TestDueTriggers(t *testing.T) {
 					t.Errorf("%+v: claim %d = %v, %v", c.trigger, i+1, got, err)
 				}
 			}
-			if due, err := db.DueTriggers(ctx, q, week, now, 10); err != nil || len(due) != 0 {
+			if due, err := db.DueTriggers(ctx, q, domain.TriggerWindow{From: week, Until: now, Limit: 10}); err != nil || len(due) != 0 {
 				t.Errorf("%+v: due once claimed: %+v %v", c.trigger, due, err)
 			}
 		}

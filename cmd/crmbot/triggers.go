@@ -11,7 +11,8 @@ import (
 // as crmbot run does every minute: for a process that does not run the
 // bot, or to catch up now.
 func (m *Main) triggersCmd() *cobra.Command {
-	return &cobra.Command{
+	var cpuProfile string
+	c := &cobra.Command{
 		Use:   "triggers",
 		Short: "Queue the questionnaires whose triggers are due now (crmbot run does it every minute)",
 		Args:  cobra.NoArgs,
@@ -20,6 +21,13 @@ func (m *Main) triggersCmd() *cobra.Command {
 				return err
 			}
 			defer m.close()
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			n, err := (&survey.Triggerer{Service: m.survey}).Round(cmd.Context())
 			if err != nil {
 				return err
@@ -28,4 +36,8 @@ func (m *Main) triggersCmd() *cobra.Command {
 			return nil
 		},
 	}
+	// For profiling, not for users.
+	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the round to this file")
+	_ = c.Flags().MarkHidden("cpuprofile")
+	return c
 }

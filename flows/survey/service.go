@@ -29,7 +29,8 @@ type Store interface {
 	// DueTriggers returns the occasions of a questionnaire's trigger due in
 	// a window and not claimed; ClaimTriggers claims them, each once for
 	// all processes.
-	DueTriggers(ctx context.Context, q domain.Questionnaire, from, until time.Time, limit int) ([]domain.TriggerCause, error)
+	DueTriggers(ctx context.Context, q domain.Questionnaire, w domain.TriggerWindow) ([]domain.TriggerCause, error)
+	TriggerHighWater(ctx context.Context, q domain.Questionnaire) (int64, error)
 	ClaimTriggers(ctx context.Context, causes []domain.TriggerCause, at time.Time) ([]domain.TriggerCause, error)
 	ClaimEvent(ctx context.Context, id string) (bool, error)
 	Contact(ctx context.Context, id int64) (*domain.Contact, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -23,6 +24,9 @@ type Triggerer struct {
 	// Batch is how many occasions a questionnaire's round claims and
 	// queues in one transaction; 0 means 5,000.
 	Batch int
+
+	mu    sync.Mutex
+	marks map[string]mark // by questionnaire, what the last round read
 }
 
 // triggeredBy marks the surveys a trigger queued (their requested_by: the
@@ -49,16 +53,32 @@ func (t *Triggerer) Run(ctx context.Context, every time.Duration) {
 }
 
 // Round queues every occasion due now and not claimed yet, and returns how
-// many it claimed.
+// many it claimed. A process's first round reads the whole lookback
+// window; the next ones only what came due or was written since the last
+// (see TriggerWindow), so that a round a minute stays cheap whatever the
+// window holds.
 func (t *Triggerer) Round(ctx context.Context) (int, error) {
 	s, n := t.Service, 0
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.marks == nil {
+		t.marks = map[string]mark{}
+	}
 	for _, q := range s.Questionnaires {
 		if q.Trigger == nil {
 			continue
 		}
+		now := s.now()
+		high, err := s.Store.TriggerHighWater(ctx, q)
+		if err != nil {
+			return n, err
+		}
+		w := domain.TriggerWindow{From: now.Add(-t.lookback()), Until: now, Limit: t.batch()}
+		if m, ok := t.marks[q.ID]; ok {
+			w.Since, w.SinceID = m.until, m.high
+		}
 		for {
-			now := s.now()
-			due, err := s.Store.DueTriggers(ctx, q, now.Add(-t.lookback()), now.Add(time.Nanosecond), t.batch())
+			due, err := s.Store.DueTriggers(ctx, q, w)
 			if err != nil {
 				return n, err
 			}
@@ -66,12 +86,21 @@ func (t *Triggerer) Round(ctx context.Context) (int, error) {
 			if n += fired; err != nil {
 				return n, err
 			}
-			if len(due) < t.batch() || fired == 0 || ctx.Err() != nil {
+			if len(due) < t.batch() || ctx.Err() != nil {
 				break
 			}
+			w.After = due[len(due)-1].Ref
 		}
+		t.marks[q.ID] = mark{until: w.Until, high: high}
 	}
 	return n, ctx.Err()
+}
+
+// mark is how far a questionnaire's last round read: occasions due until
+// until, and the rows written up to id high.
+type mark struct {
+	until time.Time
+	high  int64
 }
 
 func (t *Triggerer) batch() int { return orDefault(t.Batch, 5000) }
@@ -112,7 +141,7 @@ func (t *Triggerer) Upcoming(ctx context.Context, until time.Time, limit int) ([
 		if q.Trigger == nil {
 			continue
 		}
-		due, err := t.Service.Store.DueTriggers(ctx, q, now.Add(-t.lookback()), until, limit)
+		due, err := t.Service.Store.DueTriggers(ctx, q, domain.TriggerWindow{From: now.Add(-t.lookback()), Until: until, Limit: limit})
 		if err != nil {
 			return nil, err
 		}

@@ -238,3 +238,37 @@ func TestTriggersTwoProcesses(t *testing.T) {
 		}
 	})
 }
+
+// TestTriggerRoundsReadWhatIsNew: after a process's first round, a round
+// still finds a sale logged with a past date (written since) and a sale
+// that came due since, and nothing twice.
+func TestTriggerRoundsReadWhatIsNew(t *testing.T) {
+	each(t, func(f *fixture) {
+		t := f.t
+		for i := range f.svc.Questionnaires {
+			if f.svc.Questionnaires[i].ID == "satisfaction" {
+				f.svc.Questionnaires[i].Trigger = &domain.Trigger{After: domain.AfterSale, Days: 7}
+			}
+		}
+		a, b := f.contact("Anne"), f.contact("Bruno")
+		sale := func(c *domain.Contact, daysAgo int) {
+			if err := f.db.AddOrder(f.ctx, &domain.Order{ContactID: c.ID, Amount: 100, Date: f.at.AddDate(0, 0, -daysAgo), Author: "U1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sale(a, 6) // due tomorrow
+		trig := &survey.Triggerer{Service: f.svc}
+		round := func(want int) {
+			t.Helper()
+			if n, err := trig.Round(f.ctx); err != nil || n != want {
+				t.Fatalf("round claimed %d, %v; want %d", n, err, want)
+			}
+		}
+		round(0)
+		sale(b, 8) // logged today, dated 8 days ago: due already
+		round(1)
+		f.at = f.at.AddDate(0, 0, 1)
+		round(1) // a's, come due
+		round(0)
+	})
+}
