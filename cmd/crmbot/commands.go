@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -78,17 +79,11 @@ func (m *Main) execCmd() *cobra.Command {
   crmbot exec 'find stage=prospect score>=50' --json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := m.open(cmd.Context()); err != nil {
+			stop, err := m.openProfiled(cmd.Context(), cpuProfile)
+			if err != nil {
 				return err
 			}
-			defer m.close()
-			if cpuProfile != "" {
-				stop, err := startCPUProfile(cpuProfile)
-				if err != nil {
-					return err
-				}
-				defer stop()
-			}
+			defer stop()
 			p, err := m.printer(lang)
 			if err != nil {
 				return err
@@ -255,4 +250,21 @@ func printJSON(w io.Writer, v any) error {
 	}
 	fmt.Fprintln(w, string(b))
 	return nil
+}
+
+// openProfiled opens what the commands work with and, with a file name,
+// profiles the CPU into it until stop, which also closes.
+func (m *Main) openProfiled(ctx context.Context, cpuProfile string) (stop func(), err error) {
+	if err := m.open(ctx); err != nil {
+		return nil, err
+	}
+	if cpuProfile == "" {
+		return m.close, nil
+	}
+	stopProfile, err := startCPUProfile(cpuProfile)
+	if err != nil {
+		m.close()
+		return nil, err
+	}
+	return func() { stopProfile(); m.close() }, nil
 }

@@ -116,17 +116,11 @@ func (m *Main) importCmd() *cobra.Command {
 				return err
 			}
 			defer f.Close()
-			if err := m.open(cmd.Context()); err != nil {
+			stop, err := m.openProfiled(cmd.Context(), cpuProfile)
+			if err != nil {
 				return err
 			}
-			defer m.close()
-			if cpuProfile != "" {
-				stop, err := startCPUProfile(cpuProfile)
-				if err != nil {
-					return err
-				}
-				defer stop()
-			}
+			defer stop()
 			// An import allocates row after row, with little of it live:
 			// collecting half as often saves a tenth of its CPU time, and
 			// the soft memory limit (main.go) still bounds the heap.
@@ -175,27 +169,10 @@ func (m *Main) exportCmd() *cobra.Command {
 				return err
 			}
 			exports := map[string]func(context.Context, *store.DB, string, io.Writer) error{
-				"contacts": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
-					return csvio.Export(ctx, db, f, w)
-				},
-				"orders": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
-					return csvio.ExportOrders(ctx, db, f, w)
-				},
-				"interactions": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
-					return csvio.ExportInteractions(ctx, db, f, w)
-				},
-				"moves": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
-					return csvio.ExportMoves(ctx, db, f, w)
-				},
-				"answers": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
-					return csvio.ExportAnswers(ctx, db, f, w)
-				},
-				"suppressed": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
-					return csvio.ExportSuppressed(ctx, db, f, w)
-				},
-				"consent": func(ctx context.Context, db *store.DB, f string, w io.Writer) error {
-					return csvio.ExportConsent(ctx, db, f, w)
-				},
+				"contacts": exporter(csvio.Export), "orders": exporter(csvio.ExportOrders),
+				"interactions": exporter(csvio.ExportInteractions), "moves": exporter(csvio.ExportMoves),
+				"answers": exporter(csvio.ExportAnswers), "consent": exporter(csvio.ExportConsent),
+				"suppressed": exporter(csvio.ExportSuppressed),
 			}
 			export, ok := exports[args[0]]
 			if !ok {
@@ -277,4 +254,12 @@ func (m *Main) importedDupes(ctx context.Context, p *locale.Printer, before int6
 		fmt.Fprintln(m.Stdout, p.T("--merge merges the sure ones (the same email, or the same name and company); merge <duplicate> into <contact> merges one."))
 	}
 	return nil
+}
+
+// exporter adapts an export of csvio, which reads the store through the
+// interface it declares, to the one database export opens.
+func exporter[S any](export func(context.Context, S, string, io.Writer) error) func(context.Context, *store.DB, string, io.Writer) error {
+	return func(ctx context.Context, db *store.DB, format string, w io.Writer) error {
+		return export(ctx, any(db).(S), format, w)
+	}
 }

@@ -17,17 +17,11 @@ func (m *Main) triggersCmd() *cobra.Command {
 		Short: "Queue the questionnaires whose triggers are due now (crmbot run does it every minute)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := m.open(cmd.Context()); err != nil {
+			stop, err := m.openProfiled(cmd.Context(), cpuProfile)
+			if err != nil {
 				return err
 			}
-			defer m.close()
-			if cpuProfile != "" {
-				stop, err := startCPUProfile(cpuProfile)
-				if err != nil {
-					return err
-				}
-				defer stop()
-			}
+			defer stop()
 			n, err := (&survey.Triggerer{Service: m.survey}).Round(cmd.Context())
 			if err != nil {
 				return err
