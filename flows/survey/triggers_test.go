@@ -153,14 +153,8 @@ func sentAt(t *testing.T, db *store.DB, paris *time.Location) map[int64]string {
 func TestTriggerAfterLostVoidWhenWon(t *testing.T) {
 	each(t, func(f *fixture) {
 		t := f.t
-		for i := range f.svc.Questionnaires {
-			switch f.svc.Questionnaires[i].ID {
-			case "satisfaction":
-				f.svc.Questionnaires[i].Trigger = &domain.Trigger{After: domain.AfterMove, To: domain.Lost, Days: 1}
-			case "preferences":
-				f.svc.Questionnaires[i].Trigger = &domain.Trigger{EveryDays: 365}
-			}
-		}
+		trigger(f.svc, "satisfaction", &domain.Trigger{After: domain.AfterMove, To: domain.Lost, Days: 1})
+		trigger(f.svc, "preferences", &domain.Trigger{EveryDays: 365})
 		c := f.contact("Anne Leroy")
 		f.link(c, 430)
 		if err := f.db.AddMove(f.ctx, &domain.Move{ContactID: c.ID, From: domain.Customer, To: domain.Lost, Author: "U1", At: f.at}); err != nil {
@@ -206,11 +200,7 @@ func TestTriggerAfterLostVoidWhenWon(t *testing.T) {
 func TestTriggersTwoProcesses(t *testing.T) {
 	each(t, func(f *fixture) {
 		t := f.t
-		for i := range f.svc.Questionnaires {
-			if f.svc.Questionnaires[i].ID == "satisfaction" {
-				f.svc.Questionnaires[i].Trigger = &domain.Trigger{After: domain.AfterSale, Days: 7}
-			}
-		}
+		trigger(f.svc, "satisfaction", &domain.Trigger{After: domain.AfterSale, Days: 7})
 		for i := range 40 {
 			c := f.contact("Client " + strconv.Itoa(i))
 			if err := f.db.AddOrder(f.ctx, &domain.Order{ContactID: c.ID, Amount: 100, Date: f.at.AddDate(0, 0, -8), Author: "U1"}); err != nil {
@@ -245,11 +235,7 @@ func TestTriggersTwoProcesses(t *testing.T) {
 func TestTriggerRoundsReadWhatIsNew(t *testing.T) {
 	each(t, func(f *fixture) {
 		t := f.t
-		for i := range f.svc.Questionnaires {
-			if f.svc.Questionnaires[i].ID == "satisfaction" {
-				f.svc.Questionnaires[i].Trigger = &domain.Trigger{After: domain.AfterSale, Days: 7}
-			}
-		}
+		trigger(f.svc, "satisfaction", &domain.Trigger{After: domain.AfterSale, Days: 7})
 		a, b := f.contact("Anne"), f.contact("Bruno")
 		sale := func(c *domain.Contact, daysAgo int) {
 			if err := f.db.AddOrder(f.ctx, &domain.Order{ContactID: c.ID, Amount: 100, Date: f.at.AddDate(0, 0, -daysAgo), Author: "U1"}); err != nil {
@@ -271,4 +257,13 @@ func TestTriggerRoundsReadWhatIsNew(t *testing.T) {
 		round(1) // a's, come due
 		round(0)
 	})
+}
+
+// trigger gives questionnaire qn of svc the trigger t.
+func trigger(svc *survey.Service, qn string, t *domain.Trigger) {
+	for i := range svc.Questionnaires {
+		if svc.Questionnaires[i].ID == qn {
+			svc.Questionnaires[i].Trigger = t
+		}
+	}
 }
