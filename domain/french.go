@@ -67,6 +67,7 @@ var French = struct {
 		"limite": "limit",
 		"dans":   "into", "vers": "into",
 		"déclencheurs": "triggers", "déclencheur": "triggers",
+		"dormants": "rotting", "dormant": "rotting",
 		"désinscrit": "opted_out", "désinscrits": "opted_out", "effacé": "erased", "effacés": "erased",
 	},
 }

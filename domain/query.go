@@ -50,6 +50,11 @@ type ContactQuery struct {
 	// IDs, when not nil, keeps only the contacts with these ids (the
 	// members of a segment); an empty non-nil list matches none.
 	IDs []int64
+	// Rotting, when not nil, keeps only the contacts rotting at RotAt:
+	// at a stage of the policy, with no interaction, no entry into the
+	// stage and no creation since its rot days.
+	Rotting RotPolicy
+	RotAt   time.Time
 	// Count says how the total of a full page is counted: CountAll (the
 	// zero value) counts every match, CountNone not at all (the total is
 	// what the page holds), and n > 0 counts up to n matches: a total of

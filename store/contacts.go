@@ -305,6 +305,10 @@ func (db *DB) matching(conn *gorm.DB, q domain.ContactQuery) (*gorm.DB, error) {
 	if q.IDs != nil {
 		where = where.Where(db.idsCond(q.IDs))
 	}
+	if q.Rotting != nil {
+		cond, args := rotCond(q.Rotting, q.RotAt)
+		where = where.Where(cond, args...)
+	}
 	return where.Session(&gorm.Session{}), nil
 }
 

@@ -28,6 +28,12 @@ func cardReply(p *locale.Printer, card *crm.Card, full bool) *reply.Reply {
 		fields.Fields = append(fields.Fields, reply.Field{Label: domain.AttrPrefix + k, Value: c.Attrs[k]})
 	}
 	r := &reply.Reply{Title: title, Sections: []reply.Section{fields}, Data: card, Actions: cardActions(p, c)}
+	if rot := card.Rot; rot != nil {
+		r.Title = rotMark + " " + r.Title
+		r.Sections = append([]reply.Section{{Text: p.N(rot.Idle, "%[1]s Rotting: no interaction for %[2]d day at %[3]s (it rots after %[4]d); a call, a meeting or a move clears it.",
+			"%[1]s Rotting: no interaction for %[2]d days at %[3]s (it rots after %[4]d); a call, a meeting or a move clears it.",
+			rotMark, rot.Idle, stageName(p, rot.Stage), rot.Limit)}}, r.Sections...)
+	}
 	if !full {
 		return r
 	}

@@ -61,6 +61,17 @@ func DigestReply(d *digest.Digest) *reply.Reply { return DigestReplyIn(locale.Fo
 func DigestReplyIn(p *locale.Printer, d *digest.Digest) *reply.Reply {
 	r := &reply.Reply{OK: true, Command: "digest", Title: p.T("Weekly digest, %s (as of %s)", d.Week, day(p, d.AsOf)), Data: d, Lang: p.Lang()}
 	r.Sections = append(r.Sections, pipelineSections(p, d.Pipeline)...)
+	if len(d.Rotting) > 0 {
+		rot := reply.Section{Heading: p.T("%s Rotting deals per owner", rotMark)}
+		for _, o := range d.Rotting {
+			owner := o.Owner
+			if owner == "" {
+				owner = p.T("(no owner)")
+			}
+			rot.Fields = append(rot.Fields, reply.Field{Label: owner, Value: strconv.Itoa(o.Count)})
+		}
+		r.Sections = append(r.Sections, rot)
+	}
 	r.Sections = append(r.Sections, reply.Section{Heading: p.T("This week"), Fields: []reply.Field{
 		{Label: p.T("new contacts"), Value: strconv.FormatInt(d.NewContacts, 10)},
 		{Label: p.T("revenue"), Value: revenueText(p, d.Revenue)},

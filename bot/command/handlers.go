@@ -158,6 +158,14 @@ func (e *Executor) query(ctx context.Context, args []string, usage string) (doma
 	q := domain.ContactQuery{Limit: 20}
 	page := 1
 	for _, w := range args {
+		if keyword(w) == "rotting" { // find rotting: the deals idle past their stage's rot days
+			rq, err := e.CRM.RottingQuery(q)
+			if err != nil {
+				return q, 0, withUsage(err, usage)
+			}
+			q = rq
+			continue
+		}
 		field, op, value, ok := domain.SplitFilter(w)
 		if !ok {
 			field, op, value = "name", domain.Contains, w
@@ -214,7 +222,11 @@ func (e *Executor) find(ctx context.Context, _ Actor, args []string) (*reply.Rep
 		return nil, err
 	}
 	p := locale.From(ctx)
-	r := contactList(p, list)
+	rots, err := e.CRM.RotOf(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	r := contactList(p, list, rots)
 	from, to := q.Offset+1, q.Offset+len(list)
 	more := total > int64(q.Count) // counted up to q.Count only
 	switch {
@@ -302,14 +314,21 @@ func quoteWord(w string) string {
 	return b.String()
 }
 
-func contactList(p *locale.Printer, list []*domain.Contact) *reply.Reply {
+func contactList(p *locale.Printer, list []*domain.Contact, rots map[int64]crm.Rot) *reply.Reply {
 	// "id" reads the same in French, and go-i18n reserves it as a key.
 	t := &reply.Table{Columns: []string{"id", p.T("name"), p.T("company"), p.T("stage"), p.T("score"), p.T("owner")}}
 	for _, c := range list {
-		t.Rows = append(t.Rows, []string{c.Ref(), c.Name, c.Company, stageName(p, c.Stage), fmt.Sprintf("%d %s", c.Score, c.Grade), c.Owner})
+		stage := stageName(p, c.Stage)
+		if r, ok := rots[c.ID]; ok {
+			stage = rotMark + " " + p.N(r.Idle, "%[1]s, %[2]d day idle", "%[1]s, %[2]d days idle", stage, r.Idle)
+		}
+		t.Rows = append(t.Rows, []string{c.Ref(), c.Name, c.Company, stage, fmt.Sprintf("%d %s", c.Score, c.Grade), c.Owner})
 	}
 	return &reply.Reply{Sections: []reply.Section{{Table: t}}}
 }
+
+// rotMark marks a rotting deal in cards and lists.
+const rotMark = "🟥"
 
 // splitAt finds the first word after the contact that match accepts and
 // returns the contact reference before it and the words after it.
@@ -512,7 +531,11 @@ func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Repl
 		return nil, err
 	}
 	p := locale.From(ctx)
-	r := contactList(p, list)
+	rots, err := e.CRM.RotOf(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	r := contactList(p, list, rots)
 	r.Title = p.N(len(list), "Top %d score", "Top %d scores", len(list))
 	r.Data = list
 	return r, nil
@@ -533,7 +556,11 @@ func (e *Executor) pipeline(ctx context.Context, _ Actor, _ []string) (*reply.Re
 func pipelineSections(p *locale.Printer, rep *crm.Pipeline) []reply.Section {
 	counts := reply.Section{Heading: p.T("Contacts per stage")}
 	for _, st := range domain.Stages {
-		counts.Fields = append(counts.Fields, reply.Field{Label: stageName(p, st), Value: strconv.Itoa(rep.Counts[st])})
+		v := strconv.Itoa(rep.Counts[st])
+		if n, ok := rep.Rotting[st]; ok && n > 0 {
+			v += " " + p.N(n, "(%s %d rotting)", "(%s %d rotting)", rotMark, n)
+		}
+		counts.Fields = append(counts.Fields, reply.Field{Label: stageName(p, st), Value: v})
 	}
 	moves := reply.Section{Heading: p.T("Moves this week"), Text: p.T("No move this week.")}
 	if len(rep.Moves) > 0 {

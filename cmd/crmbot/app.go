@@ -47,7 +47,7 @@ func (m *Main) open(ctx context.Context) error {
 		m.db.Close()
 		return err
 	}
-	m.crm = &crm.Service{Store: m.db, Scoring: cfg.File.Scoring, Now: m.Now, Loc: cfg.Zone}
+	m.crm = &crm.Service{Store: m.db, Scoring: cfg.File.Scoring, Now: m.Now, Loc: cfg.Zone, Rot: cfg.File.Rot}
 	m.segments = m.segmentsService()
 	m.digests = m.digestService()
 	m.survey = m.surveyService()

@@ -34,6 +34,10 @@ type Store interface {
 	MoveCounts(ctx context.Context, from, to time.Time) (domain.MoveCounts, error)
 	Facts(ctx context.Context, id int64, now time.Time) (*domain.Facts, error)
 	StageCounts(ctx context.Context) (map[domain.Stage]int, error)
+	// StageEntered returns when contacts last moved to their stage;
+	// RotCounts counts the rotting ones, by stage or by owner.
+	StageEntered(ctx context.Context, ids []int64) (map[int64]time.Time, error)
+	RotCounts(ctx context.Context, p domain.RotPolicy, now time.Time, byOwner bool) (map[string]int, error)
 }
 
 // Service runs the sales team's commands.
@@ -42,6 +46,9 @@ type Service struct {
 	Scoring *domain.Engine
 	Now     func() time.Time
 	Loc     *time.Location // the team's time zone: "today", weeks
+	// Rot says after how many days without an interaction a contact at a
+	// stage is rotting (pipeline.rot_days); nil: never.
+	Rot domain.RotPolicy
 }
 
 // Assignment is one key=value of a command.
@@ -375,6 +382,8 @@ type Card struct {
 	Moves        []domain.Move        `json:"moves"`
 	OrderCount   int                  `json:"order_count"`
 	Revenue      int64                `json:"revenue_cents"`
+	// Rot is set while the contact is rotting at its stage.
+	Rot *Rot `json:"rot,omitempty"`
 }
 
 // Show gathers the contact card of ref.
@@ -397,6 +406,13 @@ func (s *Service) Show(ctx context.Context, ref string) (*Card, error) {
 	}
 	if card.Moves, err = s.Store.RecentMoves(ctx, c.ID, 5); err != nil {
 		return nil, err
+	}
+	rots, err := s.RotOf(ctx, []*domain.Contact{c})
+	if err != nil {
+		return nil, err
+	}
+	if r, ok := rots[c.ID]; ok {
+		card.Rot = &r
 	}
 	return card, nil
 }
@@ -424,7 +440,9 @@ func WeekStart(t time.Time, loc *time.Location) time.Time {
 // Pipeline is the pipeline report: contacts per stage, and this week's
 // moves with the conversion rate out of each stage.
 type Pipeline struct {
-	Counts      map[domain.Stage]int `json:"counts"`
+	Counts map[domain.Stage]int `json:"counts"`
+	// Rotting counts the contacts rotting at each stage that rots.
+	Rotting     map[domain.Stage]int `json:"rotting,omitempty"`
 	WeekStart   time.Time            `json:"week_start"`
 	Moves       []Transition         `json:"moves"`
 	Conversions []Conversion         `json:"conversions"`
@@ -454,7 +472,18 @@ func (s *Service) PipelineReport(ctx context.Context) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return BuildPipeline(counts, start, moves), nil
+	p := BuildPipeline(counts, start, moves)
+	if len(s.Rot) > 0 {
+		rot, err := s.Store.RotCounts(ctx, s.Rot, s.Now(), false)
+		if err != nil {
+			return nil, err
+		}
+		p.Rotting = map[domain.Stage]int{}
+		for st := range s.Rot {
+			p.Rotting[st] = rot[string(st)]
+		}
+	}
+	return p, nil
 }
 
 // BuildPipeline derives the report from stage counts and the week's moves,

@@ -20,6 +20,7 @@ import (
 // Store is what the digest reads of the database.
 type Store interface {
 	StageCounts(ctx context.Context) (map[domain.Stage]int, error)
+	RotCounts(ctx context.Context, p domain.RotPolicy, now time.Time, byOwner bool) (map[string]int, error)
 	MoveCounts(ctx context.Context, from, to time.Time) (domain.MoveCounts, error)
 	CountCreated(ctx context.Context, from, to time.Time) (int64, error)
 	Revenue(ctx context.Context, from, to time.Time) (int64, error)
@@ -52,6 +53,9 @@ type Options struct {
 	// Timing, if set, receives how long each part of Build took, in the
 	// order they ran (for profiling; crmbot digest --timings prints them).
 	Timing func(part string, took time.Duration)
+	// Rot says when a deal rots (pipeline.rot_days); with it the digest
+	// counts the rotting deals per stage and per owner.
+	Rot domain.RotPolicy
 }
 
 // timer returns a function that reports to opt.Timing the time since its
@@ -82,7 +86,10 @@ type Digest struct {
 	WeekStart time.Time `json:"week_start"`
 	// Pipeline has the current counts per stage, and the moves and
 	// conversion of the week up to the end of the as-of day.
-	Pipeline    *crm.Pipeline    `json:"pipeline"`
+	Pipeline *crm.Pipeline `json:"pipeline"`
+	// Rotting counts each owner's rotting deals, the most first (with
+	// pipeline.rot_days).
+	Rotting     []OwnerCount     `json:"rotting_by_owner,omitempty"`
 	NewContacts int64            `json:"new_contacts"` // created this week, up to the as-of day
 	Revenue     Revenue          `json:"revenue"`
 	RFM         RFM              `json:"rfm"`
@@ -256,7 +263,7 @@ func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest,
 	return d, nil
 }
 
-func (d *Digest) pipeline(ctx context.Context, st Store, s span, _ Options) error {
+func (d *Digest) pipeline(ctx context.Context, st Store, s span, opt Options) error {
 	counts, err := st.StageCounts(ctx)
 	if err != nil {
 		return err
@@ -266,8 +273,30 @@ func (d *Digest) pipeline(ctx context.Context, st Store, s span, _ Options) erro
 		return err
 	}
 	d.Pipeline = crm.BuildPipeline(counts, s.start, moves)
-	d.NewContacts, err = st.CountCreated(ctx, s.start, s.end)
+	if d.NewContacts, err = st.CountCreated(ctx, s.start, s.end); err != nil || len(opt.Rot) == 0 {
+		return err
+	}
+	// Rotting deals as of the end of the as-of day.
+	byStage, err := st.RotCounts(ctx, opt.Rot, s.end, false)
+	if err != nil {
+		return err
+	}
+	d.Pipeline.Rotting = map[domain.Stage]int{}
+	for stage := range opt.Rot {
+		d.Pipeline.Rotting[stage] = byStage[string(stage)]
+	}
+	byOwner, err := st.RotCounts(ctx, opt.Rot, s.end, true)
+	for owner, n := range byOwner {
+		d.Rotting = append(d.Rotting, OwnerCount{Owner: owner, Count: n})
+	}
+	slices.SortFunc(d.Rotting, func(a, b OwnerCount) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Owner, b.Owner)) })
 	return err
+}
+
+// OwnerCount is how many of something an owner has.
+type OwnerCount struct {
+	Owner string `json:"owner"`
+	Count int    `json:"count"`
 }
 
 func (d *Digest) revenue(ctx context.Context, st Store, s span, _ Options) error {

@@ -19,6 +19,12 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// Pipeline is the pipeline's settings: after how many days without an
+// interaction a contact at a stage is rotting ({prospect: 14}).
+type Pipeline struct {
+	RotDays map[string]int `yaml:"rot_days"`
+}
+
 // File is the configuration file as written.
 type File struct {
 	Scoring        *Scoring        `yaml:"scoring"`
@@ -28,6 +34,7 @@ type File struct {
 	Questionnaires []Questionnaire `yaml:"questionnaires"`
 	Digest         *Digest         `yaml:"digest"`
 	Roles          *Roles          `yaml:"roles"`
+	Pipeline       *Pipeline       `yaml:"pipeline"`
 }
 
 // Scoring is the scoring section.
@@ -152,6 +159,8 @@ type Config struct {
 	Questionnaires []domain.Questionnaire
 	// Policy is the throttle in force; its Zone is left to the caller.
 	Policy domain.Policy
+	// Rot says when a contact at a stage is rotting; nil: never.
+	Rot domain.RotPolicy
 }
 
 // Problem is one thing wrong in the file, with its place.
@@ -279,6 +288,21 @@ func build(f File, name string, root *yaml.Node) (*Config, error) {
 		}
 	}
 	probs = append(probs, checkSections(f, name, at)...)
+	if f.Pipeline != nil {
+		c.Rot = domain.RotPolicy{}
+		for word, days := range f.Pipeline.RotDays {
+			st, err := domain.ParseStage(word)
+			l, col := at("pipeline", "rot_days", word)
+			switch {
+			case err != nil:
+				probs = append(probs, Problem{name, l, col, fmt.Sprintf("pipeline.rot_days: %v", err)})
+			case days <= 0:
+				probs = append(probs, Problem{name, l, col, fmt.Sprintf("pipeline.rot_days: %s takes a number of days above 0 (got %d); leave the stage out for one that never rots", word, days)})
+			default:
+				c.Rot[st] = days
+			}
+		}
+	}
 	// In the order of the file, the same from run to run (some checks
 	// range over maps).
 	slices.SortStableFunc(probs, func(a, b Problem) int {

@@ -313,3 +313,19 @@ func TestPartialQuietHoursKeepThemOn(t *testing.T) {
 		}
 	}
 }
+
+// TestPipelineRotDays reads the rot days of the stages, French words
+// too, and refuses a stage that is none and days that are not above 0.
+func TestPipelineRotDays(t *testing.T) {
+	c, err := config.Parse([]byte("pipeline:\n  rot_days: {prospect: 14, qualifié: 21}\n"), "crmbot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rot) != 2 || c.Rot[domain.Prospect] != 14 || c.Rot[domain.Qualified] != 21 {
+		t.Errorf("rot %v", c.Rot)
+	}
+	_, err = config.Parse([]byte("pipeline:\n  rot_days: {prospekt: 14, lead: 0}\n"), "crmbot.yaml")
+	if err == nil || !strings.Contains(err.Error(), "prospekt") || !strings.Contains(err.Error(), "takes a number of days above 0") {
+		t.Errorf("bad rot days: %v", err)
+	}
+}
