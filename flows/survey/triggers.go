@@ -27,6 +27,7 @@ type Triggerer struct {
 
 	mu    sync.Mutex
 	marks map[string]mark // by questionnaire, what the last round read
+	full  time.Time       // when a round last read the whole window
 }
 
 // triggeredBy marks the surveys a trigger queued (their requested_by: the
@@ -61,8 +62,12 @@ func (t *Triggerer) Round(ctx context.Context) (int, error) {
 	s, n := t.Service, 0
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.marks == nil {
-		t.marks = map[string]mark{}
+	// Once an hour a round reads the whole window again: a row another
+	// transaction wrote under an id below the last round's high-water
+	// mark, committed after it (PostgreSQL's sequences allow it), is
+	// found then.
+	if now := s.now(); t.marks == nil || now.Sub(t.full) >= time.Hour {
+		t.marks, t.full = map[string]mark{}, now
 	}
 	for _, q := range s.Questionnaires {
 		if q.Trigger == nil {
