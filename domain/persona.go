@@ -14,82 +14,102 @@ import (
 // Everything is deterministic: the same points and seed give the same
 // personas, in the same order (by size, the largest first).
 
-// PersonaFeatures turns customers' criteria into points: each categorical
-// criterion (sector, size band, role, age band, city, source, channel,
-// RFM segment…) one-hot over the values it takes, each numeric one
-// (recency, frequency, monetary…) scaled to 0–1 over the customers' range.
-// cats[i][j] is customer i's value of categorical criterion j ("" for
-// none), nums[i][j] its value of numeric criterion j. It returns the
-// points and, for each dimension, its name (criterion=value, or the
-// numeric criterion's index as "#j").
+// PersonaEncoder turns customers' criteria into points: each categorical
+// criterion (sector, size band, role, age band, city, source, channel…)
+// one-hot over the values it took in the customers it was fitted on, each
+// numeric one (recency, orders, spend…) scaled to 0–1 over their range.
+// Fitted on a sample, it encodes every customer alike.
+type PersonaEncoder struct {
+	Dims   []PersonaDim
+	index  map[PersonaDim]int
+	lo, hi []float64
+}
+
+// PersonaDim is a categorical criterion's value: Criterion is its index.
+type PersonaDim struct {
+	Criterion int
+	Value     string
+}
+
+// FitPersonaEncoder fits an encoder on customers: cats[i][j] is customer
+// i's value of categorical criterion j ("" for none), nums[i][j] its value
+// of numeric criterion j.
+func FitPersonaEncoder(cats [][]string, nums [][]float64) *PersonaEncoder {
+	e := &PersonaEncoder{index: map[PersonaDim]int{}}
+	seen := map[PersonaDim]bool{}
+	for _, row := range cats {
+		for j, v := range row {
+			if d := (PersonaDim{j, v}); v != "" && !seen[d] {
+				seen[d] = true
+				e.Dims = append(e.Dims, d)
+			}
+		}
+	}
+	// A fixed order, whatever the order customers came in.
+	slices.SortFunc(e.Dims, func(a, b PersonaDim) int {
+		if a.Criterion != b.Criterion {
+			return a.Criterion - b.Criterion
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	for i, d := range e.Dims {
+		e.index[d] = i
+	}
+	if len(nums) > 0 {
+		width := len(nums[0])
+		e.lo, e.hi = make([]float64, width), make([]float64, width)
+		for j := range width {
+			e.lo[j], e.hi[j] = math.Inf(1), math.Inf(-1)
+			for _, row := range nums {
+				e.lo[j], e.hi[j] = math.Min(e.lo[j], row[j]), math.Max(e.hi[j], row[j])
+			}
+		}
+	}
+	return e
+}
+
+// Encode returns the point of one customer; a value the encoder never saw
+// sets no dimension, a measure out of its range is clamped to it.
+func (e *PersonaEncoder) Encode(cat []string, num []float64) []float64 {
+	p := make([]float64, len(e.Dims)+len(e.lo))
+	for j, v := range cat {
+		if i, ok := e.index[PersonaDim{j, v}]; ok {
+			p[i] = 1
+		}
+	}
+	for j, v := range num {
+		if j < len(e.lo) && e.hi[j] > e.lo[j] {
+			p[len(e.Dims)+j] = math.Min(1, math.Max(0, (v-e.lo[j])/(e.hi[j]-e.lo[j])))
+		}
+	}
+	return p
+}
+
+// PersonaFeatures fits an encoder on customers and encodes them: their
+// points, and the name of each dimension (criterion=value, or #j for
+// numeric criterion j).
 func PersonaFeatures(cats [][]string, nums [][]float64) ([][]float64, []string) {
 	if len(cats) == 0 && len(nums) == 0 {
 		return nil, nil
 	}
-	n := max(len(cats), len(nums))
-	type dim struct {
-		cat   int
-		value string
-	}
-	var dims []dim
-	index := map[dim]int{}
-	for i := 0; i < len(cats); i++ {
-		for j, v := range cats[i] {
-			if v == "" {
-				continue
-			}
-			d := dim{j, v}
-			if _, ok := index[d]; !ok {
-				index[d] = len(dims)
-				dims = append(dims, d)
-			}
-		}
-	}
-	// Dimensions in a fixed order, whatever the order customers came in.
-	slices.SortFunc(dims, func(a, b dim) int {
-		if a.cat != b.cat {
-			return a.cat - b.cat
-		}
-		return strings.Compare(a.value, b.value)
-	})
-	for i, d := range dims {
-		index[d] = i
-	}
-	width := 0
-	if len(nums) > 0 {
-		width = len(nums[0])
-	}
-	lo, hi := make([]float64, width), make([]float64, width)
-	for j := range width {
-		lo[j], hi[j] = math.Inf(1), math.Inf(-1)
-		for i := range nums {
-			lo[j], hi[j] = math.Min(lo[j], nums[i][j]), math.Max(hi[j], nums[i][j])
-		}
-	}
-	points := make([][]float64, n)
-	for i := range n {
-		p := make([]float64, len(dims)+width)
+	e := FitPersonaEncoder(cats, nums)
+	points := make([][]float64, max(len(cats), len(nums)))
+	for i := range points {
+		var cat []string
+		var num []float64
 		if i < len(cats) {
-			for j, v := range cats[i] {
-				if v != "" {
-					p[index[dim{j, v}]] = 1
-				}
-			}
+			cat = cats[i]
 		}
 		if i < len(nums) {
-			for j, v := range nums[i] {
-				if hi[j] > lo[j] {
-					p[len(dims)+j] = (v - lo[j]) / (hi[j] - lo[j])
-				}
-			}
+			num = nums[i]
 		}
-		points[i] = p
+		points[i] = e.Encode(cat, num)
 	}
-	names := make([]string, 0, len(dims)+width)
-	for _, d := range dims {
-		names = append(names, strconv.Itoa(d.cat)+"="+d.value)
+	names := make([]string, 0, len(e.Dims)+len(e.lo))
+	for _, d := range e.Dims {
+		names = append(names, strconv.Itoa(d.Criterion)+"="+d.Value)
 	}
-	for j := range width {
+	for j := range e.lo {
 		names = append(names, "#"+strconv.Itoa(j))
 	}
 	return points, names
@@ -295,3 +315,41 @@ func bySize(c Clustering) Clustering {
 // NearestPersona returns the persona whose centre is nearest to point: a
 // prospect's, so that a lead can be recognised early.
 func NearestPersona(point []float64, c Clustering) int { return nearest(point, c.Centers) }
+
+// PersonaTrait is a criterion's value more frequent among a persona's
+// customers than among all: Share of the persona holds it, Overall of all,
+// Lift is their ratio.
+type PersonaTrait struct {
+	PersonaDim
+	Share, Overall, Lift float64
+}
+
+// PersonaTraits returns the traits of a persona of size customers whose
+// values are counted in counts, against all total customers' in overall:
+// the values held by at least minShare of it, by lift, the highest first,
+// at most n.
+func PersonaTraits(counts map[PersonaDim]int, size int, overall map[PersonaDim]int, total int, minShare float64, n int) []PersonaTrait {
+	if size == 0 || total == 0 {
+		return nil
+	}
+	var out []PersonaTrait
+	for d, c := range counts {
+		share, all := float64(c)/float64(size), float64(overall[d])/float64(total)
+		if share >= minShare && all > 0 {
+			out = append(out, PersonaTrait{PersonaDim: d, Share: share, Overall: all, Lift: share / all})
+		}
+	}
+	slices.SortFunc(out, func(a, b PersonaTrait) int {
+		if a.Lift != b.Lift {
+			if a.Lift > b.Lift {
+				return -1
+			}
+			return 1
+		}
+		if a.Criterion != b.Criterion {
+			return a.Criterion - b.Criterion
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out[:min(len(out), n)]
+}

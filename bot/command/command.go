@@ -17,6 +17,7 @@ import (
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/digest"
 	"github.com/crmbot/crmbot/flows/dupes"
+	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/locale"
@@ -47,6 +48,9 @@ type Executor struct {
 	// Suppressions reads the suppression list for suppressed; nil, it
 	// says it is not set up.
 	Suppressions SuppressionList
+	// Personas computes the buyer personas; nil, personas says it is not
+	// set up.
+	Personas *personas.Service
 	// BotName returns the Telegram bot's username (getMe), which invite
 	// links name; nil when Telegram is not configured.
 	BotName func(ctx context.Context) (string, error)
@@ -92,6 +96,7 @@ func init() {
 		{name: "dupes", aliases: []string{"duplicates"}, usage: locale.Key(dupesUsage), summary: locale.Key("likely duplicate contacts, the surest first: same email once its +tag is dropped, same name and company, names a typo apart at one company"), examples: []string{locale.Key("dupes"), locale.Key("dupes 50")}, run: (*Executor).dupes},
 		{name: "merge", usage: locale.Key(mergeUsage), summary: locale.Key("fold a duplicate into the contact kept: its records, the fields the kept one lacks, the stricter consent; recorded (manager)"), examples: []string{locale.Key("merge C513 into C501")}, run: (*Executor).merge},
 		{name: "suppressed", usage: locale.Key(suppressedUsage), summary: locale.Key("contacts on the suppression list (their email, phone or Telegram account opted out or was erased under another contact), and the list's counts"), examples: []string{locale.Key("suppressed"), locale.Key("suppressed erased")}, run: (*Executor).suppressed},
+		{name: "personas", usage: locale.Key(personasUsage), summary: locale.Key("three to five buyer personas derived from the customers, each with its size, revenue share, defining traits and buying figures"), examples: []string{locale.Key("personas")}, run: (*Executor).personas},
 		{name: "digest", usage: locale.Key("digest [preview|post]"), summary: locale.Key("this week's digest"), examples: []string{locale.Key("digest"), locale.Key("digest post")}, run: (*Executor).digest},
 	}
 }

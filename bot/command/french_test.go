@@ -19,6 +19,7 @@ import (
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/digest"
 	"github.com/crmbot/crmbot/flows/dupes"
+	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/locale"
 )
@@ -127,6 +128,7 @@ func frenchEnv(t *testing.T) (*french, *survey.Service) {
 	e.exec.Dupes = &dupes.Service{Store: e.db}
 	e.exec.Merger = &dupes.Merger{Store: e.db, CRM: e.crm, Now: e.clock.Now}
 	e.exec.Suppressions = e.db
+	e.exec.Personas = &personas.Service{Store: e.db, Now: e.clock.Now, Seed: 1}
 	return inFrench(t, e), svc
 }
 

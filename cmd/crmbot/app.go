@@ -11,6 +11,7 @@ import (
 	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/dupes"
+	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/store"
 )
 
@@ -53,7 +54,8 @@ func (m *Main) open(ctx context.Context) error {
 	m.survey = m.surveyService()
 	m.exec = &command.Executor{CRM: m.crm, Segments: m.segments, Digests: m.digests, Surveys: m.survey,
 		BotName: m.botName, Now: m.Now, Loc: cfg.Zone, Logger: m.log,
-		Dupes: &dupes.Service{Store: m.db}, Merger: &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}, Suppressions: m.db}
+		Dupes: &dupes.Service{Store: m.db}, Merger: &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}, Suppressions: m.db,
+		Personas: &personas.Service{Store: m.db, Now: m.Now, Seed: 1}}
 	return nil
 }
 

@@ -1,0 +1,48 @@
+package command
+
+import (
+	"context"
+	"strings"
+
+	"github.com/crmbot/crmbot/bot/reply"
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/locale"
+)
+
+const personasUsage = "personas"
+
+// criterionNames are the personas' criteria as the cards name them.
+var criterionNames = []string{locale.Key("sector"), locale.Key("size"), locale.Key("role"), locale.Key("age"), locale.Key("city"),
+	locale.Key("source"), locale.Key("channel")}
+
+func (e *Executor) personas(ctx context.Context, _ Actor, args []string) (*reply.Reply, error) {
+	if e.Personas == nil {
+		return nil, domain.Errorf(domain.Unavailable, "personas are not set up in this crmbot process")
+	}
+	if len(args) > 0 {
+		return nil, usageError(personasUsage, "personas takes no other word (got %s)", quote(strings.Join(args, " ")))
+	}
+	rep, err := e.Personas.Compute(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := locale.From(ctx)
+	if len(rep.Personas) == 0 {
+		return &reply.Reply{Title: p.T("Not enough customers for personas yet: they come from the customers' criteria and orders."), Data: rep}, nil
+	}
+	r := &reply.Reply{Title: p.N(len(rep.Personas), "%d persona from %d customers", "%d personas from %d customers", len(rep.Personas), rep.Customers), Data: rep}
+	for _, ps := range rep.Personas {
+		sec := reply.Section{Heading: p.T("Persona %d — %s", ps.Number, ps.Name), Fields: []reply.Field{
+			{Label: p.T("customers"), Value: p.T("%d (%s of them)", ps.Customers, p.Percent(ps.Share*100, 0))},
+			{Label: p.T("revenue"), Value: p.T("%s of it", p.Percent(ps.RevenueShare*100, 0))},
+			{Label: p.T("buying"), Value: p.T("last order %d days ago, %d orders, %s (medians)", ps.RecencyDays, ps.Orders, domain.FormatAmount(ps.Spend))},
+		}}
+		for _, t := range ps.Traits {
+			sec.Fields = append(sec.Fields, reply.Field{Label: p.T(criterionNames[t.Criterion]) + " " + t.Value,
+				Value: p.T("%s of them, %s of all customers (×%s)", p.Percent(t.Share*100, 0), p.Percent(t.Overall*100, 0), p.Decimal(t.Lift, 1))})
+		}
+		r.Sections = append(r.Sections, sec)
+	}
+	r.Sections = append(r.Sections, reply.Section{Text: p.T("Made from %d customers' sector, size, role, age, city, source, first channel and orders; the number of personas is the one that separates them best.", rep.Sample)})
+	return r, nil
+}

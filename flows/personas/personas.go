@@ -1,0 +1,230 @@
+// Package personas derives three to five buyer personas from the
+// customers: their criteria (sector, size, role, age, city, source, first
+// channel) and their orders (recency, count, spend), grouped by
+// domain.ClusterPersonas on a sample, every customer then given its
+// nearest persona in one streamed pass.
+package personas
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/store"
+)
+
+// Store is what personas read.
+type Store interface {
+	CountCustomers(ctx context.Context) (int64, error)
+	EachPersonaRow(ctx context.Context, batch int, fn func([]store.PersonaRow) error) error
+}
+
+// Service computes the personas.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+	// Count fixes the number of personas (personas.count); 0 lets the
+	// data choose from 3 to 5.
+	Count int
+	// Seed makes the clustering: the same data and seed, the same
+	// personas.
+	Seed uint64
+}
+
+// Criteria name the categorical criteria, in the encoder's order.
+var Criteria = []string{"sector", "size", "role", "age", "city", "source", "channel"}
+
+// sampleMax is the most customers the clustering is fitted on.
+const sampleMax = 20000
+
+// Persona is one persona's identity card.
+type Persona struct {
+	Number       int                   `json:"number"` // 1, 2… by size
+	Name         string                `json:"name"`
+	Customers    int                   `json:"customers"`
+	Share        float64               `json:"share"`         // of the customers, 0–1
+	RevenueShare float64               `json:"revenue_share"` // of the revenue, 0–1
+	Traits       []domain.PersonaTrait `json:"traits"`
+	// Medians of the persona's customers in the sample.
+	RecencyDays int   `json:"median_recency_days"`
+	Orders      int   `json:"median_orders"`
+	Spend       int64 `json:"median_spend_cents"`
+}
+
+// Report is the personas and what they rest on.
+type Report struct {
+	Customers  int       `json:"customers"`
+	Sample     int       `json:"sample"`
+	Silhouette float64   `json:"silhouette"`
+	Personas   []Persona `json:"personas"`
+}
+
+// Compute makes the personas: a sample of at most 20,000 customers, spread
+// evenly over their ids, fits the encoder and the clustering; a second
+// pass gives every customer its persona, for the sizes, the revenue and
+// the traits.
+func (s *Service) Compute(ctx context.Context) (*Report, error) {
+	n, err := s.Store.CountCustomers(ctx)
+	if err != nil || n < 3 {
+		return &Report{Customers: int(n)}, err
+	}
+	now := s.Now()
+	step := max(1, int(n)/sampleMax)
+	var cats [][]string
+	var nums [][]float64
+	var spends []int64
+	i := 0
+	err = s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
+		for _, r := range rows {
+			if i%step == 0 {
+				cat, num := criteria(r, now)
+				cats, nums, spends = append(cats, cat), append(nums, num), append(spends, r.Amount)
+			}
+			i++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	enc := domain.FitPersonaEncoder(cats, nums)
+	points := make([][]float64, len(cats))
+	for i := range cats {
+		points[i] = enc.Encode(cats[i], nums[i])
+	}
+	kMin, kMax := 3, 5
+	if s.Count > 0 {
+		kMin, kMax = s.Count, s.Count
+	}
+	c := domain.ClusterPersonas(points, kMin, kMax, s.Seed)
+	rep := &Report{Sample: len(points), Silhouette: c.Silhouette}
+	if c.K == 0 {
+		return rep, nil
+	}
+	return rep, s.assign(ctx, rep, enc, c, sample{nums, spends}, now)
+}
+
+// sample is the measures of the sampled customers, and their spends.
+type sample struct {
+	nums   [][]float64
+	spends []int64
+}
+
+// assign streams every customer to its persona and fills the cards.
+func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEncoder, c domain.Clustering, sm sample, now time.Time) error {
+	counts := make([]map[domain.PersonaDim]int, c.K)
+	for k := range counts {
+		counts[k] = map[domain.PersonaDim]int{}
+	}
+	overall := map[domain.PersonaDim]int{}
+	sizes, revenue := make([]int, c.K), make([]int64, c.K)
+	var total int64
+	err := s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
+		for _, r := range rows {
+			cat, num := criteria(r, now)
+			k := domain.NearestPersona(enc.Encode(cat, num), c)
+			sizes[k]++
+			revenue[k] += r.Amount
+			total += r.Amount
+			for j, v := range cat {
+				if v != "" {
+					counts[k][domain.PersonaDim{Criterion: j, Value: v}]++
+					overall[domain.PersonaDim{Criterion: j, Value: v}]++
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, sz := range sizes {
+		rep.Customers += sz
+	}
+	for k := range c.K {
+		p := Persona{Number: k + 1, Customers: sizes[k], Share: ratio(int64(sizes[k]), int64(rep.Customers)), RevenueShare: ratio(revenue[k], total),
+			Traits: domain.PersonaTraits(counts[k], sizes[k], overall, rep.Customers, 0.3, 5)}
+		p.Name = name(p.Traits)
+		p.RecencyDays, p.Orders, p.Spend = medians(sm, c.Of, k)
+		rep.Personas = append(rep.Personas, p)
+	}
+	return nil
+}
+
+// criteria reads a customer's criteria: its categorical values, in the
+// order of Criteria, and its measures (days since the last order, orders,
+// spend on a log scale, which spreads the many small spenders).
+func criteria(r store.PersonaRow, now time.Time) ([]string, []float64) {
+	t := strings.TrimSpace
+	cat := []string{t(r.Sector), sizeBand(r.Employees), t(r.Role), ageBand(r.BirthYear, now), t(r.City), t(r.Source), t(r.Channel)}
+	recency := now.Sub(r.LastOrder).Hours() / 24
+	return cat, []float64{recency, float64(r.Orders), math.Log1p(float64(r.Amount) / 100)}
+}
+
+func sizeBand(employees int) string {
+	switch {
+	case employees <= 0:
+		return ""
+	case employees < 10:
+		return "1-9"
+	case employees < 50:
+		return "10-49"
+	case employees < 250:
+		return "50-249"
+	}
+	return "250+"
+}
+
+func ageBand(born int, now time.Time) string {
+	if born <= 0 {
+		return ""
+	}
+	switch age := now.Year() - born; {
+	case age < 30:
+		return "<30"
+	case age < 45:
+		return "30-44"
+	case age < 60:
+		return "45-59"
+	}
+	return "60+"
+}
+
+// name is a persona's generated name: its three strongest traits.
+func name(traits []domain.PersonaTrait) string {
+	var parts []string
+	for _, t := range traits[:min(3, len(traits))] {
+		parts = append(parts, t.Value)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// medians returns persona k's median recency, orders and spend among the
+// sampled customers (personas in of).
+func medians(sm sample, of []int, k int) (int, int, int64) {
+	var rec, ord, spend []float64
+	for i, o := range of {
+		if o == k {
+			rec, ord, spend = append(rec, sm.nums[i][0]), append(ord, sm.nums[i][1]), append(spend, float64(sm.spends[i]))
+		}
+	}
+	return int(median(rec)), int(median(ord)), int64(median(spend))
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
+}
