@@ -50,15 +50,17 @@ func (db *DB) DueTriggers(ctx context.Context, q domain.Questionnaire, w domain.
 	// SQLite walks the ids rather than the time's index (unary +): the
 	// index would give the window's rows in time order, to be sorted by id
 	// again for each page; by id, each page goes on where the last one
-	// stopped. A round since the last one reads by the index (recent).
-	plus := "+"
+	// stopped. PostgreSQL, which would walk the ids through the whole
+	// table to fill a page, is made to filter first (OFFSET 0 keeps the
+	// subquery as it is) and sorts what the window holds.
+	plus, open, fence := "+", "", ""
 	if db.postgres {
-		plus = ""
+		plus, open, fence = "", "SELECT * FROM (", " OFFSET 0) f"
 	}
-	query := fmt.Sprintf(`SELECT x.id, x.contact_id, x.%[1]s, %[2]s FROM %[3]s x
+	query := fmt.Sprintf(`%[7]sSELECT x.id, x.contact_id, x.%[1]s, %[2]s AS amount FROM %[3]s x
 		WHERE %[6]sx.%[1]s >= ? AND %[6]sx.%[1]s <= ? AND x.id > ?%[4]s%[5]s
-		AND NOT EXISTS (SELECT 1 FROM triggered g WHERE g.questionnaire = ? AND g.kind = ? AND g.ref_id = x.id)
-		ORDER BY x.id LIMIT ?`, at, amount, table, extra, recent, plus)
+		AND NOT EXISTS (SELECT 1 FROM triggered g WHERE g.questionnaire = ? AND g.kind = ? AND g.ref_id = x.id)%[8]s
+		ORDER BY id LIMIT ?`, at, amount, table, extra, recent, plus, open, fence)
 	args = append([]any{lo, hi, w.After}, args...)
 	args = append(args, q.ID, triggerKind(t), w.Limit)
 	var out []domain.TriggerCause
