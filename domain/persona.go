@@ -20,15 +20,16 @@ import (
 // numeric one (recency, orders, spend…) scaled to 0–1 over their range.
 // Fitted on a sample, it encodes every customer alike.
 type PersonaEncoder struct {
-	Dims   []PersonaDim
-	index  map[PersonaDim]int
-	lo, hi []float64
+	Dims  []PersonaDim `json:"dims"`
+	Lo    []float64    `json:"lo"` // the measures' ranges
+	Hi    []float64    `json:"hi"`
+	index map[PersonaDim]int
 }
 
 // PersonaDim is a categorical criterion's value: Criterion is its index.
 type PersonaDim struct {
-	Criterion int
-	Value     string
+	Criterion int    `json:"c"`
+	Value     string `json:"v"`
 }
 
 // FitPersonaEncoder fits an encoder on customers: cats[i][j] is customer
@@ -52,34 +53,40 @@ func FitPersonaEncoder(cats [][]string, nums [][]float64) *PersonaEncoder {
 		}
 		return strings.Compare(a.Value, b.Value)
 	})
-	for i, d := range e.Dims {
-		e.index[d] = i
-	}
+	e.Reindex()
 	if len(nums) > 0 {
 		width := len(nums[0])
-		e.lo, e.hi = make([]float64, width), make([]float64, width)
+		e.Lo, e.Hi = make([]float64, width), make([]float64, width)
 		for j := range width {
-			e.lo[j], e.hi[j] = math.Inf(1), math.Inf(-1)
+			e.Lo[j], e.Hi[j] = math.Inf(1), math.Inf(-1)
 			for _, row := range nums {
-				e.lo[j], e.hi[j] = math.Min(e.lo[j], row[j]), math.Max(e.hi[j], row[j])
+				e.Lo[j], e.Hi[j] = math.Min(e.Lo[j], row[j]), math.Max(e.Hi[j], row[j])
 			}
 		}
 	}
 	return e
 }
 
+// Reindex prepares an encoder read back (from JSON) to encode.
+func (e *PersonaEncoder) Reindex() {
+	e.index = make(map[PersonaDim]int, len(e.Dims))
+	for i, d := range e.Dims {
+		e.index[d] = i
+	}
+}
+
 // Encode returns the point of one customer; a value the encoder never saw
 // sets no dimension, a measure out of its range is clamped to it.
 func (e *PersonaEncoder) Encode(cat []string, num []float64) []float64 {
-	p := make([]float64, len(e.Dims)+len(e.lo))
+	p := make([]float64, len(e.Dims)+len(e.Lo))
 	for j, v := range cat {
 		if i, ok := e.index[PersonaDim{j, v}]; ok {
 			p[i] = 1
 		}
 	}
 	for j, v := range num {
-		if j < len(e.lo) && e.hi[j] > e.lo[j] {
-			p[len(e.Dims)+j] = math.Min(1, math.Max(0, (v-e.lo[j])/(e.hi[j]-e.lo[j])))
+		if j < len(e.Lo) && e.Hi[j] > e.Lo[j] {
+			p[len(e.Dims)+j] = math.Min(1, math.Max(0, (v-e.Lo[j])/(e.Hi[j]-e.Lo[j])))
 		}
 	}
 	return p
@@ -105,11 +112,11 @@ func PersonaFeatures(cats [][]string, nums [][]float64) ([][]float64, []string) 
 		}
 		points[i] = e.Encode(cat, num)
 	}
-	names := make([]string, 0, len(e.Dims)+len(e.lo))
+	names := make([]string, 0, len(e.Dims)+len(e.Lo))
 	for _, d := range e.Dims {
 		names = append(names, strconv.Itoa(d.Criterion)+"="+d.Value)
 	}
-	for j := range e.lo {
+	for j := range e.Lo {
 		names = append(names, "#"+strconv.Itoa(j))
 	}
 	return points, names

@@ -383,6 +383,15 @@ CREATE TABLE triggered (
 	PRIMARY KEY (questionnaire, kind, ref_id)
 );
 `},
+	// Each run of personas keeps its model (the encoding and the centres),
+	// for a contact's card to say which persona it is closest to.
+	{17, "the personas' models", `
+CREATE TABLE persona_models (
+	id {{id}},
+	at {{ts}} NOT NULL,
+	model {{text}} NOT NULL
+);
+`},
 	// Each new migration goes at the end of this list, with the next
 	// version.
 }

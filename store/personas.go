@@ -56,3 +56,41 @@ func (db *DB) EachPersonaRow(ctx context.Context, batch int, fn func([]PersonaRo
 		after = rows[len(rows)-1].ID
 	}
 }
+
+// SavePersonaModel keeps a run of personas' model (JSON), made at at.
+func (db *DB) SavePersonaModel(ctx context.Context, at time.Time, model string) error {
+	if err := db.conn(ctx).Exec("INSERT INTO persona_models (at, model) VALUES (?, ?)", at.UTC(), model).Error; err != nil {
+		return fmt.Errorf("keep the personas' model: %w", err)
+	}
+	return nil
+}
+
+// LatestPersonaModel returns the last run of personas' model and when it
+// was made; ok is false before the first run.
+func (db *DB) LatestPersonaModel(ctx context.Context) (model string, at time.Time, ok bool, err error) {
+	var rows []struct {
+		At    time.Time
+		Model string
+	}
+	if err := db.conn(ctx).Raw("SELECT at, model FROM persona_models ORDER BY id DESC LIMIT 1").Scan(&rows).Error; err != nil {
+		return "", time.Time{}, false, fmt.Errorf("read the personas' model: %w", err)
+	}
+	if len(rows) == 0 {
+		return "", time.Time{}, false, nil
+	}
+	return rows[0].Model, rows[0].At.UTC(), true, nil
+}
+
+// LatestPersonaModelAt returns when the last model of personas was made,
+// zero before the first: a reader keeps the model it decoded while it is
+// still the last.
+func (db *DB) LatestPersonaModelAt(ctx context.Context) (time.Time, error) {
+	var rows []struct{ At time.Time }
+	if err := db.conn(ctx).Raw("SELECT at FROM persona_models ORDER BY id DESC LIMIT 1").Scan(&rows).Error; err != nil {
+		return time.Time{}, fmt.Errorf("read the personas' model: %w", err)
+	}
+	if len(rows) == 0 {
+		return time.Time{}, nil
+	}
+	return rows[0].At.UTC(), nil
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/locale"
 )
 
@@ -138,6 +139,9 @@ func consentText(p *locale.Printer, s *ConsentState, c *domain.Contact, loc *tim
 type Card struct {
 	*crm.Card
 	Consent *ConsentState `json:"consent,omitempty"`
+	// Persona is the persona of the last run of personas closest to the
+	// contact, prospects included.
+	Persona *personas.Closest `json:"persona,omitempty"`
 }
 
 // consentSection draws the consent state on the card.

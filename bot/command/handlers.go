@@ -143,7 +143,17 @@ func (e *Executor) show(ctx context.Context, _ Actor, args []string) (*reply.Rep
 	p := locale.From(ctx)
 	r := cardReply(p, card, true)
 	r.Sections = append(r.Sections, consentSection(p, consent))
-	r.Data = &Card{Card: card, Consent: consent}
+	data := &Card{Card: card, Consent: consent}
+	if e.Personas != nil {
+		f := card.Facts
+		if data.Persona, err = e.Personas.ClosestTo(ctx, card.Contact, f.Orders, f.Revenue, f.LastOrder); err != nil {
+			return nil, err
+		}
+		if cp := data.Persona; cp != nil {
+			r.Sections = append(r.Sections, reply.Section{Text: p.T("Closest persona: %d — %s (personas of %s).", cp.Persona.Number, cp.Persona.Name, p.Date(cp.Of.In(e.Loc)))})
+		}
+	}
+	r.Data = data
 	if consent != nil && !consent.DetractorPauseSince.IsZero() {
 		r.Actions = append(r.Actions, reply.Action{Label: p.T("Handled"), Command: "handled " + card.Contact.Ref()})
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/locale"
 )
@@ -34,6 +35,13 @@ func TestPersonas(t *testing.T) {
 		if !strings.Contains(text, k.sector) || !strings.Contains(strings.ToLower(text), strings.ToLower(k.city)) {
 			t.Errorf("no persona names %s in %s:\n%s", k.sector, k.city, text)
 		}
+	}
+	// A prospect of the first kind is closest to its persona, on its card.
+	e.ok(t, `add "Nouveau" sector=santé city=Nantes employees=120 stage=prospect`)
+	card := e.ok(t, "show C46")
+	if cp := card.Data.(*command.Card).Persona; cp == nil || !strings.Contains(cp.Persona.Name, "santé") ||
+		!strings.Contains(card.Text(), "Closest persona: ") {
+		t.Errorf("the prospect's card:\n%s", card.Text())
 	}
 	fr := e.exec.Run(locale.With(ctx(t), locale.For(locale.French)), e.actor, "personas")
 	if !fr.OK || !strings.Contains(fr.Text(), "3 personas tirés de 45 clients") || !strings.Contains(fr.Text(), "d'entre eux") {

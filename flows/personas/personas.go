@@ -7,9 +7,12 @@ package personas
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -20,6 +23,9 @@ import (
 type Store interface {
 	CountCustomers(ctx context.Context) (int64, error)
 	EachPersonaRow(ctx context.Context, batch int, fn func([]store.PersonaRow) error) error
+	SavePersonaModel(ctx context.Context, at time.Time, model string) error
+	LatestPersonaModel(ctx context.Context) (model string, at time.Time, ok bool, err error)
+	LatestPersonaModelAt(ctx context.Context) (time.Time, error)
 }
 
 // Service computes the personas.
@@ -32,6 +38,10 @@ type Service struct {
 	// Seed makes the clustering: the same data and seed, the same
 	// personas.
 	Seed uint64
+
+	mu       sync.Mutex
+	cached   *model // the last run's, decoded; cachedAt when it was made
+	cachedAt time.Time
 }
 
 // Criteria name the categorical criteria, in the encoder's order.
@@ -104,7 +114,51 @@ func (s *Service) Compute(ctx context.Context) (*Report, error) {
 	if c.K == 0 {
 		return rep, nil
 	}
-	return rep, s.assign(ctx, rep, enc, c, sample{nums, spends}, now)
+	if err := s.assign(ctx, rep, enc, c, sample{nums, spends}, now); err != nil {
+		return nil, err
+	}
+	return rep, s.save(ctx, model{Encoder: enc, Centers: c.Centers, Personas: rep.Personas}, now)
+}
+
+// model is what a run keeps for the cards: the encoding, the centres and
+// the personas' cards.
+type model struct {
+	Encoder  *domain.PersonaEncoder `json:"encoder"`
+	Centers  [][]float64            `json:"centers"`
+	Personas []Persona              `json:"personas"`
+}
+
+func (s *Service) save(ctx context.Context, m model, now time.Time) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return s.Store.SavePersonaModel(ctx, now, string(b))
+}
+
+// Closest is the persona a contact is closest to, by the last run of
+// personas.
+type Closest struct {
+	Persona Persona   `json:"persona"`
+	Of      time.Time `json:"of"` // when the personas were made
+}
+
+// ClosestTo returns the persona of the last run closest to contact c,
+// whose orders count, spend and last order are given (none for a
+// prospect: it is placed by who it is); nil before the first run.
+func (s *Service) ClosestTo(ctx context.Context, c *domain.Contact, orders int, spend int64, lastOrder time.Time) (*Closest, error) {
+	m, at, err := s.lastModel(ctx)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	r := store.PersonaRow{Sector: c.Sector, Role: c.Role, City: c.City, Source: c.Source, Channel: c.Channel,
+		Employees: c.Employees, BirthYear: c.BirthYear, Orders: orders, Amount: spend, LastOrder: lastOrder}
+	if lastOrder.IsZero() {
+		r.LastOrder = s.Now() // no order yet: as recent as can be, it does not count against it
+	}
+	cat, num := criteria(r, s.Now())
+	k := domain.NearestPersona(m.Encoder.Encode(cat, num), domain.Clustering{K: len(m.Centers), Centers: m.Centers})
+	return &Closest{Persona: m.Personas[k], Of: at}, nil
 }
 
 // sample is the measures of the sampled customers, and their spends.
@@ -227,4 +281,28 @@ func median(v []float64) float64 {
 	}
 	slices.Sort(v)
 	return v[len(v)/2]
+}
+
+// lastModel returns the last run's model, decoded once per run.
+func (s *Service) lastModel(ctx context.Context) (*model, time.Time, error) {
+	at, err := s.Store.LatestPersonaModelAt(ctx)
+	if err != nil || at.IsZero() {
+		return nil, at, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cached != nil && s.cachedAt.Equal(at) {
+		return s.cached, at, nil
+	}
+	raw, at, ok, err := s.Store.LatestPersonaModel(ctx)
+	if err != nil || !ok {
+		return nil, at, err
+	}
+	var m model
+	if err := json.Unmarshal([]byte(raw), &m); err != nil || m.Encoder == nil || len(m.Centers) != len(m.Personas) {
+		return nil, at, fmt.Errorf("read the personas' model of %s: %v", at.Format(time.DateOnly), err)
+	}
+	m.Encoder.Reindex()
+	s.cached, s.cachedAt = &m, at
+	return &m, at, nil
 }
