@@ -16,7 +16,8 @@ func (cv *conv) optOut() error {
 	if err := cv.s.Store.SaveRespondent(cv.ctx, cv.r); err != nil {
 		return err
 	}
-	if err := cv.s.suppress(cv.ctx, cv.r.ContactID, domain.SuppressOptedOut, cv.now); err != nil {
+	// The conversation has the contact and its chat already.
+	if err := cv.s.Store.Suppress(cv.ctx, cv.contact.Email, cv.contact.Phone, cv.r.ChatID, domain.SuppressOptedOut, cv.now); err != nil {
 		return err
 	}
 	if err := cv.ledger(domain.ConsentWithdrawn); err != nil {
@@ -101,7 +102,8 @@ func (s *Service) erase(ctx context.Context, contactID int64, by string, now tim
 }
 
 // suppress puts contactID's email, phone and Telegram chat on the
-// suppression list for reason.
+// suppression list for reason, read from the database (an admin's erasure
+// has neither at hand).
 func (s *Service) suppress(ctx context.Context, contactID int64, reason domain.SuppressReason, now time.Time) error {
 	c, err := s.Store.Contact(ctx, contactID)
 	if err != nil {
