@@ -33,6 +33,7 @@ var French = struct {
 		"bilan": "digest", "résumé": "digest",
 		"oublier": "forget", "effacer": "forget",
 		"doublons": "dupes", "fusionner": "merge", "exclus": "suppressed",
+		"alertes": "alerts", "suivi": "checkin",
 	},
 	Stages: map[string]Stage{
 		"piste":    Lead,
@@ -53,6 +54,7 @@ var French = struct {
 	},
 	Words: map[string]string{
 		"envoyer": "send", "envoi": "send",
+		"reporter": "snooze", "sourdine": "mute", "réactiver": "unmute", "tous": "all", "toutes": "all",
 		"liste": "list", "lister": "list",
 		"résultats": "results", "résultat": "results",
 		"enregistrer": "save", "sauver": "save",

@@ -355,6 +355,9 @@ func (db *DB) SetScores(ctx context.Context, scores map[int64]domain.ScoreResult
 		}
 		batch := jsonText(part)
 		part = part[:0]
+		if err := db.logScoreChanges(ctx, db.scoreBatch(), batch); err != nil {
+			return err
+		}
 		if err := db.conn(ctx).Exec(q, batch).Error; err != nil {
 			return fmt.Errorf("store scores: %w", err)
 		}

@@ -180,6 +180,10 @@ func (db *DB) UpdateContact(ctx context.Context, c *domain.Contact) error {
 
 // SetScore stores a contact's computed score and grade.
 func (db *DB) SetScore(ctx context.Context, id int64, score int, grade string) error {
+	err := db.logScoreChanges(ctx, `(SELECT CAST(? AS BIGINT) AS id, CAST(? AS INTEGER) AS score, CAST(? AS TEXT) AS grade) n`, id, score, grade)
+	if err != nil {
+		return err
+	}
 	return db.conn(ctx).Model(&contactRow{}).Where("id = ?", id).
 		UpdateColumns(map[string]any{"score": score, "grade": grade}).Error
 }

@@ -392,6 +392,56 @@ CREATE TABLE persona_models (
 	model {{text}} NOT NULL
 );
 `},
+	// What tells the team what to do next: every score change (kept a
+	// week and a day, for "gained N points in 7 days"), the hot-lead
+	// alerts sent, the contacts an owner snoozed or muted, and the weekly
+	// check-ins with the contacts each listed.
+	{20, "score changes, hot-lead alerts, snoozes and the owners' check-ins", `
+CREATE TABLE score_changes (
+	id {{id}},
+	contact_id BIGINT NOT NULL,
+	at {{ts}} NOT NULL,
+	old_score INTEGER NOT NULL,
+	new_score INTEGER NOT NULL,
+	old_grade {{text}} NOT NULL,
+	new_grade {{text}} NOT NULL,
+	checked BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX score_changes_contact ON score_changes (contact_id, at);
+CREATE INDEX score_changes_unchecked ON score_changes (id) WHERE NOT checked;
+CREATE TABLE hot_alerts (
+	id {{id}},
+	contact_id BIGINT NOT NULL,
+	owner {{text}} NOT NULL,
+	at {{ts}} NOT NULL,
+	reason {{text}} NOT NULL,
+	score INTEGER NOT NULL,
+	gained INTEGER NOT NULL
+);
+CREATE INDEX hot_alerts_contact ON hot_alerts (contact_id, at);
+CREATE INDEX hot_alerts_owner ON hot_alerts (owner, at);
+CREATE TABLE snoozes (
+	contact_id BIGINT NOT NULL,
+	owner {{text}} NOT NULL,
+	until {{ts}} NOT NULL,
+	muted BOOLEAN NOT NULL DEFAULT FALSE,
+	at {{ts}} NOT NULL,
+	PRIMARY KEY (contact_id, owner)
+);
+CREATE TABLE checkins (
+	owner {{text}} NOT NULL,
+	week {{text}} NOT NULL,
+	at {{ts}} NOT NULL,
+	PRIMARY KEY (owner, week)
+);
+CREATE TABLE checkin_items (
+	owner {{text}} NOT NULL,
+	week {{text}} NOT NULL,
+	contact_id BIGINT NOT NULL,
+	kind {{text}} NOT NULL,
+	PRIMARY KEY (owner, week, contact_id)
+);
+`},
 	// Each new migration goes at the end of this list, with the next
 	// version.
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/digest"
 	"github.com/crmbot/crmbot/flows/dupes"
+	"github.com/crmbot/crmbot/flows/nudge"
 	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/flows/survey"
@@ -51,6 +52,9 @@ type Executor struct {
 	// Personas computes the buyer personas; nil, personas says it is not
 	// set up.
 	Personas *personas.Service
+	// Nudges serves alerts and checkin; nil, they say they are not set
+	// up.
+	Nudges *nudge.Service
 	// BotName returns the Telegram bot's username (getMe), which invite
 	// links name; nil when Telegram is not configured.
 	BotName func(ctx context.Context) (string, error)
@@ -97,6 +101,8 @@ func init() {
 		{name: "merge", usage: locale.Key(mergeUsage), summary: locale.Key("fold a duplicate into the contact kept: its records, the fields the kept one lacks, the stricter consent; recorded (manager)"), examples: []string{locale.Key("merge C513 into C501")}, run: (*Executor).merge},
 		{name: "suppressed", usage: locale.Key(suppressedUsage), summary: locale.Key("contacts on the suppression list (their email, phone or Telegram account opted out or was erased under another contact), and the list's counts"), examples: []string{locale.Key("suppressed"), locale.Key("suppressed erased")}, run: (*Executor).suppressed},
 		{name: "personas", usage: locale.Key(personasUsage), summary: locale.Key("three to five buyer personas derived from the customers, each with its size, revenue share, defining traits and buying figures"), examples: []string{locale.Key("personas")}, run: (*Executor).personas},
+		{name: "alerts", usage: locale.Key(alertsUsage), summary: locale.Key("your hot-lead alerts of the week (all: everyone's); snooze a contact for some days, or mute it for good"), examples: []string{locale.Key("alerts"), locale.Key("alerts snooze C42 14"), locale.Key("alerts mute C42")}, run: (*Executor).alerts},
+		{name: "checkin", usage: locale.Key(checkinUsage), summary: locale.Key("your weekly check-in (or an owner's): hot leads, rotting deals, prospects quiet for 30 days, each with buttons"), examples: []string{locale.Key("checkin"), locale.Key("checkin U0SALES1")}, run: (*Executor).checkin},
 		{name: "digest", usage: locale.Key("digest [preview|post]"), summary: locale.Key("this week's digest"), examples: []string{locale.Key("digest"), locale.Key("digest post")}, run: (*Executor).digest},
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/nudge"
 	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"
 )
@@ -77,9 +78,10 @@ func newEnvOn(t testing.TB, kind string) *env {
 	logs := &bytes.Buffer{}
 	svc := &crm.Service{Store: db, Scoring: eng, Now: clk.Now, Loc: paris}
 	return &env{
-		db:    db,
-		crm:   svc,
-		exec:  &command.Executor{CRM: svc, Segments: segmentsService(db, clk), Now: clk.Now, Loc: paris, Logger: slog.New(slog.NewTextHandler(logs, nil))},
+		db:  db,
+		crm: svc,
+		exec: &command.Executor{CRM: svc, Segments: segmentsService(db, clk), Now: clk.Now, Loc: paris, Logger: slog.New(slog.NewTextHandler(logs, nil)),
+			Nudges: &nudge.Service{Store: db, CRM: svc, Now: clk.Now, Loc: paris}},
 		clock: clk,
 		actor: command.Actor{ID: "alice", Roles: []command.Role{command.Sales}},
 		logs:  logs,

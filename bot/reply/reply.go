@@ -35,6 +35,9 @@ type Section struct {
 	Fields  []Field `json:"fields,omitempty"`
 	Table   *Table  `json:"table,omitempty"`
 	Text    string  `json:"text,omitempty"`
+	// Actions are follow-ups about this section alone (a contact of a
+	// list), drawn beside it.
+	Actions []Action `json:"actions,omitempty"`
 }
 
 // Field is a labelled value.

@@ -42,7 +42,7 @@ const actionPrefix = "crm_run_"
 func Draw(r *reply.Reply) ([]slack.Block, string) {
 	p := locale.For(r.Lang)
 	text := clip(r.Text(), maxFallback)
-	actions := actionBlocks(r.Actions)
+	actions := actionBlocks("crm_actions", r.Actions)
 	if r.Error != nil {
 		return append(drawError(p, r.Error), actions...), text
 	}
@@ -83,6 +83,7 @@ func (d *drawing) section(s reply.Section) {
 		if s.Heading != "" || s.Text != "" {
 			d.text(s.Heading, s.Text)
 		}
+		d.actions(s.Actions)
 		return
 	}
 	if s.Heading != "" {
@@ -95,6 +96,18 @@ func (d *drawing) section(s reply.Section) {
 	if s.Text != "" {
 		d.text("", s.Text)
 	}
+	d.actions(s.Actions)
+}
+
+// actions draws a section's own buttons under it, when there is room for
+// them; their block ids follow the blocks drawn, so that each is unique in
+// the message.
+func (d *drawing) actions(list []reply.Action) {
+	blocks := actionBlocks(fmt.Sprintf("crm_section_%d", len(d.blocks)), list)
+	if len(d.blocks)+len(blocks) > d.room {
+		return
+	}
+	d.blocks = append(d.blocks, blocks...)
 }
 
 // text draws one mrkdwn section: a bold heading, if any, over text, in at
@@ -160,7 +173,7 @@ func (d *drawing) table(t *reply.Table) {
 
 // actionBlocks draws a reply's actions as buttons, 25 to a block; each
 // button's value is the command line it runs.
-func actionBlocks(actions []reply.Action) []slack.Block {
+func actionBlocks(blockID string, actions []reply.Action) []slack.Block {
 	var buttons []slack.BlockElement
 	for i, a := range actions {
 		if a.Command == "" || len(a.Command) > maxButtonValue {
@@ -172,7 +185,7 @@ func actionBlocks(actions []reply.Action) []slack.Block {
 	var out []slack.Block
 	for len(buttons) > 0 {
 		n := min(len(buttons), maxElements)
-		out = append(out, slack.NewActionBlock(fmt.Sprintf("crm_actions_%d", len(out)), buttons[:n]...))
+		out = append(out, slack.NewActionBlock(fmt.Sprintf("%s_%d", blockID, len(out)), buttons[:n]...))
 		buttons = buttons[n:]
 	}
 	return out

@@ -18,6 +18,9 @@ func TestManifest(t *testing.T) {
 	}
 	var m struct {
 		Features struct {
+			AppHome struct {
+				Home bool `yaml:"home_tab_enabled"`
+			} `yaml:"app_home"`
 			SlashCommands []struct {
 				Command string `yaml:"command"`
 				URL     string `yaml:"url"`
@@ -46,12 +49,12 @@ func TestManifest(t *testing.T) {
 	if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != "/crm" {
 		t.Errorf("slash commands %+v", m.Features.SlashCommands)
 	}
-	for _, s := range []string{"commands", "chat:write", "files:write", "im:history", "app_mentions:read", "usergroups:read", "users:read"} {
+	for _, s := range []string{"commands", "chat:write", "files:write", "im:history", "im:write", "app_mentions:read", "usergroups:read", "users:read"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("scope %s missing", s)
 		}
 	}
-	if !slices.Equal(m.Settings.Events.Events, []string{"app_mention", "message.im"}) {
+	if !slices.Equal(m.Settings.Events.Events, []string{"app_home_opened", "app_mention", "message.im"}) || !m.Features.AppHome.Home {
 		t.Errorf("events %v", m.Settings.Events.Events)
 	}
 	if !m.Settings.Interactivity.Enabled || !m.Settings.SocketMode {

@@ -62,7 +62,15 @@ func (b *Bot) onInteraction(ctx context.Context, ic slack.InteractionCallback, s
 			}
 			to := destination{ResponseURL: ic.ResponseURL, Channel: ic.Channel.ID}
 			key := deliveryKey("action", ic.TriggerID, sum) + "/" + a.ActionID
-			b.submit(ctx, job{key: key, user: ic.User.ID, line: a.Value, to: to})
+			j := job{key: key, user: ic.User.ID, line: a.Value, to: to}
+			if ic.View.Type == slack.VTHomeTab {
+				// A button of the Home tab: the answer goes to the
+				// member's DM, and the tab is drawn again.
+				user := ic.User.ID
+				j.to = destination{Channel: user}
+				j.then = func(ctx context.Context) { b.publishHome(ctx, user) }
+			}
+			b.submit(ctx, j)
 		}
 	case slack.InteractionTypeViewSubmission:
 		if ic.View.CallbackID == addCallback {
@@ -89,11 +97,13 @@ type eventEnvelope struct {
 		ThreadTS    string `json:"thread_ts"`
 		Channel     string `json:"channel"`
 		ChannelType string `json:"channel_type"`
+		Tab         string `json:"tab"`
 	} `json:"event"`
 }
 
-// onEvent handles an Events API delivery: the URL check, and mentions and
-// direct messages, which run their text and answer in the thread or DM.
+// onEvent handles an Events API delivery: the URL check, mentions and
+// direct messages, which run their text and answer in the thread or DM,
+// and a member opening the Home tab, which draws it.
 // Messages of bots (the bot's own replies among them) and message subtypes
 // (edits, joins, …) are ignored, so the bot never answers itself.
 func (b *Bot) onEvent(ctx context.Context, raw []byte, sum string) (any, error) {
@@ -112,6 +122,12 @@ func (b *Bot) onEvent(ctx context.Context, raw []byte, sum string) (any, error) 
 	}
 	ev := env.Event
 	if ev.BotID != "" || ev.Subtype != "" || ev.User == "" {
+		return nil, nil
+	}
+	if ev.Type == "app_home_opened" {
+		if ev.Tab == "home" {
+			b.spawn(ctx, func(ctx context.Context) { b.publishHome(ctx, ev.User) })
+		}
 		return nil, nil
 	}
 	to := destination{Channel: ev.Channel, ThreadTS: ev.ThreadTS}

@@ -208,6 +208,8 @@ type job struct {
 	user string
 	line string
 	to   destination
+	// then, when set, runs once the command answered.
+	then func(ctx context.Context)
 }
 
 // spawn runs fn in the background, detached from the request that asked
@@ -267,6 +269,9 @@ func (b *Bot) process(ctx context.Context, j job) {
 		return
 	}
 	b.answer(ctx, j.to, r)
+	if j.then != nil {
+		j.then(ctx)
+	}
 }
 
 // errFailed rolls back the transaction of a command that failed.

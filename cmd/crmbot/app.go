@@ -8,9 +8,11 @@ import (
 	"slices"
 
 	"github.com/crmbot/crmbot/bot/command"
+	"github.com/crmbot/crmbot/bot/slackbot"
 	"github.com/crmbot/crmbot/cmd/crmbot/config"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/dupes"
+	"github.com/crmbot/crmbot/flows/nudge"
 	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/store"
 )
@@ -52,10 +54,12 @@ func (m *Main) open(ctx context.Context) error {
 	m.segments = m.segmentsService()
 	m.digests = m.digestService()
 	m.survey = m.surveyService()
+	m.nudges = &nudge.Service{Store: m.db, CRM: m.crm, Hot: cfg.File.Hot, Now: m.Now, Loc: cfg.Zone, Log: m.log,
+		Reachable: slackbot.IsUser}
 	m.exec = &command.Executor{CRM: m.crm, Segments: m.segments, Digests: m.digests, Surveys: m.survey,
 		BotName: m.botName, Now: m.Now, Loc: cfg.Zone, Logger: m.log,
 		Dupes: &dupes.Service{Store: m.db}, Merger: &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}, Suppressions: m.db,
-		Personas: &personas.Service{Store: m.db, Now: m.Now, Seed: 1}}
+		Personas: &personas.Service{Store: m.db, Now: m.Now, Seed: 1}, Nudges: m.nudges}
 	return nil
 }
 

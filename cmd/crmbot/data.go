@@ -96,7 +96,7 @@ func (m *Main) pastSegments(ctx context.Context) error {
 
 func (m *Main) importCmd() *cobra.Command {
 	var as, cpuProfile, lang string
-	var merge bool
+	var merge, alerts bool
 	c := &cobra.Command{
 		Use:       "import contacts|orders|interactions FILE.csv [--merge] [--lang en|fr]",
 		Short:     "Import a CSV file; a bad row is reported with its line and nothing is kept",
@@ -130,6 +130,9 @@ func (m *Main) importCmd() *cobra.Command {
 			}
 			start := time.Now()
 			ctx := locale.With(cmd.Context(), p)
+			if !alerts {
+				ctx = store.Quietly(ctx) // an import is history: no hot-lead alert
+			}
 			before, err := m.db.MaxContactID(ctx)
 			if err != nil {
 				return err
@@ -148,6 +151,7 @@ func (m *Main) importCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&as, "as", "", "the team member recorded as author and default owner")
+	c.Flags().BoolVar(&alerts, "alerts", false, "let the scores the import raises alert the contacts' owners (a list of fresh leads); an import of history alerts nobody by default")
 	c.Flags().BoolVar(&merge, "merge", false, "merge the new contacts that are surely duplicates (the same email, or the same name and company) into the contacts they repeat")
 	langFlag(c, &lang)
 	// For profiling, not for users.

@@ -22,6 +22,7 @@ import (
 	"github.com/crmbot/crmbot/bot/telegrambot"
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/digest"
+	"github.com/crmbot/crmbot/flows/nudge"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/store"
@@ -67,6 +68,7 @@ type Main struct {
 	segments *segments.Service
 	digests  *digest.Service
 	survey   *survey.Service
+	nudges   *nudge.Service
 	exec     *command.Executor
 	metrics  *metrics.Metrics // crmbot run's, nil in other commands
 	// The process's one Slack client and one Telegram client, each made

@@ -85,6 +85,9 @@ func (m *Main) startBackground(ctx context.Context, slack bool) (*background, er
 	b := &background{holder: processName()}
 	deliv := &survey.Deliverer{Service: m.survey, Claimer: b.holder, Lease: m.Config.Takeover}
 	m.survey.Wake = deliv.Wake
+	if slack {
+		m.startNudges(ctx, b, deliv)
+	}
 	if telegram {
 		client, err := m.telegram(ctx)
 		if err != nil {

@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -73,6 +74,9 @@ type Scheduler struct {
 	// channels it posted to (none when every channel had it already).
 	Post func(ctx context.Context, now time.Time) ([]string, error)
 	Log  *slog.Logger
+	// What names what is posted in the logs ("the weekly digest" when
+	// empty); Post's strings are where it went.
+	What string
 }
 
 // RetryAfter is how long the scheduler waits before it tries again a
@@ -119,15 +123,17 @@ func (s *Scheduler) post(ctx context.Context, now time.Time) bool {
 	posted, err := s.Post(ctx, now)
 	switch {
 	case err != nil:
-		s.Log.Error("the weekly digest was not posted; trying again later", "week", week, "err", err, "retry_in", RetryAfter)
+		s.Log.Error("not posted; trying again later", "what", s.what(), "week", week, "err", err, "retry_in", RetryAfter)
 		return false
 	case len(posted) > 0:
-		s.Log.Info("posted the weekly digest", "week", week, "channels", strings.Join(posted, ","))
+		s.Log.Info("posted", "what", s.what(), "week", week, "to", strings.Join(posted, ","))
 	default:
-		s.Log.Debug("the weekly digest was posted already", "week", week)
+		s.Log.Debug("posted already", "what", s.what(), "week", week)
 	}
 	return true
 }
+
+func (s *Scheduler) what() string { return cmp.Or(s.What, "the weekly digest") }
 
 // String describes s for logs: "monday 09:00 Europe/Paris".
 func (s Schedule) String() string {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,6 +35,9 @@ type Deliverer struct {
 	Workers     int
 	Lease       time.Duration
 	MaxAttempts int
+	// More delivers the other kinds of owed messages (an owner's alerts
+	// and check-ins), by kind.
+	More map[domain.OutgoingKind]func(context.Context, domain.Outgoing) error
 
 	once sync.Once
 	wake chan struct{}
@@ -48,10 +53,11 @@ func (d *Deliverer) lease() time.Duration { return orDefault(d.Lease, defaultLea
 
 // kinds are the kinds of messages this deliverer can deliver.
 func (d *Deliverer) kinds() []domain.OutgoingKind {
-	if d.Sender == nil {
-		return []domain.OutgoingKind{domain.DetractorAlert}
+	kinds := []domain.OutgoingKind{domain.DetractorAlert}
+	if d.Sender != nil {
+		kinds = append(kinds, domain.ToTelegram)
 	}
-	return []domain.OutgoingKind{domain.ToTelegram, domain.DetractorAlert}
+	return append(kinds, slices.Sorted(maps.Keys(d.More))...)
 }
 
 // Wake tells a running deliverer that messages are owed now.
@@ -170,6 +176,9 @@ func (d *Deliverer) deliver(ctx context.Context, o domain.Outgoing) bool {
 		err = d.sendAlert(ctx, o)
 	default:
 		err = fmt.Errorf("unknown kind of owed message %q", o.Kind)
+		if deliver := d.More[o.Kind]; deliver != nil {
+			err = deliver(ctx, o)
+		}
 	}
 	rec := context.WithoutCancel(ctx)
 	switch {

@@ -63,6 +63,7 @@ func checkSections(f File, name string, at func(...any) (int, int)) Problems {
 			add(fmt.Sprintf("digest.time must be a time like 09:00 (got %q)", d.Time), "digest", "time")
 		}
 	}
+	checkCheckin(f.Checkin, add)
 	return probs
 }
 

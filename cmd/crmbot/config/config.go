@@ -35,6 +35,8 @@ type File struct {
 	Digest         *Digest         `yaml:"digest"`
 	Roles          *Roles          `yaml:"roles"`
 	Pipeline       *Pipeline       `yaml:"pipeline"`
+	Alerts         *Alerts         `yaml:"alerts"`
+	Checkin        *Checkin        `yaml:"checkin"`
 }
 
 // Scoring is the scoring section.
@@ -161,6 +163,8 @@ type Config struct {
 	Policy domain.Policy
 	// Rot says when a contact at a stage is rotting; nil: never.
 	Rot domain.RotPolicy
+	// Hot says when an owner is alerted that a lead is hot.
+	Hot domain.HotPolicy
 }
 
 // Problem is one thing wrong in the file, with its place.
@@ -288,6 +292,10 @@ func build(f File, name string, root *yaml.Node) (*Config, error) {
 		}
 	}
 	probs = append(probs, checkSections(f, name, at)...)
+	c.Hot = hotPolicy(f, func(msg string, path ...any) {
+		l, col := at(path...)
+		probs = append(probs, Problem{name, l, col, msg})
+	})
 	if f.Pipeline != nil {
 		c.Rot = domain.RotPolicy{}
 		for word, days := range f.Pipeline.RotDays {
