@@ -83,13 +83,15 @@ type HotCase struct {
 }
 
 // Decide says whether the case's contact is to be alerted at now, and why.
-// Entering the grade comes first: it is the stronger news.
+// Entering the grade comes first: it is the stronger news. A contact's
+// creation is not news: what it is worth when added is its baseline.
 func (p HotPolicy) Decide(c HotCase, now time.Time) (HotReason, bool) {
 	if c.Snoozed || (!c.LastAlert.IsZero() && now.Sub(c.LastAlert) < p.Every) {
 		return "", false
 	}
 	for _, ch := range c.Changes {
-		if atLeast(ch.NewGrade, p.Grade) && !atLeast(ch.OldGrade, p.Grade) && atLeast(c.Grade, p.Grade) {
+		created := ch.OldGrade == "" // a new contact's first score is no news
+		if !created && atLeast(ch.NewGrade, p.Grade) && !atLeast(ch.OldGrade, p.Grade) && atLeast(c.Grade, p.Grade) {
 			return EnteredGrade, true
 		}
 	}

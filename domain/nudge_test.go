@@ -25,6 +25,7 @@ func TestHotPolicyDecide(t *testing.T) {
 		{"gains 19", domain.HotCase{Changes: small, Score: 45, Grade: "C", Start: 26}, "", false},
 		{"alerted 6 days ago", domain.HotCase{Changes: enter, Score: 80, Grade: "A", Start: 70, LastAlert: now.Add(-6 * 24 * time.Hour)}, "", false},
 		{"alerted 7 days ago", domain.HotCase{Changes: enter, Score: 80, Grade: "A", Start: 70, LastAlert: now.Add(-7 * 24 * time.Hour)}, domain.EnteredGrade, true},
+		{"created at grade A", domain.HotCase{Changes: []domain.ScoreChange{{OldScore: 0, NewScore: 80, NewGrade: "A"}}, Score: 80, Grade: "A", Start: 80}, "", false},
 		{"snoozed", domain.HotCase{Changes: enter, Score: 80, Grade: "A", Start: 70, Snoozed: true}, "", false},
 	}
 	for _, tt := range tests {

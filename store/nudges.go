@@ -92,7 +92,8 @@ func (db *DB) PruneScoreChanges(ctx context.Context, before time.Time) error {
 
 // HotCases returns what an alert round reads of the contacts of ids (those
 // that exist) whose score changed: their owner, score now and at the start
-// of the window (since), last alert, and whether their owner snoozed them
+// of the window (since; the first score of a contact created since, whose
+// creation is no gain), last alert, and whether their owner snoozed them
 // (at now). The changes are the caller's to add.
 func (db *DB) HotCases(ctx context.Context, ids []int64, since, now time.Time) (map[int64]*domain.HotCase, error) {
 	out := map[int64]*domain.HotCase{}
@@ -100,7 +101,8 @@ func (db *DB) HotCases(ctx context.Context, ids []int64, since, now time.Time) (
 		return out, nil
 	}
 	err := db.eachRaw(ctx, `SELECT c.id, c.owner, c.score, c.grade,
-		COALESCE((SELECT s.old_score FROM score_changes s WHERE s.contact_id = c.id AND s.at >= ? ORDER BY s.at, s.id LIMIT 1), c.score),
+		COALESCE((SELECT CASE WHEN s.old_grade = '' THEN s.new_score ELSE s.old_score END
+			FROM score_changes s WHERE s.contact_id = c.id AND s.at >= ? ORDER BY s.at, s.id LIMIT 1), c.score),
 		`+db.times("(SELECT MAX(h.at) FROM hot_alerts h WHERE h.contact_id = c.id)")+`,
 		EXISTS (SELECT 1 FROM snoozes z WHERE z.contact_id = c.id AND z.owner = c.owner AND (z.muted OR z.until > ?))
 		FROM contacts c WHERE c.id IN ?`, []any{since.UTC(), now.UTC(), ids}, func(scan func(...any) error) error {
