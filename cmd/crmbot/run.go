@@ -51,6 +51,7 @@ func (m *Main) runBot(ctx context.Context) error {
 	}
 	if bot != nil {
 		m.survey.Alerter = bot
+		m.nudges.Sender = bot
 		bot.Acked, bot.Alerted = m.metrics.SlackRequest, m.metrics.Alerted
 	}
 	bg, err := m.startBackground(ctx, bot != nil)
