@@ -132,7 +132,7 @@ func (f *fakeSlack) webAPI(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"ok":true,"files":[{"id":"F0CHART","title":"chart"}]}`)
 	case "conversations.open":
 		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q}}`, "D"+c.Form.Get("users"))
-	case "views.open":
+	case "views.open", "views.publish":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V0VIEW"}}`)
 	case "usergroups.users.list":
 		f.groupN.Add(1)
