@@ -188,7 +188,7 @@ func (g *gen) contactRow(i int, cells []string) {
 	cells[20] = maybe(r, 15, func() string { return products[r.IntN(len(products))] + ", " + products[r.IntN(len(products))] })
 	cells[21] = maybe(r, 35, func() string { return tagWords[r.IntN(len(tagWords))] + "; " + tagWords[r.IntN(len(tagWords))] })
 	cells[22] = maybe(r, 90, func() string { return pick(r, stageWords, stageWeights) })
-	cells[23] = maybe(r, 60, func() string { return owners[r.IntN(len(owners))] })
+	cells[23] = maybe(r, 60, func() string { return g.cfg.owners[r.IntN(len(g.cfg.owners))] })
 	cells[24] = maybe(r, 70, func() string { return g.created(r) })
 	cells[25] = maybe(r, 10, func() string { return []string{"or", "argent", "bronze"}[r.IntN(3)] })
 }

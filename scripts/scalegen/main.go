@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,7 @@ type config struct {
 	now                            time.Time
 	days                           int // how far back orders and contacts go
 	out                            string
+	owners                         []string // the owners written (4 local names unless told)
 }
 
 func main() {
@@ -61,8 +63,13 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.days, "days", 730, "days of history before -now")
 	fs.StringVar(&cfg.out, "out", "", "directory to write into (created if missing)")
 	fs.IntVar(&cfg.dupes, "dupes", 0, "per thousand of the contacts that repeat the one before (its name in capitals or with a typo, or its email with a +tag), for dupes")
+	ownerList := fs.String("owners", "", "comma-separated owners to write instead of four local names (Slack ids such as U0ALICE, for the owners' alerts and check-ins)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	cfg.owners = owners
+	if *ownerList != "" {
+		cfg.owners = strings.Split(*ownerList, ",")
 	}
 	var err error
 	if cfg.now, err = time.Parse(time.DateOnly, now); err != nil {
