@@ -180,6 +180,16 @@ func (db *DB) HotAlerts(ctx context.Context, owner string, since time.Time, limi
 	return out, n, nil
 }
 
+// CountHotAlerts counts the alerts sent from from to to.
+func (db *DB) CountHotAlerts(ctx context.Context, from, to time.Time) (int64, error) {
+	var n int64
+	err := db.conn(ctx).Model(&hotAlertRow{}).Where("at >= ? AND at < ?", from.UTC(), to.UTC()).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count hot-lead alerts: %w", err)
+	}
+	return n, nil
+}
+
 // Snooze keeps contact id out of owner's alerts and check-ins until until,
 // or for good with muted, and unmute lifts both.
 func (db *DB) Snooze(ctx context.Context, id int64, owner string, until time.Time, muted bool) error {

@@ -72,9 +72,17 @@ func DigestReplyIn(p *locale.Printer, d *digest.Digest) *reply.Reply {
 		}
 		r.Sections = append(r.Sections, rot)
 	}
+	if len(d.CheckedIn) > 0 {
+		acted := reply.Section{Heading: p.T("Last week's check-ins: what each owner acted on")}
+		for _, a := range d.CheckedIn {
+			acted.Fields = append(acted.Fields, reply.Field{Label: ownerName(p, a.Owner), Value: p.T("%d of %d", a.Acted, a.Listed)})
+		}
+		r.Sections = append(r.Sections, acted)
+	}
 	r.Sections = append(r.Sections, reply.Section{Heading: p.T("This week"), Fields: []reply.Field{
 		{Label: p.T("new contacts"), Value: strconv.FormatInt(d.NewContacts, 10)},
 		{Label: p.T("revenue"), Value: revenueText(p, d.Revenue)},
+		{Label: p.T("hot-lead alerts"), Value: strconv.FormatInt(d.HotAlerts, 10)},
 	}})
 	r.Sections = append(r.Sections, rfmSection(p, d.RFM), movesSection(p, d.RFM))
 	if d.RFM.NewlyAtRisk != nil && d.RFM.NewlyCantLose != nil {

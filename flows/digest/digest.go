@@ -34,6 +34,8 @@ type Store interface {
 	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
 	QuietContacts(ctx context.Context, stage domain.Stage, since time.Time, limit int) ([]*domain.Contact, int64, error)
 	QuestionnaireWeek(ctx context.Context, from, to time.Time) (domain.QuestionnaireWeek, error)
+	CountHotAlerts(ctx context.Context, from, to time.Time) (int64, error)
+	CheckinActed(ctx context.Context, week string) ([]domain.Acted, error)
 }
 
 // Options tune Build.
@@ -100,6 +102,10 @@ type Digest struct {
 	TopScores      []ScoredContact `json:"top_scores"`
 	QuietProspects People          `json:"quiet_prospects"` // prospects with no interaction for 30 days
 	Questionnaires Questionnaires  `json:"questionnaires"`
+	// HotAlerts counts the hot-lead alerts of the week; CheckedIn says,
+	// per owner, on how many contacts of last week's check-in they acted.
+	HotAlerts int64          `json:"hot_alerts"`
+	CheckedIn []domain.Acted `json:"checkins_acted_on,omitempty"`
 	// Lang is the language its text and chart are written in: the
 	// reader's, from the context it was built with (In changes it). Its
 	// data and their JSON names do not depend on it.
@@ -254,7 +260,7 @@ func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest,
 	var wg sync.WaitGroup
 	wg.Go(func() { segErr = run(step{"segments", d.segments}) })
 	err := run(step{"pipeline", d.pipeline}, step{"revenue", d.revenue}, step{"scores", d.scores}, step{"quiet prospects", d.quiet},
-		step{"questionnaires", d.questionnaires})
+		step{"questionnaires", d.questionnaires}, step{"nudges", d.nudges})
 	wg.Wait()
 	if segErr != nil || err != nil {
 		// The first failure, not the cancellation it caused in the other.
@@ -543,6 +549,16 @@ func (d *Digest) quiet(ctx context.Context, st Store, s span, _ Options) error {
 	}
 	d.QuietProspects = People{Count: n, Contacts: persons(list)}
 	return nil
+}
+
+// nudges counts the week's hot-lead alerts and what the owners did of
+// last week's check-ins (this week's went out with the digest, or soon).
+func (d *Digest) nudges(ctx context.Context, st Store, s span, _ Options) (err error) {
+	if d.HotAlerts, err = st.CountHotAlerts(ctx, s.start, s.end); err != nil {
+		return err
+	}
+	d.CheckedIn, err = st.CheckinActed(ctx, s.prevWeek)
+	return err
 }
 
 func (d *Digest) questionnaires(ctx context.Context, st Store, s span, _ Options) error {

@@ -341,4 +341,6 @@ func (s *Service) Deliver(ctx context.Context, o domain.Outgoing) error {
 }
 
 // Kinds are the kinds of owed messages Deliver delivers.
-func Kinds() []domain.OutgoingKind { return slices.Clone([]domain.OutgoingKind{HotAlertKind, CheckinKind}) }
+func Kinds() []domain.OutgoingKind {
+	return slices.Clone([]domain.OutgoingKind{HotAlertKind, CheckinKind})
+}

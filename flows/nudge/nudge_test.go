@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/digest"
 	"github.com/crmbot/crmbot/flows/nudge"
 	"github.com/crmbot/crmbot/store"
 	"github.com/crmbot/crmbot/store/storetest"
@@ -300,6 +301,14 @@ func TestCheckin(t *testing.T) {
 		}
 		if mine.Listed != 3 || mine.Acted != 2 {
 			t.Errorf("acted %+v, want 2 of 3", acted)
+		}
+		// Next week's digest says so, and counts that week's alerts.
+		d, err := digest.Build(ctx, f.db, now.AddDate(0, 0, 7), digest.Options{Loc: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.CheckedIn) != 1 || d.CheckedIn[0] != mine || d.HotAlerts != 0 {
+			t.Errorf("the digest's check-ins %+v, alerts %d", d.CheckedIn, d.HotAlerts)
 		}
 	})
 }
