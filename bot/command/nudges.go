@@ -88,7 +88,7 @@ func alertSections(p *locale.Printer, v *nudge.AlertView) []reply.Section {
 	if a.Reason == domain.Jumped {
 		why = p.T("gained %d points in 7 days", a.Gained)
 	}
-	head := reply.Section{Text: p.T("*%s* %s: score %d (%s), %s · %s", crm.Describe(c), why, c.Score, c.Grade, stageName(p, c.Stage), p.DateTime(a.At)),
+	head := reply.Section{Text: p.T("%s %s: score %d (%s), %s · %s", crm.Describe(c), why, c.Score, c.Grade, stageName(p, c.Stage), p.DateTime(a.At)),
 		Actions: nudgeActions(p, c, true)}
 	out := []reply.Section{head}
 	if len(v.Rules) > 0 {
@@ -228,7 +228,7 @@ func more(p *locale.Printer, l nudge.List, v *nudge.CheckinView) string {
 }
 
 func nudgeLine(p *locale.Printer, c *domain.Contact, rot map[int64]crm.Rot) string {
-	line := p.T("*%s* · score %d (%s) · %s", crm.Describe(c), c.Score, c.Grade, stageName(p, c.Stage))
+	line := p.T("%s · score %d (%s) · %s", crm.Describe(c), c.Score, c.Grade, stageName(p, c.Stage))
 	if r, ok := rot[c.ID]; ok {
 		line += " · " + p.N(r.Idle, "idle %d day", "idle %d days", r.Idle)
 	} else if !c.LastContactAt.IsZero() {
