@@ -140,13 +140,24 @@ func (r hotAlertRow) toDomain() domain.HotAlert {
 		Reason: domain.HotReason(r.Reason), Score: r.Score, Gained: r.Gained}
 }
 
-// AddHotAlert records a and returns it with its id.
-func (db *DB) AddHotAlert(ctx context.Context, a domain.HotAlert) (domain.HotAlert, error) {
-	row := hotAlertRow{ContactID: a.ContactID, Owner: a.Owner, At: a.At.UTC(), Reason: string(a.Reason), Score: a.Score, Gained: a.Gained}
-	if err := db.conn(ctx).Create(&row).Error; err != nil {
-		return a, fmt.Errorf("record a hot-lead alert: %w", err)
+// AddHotAlerts records alerts in one statement (an alert round writes up to 1,000), and returns them
+// with their ids.
+func (db *DB) AddHotAlerts(ctx context.Context, alerts []domain.HotAlert) ([]domain.HotAlert, error) {
+	if len(alerts) == 0 {
+		return nil, nil
 	}
-	return row.toDomain(), nil
+	rows := make([]hotAlertRow, len(alerts))
+	for i, a := range alerts {
+		rows[i] = hotAlertRow{ContactID: a.ContactID, Owner: a.Owner, At: a.At.UTC(), Reason: string(a.Reason), Score: a.Score, Gained: a.Gained}
+	}
+	if err := db.conn(ctx).Create(&rows).Error; err != nil {
+		return nil, fmt.Errorf("record hot-lead alerts: %w", err)
+	}
+	out := make([]domain.HotAlert, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
 }
 
 // HotAlert returns the alert of id.

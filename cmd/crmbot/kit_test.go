@@ -132,8 +132,18 @@ func startRun(t *testing.T, env ...string) string {
 // startRunLogs is startRun, and returns its log too.
 func startRunLogs(t *testing.T, env ...string) (string, *syncBuffer) {
 	t.Helper()
+	return startRunWith(t, nil, env...)
+}
+
+// startRunWith is startRunLogs, with configure (when not nil) applied to
+// the process before it starts.
+func startRunWith(t *testing.T, configure func(*Main), env ...string) (string, *syncBuffer) {
+	t.Helper()
 	logs := new(syncBuffer)
 	m := newMain(nil, io.Discard, logs, append([]string{"CRMBOT_TIMEZONE=Europe/Paris", "CRMBOT_HTTP_ADDR=127.0.0.1:0"}, env...))
+	if configure != nil {
+		configure(m)
+	}
 	addr := make(chan string, 1)
 	m.listening = func(a string) { addr <- a }
 	ctx, cancel := context.WithCancel(context.Background())

@@ -81,6 +81,9 @@ type Main struct {
 	// listening, if set, is told the HTTP server's address once crmbot run
 	// listens (tests listen on port 0).
 	listening func(addr string)
+	// nudged, if set, is told each time crmbot run ended an alert round
+	// ("alerts") or a check-in round ("checkin").
+	nudged func(what string)
 }
 
 // NewMain returns a Main fed by the process's environment, clock and

@@ -22,7 +22,14 @@ func (m *Main) startNudges(ctx context.Context, b *background, deliv *survey.Del
 		deliv.More[k] = m.nudges.Deliver
 	}
 	m.nudges.Wake = deliv.Wake
-	b.wg.Go(func() { m.nudges.RunAlerts(ctx, alertEvery) })
+	told := func(what string) func() {
+		return func() {
+			if m.nudged != nil {
+				m.nudged(what)
+			}
+		}
+	}
+	b.wg.Go(func() { m.nudges.RunAlerts(ctx, alertEvery, told("alerts")) })
 	cfg := m.Config.File.File.Checkin
 	if !cfg.On() {
 		return
@@ -37,7 +44,10 @@ func (m *Main) startNudges(ctx context.Context, b *background, deliv *survey.Del
 		return
 	}
 	s := &digest.Scheduler{Schedule: sched, Now: m.Now, Log: m.log, What: "the weekly check-ins",
-		Post: func(ctx context.Context, now time.Time) ([]string, error) { return m.nudges.CheckinRound(ctx, now) }}
+		Post: func(ctx context.Context, now time.Time) ([]string, error) {
+			defer told("checkin")()
+			return m.nudges.CheckinRound(ctx, now)
+		}}
 	m.log.Info("the weekly check-in is scheduled", "when", sched.String())
 	b.wg.Go(func() { s.Run(ctx) })
 }

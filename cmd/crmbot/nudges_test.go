@@ -80,8 +80,13 @@ func TestRunNudgesThroughSlack(t *testing.T) {
 	api, calls := fakeSlackAPI(t)
 	var button string
 	t.Run("run", func(t *testing.T) {
-		addr := startRun(t, append(env, "CRMBOT_DATABASE="+dsn, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+secret,
+		addr, logs := startRunLogs(t, append(env, "CRMBOT_DATABASE="+dsn, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+secret,
 			"SLACK_APP_TOKEN=", "SLACK_API_URL="+api.URL+"/api/")...)
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Log(logs.String())
+			}
+		})
 		got := map[string]string{}
 		for len(got) < 2 {
 			post := next(t, calls, "chat.postMessage")
@@ -118,10 +123,44 @@ func TestRunNudgesThroughSlack(t *testing.T) {
 		}
 	})
 	show := mustOK(t, execJSON(t, dsn, "show C1"))
-	var card struct{ Interactions []struct{ Kind, Author string } }
+	var card struct {
+		Interactions []struct{ Kind, Author string }
+	}
 	json.Unmarshal(show.Data, &card)
 	if len(card.Interactions) != 4 || card.Interactions[0].Kind != "call" || card.Interactions[0].Author != "U0SALES1" {
 		t.Errorf("interactions after the button: %+v", card.Interactions)
+	}
+
+	// A restart, as two processes at once: each runs its alert round and
+	// its check-in round, and neither owes or sends anything more.
+	t.Run("restart", func(t *testing.T) {
+		rounds := make(chan string, 16)
+		for range 2 {
+			startRunWith(t, func(m *Main) { m.nudged = func(what string) { rounds <- what } },
+				append(env, "CRMBOT_DATABASE="+dsn, "SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+secret,
+					"SLACK_APP_TOKEN=", "SLACK_API_URL="+api.URL+"/api/")...)
+		}
+		seen := map[string]int{}
+		timeout := time.After(30 * time.Second)
+		for seen["alerts"] < 2 || seen["checkin"] < 2 {
+			select {
+			case what := <-rounds:
+				seen[what]++
+			case <-timeout:
+				t.Fatalf("rounds seen: %v", seen)
+			}
+		}
+	})
+	for {
+		select {
+		case c := <-calls:
+			if c.Method == "chat.postMessage" {
+				t.Errorf("a DM after the restart: %q", c.Form.Get("text"))
+			}
+			continue
+		default:
+		}
+		break
 	}
 
 	// Two processes at once, then each again: nothing more is owed.

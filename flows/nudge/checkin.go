@@ -76,8 +76,12 @@ func (s *Service) loc() *time.Location {
 // CheckinRound makes the check-in of now's week of every owner who has
 // none yet and can be reached: each is claimed, its contacts recorded and
 // its message owed in one transaction. An owner with nothing to list is
-// claimed and sent nothing. It returns the owners it owes a message.
+// claimed and sent nothing. It returns the owners it owes a message. An
+// alert round goes first, so that the leads just turned hot are listed.
 func (s *Service) CheckinRound(ctx context.Context, now time.Time) ([]string, error) {
+	if _, err := s.AlertRound(ctx); err != nil {
+		return nil, err
+	}
 	owners, err := s.Store.Owners(ctx)
 	if err != nil {
 		return nil, err

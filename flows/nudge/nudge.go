@@ -27,7 +27,7 @@ type Store interface {
 	CheckScoreChanges(ctx context.Context, ids []int64) (bool, error)
 	PruneScoreChanges(ctx context.Context, before time.Time) error
 	HotCases(ctx context.Context, ids []int64, since, now time.Time) (map[int64]*domain.HotCase, error)
-	AddHotAlert(ctx context.Context, a domain.HotAlert) (domain.HotAlert, error)
+	AddHotAlerts(ctx context.Context, alerts []domain.HotAlert) ([]domain.HotAlert, error)
 	HotAlert(ctx context.Context, id int64) (domain.HotAlert, error)
 	HotAlerts(ctx context.Context, owner string, since time.Time, limit int) ([]domain.HotAlert, int64, error)
 	Snooze(ctx context.Context, id int64, owner string, until time.Time, muted bool) error
@@ -159,25 +159,27 @@ func (s *Service) alertBatch(ctx context.Context, changes []domain.ScoreChange) 
 		if err != nil {
 			return err
 		}
-		var owed []domain.Outgoing
+		var alerts []domain.HotAlert
 		for _, id := range ids {
 			c := cases[id]
 			if c == nil || !s.reachable(c.Owner) {
 				continue
 			}
 			c.Changes = byContact[id]
-			reason, hot := p.Decide(*c, now)
-			if !hot {
-				continue
+			if reason, hot := p.Decide(*c, now); hot {
+				alerts = append(alerts, domain.HotAlert{ContactID: id, Owner: c.Owner, At: now,
+					Reason: reason, Score: c.Score, Gained: c.Score - c.Start})
 			}
-			a, err := s.Store.AddHotAlert(ctx, domain.HotAlert{ContactID: id, Owner: c.Owner, At: now,
-				Reason: reason, Score: c.Score, Gained: c.Score - c.Start})
-			if err != nil {
-				return err
-			}
-			owed = append(owed, owe(HotAlertKind, alertBody{Alert: a.ID}))
-			n++
 		}
+		alerts, err = s.Store.AddHotAlerts(ctx, alerts)
+		if err != nil {
+			return err
+		}
+		owed := make([]domain.Outgoing, len(alerts))
+		for i, a := range alerts {
+			owed[i] = owe(HotAlertKind, alertBody{Alert: a.ID})
+		}
+		n = len(alerts)
 		return s.Store.AddOutgoing(ctx, owed)
 	})
 	return n, err
@@ -207,13 +209,17 @@ func owe(kind domain.OutgoingKind, body any) domain.Outgoing {
 	return domain.Outgoing{Kind: kind, Body: string(b)}
 }
 
-// RunAlerts runs an alert round every every until ctx is done.
-func (s *Service) RunAlerts(ctx context.Context, every time.Duration) {
+// RunAlerts runs an alert round every every until ctx is done, and calls
+// done (when not nil) after each.
+func (s *Service) RunAlerts(ctx context.Context, every time.Duration, done func()) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		if _, err := s.AlertRound(ctx); err != nil && ctx.Err() == nil {
 			s.log().Error("hot-lead alerts", "err", err)
+		}
+		if done != nil {
+			done()
 		}
 		select {
 		case <-ctx.Done():
