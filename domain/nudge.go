@@ -182,12 +182,14 @@ var NudgeKinds = []NudgeKind{HotLeads, RottingDeals, QuietProspects}
 // QuietDays is how long a prospect goes without contact to be quiet.
 const QuietDays = 30
 
-// NudgeParams is what an owner's lists are drawn by, at Now.
+// NudgeParams is what an owner's lists are drawn by, at Now. HotScore is
+// the lowest score of the hot grade.
 type NudgeParams struct {
-	Now   time.Time
-	Hot   HotPolicy
-	Rot   RotPolicy
-	Owner string
+	Now      time.Time
+	Hot      HotPolicy
+	HotScore int
+	Rot      RotPolicy
+	Owner    string
 }
 
 // Acted is how many contacts of an owner's check-in they acted on (logged

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,22 @@ func (g Grades) Grade(score int) string {
 		return "C"
 	}
 	return "D"
+}
+
+// Min returns the lowest score of grade (A, B, C or D); of no grade
+// ("" or another letter), above every score.
+func (g Grades) Min(grade string) int {
+	switch grade {
+	case "A":
+		return g.A
+	case "B":
+		return g.B
+	case "C":
+		return g.C
+	case "D":
+		return math.MinInt32
+	}
+	return math.MaxInt32
 }
 
 // Validate checks that the thresholds are within 0–100 and decreasing.

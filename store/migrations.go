@@ -408,6 +408,7 @@ CREATE TABLE score_changes (
 	checked BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX score_changes_contact ON score_changes (contact_id, at);
+CREATE INDEX contacts_owner_stage ON contacts ({{ci owner}}, stage, last_contact_at);
 CREATE INDEX score_changes_unchecked ON score_changes (id) WHERE NOT checked;
 CREATE TABLE hot_alerts (
 	id {{id}},

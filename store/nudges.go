@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -226,18 +228,21 @@ func (db *DB) Unsnooze(ctx context.Context, id int64, owner string) (bool, error
 // nudgeCond is the condition on contacts of the list kind of p.Owner's
 // contacts: never one the owner snoozed or muted.
 func (db *DB) nudgeCond(kind domain.NudgeKind, p domain.NudgeParams) (string, []any, error) {
-	owner, args, err := db.textCond("contacts.owner", domain.Filter{Field: "owner", Op: domain.Eq, Arg: p.Owner})
+	owner, ownerArgs, err := db.textCond("contacts.owner", domain.Filter{Field: "owner", Op: domain.Eq, Arg: p.Owner})
 	if err != nil {
 		return "", nil, err
 	}
 	now := p.Now.UTC()
 	cond := owner + ` AND NOT EXISTS (SELECT 1 FROM snoozes z WHERE z.contact_id = contacts.id AND z.owner = contacts.owner AND (z.muted OR z.until > ?))`
-	args = append(args, now)
+	args := append(slices.Clone(ownerArgs), now)
 	rot, rotArgs := rotCond(p.Rot, p.Now)
 	switch kind {
 	case domain.HotLeads:
-		cond += ` AND ((contacts.grade <> '' AND contacts.grade <= ?) OR contacts.id IN (SELECT contact_id FROM hot_alerts WHERE at >= ?))`
-		args = append(args, p.Hot.Grade, now.Add(-p.Hot.Every))
+		// A union of two index ranges: the owner's best scores, and the
+		// owner's alerts of the week.
+		cond += ` AND contacts.id IN (SELECT c.id FROM contacts c WHERE ` + strings.ReplaceAll(owner, "contacts.", "c.") + ` AND c.score >= ?
+			UNION SELECT h.contact_id FROM hot_alerts h WHERE h.owner = ? AND h.at >= ?)`
+		args = append(append(args, ownerArgs...), p.HotScore, p.Owner, now.Add(-p.Hot.Every))
 	case domain.RottingDeals:
 		cond += " AND " + rot
 		args = append(args, rotArgs...)

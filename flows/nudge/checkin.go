@@ -45,6 +45,7 @@ func (v *CheckinView) Empty() bool {
 func (s *Service) Checkin(ctx context.Context, owner string) (*CheckinView, error) {
 	now := s.Now()
 	p := domain.NudgeParams{Now: now, Hot: s.hot(), Rot: s.CRM.Rot, Owner: owner}
+	p.HotScore = s.CRM.Scoring.Grades().Min(p.Hot.Grade)
 	v := &CheckinView{Owner: owner, Week: domain.ISOWeek(now.In(s.loc())), Grade: p.Hot.Grade, Rot: map[int64]crm.Rot{}}
 	for _, kind := range domain.NudgeKinds {
 		if kind == domain.RottingDeals && len(p.Rot) == 0 {
