@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -64,21 +63,9 @@ func TestKilledImportKeepsNothing(t *testing.T) {
 // writeContacts writes a contacts file of n rows to path.
 func writeContacts(t *testing.T, path string, n int) {
 	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "name,email,city,sector,employees")
-	for i := range n {
-		fmt.Fprintf(w, "Contact %d,c%d@example.com,Lyon,agro,%d\n", i, i, i%500)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeLines(t, path, "name,email,city,sector,employees", n, func(i int) string {
+		return fmt.Sprintf("Contact %d,c%d@example.com,Lyon,agro,%d", i, i, i%500)
+	})
 }
 
 func exists(path string) bool {
