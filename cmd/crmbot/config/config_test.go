@@ -329,3 +329,29 @@ func TestPipelineRotDays(t *testing.T) {
 		t.Errorf("bad rot days: %v", err)
 	}
 }
+
+// TestAlertsAndCheckin reads alerts.hot over its default and the check-in's
+// schedule, and refuses a grade that is none, a negative jump, a weekday
+// or a time misspelt, each with its place.
+func TestAlertsAndCheckin(t *testing.T) {
+	c, err := config.Parse([]byte("alerts:\n  hot: {grade: b, jump: 0}\ncheckin: {weekday: Friday, time: \"16:30\"}\n"), "crmbot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Hot.Grade != "B" || c.Hot.Jump != 0 || c.Hot.Every != domain.Week || !c.File.Checkin.On() {
+		t.Errorf("hot %+v, check-in %+v", c.Hot, c.File.Checkin)
+	}
+	if d := config.Default(); d.Hot != domain.DefaultHotPolicy || !d.File.Checkin.On() {
+		t.Errorf("default hot %+v", d.Hot)
+	}
+	off, err := config.Parse([]byte("checkin: {enabled: false}\n"), "crmbot.yaml")
+	if err != nil || off.File.Checkin.On() {
+		t.Errorf("checkin off: %v %v", off, err)
+	}
+	_, err = config.Parse([]byte("alerts:\n  hot: {grade: E, jump: -5}\ncheckin: {weekday: fryday, time: \"25:00\"}\n"), "crmbot.yaml")
+	for _, want := range []string{"crmbot.yaml:2:", "alerts.hot.grade must be A, B, C or D", "checkin.weekday must be a day", "checkin.time must be a time like 09:00"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad alerts and check-in: %v; want %q", err, want)
+		}
+	}
+}
