@@ -3,8 +3,8 @@ package domain_test
 import (
 	"errors"
 	"math"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/crmbot/crmbot/domain"
 )
