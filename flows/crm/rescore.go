@@ -33,7 +33,7 @@ func Rescore(ctx context.Context, st BulkStore, engine *domain.Engine, now time.
 	changed := 0
 	scores := map[int64]domain.ScoreResult{}
 	err := EachWithFacts(ctx, st, now, ids, func(c *domain.Contact, f *domain.Facts) {
-		if r := engine.Score(c, f, now); r.Score != c.Score || r.Grade != c.Grade {
+		if r := engine.Score(c, f, now); Changed(c, r) {
 			scores[c.ID] = r
 		}
 	}, func() error {
@@ -90,4 +90,10 @@ func EachWithFacts(ctx context.Context, st FactsStore, now time.Time, ids []int6
 		}
 	}
 	return nil
+}
+
+// Changed reports whether r differs from what c has stored: its score,
+// grade, fit grade or engagement.
+func Changed(c *domain.Contact, r domain.ScoreResult) bool {
+	return r.Score != c.Score || r.Grade != c.Grade || r.Fit != c.Fit || r.Engagement != c.Engagement
 }
