@@ -209,3 +209,26 @@ func (e *Engine) decay(m ruleMeta, c *Contact, f *Facts, now time.Time, points i
 	factor := DecayFactor(age, e.halfLife)
 	return &Decay{AgeDays: age, Factor: factor, Points: float64(points) * factor}
 }
+
+// FitMatrix counts contacts by fit grade (rows A, B, C, D) and engagement
+// quartile (columns 0–24, 25–49, 50–74, 75–100).
+type FitMatrix [4][4]int
+
+// FitRows are the fit grades of the matrix's rows, and EngagementColumns
+// the engagement ranges of its columns.
+var (
+	FitRows           = []string{"A", "B", "C", "D"}
+	EngagementColumns = []string{"0–24", "25–49", "50–74", "75–100"}
+)
+
+// Add counts n contacts of grade fit in engagement quartile q (0–3); a
+// grade other than A–C counts as D.
+func (m *FitMatrix) Add(fit string, q, n int) {
+	row := 3
+	for i, g := range FitRows[:3] {
+		if fit == g {
+			row = i
+		}
+	}
+	m[row][min(max(q, 0), 3)] += n
+}

@@ -94,3 +94,17 @@ func axisLabel(p *locale.Printer, name string) string {
 	}
 	return fieldLabel(p, name)
 }
+
+// fitEngagementSection draws the digest's fit × engagement matrix: a row
+// per fit grade, a column per engagement quartile, contacts in each cell.
+func fitEngagementSection(p *locale.Printer, m domain.FitMatrix) reply.Section {
+	t := &reply.Table{Columns: append([]string{p.T("fit / engagement")}, domain.EngagementColumns...)}
+	for i, grade := range domain.FitRows {
+		row := []string{grade}
+		for _, n := range m[i] {
+			row = append(row, p.Number(int64(n)))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return reply.Section{Heading: p.T("Fit × engagement"), Table: t}
+}
