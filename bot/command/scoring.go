@@ -24,12 +24,16 @@ func firedText(p *locale.Printer, f domain.Fired) string {
 func firedRule(p *locale.Printer, f domain.Fired) string {
 	name := ruleName(p, f.Rule)
 	d := f.Decay
-	if d == nil {
+	if !faded(f) {
 		return name
 	}
 	return p.T("%s (%s, ×%s) → %s", name, p.N(d.AgeDays, "%d day ago", "%d days ago", d.AgeDays),
 		shortDecimal(p, d.Factor), signedDecimal(p, d.Points))
 }
+
+// faded reports whether f's points decayed: activity of today keeps
+// them whole, and says nothing of it.
+func faded(f domain.Fired) bool { return f.Decay != nil && f.Decay.Factor < 1 }
 
 // shortDecimal writes f with at most two decimals, without trailing
 // zeros: 0.25, 0.5, 1.
@@ -57,7 +61,7 @@ func signedDecimal(p *locale.Printer, f float64) string {
 func scoreTotal(p *locale.Printer, r domain.ScoreResult) string {
 	sum, decayed := 0.0, false
 	for _, f := range r.Fired {
-		if f.Decay != nil {
+		if faded(f) {
 			sum, decayed = sum+f.Decay.Points, true
 		} else {
 			sum += float64(f.Points)
