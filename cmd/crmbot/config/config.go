@@ -164,10 +164,10 @@ type Roles = access.Members
 // Config is the configuration in force: the file's values over the
 // built-in defaults, checked.
 type Config struct {
-	Source  string // the file it came from, or "built-in defaults"
-	File    File
-	Grades  domain.Grades
-	Rules   []domain.Rule
+	Source string // the file it came from, or "built-in defaults"
+	File   File
+	Grades domain.Grades
+	Rules  []domain.Rule
 	// FitGrades grade the fit points; HalfLifeDays is the decay's
 	// half-life, 0 when scores do not decay.
 	FitGrades    domain.Grades
