@@ -15,19 +15,10 @@ import (
 // added the fit grade and engagement, or for a process that does not run
 // the bot.
 func (m *Main) rescoreCmd() *cobra.Command {
-	var cpuProfile string
-	c := &cobra.Command{
-		Use:   "rescore",
-		Short: "Rescore every contact now (crmbot run does it every day when scores decay)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			stop, err := m.openProfiled(cmd.Context(), cpuProfile)
-			if err != nil {
-				return err
-			}
-			defer stop()
+	return m.profiledCmd("rescore", "Rescore every contact now (crmbot run does it every day when scores decay)",
+		func(ctx context.Context) error {
 			engine := m.Config.File.Scoring
-			changed, err := crm.Rescore(cmd.Context(), m.db, engine, m.Now())
+			changed, err := crm.Rescore(ctx, m.db, engine, m.Now())
 			if err != nil {
 				return err
 			}
@@ -37,12 +28,7 @@ func (m *Main) rescoreCmd() *cobra.Command {
 			}
 			fmt.Fprintf(m.Stdout, "Rescored every contact (%s): %d changed score or grade.\n", decay, changed)
 			return nil
-		},
-	}
-	// For profiling, not for users.
-	c.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the rescore to this file")
-	_ = c.Flags().MarkHidden("cpuprofile")
-	return c
+		})
 }
 
 // rescoreLease names the claim of the day's rescore; its holder is this
@@ -70,14 +56,5 @@ func (m *Main) startDailyRescore(ctx context.Context) (stop func()) {
 		}}
 	m.log.Info("scores decay: every contact is rescored daily", "half_life_days", engine.HalfLife(),
 		"holder", strings.TrimSuffix(holder, rescoreHolder))
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		d.Run(ctx)
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
+	return goUntilStopped(ctx, d.Run)
 }
