@@ -506,7 +506,7 @@ func (e *Executor) score(ctx context.Context, _ Actor, args []string) (*reply.Re
 	if len(rep.Result.Fired) == 0 {
 		sec = reply.Section{Text: p.T("No rule fired.")}
 	}
-	sections := []reply.Section{sec, {Text: scoreTotal(p, rep.Result)}, {Fields: axesFields(p, rep.Result)}}
+	sections := []reply.Section{sec, {Text: scoreTotal(p, rep.Result), Fields: axesFields(p, rep.Result)}}
 	if len(rep.History) > 0 {
 		h := &reply.Table{Columns: []string{p.T("week"), p.T("score"), p.T("grade")}}
 		for _, s := range rep.History {
