@@ -49,6 +49,10 @@ type Contact struct {
 	Stage Stage             `json:"stage"`
 	Score int               `json:"score"`
 	Grade string            `json:"grade"`
+	// Fit is the fit grade A–D and Engagement the engagement score 0–100
+	// (ScoreResult's), stored beside the score.
+	Fit        string `json:"fit"`
+	Engagement int    `json:"engagement"`
 
 	LastContactAt time.Time `json:"last_contact_at,omitzero"`
 	CreatedAt     time.Time `json:"created_at"`

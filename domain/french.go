@@ -70,6 +70,7 @@ var French = struct {
 		"dans":   "into", "vers": "into",
 		"déclencheurs": "triggers", "déclencheur": "triggers",
 		"dormants": "rotting", "dormant": "rotting",
+		"profil": "fit", "adéquation": "fit",
 		"désinscrit": "opted_out", "désinscrits": "opted_out", "effacé": "erased", "effacés": "erased",
 	},
 }

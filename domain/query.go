@@ -71,7 +71,7 @@ const (
 
 // filterOnly are the fields a filter can use beyond the settable Fields.
 var filterOnly = map[string]FieldKind{
-	"id": IntFieldKind, "score": IntFieldKind, "grade": TextField,
+	"id": IntFieldKind, "score": IntFieldKind, "grade": TextField, "fit": TextField, "engagement": IntFieldKind,
 	"satisfaction": IntFieldKind, "created": DateFieldKind, "last_contact": DateFieldKind,
 }
 
@@ -110,10 +110,13 @@ func ParseFilter(field string, op Op, value string, now time.Time) (Filter, erro
 		name, kind = AttrPrefix+attr, TextField
 	case !ok:
 		return Filter{}, Errorf(Invalid, "cannot filter on %q.%s Filters use: %s, score, grade, created, last_contact, or %sname", field,
-			DidYouMean(field, append(FieldNames(), "id", "score", "grade", "created", "last_contact")), strings.Join(FieldNames(), ", "), AttrPrefix)
+			DidYouMean(field, append(FieldNames(), "id", "score", "grade", "fit", "engagement", "created", "last_contact")), strings.Join(FieldNames(), ", "), AttrPrefix)
 	}
 	f := Filter{Field: name, Op: op, Value: value, Kind: kind}
 	ordered := op == Gt || op == Ge || op == Lt || op == Le
+	if name == "fit" {
+		return fitFilter(f, ordered)
+	}
 	var err error
 	switch kind {
 	case IntFieldKind:
@@ -210,4 +213,15 @@ func foldLatin(s string) (string, bool) {
 		b.WriteString(folds[r])
 	}
 	return b.String(), true
+}
+
+// fitFilter reads the fit grade of a filter: A, B, C or D in any case,
+// compared with = or != (fit=A, fit!=D).
+func fitFilter(f Filter, ordered bool) (Filter, error) {
+	g := strings.ToUpper(strings.TrimSpace(f.Value))
+	if ordered || f.Op == Contains || len(g) != 1 || g < "A" || g > "D" {
+		return Filter{}, Errorf(Invalid, "fit takes a grade A, B, C or D with = or !=, as in fit=A (got %q)", f.Value)
+	}
+	f.Arg = g
+	return f, nil
 }

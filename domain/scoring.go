@@ -18,6 +18,13 @@ type Rule struct {
 	Name   string `json:"name"`
 	When   string `json:"when"`
 	Points int    `json:"points"`
+	// Axis says whether the rule measures who the contact is (fit) or
+	// what it does (engagement); "" reads it from When (RuleAxis).
+	Axis Axis `json:"axis,omitempty"`
+	// Decay is "none" for a rule whose points never fade; "" lets them
+	// fade with the age of the activity that makes the rule true, when
+	// the engine decays (WithDecay).
+	Decay string `json:"decay,omitempty"`
 }
 
 // Grades holds the lowest score of grades A, B and C; below C is D.
@@ -70,23 +77,23 @@ func (g Grades) Validate() error {
 // explicit (who the contact is) and behavioural (what the contact did)
 // criteria of lead scoring.
 var DefaultRules = []Rule{
-	{"Decision maker", `role matches "(ceo|pdg|dg|directeur|directrice|gérant|gerante|gerant|gérante|fondat|founder|président|presidente|president|owner)"`, 15},
-	{"Company of 50 or more", `employees >= 50`, 10},
-	{"Company of 10 to 49", `employees >= 10 && employees < 50`, 5},
-	{"Too small for us", `employees > 0 && employees < 5`, -10},
-	{"Target sector", `sector in ["agroalimentaire", "agro", "industrie", "btp", "commerce", "santé", "sante"]`, 10},
-	{"Budget of 10 000 € or more", `budget >= 10000`, 15},
-	{"Budget of 2 000 to 9 999 €", `budget >= 2000 && budget < 10000`, 5},
-	{"Project within 3 months", `has_project_date && project_in_days >= 0 && project_in_days <= 90`, 10},
-	{"Filled a form (30 days)", `forms_30d > 0`, 10},
-	{"Downloaded content (90 days)", `downloads_90d > 0`, 5},
-	{"Opens our emails (90 days)", `emails_opened_90d >= 3`, 5},
-	{"Clicks our links (90 days)", `clicks_90d >= 2`, 5},
-	{"Specific request (90 days)", `requests_90d > 0`, 15},
-	{"Came by referral or trade show", `source in ["referral", "recommandation", "salon", "trade show"]`, 10},
-	{"First contact by phone or site form", `channel in ["phone", "téléphone", "telephone", "site form", "formulaire"]`, 5},
-	{"Contacted in the last 30 days", `days_since_last_contact <= 30`, 5},
-	{"No contact for over 90 days", `days_since_last_contact > 90`, -10},
+	{Name: "Decision maker", When: `role matches "(ceo|pdg|dg|directeur|directrice|gérant|gerante|gerant|gérante|fondat|founder|président|presidente|president|owner)"`, Points: 15},
+	{Name: "Company of 50 or more", When: `employees >= 50`, Points: 10},
+	{Name: "Company of 10 to 49", When: `employees >= 10 && employees < 50`, Points: 5},
+	{Name: "Too small for us", When: `employees > 0 && employees < 5`, Points: -10},
+	{Name: "Target sector", When: `sector in ["agroalimentaire", "agro", "industrie", "btp", "commerce", "santé", "sante"]`, Points: 10},
+	{Name: "Budget of 10 000 € or more", When: `budget >= 10000`, Points: 15},
+	{Name: "Budget of 2 000 to 9 999 €", When: `budget >= 2000 && budget < 10000`, Points: 5},
+	{Name: "Project within 3 months", When: `has_project_date && project_in_days >= 0 && project_in_days <= 90`, Points: 10},
+	{Name: "Filled a form (30 days)", When: `forms_30d > 0`, Points: 10},
+	{Name: "Downloaded content (90 days)", When: `downloads_90d > 0`, Points: 5},
+	{Name: "Opens our emails (90 days)", When: `emails_opened_90d >= 3`, Points: 5},
+	{Name: "Clicks our links (90 days)", When: `clicks_90d >= 2`, Points: 5},
+	{Name: "Specific request (90 days)", When: `requests_90d > 0`, Points: 15},
+	{Name: "Came by referral or trade show", When: `source in ["referral", "recommandation", "salon", "trade show"]`, Points: 10},
+	{Name: "First contact by phone or site form", When: `channel in ["phone", "téléphone", "telephone", "site form", "formulaire"]`, Points: 5},
+	{Name: "Contacted in the last 30 days", When: `days_since_last_contact <= 30`, Points: 5},
+	{Name: "No contact for over 90 days", When: `days_since_last_contact > 90`, Points: -10},
 }
 
 // WindowCounts counts one kind of interaction over all time and over the
@@ -98,7 +105,10 @@ type WindowCounts struct {
 // Facts is what the scoring rules know of a contact beyond its fields:
 // counted from its interactions and orders.
 type Facts struct {
-	Counts          map[InteractionKind]WindowCounts
+	Counts map[InteractionKind]WindowCounts
+	// LastAt is the time of the latest interaction of each kind, from
+	// which a decaying rule on that kind counts its age.
+	LastAt          map[InteractionKind]time.Time
 	LastInteraction time.Time
 	Orders          int
 	Revenue         int64
@@ -318,7 +328,12 @@ func CompileExpr(src string) (*vm.Program, error) {
 type Engine struct {
 	rules    []Rule
 	programs []*vm.Program
+	meta     []ruleMeta // what each rule measures and what ages it
 	grades   Grades
+	// fitGrades grade the fit points (scoring.fit_grades).
+	fitGrades Grades
+	// halfLife is scoring.decay.half_life_days; 0: no decay.
+	halfLife float64
 	scratch  sync.Pool // of *scratch
 }
 
@@ -342,12 +357,19 @@ func (e *RuleError) Error() string {
 func (e *RuleError) Unwrap() error { return e.Err }
 
 // NewEngine compiles rules once. It reports the first bad rule as a
-// *RuleError.
-func NewEngine(rules []Rule, grades Grades) (*Engine, error) {
+// *RuleError. Without options the engine does not decay, and grades fit
+// on DefaultFitGrades.
+func NewEngine(rules []Rule, grades Grades, opts ...EngineOption) (*Engine, error) {
 	if err := grades.Validate(); err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rules, grades: grades, programs: make([]*vm.Program, len(rules))}
+	e := &Engine{rules: rules, grades: grades, fitGrades: DefaultFitGrades,
+		programs: make([]*vm.Program, len(rules)), meta: make([]ruleMeta, len(rules))}
+	for _, o := range opts {
+		if err := o(e); err != nil {
+			return nil, err
+		}
+	}
 	for i, r := range rules {
 		if strings.TrimSpace(r.Name) == "" {
 			return nil, &RuleError{Index: i, Rule: r, Err: Errorf(Invalid, "a rule needs a name")}
@@ -357,6 +379,9 @@ func NewEngine(rules []Rule, grades Grades) (*Engine, error) {
 			return nil, &RuleError{Index: i, Rule: r, Err: err}
 		}
 		e.programs[i] = p
+		if e.meta[i], err = newRuleMeta(r, p); err != nil {
+			return nil, &RuleError{Index: i, Rule: r, Err: err}
+		}
 	}
 	e.scratch.New = func() any { return new(scratch) }
 	return e, nil
@@ -382,14 +407,23 @@ func (e *Engine) Grades() Grades { return e.grades }
 type Fired struct {
 	Rule   string `json:"rule"`
 	Points int    `json:"points"`
+	// Decay is how the points faded, when they did (a decaying engine, a
+	// rule that decays, its activity dated); nil: they count whole.
+	Decay *Decay `json:"decay,omitempty"`
 }
 
 // ScoreResult is a contact's score, grade and the rules that made them.
 type ScoreResult struct {
 	Score int     `json:"score"`
 	Grade string  `json:"grade"`
-	Raw   int     `json:"raw"` // the sum before clamping to 0–100
+	Raw   int     `json:"raw"` // the sum (decayed, rounded once) before clamping to 0–100
 	Fired []Fired `json:"fired"`
+	// Fit is the fit grade A–D, from FitPoints, the sum of the fit rules'
+	// points; Engagement the engagement rules' points, decayed, rounded
+	// once and clamped to 0–100.
+	Fit        string `json:"fit"`
+	FitPoints  int    `json:"fit_points"`
+	Engagement int    `json:"engagement"`
 }
 
 // Score evaluates every rule against c and its facts at now. A rule that
@@ -406,6 +440,7 @@ func (e *Engine) ScoreTally(c *Contact, f *Facts, now time.Time, failures *RuleF
 	defer e.scratch.Put(s)
 	s.env.fill(c, f, now)
 	res := ScoreResult{Fired: make([]Fired, 0, 8)}
+	var total, engagement float64
 	for i, p := range e.programs {
 		out, err := s.vm.Run(p, &s.env)
 		if err != nil && failures != nil {
@@ -414,11 +449,26 @@ func (e *Engine) ScoreTally(c *Contact, f *Facts, now time.Time, failures *RuleF
 		if err != nil || out != true {
 			continue
 		}
-		res.Raw += e.rules[i].Points
-		res.Fired = append(res.Fired, Fired{e.rules[i].Name, e.rules[i].Points})
+		fired := Fired{Rule: e.rules[i].Name, Points: e.rules[i].Points}
+		points := float64(fired.Points)
+		if e.halfLife > 0 && e.meta[i].decays {
+			if fired.Decay = e.decay(e.meta[i], c, f, now, fired.Points); fired.Decay != nil {
+				points = fired.Decay.Points
+			}
+		}
+		total += points
+		if e.meta[i].axis == Engagement {
+			engagement += points
+		} else {
+			res.FitPoints += fired.Points
+		}
+		res.Fired = append(res.Fired, fired)
 	}
+	res.Raw = int(math.Round(total))
 	res.Score = min(max(res.Raw, 0), 100)
 	res.Grade = e.grades.Grade(res.Score)
+	res.Fit = e.fitGrades.Grade(res.FitPoints)
+	res.Engagement = min(max(int(math.Round(engagement)), 0), 100)
 	return res
 }
 

@@ -169,7 +169,7 @@ func (db *DB) factsWhere(ctx context.Context, now time.Time, where string, args 
 	get := func(id int64) *domain.Facts {
 		f, ok := out[id]
 		if !ok {
-			f = &domain.Facts{Counts: map[domain.InteractionKind]domain.WindowCounts{}}
+			f = &domain.Facts{Counts: map[domain.InteractionKind]domain.WindowCounts{}, LastAt: map[domain.InteractionKind]time.Time{}}
 			out[id] = f
 		}
 		return f
@@ -190,7 +190,9 @@ func (db *DB) factsWhere(ctx context.Context, now time.Time, where string, args 
 		}
 		f := get(id)
 		f.Counts[domain.InteractionKind(kind)] = c
-		if t := parseDBTime(last); t.After(f.LastInteraction) {
+		t := parseDBTime(last)
+		f.LastAt[domain.InteractionKind(kind)] = t
+		if t.After(f.LastInteraction) {
 			f.LastInteraction = t
 		}
 		return nil

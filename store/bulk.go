@@ -147,14 +147,14 @@ func (db *DB) driverError(err error) error {
 var contactCols = []string{"id", "name", "email", "phone", "city", "country", "language", "timezone", "gender",
 	"birth_year", "role", "company", "sector", "employees", "capital", "product", "budget", "project_date", "source",
 	"channel", "interests", "categories", "preferred_channel", "frequency", "satisfaction", "tags", "attrs", "owner",
-	"stage", "score", "grade", "last_contact_at", "created_at", "updated_at"}
+	"stage", "score", "grade", "fit", "engagement", "last_contact_at", "created_at", "updated_at"}
 
 // fields returns pointers to r's fields, in the order of contactCols.
 func (r *contactRow) fields() []any {
 	return []any{&r.ID, &r.Name, &r.Email, &r.Phone, &r.City, &r.Country, &r.Language, &r.Timezone, &r.Gender,
 		&r.BirthYear, &r.Role, &r.Company, &r.Sector, &r.Employees, &r.Capital, &r.Product, &r.Budget, &r.ProjectDate, &r.Source,
 		&r.Channel, &r.Interests, &r.Categories, &r.PreferredChannel, &r.Frequency, &r.Satisfaction, &r.Tags, &r.Attrs, &r.Owner,
-		&r.Stage, &r.Score, &r.Grade, &r.LastContactAt, &r.CreatedAt, &r.UpdatedAt}
+		&r.Stage, &r.Score, &r.Grade, &r.Fit, &r.Engagement, &r.LastContactAt, &r.CreatedAt, &r.UpdatedAt}
 }
 
 // appendArgs appends the values of r's columns, in the order of
@@ -340,15 +340,17 @@ func (db *DB) EachContact(ctx context.Context, batch int, fn func([]*domain.Cont
 	}
 }
 
-// SetScores stores many scores at once: one UPDATE per 5,000 contacts, the
-// scores given as one JSON parameter.
+// SetScores stores many scores at once (score, grade, fit grade and
+// engagement): one UPDATE per 5,000 contacts, the scores given as one JSON
+// parameter.
 func (db *DB) SetScores(ctx context.Context, scores map[int64]domain.ScoreResult) error {
-	q := `UPDATE contacts SET score = j.value ->> 1, grade = j.value ->> 2 FROM json_each(?) AS j WHERE contacts.id = j.value ->> 0`
+	q := `UPDATE contacts SET score = j.value ->> 1, grade = j.value ->> 2, fit = j.value ->> 3, engagement = j.value ->> 4
+		FROM json_each(?) AS j WHERE contacts.id = j.value ->> 0`
 	if db.postgres {
-		q = `UPDATE contacts SET score = (j.value ->> 1)::int, grade = j.value ->> 2
+		q = `UPDATE contacts SET score = (j.value ->> 1)::int, grade = j.value ->> 2, fit = j.value ->> 3, engagement = (j.value ->> 4)::int
 			FROM jsonb_array_elements(?::jsonb) AS j(value) WHERE contacts.id = (j.value ->> 0)::bigint`
 	}
-	part := make([][3]any, 0, min(len(scores), 5000))
+	part := make([][5]any, 0, min(len(scores), 5000))
 	flush := func() error {
 		if len(part) == 0 {
 			return nil
@@ -364,7 +366,7 @@ func (db *DB) SetScores(ctx context.Context, scores map[int64]domain.ScoreResult
 		return nil
 	}
 	for id, s := range scores {
-		part = append(part, [3]any{id, s.Score, s.Grade})
+		part = append(part, [5]any{id, s.Score, s.Grade, s.Fit, s.Engagement})
 		if len(part) == cap(part) {
 			if err := flush(); err != nil {
 				return err

@@ -45,6 +45,8 @@ type contactRow struct {
 	Stage            string
 	Score            int
 	Grade            string
+	Fit              string
+	Engagement       int
 	LastContactAt    *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -106,7 +108,7 @@ func toRow(c *domain.Contact) *contactRow {
 		Channel: c.Channel, Interests: joinList(c.Interests), Categories: joinList(c.Categories),
 		PreferredChannel: c.PreferredChannel, Frequency: c.Frequency, Satisfaction: c.Satisfaction,
 		Tags: joinList(c.Tags), Attrs: attrs, Owner: c.Owner, Stage: string(c.Stage),
-		Score: c.Score, Grade: c.Grade, LastContactAt: optTime(c.LastContactAt),
+		Score: c.Score, Grade: c.Grade, Fit: c.Fit, Engagement: c.Engagement, LastContactAt: optTime(c.LastContactAt),
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
 	}
 }
@@ -123,7 +125,7 @@ func (r *contactRow) toDomain() *domain.Contact {
 		Interests: splitList(r.Interests), Categories: splitList(r.Categories),
 		PreferredChannel: r.PreferredChannel, Frequency: r.Frequency, Satisfaction: r.Satisfaction,
 		Tags: splitList(r.Tags), Owner: r.Owner, Stage: domain.Stage(r.Stage),
-		Score: r.Score, Grade: r.Grade, LastContactAt: derefTime(r.LastContactAt),
+		Score: r.Score, Grade: r.Grade, Fit: r.Fit, Engagement: r.Engagement, LastContactAt: derefTime(r.LastContactAt),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
@@ -180,12 +182,23 @@ func (db *DB) UpdateContact(ctx context.Context, c *domain.Contact) error {
 
 // SetScore stores a contact's computed score and grade.
 func (db *DB) SetScore(ctx context.Context, id int64, score int, grade string) error {
+	return db.setScore(ctx, id, score, grade, map[string]any{"score": score, "grade": grade})
+}
+
+// SetScoreResult stores a contact's computed score, grade, fit grade and
+// engagement.
+func (db *DB) SetScoreResult(ctx context.Context, id int64, r domain.ScoreResult) error {
+	return db.setScore(ctx, id, r.Score, r.Grade, map[string]any{"score": r.Score, "grade": r.Grade, "fit": r.Fit, "engagement": r.Engagement})
+}
+
+// setScore logs the change of contact id's score and grade, then writes
+// cols.
+func (db *DB) setScore(ctx context.Context, id int64, score int, grade string, cols map[string]any) error {
 	err := db.logScoreChanges(ctx, `(SELECT CAST(? AS BIGINT) AS id, CAST(? AS INTEGER) AS score, CAST(? AS TEXT) AS grade) n`, id, score, grade)
 	if err != nil {
 		return err
 	}
-	return db.conn(ctx).Model(&contactRow{}).Where("id = ?", id).
-		UpdateColumns(map[string]any{"score": score, "grade": grade}).Error
+	return db.conn(ctx).Model(&contactRow{}).Where("id = ?", id).UpdateColumns(cols).Error
 }
 
 // Contact returns the contact with id.
@@ -342,7 +355,7 @@ func column(field string) (string, error) {
 		return "created_at", nil
 	case "last_contact":
 		return "last_contact_at", nil
-	case "id", "score", "grade", "satisfaction":
+	case "id", "score", "grade", "satisfaction", "fit", "engagement":
 		return field, nil
 	}
 	if f, ok := domain.LookupField(field); ok {
@@ -370,6 +383,9 @@ func (db *DB) filterSQL(f domain.Filter) (string, []any, error) {
 	col, err := column(f.Field)
 	if err != nil {
 		return "", nil, err
+	}
+	if f.Field == "fit" { // A–D as stored: compared as is, through its index
+		return fitCond(f)
 	}
 	switch f.Kind {
 	case domain.ListFieldKind:
@@ -467,4 +483,13 @@ func (db *DB) CountContacts(ctx context.Context) (int64, error) {
 	var n int64
 	err := db.conn(ctx).Model(&contactRow{}).Count(&n).Error
 	return n, err
+}
+
+// fitCond compares the fit grade, which ParseFilter wrote as stored (upper
+// case), with = or !=.
+func fitCond(f domain.Filter) (string, []any, error) {
+	if f.Op == domain.Ne {
+		return "fit <> ?", []any{f.Arg}, nil
+	}
+	return "fit = ?", []any{f.Arg}, nil
 }

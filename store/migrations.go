@@ -392,6 +392,16 @@ CREATE TABLE persona_models (
 	model {{text}} NOT NULL
 );
 `},
+	// Each contact's fit grade (A–D) and engagement score (0–100) beside
+	// its score (issue 13): find filters on both (fit=A engagement>=50)
+	// and top sorts by engagement through these indexes. Contacts read D
+	// and 0 until they are next scored (crmbot rescore scores them all).
+	{19, "contacts: fit grade and engagement score", `
+ALTER TABLE contacts ADD COLUMN fit {{text}} NOT NULL DEFAULT 'D';
+ALTER TABLE contacts ADD COLUMN engagement INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX contacts_engagement ON contacts (engagement);
+CREATE INDEX contacts_fit_engagement ON contacts (fit, engagement);
+`},
 	// What tells the team what to do next: every score change (kept a
 	// week and a day, for "gained N points in 7 days"), the hot-lead
 	// alerts sent, the contacts an owner snoozed or muted, and the weekly

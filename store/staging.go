@@ -223,7 +223,7 @@ var stagingTables = []struct{ name, cols string }{
 // id may be NULL (numbered when moved in), the rest as in contacts.
 func contactColumnsDDL() string {
 	types := map[string]string{"id": "BIGINT", "birth_year": "INTEGER", "employees": "INTEGER", "capital": "BIGINT",
-		"budget": "BIGINT", "satisfaction": "INTEGER", "score": "INTEGER", "project_date": "{{ts}}",
+		"budget": "BIGINT", "satisfaction": "INTEGER", "score": "INTEGER", "engagement": "INTEGER", "project_date": "{{ts}}",
 		"last_contact_at": "{{ts}}", "created_at": "{{ts}} NOT NULL", "updated_at": "{{ts}} NOT NULL"}
 	parts := make([]string, len(contactCols))
 	for i, c := range contactCols {

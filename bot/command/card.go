@@ -66,11 +66,11 @@ func activity(p *locale.Printer, card *crm.Card) []reply.Section {
 		}
 		out = append(out, s)
 	}
-	score := reply.Section{Heading: p.T("Score"), Text: p.T("No scoring rule fires.")}
+	score := reply.Section{Heading: p.T("Score"), Text: p.T("No scoring rule fires."), Fields: axesFields(p, card.Score)}
 	if len(card.Score.Fired) > 0 {
 		var parts []string
 		for _, f := range card.Score.Fired {
-			parts = append(parts, fmt.Sprintf("%+d %s", f.Points, ruleName(p, f.Rule)))
+			parts = append(parts, firedText(p, f))
 		}
 		score.Text = strings.Join(parts, "; ")
 	}

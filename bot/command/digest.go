@@ -101,7 +101,7 @@ func DigestReplyIn(p *locale.Printer, d *digest.Digest) *reply.Reply {
 	for _, s := range d.TopScores {
 		top.Rows = append(top.Rows, []string{s.Name, strconv.Itoa(s.Score), s.Grade, change(s.Change)})
 	}
-	r.Sections = append(r.Sections, reply.Section{Heading: p.T("Top scores"), Table: top},
+	r.Sections = append(r.Sections, reply.Section{Heading: p.T("Top scores"), Table: top}, fitEngagementSection(p, d.FitEngagement),
 		peopleSection(p, p.T("Prospects with no interaction for %d days: %d", 30, d.QuietProspects.Count), d.QuietProspects),
 		reply.Section{Heading: p.T("Questionnaires"), Text: questionnairesText(p, d.Questionnaires)})
 	return r

@@ -183,7 +183,7 @@ func (e *Executor) query(ctx context.Context, args []string, usage string) (doma
 		switch name := keyword(field); name {
 		case "sort":
 			sort := strings.ToLower(value)
-			name, _, ok := domain.FilterFieldKind(strings.TrimPrefix(sort, "-"))
+			name, _, ok := domain.FilterFieldKind(keyword(strings.TrimPrefix(sort, "-"))) // tri=-profil sorts by fit
 			if !ok || op != domain.Eq {
 				return q, 0, usageError(usage, "cannot sort by %s: use a field such as name, score, created or -score for the highest first", quote(value))
 			}
@@ -206,6 +206,8 @@ func (e *Executor) query(ctx context.Context, args []string, usage string) (doma
 				return q, 0, err
 			}
 			continue
+		case "fit":
+			field = name // profil=A reads as fit=A
 		}
 		f, err := domain.ParseFilter(field, op, value, e.now())
 		if err != nil {
@@ -498,17 +500,13 @@ func (e *Executor) score(ctx context.Context, _ Actor, args []string) (*reply.Re
 	p := locale.From(ctx)
 	t := &reply.Table{Columns: []string{p.T("points"), p.T("rule")}}
 	for _, f := range rep.Result.Fired {
-		t.Rows = append(t.Rows, []string{fmt.Sprintf("%+d", f.Points), ruleName(p, f.Rule)})
+		t.Rows = append(t.Rows, []string{fmt.Sprintf("%+d", f.Points), firedRule(p, f)})
 	}
 	sec := reply.Section{Heading: p.T("Rules that fired"), Table: t}
 	if len(rep.Result.Fired) == 0 {
 		sec = reply.Section{Text: p.T("No rule fired.")}
 	}
-	total := p.T("Total %d.", rep.Result.Raw)
-	if rep.Result.Raw != rep.Result.Score {
-		total = p.T("Total %d, clamped to %d.", rep.Result.Raw, rep.Result.Score)
-	}
-	sections := []reply.Section{sec, {Text: total}}
+	sections := []reply.Section{sec, {Text: scoreTotal(p, rep.Result), Fields: axesFields(p, rep.Result)}}
 	if len(rep.History) > 0 {
 		h := &reply.Table{Columns: []string{p.T("week"), p.T("score"), p.T("grade")}}
 		for _, s := range rep.History {
@@ -535,7 +533,10 @@ func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Repl
 	if err != nil {
 		return nil, err
 	}
-	q.Sort, q.Desc, q.Limit, q.Offset, q.Count = "score", true, n, 0, domain.CountNone
+	if q.Sort == "" { // top sorts by score unless told otherwise (sort=-engagement)
+		q.Sort, q.Desc = "score", true
+	}
+	q.Limit, q.Offset, q.Count = n, 0, domain.CountNone
 	list, _, err := e.CRM.Find(ctx, q)
 	if err != nil {
 		return nil, err
@@ -547,6 +548,9 @@ func (e *Executor) top(ctx context.Context, _ Actor, args []string) (*reply.Repl
 	}
 	r := contactList(p, list, rots)
 	r.Title = p.N(len(list), "Top %d score", "Top %d scores", len(list))
+	if q.Sort != "score" {
+		r.Title = p.N(len(list), "Top %[1]d by %[2]s", "Top %[1]d by %[2]s", len(list), axisLabel(p, q.Sort))
+	}
 	r.Data = list
 	return r, nil
 }

@@ -228,14 +228,5 @@ func (m *Main) startDigestScheduler(ctx context.Context) (stop func()) {
 			return posted, err
 		}}
 	m.log.Info("the weekly digest is scheduled", "when", sched.String(), "channels", strings.Join(cfg.Channels, ","))
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.Run(ctx)
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
+	return goUntilStopped(ctx, func(ctx context.Context) { s.Run(ctx) })
 }

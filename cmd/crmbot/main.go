@@ -135,6 +135,6 @@ func (m *Main) rootCmd() *cobra.Command {
 		RunE:          func(cmd *cobra.Command, _ []string) error { return m.runBot(cmd.Context()) },
 	}
 	root.AddCommand(m.runCmd(), m.consoleCmd(), m.execCmd(), m.demoCmd(), m.importCmd(), m.exportCmd(),
-		m.digestCmd(), m.triggersCmd(), m.nudgesCmd(), m.migrateCmd(), m.backupCmd(), m.checkCmd(), m.versionCmd())
+		m.digestCmd(), m.triggersCmd(), m.nudgesCmd(), m.rescoreCmd(), m.migrateCmd(), m.backupCmd(), m.checkCmd(), m.versionCmd())
 	return root
 }

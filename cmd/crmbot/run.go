@@ -59,6 +59,7 @@ func (m *Main) runBot(ctx context.Context) error {
 		return err
 	}
 	defer func() { cancel(); bg.stop(m) }()
+	defer m.startDailyRescore(ctx)()
 	srv, err := m.serveHTTP(ctx, bot, bg)
 	if err != nil {
 		return err

@@ -26,6 +26,9 @@ func (m *Main) segmentsService() *segments.Service {
 
 // printSimulation writes the simulation for a reader.
 func printSimulation(w io.Writer, s *crm.Simulation) {
+	if s.HalfLifeDays != s.CurrentHalfLifeDays {
+		fmt.Fprintf(w, "Decay: %s now, %s under %s.\n", halfLife(s.CurrentHalfLifeDays), halfLife(s.HalfLifeDays), s.File)
+	}
 	fmt.Fprintf(w, "Under the rules of %s, %d of %s would change grade.\n", s.File, s.Changed, domain.Count(s.Contacts, "contact"))
 	for _, c := range s.Changes {
 		fmt.Fprintf(w, "  %s %s: %s (%d) → %s (%d)\n", domain.ContactRef(c.ContactID), c.Name, c.OldGrade, c.OldScore, c.NewGrade, c.NewScore)
@@ -65,4 +68,12 @@ func (m *Main) runSimulate(cmd *cobra.Command, file string, args []string, asJSO
 	}
 	printSimulation(m.Stdout, sim)
 	return nil
+}
+
+// halfLife describes a decay's half-life for check --simulate.
+func halfLife(days int) string {
+	if days == 0 {
+		return "off"
+	}
+	return fmt.Sprintf("a half-life of %d days", days)
 }

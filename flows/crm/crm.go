@@ -25,6 +25,8 @@ type Store interface {
 	FindContacts(ctx context.Context, q domain.ContactQuery) ([]*domain.Contact, int64, error)
 	EachContactID(ctx context.Context, q domain.ContactQuery, chunk int, fn func(ids []int64) error) error
 	SetScore(ctx context.Context, id int64, score int, grade string) error
+	// SetScoreResult stores a score with its fit grade and engagement.
+	SetScoreResult(ctx context.Context, id int64, r domain.ScoreResult) error
 	AddMove(ctx context.Context, m *domain.Move) error
 	AddInteraction(ctx context.Context, i *domain.Interaction) error
 	AddOrder(ctx context.Context, o *domain.Order) error
@@ -368,8 +370,8 @@ func (s *Service) rescore(ctx context.Context, c *domain.Contact) error {
 		return err
 	}
 	r := s.Scoring.Score(c, f, s.Now())
-	c.Score, c.Grade = r.Score, r.Grade
-	return s.Store.SetScore(ctx, c.ID, r.Score, r.Grade)
+	c.Score, c.Grade, c.Fit, c.Engagement = r.Score, r.Grade, r.Fit, r.Engagement
+	return s.Store.SetScoreResult(ctx, c.ID, r)
 }
 
 // Card is everything show tells about a contact.

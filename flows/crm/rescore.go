@@ -26,18 +26,23 @@ type BulkStore interface {
 const chunk = 5000
 
 // Rescore recomputes and stores the score of every contact (of the given
-// ids only, when some are given) and returns how many changed. Call it
+// ids only, when some are given) and returns how many changed score or
+// grade (a change of fit grade or engagement alone is stored, not
+// counted). Call it
 // inside the transaction that changed their data, so that scores are never
 // out of step with it.
 func Rescore(ctx context.Context, st BulkStore, engine *domain.Engine, now time.Time, ids ...int64) (int, error) {
 	changed := 0
 	scores := map[int64]domain.ScoreResult{}
 	err := EachWithFacts(ctx, st, now, ids, func(c *domain.Contact, f *domain.Facts) {
-		if r := engine.Score(c, f, now); r.Score != c.Score || r.Grade != c.Grade {
+		r := engine.Score(c, f, now)
+		if r.Score != c.Score || r.Grade != c.Grade {
+			changed++
+		}
+		if Changed(c, r) {
 			scores[c.ID] = r
 		}
 	}, func() error {
-		changed += len(scores)
 		err := st.SetScores(ctx, scores)
 		scores = map[int64]domain.ScoreResult{}
 		return err
@@ -90,4 +95,10 @@ func EachWithFacts(ctx context.Context, st FactsStore, now time.Time, ids []int6
 		}
 	}
 	return nil
+}
+
+// Changed reports whether r differs from what c has stored: its score,
+// grade, fit grade or engagement.
+func Changed(c *domain.Contact, r domain.ScoreResult) bool {
+	return r.Score != c.Score || r.Grade != c.Grade || r.Fit != c.Fit || r.Engagement != c.Engagement
 }

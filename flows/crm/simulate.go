@@ -23,10 +23,15 @@ type GradeChange struct {
 // Simulation is what new scoring rules would change (crmbot check
 // --simulate).
 type Simulation struct {
-	File     string        `json:"file"` // the new rules' file: the caller names it
-	Contacts int           `json:"contacts"`
-	Changed  int           `json:"changed"` // contacts whose grade would change
-	Changes  []GradeChange `json:"changes"` // the first 50 of them, in id order
+	File string `json:"file"` // the new rules' file: the caller names it
+	// CurrentHalfLifeDays and HalfLifeDays are the decay's half-life of
+	// the current rules and of the new ones (0: no decay): turning decay
+	// on is simulated as any other change of rules.
+	CurrentHalfLifeDays int           `json:"current_half_life_days"`
+	HalfLifeDays        int           `json:"half_life_days"`
+	Contacts            int           `json:"contacts"`
+	Changed             int           `json:"changed"` // contacts whose grade would change
+	Changes             []GradeChange `json:"changes"` // the first 50 of them, in id order
 	// Failures are the new rules that fail at run time on contacts (and
 	// so never fire for them), with how many and the first error.
 	Failures []domain.RuleFailure `json:"failing_rules"`
@@ -36,7 +41,7 @@ type Simulation struct {
 // those of next, chunk by chunk with their facts, and counts the grades
 // that would change. It writes nothing.
 func Simulate(ctx context.Context, st FactsStore, current, next *domain.Engine, now time.Time) (*Simulation, error) {
-	sim := &Simulation{Changes: []GradeChange{}}
+	sim := &Simulation{Changes: []GradeChange{}, CurrentHalfLifeDays: current.HalfLife(), HalfLifeDays: next.HalfLife()}
 	var failures domain.RuleFailures
 	err := EachWithFacts(ctx, st, now, nil, func(c *domain.Contact, f *domain.Facts) {
 		sim.Contacts++

@@ -206,7 +206,7 @@ func (ci *contactImport) check(row *contactRow) {
 		// from its fields alone, as crm.Rescore would after the insert,
 		// without reading back what was just written.
 		r := ci.engine.Score(row.c, &domain.Facts{}, ci.now)
-		row.c.Score, row.c.Grade = r.Score, r.Grade
+		row.c.Score, row.c.Grade, row.c.Fit, row.c.Engagement = r.Score, r.Grade, r.Fit, r.Engagement
 	}
 }
 

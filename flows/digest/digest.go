@@ -31,6 +31,7 @@ type Store interface {
 	ScoresOfWeek(ctx context.Context, week string, ids []int64) (map[int64]domain.ScoreSnapshot, error)
 	TopScored(ctx context.Context, limit int) ([]*domain.Contact, error)
 	TopOfWeek(ctx context.Context, week string, limit int) ([]domain.ScoreSnapshot, error)
+	FitEngagement(ctx context.Context) (domain.FitMatrix, error)
 	ContactsByIDs(ctx context.Context, ids []int64) ([]*domain.Contact, error)
 	QuietContacts(ctx context.Context, stage domain.Stage, since time.Time, limit int) ([]*domain.Contact, int64, error)
 	QuestionnaireWeek(ctx context.Context, from, to time.Time) (domain.QuestionnaireWeek, error)
@@ -99,9 +100,13 @@ type Digest struct {
 	// TopScores are the week's best scores (current ones, or those recorded
 	// that week for a past week) with their change since last
 	// week's snapshot.
-	TopScores      []ScoredContact `json:"top_scores"`
-	QuietProspects People          `json:"quiet_prospects"` // prospects with no interaction for 30 days
-	Questionnaires Questionnaires  `json:"questionnaires"`
+	TopScores []ScoredContact `json:"top_scores"`
+	// FitEngagement counts the contacts by fit grade (rows A, B, C, D)
+	// and engagement quartile (columns 0–24, 25–49, 50–74, 75–100), as
+	// they are now.
+	FitEngagement  domain.FitMatrix `json:"fit_engagement"`
+	QuietProspects People           `json:"quiet_prospects"` // prospects with no interaction for 30 days
+	Questionnaires Questionnaires   `json:"questionnaires"`
 	// HotAlerts counts the hot-lead alerts of the week; CheckedIn says,
 	// per owner, on how many contacts of last week's check-in they acted.
 	HotAlerts int64          `json:"hot_alerts"`
@@ -259,7 +264,8 @@ func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest,
 	var segErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { segErr = run(step{"segments", d.segments}) })
-	err := run(step{"pipeline", d.pipeline}, step{"revenue", d.revenue}, step{"scores", d.scores}, step{"quiet prospects", d.quiet},
+	err := run(step{"pipeline", d.pipeline}, step{"revenue", d.revenue}, step{"scores", d.scores},
+		step{"fit × engagement", d.fitEngagement}, step{"quiet prospects", d.quiet},
 		step{"questionnaires", d.questionnaires}, step{"nudges", d.nudges})
 	wg.Wait()
 	if segErr != nil || err != nil {
@@ -568,4 +574,12 @@ func (d *Digest) questionnaires(ctx context.Context, st Store, s span, _ Options
 	}
 	d.Questionnaires = Questionnaires{QuestionnaireWeek: w, ResponseRate: w.ResponseRate(), CSAT: w.CSAT(), NPS: w.NPS()}
 	return nil
+}
+
+// fitEngagement counts the contacts of each cell of the fit × engagement
+// matrix, in SQL.
+func (d *Digest) fitEngagement(ctx context.Context, st Store, _ span, _ Options) error {
+	var err error
+	d.FitEngagement, err = st.FitEngagement(ctx)
+	return err
 }

@@ -41,16 +41,29 @@ type File struct {
 
 // Scoring is the scoring section.
 type Scoring struct {
-	Grades *struct {
-		A int `yaml:"A"`
-		B int `yaml:"B"`
-		C int `yaml:"C"`
-	} `yaml:"grades"`
+	Grades *GradeThresholds `yaml:"grades"`
+	// FitGrades grade the fit points (the fit rules' sum) A–D.
+	FitGrades *GradeThresholds `yaml:"fit_grades"`
+	// Decay makes behavioural points fade: {half_life_days: 30}.
+	Decay *struct {
+		HalfLifeDays int `yaml:"half_life_days"`
+	} `yaml:"decay"`
 	Rules []struct {
 		Name   string `yaml:"name"`
 		When   string `yaml:"when"`
 		Points int    `yaml:"points"`
+		// Axis is fit or engagement; left out, it is read from when.
+		Axis string `yaml:"axis"`
+		// Decay is none for points that never fade.
+		Decay string `yaml:"decay"`
 	} `yaml:"rules"`
+}
+
+// GradeThresholds are the lowest points of grades A, B and C.
+type GradeThresholds struct {
+	A int `yaml:"A"`
+	B int `yaml:"B"`
+	C int `yaml:"C"`
 }
 
 // RFM is the rfm section.
@@ -151,11 +164,15 @@ type Roles = access.Members
 // Config is the configuration in force: the file's values over the
 // built-in defaults, checked.
 type Config struct {
-	Source  string // the file it came from, or "built-in defaults"
-	File    File
-	Grades  domain.Grades
-	Rules   []domain.Rule
-	Scoring *domain.Engine
+	Source string // the file it came from, or "built-in defaults"
+	File   File
+	Grades domain.Grades
+	Rules  []domain.Rule
+	// FitGrades grade the fit points; HalfLifeDays is the decay's
+	// half-life, 0 when scores do not decay.
+	FitGrades    domain.Grades
+	HalfLifeDays int
+	Scoring      *domain.Engine
 	// Questionnaires are the questionnaires in force: the built-in ones,
 	// then the file's, in its order.
 	Questionnaires []domain.Questionnaire
@@ -259,23 +276,31 @@ var yamlParserProblems = []string{
 // build applies f over the defaults and checks the result. root, when
 // given, locates problems in the file.
 func build(f File, name string, root *yaml.Node) (*Config, error) {
-	c := &Config{Source: name, File: f, Grades: domain.DefaultGrades, Rules: domain.DefaultRules}
+	c := &Config{Source: name, File: f, Grades: domain.DefaultGrades, Rules: domain.DefaultRules, FitGrades: domain.DefaultFitGrades}
 	var probs Problems
 	at := func(path ...any) (int, int) { return locate(root, path...) }
 	if s := f.Scoring; s != nil {
 		if s.Grades != nil {
 			c.Grades = domain.Grades{A: s.Grades.A, B: s.Grades.B, C: s.Grades.C}
 		}
+		if s.FitGrades != nil {
+			c.FitGrades = domain.Grades{A: s.FitGrades.A, B: s.FitGrades.B, C: s.FitGrades.C}
+		}
 		if s.Rules != nil {
 			c.Rules = make([]domain.Rule, len(s.Rules))
 			for i, r := range s.Rules {
-				c.Rules[i] = domain.Rule{Name: r.Name, When: r.When, Points: r.Points}
+				c.Rules[i] = domain.Rule{Name: r.Name, When: r.When, Points: r.Points, Axis: domain.Axis(r.Axis), Decay: r.Decay}
 			}
 		}
+		probs = append(probs, c.decay(s, name, at)...)
 	}
 	if err := c.Grades.Validate(); err != nil {
 		l, col := at("scoring", "grades")
 		probs = append(probs, Problem{name, l, col, err.Error()})
+	}
+	if err := c.FitGrades.Validate(); err != nil {
+		l, col := at("scoring", "fit_grades")
+		probs = append(probs, Problem{name, l, col, "scoring.fit_grades: " + err.Error()})
 	}
 	for i, r := range c.Rules {
 		if _, err := domain.NewEngine([]domain.Rule{r}, domain.DefaultGrades); err != nil {
@@ -319,7 +344,7 @@ func build(f File, name string, root *yaml.Node) (*Config, error) {
 	if len(probs) > 0 {
 		return nil, probs
 	}
-	engine, err := domain.NewEngine(c.Rules, c.Grades)
+	engine, err := domain.NewEngine(c.Rules, c.Grades, domain.WithDecay(c.HalfLifeDays), domain.WithFitGrades(c.FitGrades))
 	if err != nil {
 		return nil, Problems{{File: name, Message: err.Error()}}
 	}
@@ -368,4 +393,17 @@ func locate(root *yaml.Node, path ...any) (int, int) {
 		}
 	}
 	return line, col
+}
+
+// decay reads scoring.decay: a half-life of at least one day.
+func (c *Config) decay(s *Scoring, name string, at func(path ...any) (int, int)) Problems {
+	if s.Decay == nil {
+		return nil
+	}
+	if s.Decay.HalfLifeDays <= 0 {
+		l, col := at("scoring", "decay", "half_life_days")
+		return Problems{{name, l, col, fmt.Sprintf("scoring.decay.half_life_days takes a number of days above 0 (got %d); leave decay out for scores that do not fade", s.Decay.HalfLifeDays)}}
+	}
+	c.HalfLifeDays = s.Decay.HalfLifeDays
+	return nil
 }

@@ -314,7 +314,7 @@ func (g *generator) contact(k int) *history {
 		h.respond(g.r2, g.opt.Now)
 	}
 	res := g.engine.Score(c, h.facts(g.opt.Now), g.opt.Now)
-	c.Score, c.Grade = res.Score, res.Grade
+	c.Score, c.Grade, c.Fit, c.Engagement = res.Score, res.Grade, res.Fit, res.Engagement
 	h.snapshots = g.pastScores(h)
 	return h
 }

@@ -438,7 +438,7 @@ func (h *history) stageAt(t time.Time) domain.Stage {
 func (h *history) facts(now time.Time) *domain.Facts {
 	now = now.UTC()
 	d30, d90 := now.AddDate(0, 0, -30), now.AddDate(0, 0, -90)
-	f := &domain.Facts{Counts: make(map[domain.InteractionKind]domain.WindowCounts, 8)}
+	f := &domain.Facts{Counts: make(map[domain.InteractionKind]domain.WindowCounts, 8), LastAt: make(map[domain.InteractionKind]time.Time, 8)}
 	for _, i := range h.interactions {
 		if i.At.After(now) { // a past week's facts (pastScores)
 			continue
@@ -452,6 +452,9 @@ func (h *history) facts(now time.Time) *domain.Facts {
 			w.Last90++
 		}
 		f.Counts[i.Kind] = w
+		if i.At.After(f.LastAt[i.Kind]) {
+			f.LastAt[i.Kind] = i.At
+		}
 		if i.At.After(f.LastInteraction) {
 			f.LastInteraction = i.At
 		}
