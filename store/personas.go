@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -32,17 +33,11 @@ func (db *DB) EachPersonaRow(ctx context.Context, batch int, fn func([]PersonaRo
 	var after int64
 	for {
 		var rows []PersonaRow
-		err := db.eachRaw(ctx, `SELECT c.id, c.sector, c.role, c.city, c.source, c.channel, c.employees, c.birth_year,
-			s.orders, s.amount, `+db.times("s.last_order")+` FROM customer_stats s JOIN contacts c ON c.id = s.contact_id
+		err := db.eachRaw(ctx, `SELECT `+db.personaCols()+` FROM customer_stats s JOIN contacts c ON c.id = s.contact_id
 			WHERE s.contact_id > ? ORDER BY s.contact_id LIMIT ?`, []any{after, batch}, func(scan func(...any) error) error {
-			var r PersonaRow
-			var last dbTime
-			if err := scan(&r.ID, &r.Sector, &r.Role, &r.City, &r.Source, &r.Channel, &r.Employees, &r.BirthYear, &r.Orders, &r.Amount, &last); err != nil {
-				return err
-			}
-			r.LastOrder = time.Time(last)
+			r, err := scanPersonaRow(scan)
 			rows = append(rows, r)
-			return nil
+			return err
 		})
 		if err != nil {
 			return fmt.Errorf("read customers for personas: %w", err)
@@ -55,6 +50,42 @@ func (db *DB) EachPersonaRow(ctx context.Context, batch int, fn func([]PersonaRo
 		}
 		after = rows[len(rows)-1].ID
 	}
+}
+
+// personaCols selects a PersonaRow (contacts c, customer_stats s), for
+// scanPersonaRow.
+func (db *DB) personaCols(extra ...string) string {
+	return strings.Join(append([]string{"c.id, c.sector, c.role, c.city, c.source, c.channel, c.employees, c.birth_year, s.orders, s.amount",
+		db.times("s.last_order")}, extra...), ", ")
+}
+
+// scanPersonaRow reads a row selected by personaCols, and into more the
+// extra columns.
+func scanPersonaRow(scan func(...any) error, more ...any) (PersonaRow, error) {
+	var r PersonaRow
+	var last dbTime
+	err := scan(append([]any{&r.ID, &r.Sector, &r.Role, &r.City, &r.Source, &r.Channel, &r.Employees, &r.BirthYear, &r.Orders, &r.Amount, &last}, more...)...)
+	r.LastOrder = time.Time(last)
+	return r, err
+}
+
+// SamplePersonaRows returns every customer of rank 0, every, 2·every…
+// in id order: the customers the personas are fitted on, read without
+// reading the others' criteria (their ranks come from the index of
+// customer_stats alone).
+func (db *DB) SamplePersonaRows(ctx context.Context, every int) ([]PersonaRow, error) {
+	var rows []PersonaRow
+	err := db.eachRaw(ctx, `SELECT `+db.personaCols()+` FROM (SELECT contact_id, ROW_NUMBER() OVER (ORDER BY contact_id) - 1 AS n
+		FROM customer_stats) k JOIN customer_stats s ON s.contact_id = k.contact_id JOIN contacts c ON c.id = k.contact_id
+		WHERE k.n % ? = 0 ORDER BY k.contact_id`, []any{max(1, every)}, func(scan func(...any) error) error {
+		r, err := scanPersonaRow(scan)
+		rows = append(rows, r)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the customers of the personas' sample: %w", err)
+	}
+	return rows, nil
 }
 
 // SavePersonaModel keeps a run of personas' model (JSON), made at at.

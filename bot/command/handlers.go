@@ -206,6 +206,11 @@ func (e *Executor) query(ctx context.Context, args []string, usage string) (doma
 				return q, 0, err
 			}
 			continue
+		case "persona":
+			if err := e.personaFilter(ctx, &q, op, value, usage); err != nil {
+				return q, 0, err
+			}
+			continue
 		}
 		f, err := domain.ParseFilter(field, op, value, e.now())
 		if err != nil {

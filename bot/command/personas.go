@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/crmbot/crmbot/bot/reply"
@@ -45,4 +46,25 @@ func (e *Executor) personas(ctx context.Context, _ Actor, args []string) (*reply
 	}
 	r.Sections = append(r.Sections, reply.Section{Text: p.T("Made from %d customers' sector, size, role, age, city, source, first channel and orders; the number of personas is the one that separates them best.", rep.Sample)})
 	return r, nil
+}
+
+// personaFilter restricts q to the customers of persona number in the
+// last run of personas: find persona=2.
+func (e *Executor) personaFilter(ctx context.Context, q *domain.ContactQuery, op domain.Op, value, usage string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(value))
+	if op != domain.Eq || err != nil {
+		return usageError(usage, "persona= takes a persona's number, as in persona=2 (personas lists them)")
+	}
+	if e.Personas == nil {
+		return domain.Errorf(domain.Unavailable, "personas are not set up in this crmbot process")
+	}
+	ids, err := e.Personas.Members(ctx, n)
+	if err != nil {
+		return withUsage(err, usage)
+	}
+	if q.IDs != nil {
+		ids = intersect(q.IDs, ids)
+	}
+	q.IDs = ids
+	return nil
 }

@@ -23,6 +23,9 @@ import (
 type Store interface {
 	CountCustomers(ctx context.Context) (int64, error)
 	EachPersonaRow(ctx context.Context, batch int, fn func([]store.PersonaRow) error) error
+	SamplePersonaRows(ctx context.Context, every int) ([]store.PersonaRow, error)
+	ReplacePersonaMembers(ctx context.Context, fill func(put func([]store.PersonaMember) error) error) error
+	PersonaMemberIDs(ctx context.Context, persona int) ([]int64, error)
 	SavePersonaModel(ctx context.Context, at time.Time, model string) error
 	LatestPersonaModel(ctx context.Context) (model string, at time.Time, ok bool, err error)
 	LatestPersonaModelAt(ctx context.Context) (time.Time, error)
@@ -82,23 +85,14 @@ func (s *Service) Compute(ctx context.Context) (*Report, error) {
 		return &Report{Customers: int(n)}, err
 	}
 	now := s.Now()
-	step := max(1, int(n)/sampleMax)
-	var cats [][]string
-	var nums [][]float64
-	var spends []int64
-	i := 0
-	err = s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
-		for _, r := range rows {
-			if i%step == 0 {
-				cat, num := criteria(r, now)
-				cats, nums, spends = append(cats, cat), append(nums, num), append(spends, r.Amount)
-			}
-			i++
-		}
-		return nil
-	})
+	rows, err := s.Store.SamplePersonaRows(ctx, max(1, int(n)/sampleMax))
 	if err != nil {
 		return nil, err
+	}
+	cats, nums, spends := make([][]string, len(rows)), make([][]float64, len(rows)), make([]int64, len(rows))
+	for i, r := range rows {
+		cats[i], nums[i] = criteria(r, now)
+		spends[i] = r.Amount
 	}
 	enc := domain.FitPersonaEncoder(cats, nums)
 	points := make([][]float64, len(cats))
@@ -176,21 +170,26 @@ func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEn
 	overall := map[domain.PersonaDim]int{}
 	sizes, revenue := make([]int, c.K), make([]int64, c.K)
 	var total int64
-	err := s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
-		for _, r := range rows {
-			cat, num := criteria(r, now)
-			k := domain.NearestPersona(enc.Encode(cat, num), c)
-			sizes[k]++
-			revenue[k] += r.Amount
-			total += r.Amount
-			for j, v := range cat {
-				if v != "" {
-					counts[k][domain.PersonaDim{Criterion: j, Value: v}]++
-					overall[domain.PersonaDim{Criterion: j, Value: v}]++
+	err := s.Store.ReplacePersonaMembers(ctx, func(put func([]store.PersonaMember) error) error {
+		return s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
+			members := make([]store.PersonaMember, len(rows))
+			for i, r := range rows {
+				cat, num := criteria(r, now)
+				p := enc.Encode(cat, num)
+				k := domain.NearestPersona(p, c)
+				members[i] = store.PersonaMember{ContactID: r.ID, Persona: k + 1, Distance: domain.PersonaDistance(p, c, k)}
+				sizes[k]++
+				revenue[k] += r.Amount
+				total += r.Amount
+				for j, v := range cat {
+					if v != "" {
+						counts[k][domain.PersonaDim{Criterion: j, Value: v}]++
+						overall[domain.PersonaDim{Criterion: j, Value: v}]++
+					}
 				}
 			}
-		}
-		return nil
+			return put(members)
+		})
 	})
 	if err != nil {
 		return err
@@ -305,4 +304,28 @@ func (s *Service) lastModel(ctx context.Context) (*model, time.Time, error) {
 	m.Encoder.Reindex()
 	s.cached, s.cachedAt = &m, at
 	return &m, at, nil
+}
+
+// Members returns the ids of persona number's customers in the last run,
+// in id order: what find persona=2 and top persona=2 keep.
+func (s *Service) Members(ctx context.Context, number int) ([]int64, error) {
+	if _, err := s.persona(ctx, number); err != nil {
+		return nil, err
+	}
+	return s.Store.PersonaMemberIDs(ctx, number)
+}
+
+// persona returns persona number's card of the last run, or an error
+// that says why there is none.
+func (s *Service) persona(ctx context.Context, number int) (*Persona, error) {
+	m, _, err := s.lastModel(ctx)
+	switch {
+	case err != nil:
+		return nil, err
+	case m == nil:
+		return nil, domain.Errorf(domain.NotFound, "there are no personas yet: personas makes them")
+	case number < 1 || number > len(m.Personas):
+		return nil, domain.Errorf(domain.Invalid, "there is no persona %d: the last personas are numbered 1 to %d", number, len(m.Personas))
+	}
+	return &m.Personas[number-1], nil
 }
