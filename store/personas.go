@@ -16,6 +16,11 @@ type PersonaRow struct {
 	Employees, BirthYear, Orders int
 	Amount                       int64
 	LastOrder                    time.Time
+	// For the persona's card: when the contact was created and first
+	// ordered, and what its answers set.
+	Created, FirstOrder   time.Time
+	Interests, Categories []string
+	PreferredChannel      string
 }
 
 // CountCustomers counts the contacts with orders.
@@ -56,16 +61,19 @@ func (db *DB) EachPersonaRow(ctx context.Context, batch int, fn func([]PersonaRo
 // scanPersonaRow.
 func (db *DB) personaCols(extra ...string) string {
 	return strings.Join(append([]string{"c.id, c.sector, c.role, c.city, c.source, c.channel, c.employees, c.birth_year, s.orders, s.amount",
-		db.times("s.last_order")}, extra...), ", ")
+		db.times("s.last_order", "c.created_at", "s.first_order"), "c.interests, c.categories, c.preferred_channel"}, extra...), ", ")
 }
 
 // scanPersonaRow reads a row selected by personaCols, and into more the
 // extra columns.
 func scanPersonaRow(scan func(...any) error, more ...any) (PersonaRow, error) {
 	var r PersonaRow
-	var last dbTime
-	err := scan(append([]any{&r.ID, &r.Sector, &r.Role, &r.City, &r.Source, &r.Channel, &r.Employees, &r.BirthYear, &r.Orders, &r.Amount, &last}, more...)...)
-	r.LastOrder = time.Time(last)
+	var last, created, first dbTime
+	var interests, categories string
+	err := scan(append([]any{&r.ID, &r.Sector, &r.Role, &r.City, &r.Source, &r.Channel, &r.Employees, &r.BirthYear, &r.Orders, &r.Amount,
+		&last, &created, &first, &interests, &categories, &r.PreferredChannel}, more...)...)
+	r.LastOrder, r.Created, r.FirstOrder = time.Time(last), time.Time(created), time.Time(first)
+	r.Interests, r.Categories = splitList(interests), splitList(categories)
 	return r, err
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/locale"
 )
 
@@ -42,6 +44,7 @@ func (e *Executor) personas(ctx context.Context, _ Actor, args []string) (*reply
 			sec.Fields = append(sec.Fields, reply.Field{Label: p.T(criterionNames[t.Criterion]) + " " + t.Value,
 				Value: p.T("%s of them, %s of all customers (×%s)", p.Percent(t.Share*100, 0), p.Percent(t.Overall*100, 0), p.Decimal(t.Lift, 1))})
 		}
+		sec.Fields = append(sec.Fields, cardFields(p, ps.Card, e.Loc)...)
 		r.Sections = append(r.Sections, sec)
 	}
 	r.Sections = append(r.Sections, reply.Section{Text: p.T("Made from %d customers' sector, size, role, age, city, source, first channel and orders; the number of personas is the one that separates them best.", rep.Sample)})
@@ -67,4 +70,62 @@ func (e *Executor) personaFilter(ctx context.Context, q *domain.ContactQuery, op
 	}
 	q.IDs = ids
 	return nil
+}
+
+// cardFields write what a persona's card says of its members' path and
+// answers, leaving out what is unknown.
+func cardFields(p *locale.Printer, c personas.Card, loc *time.Location) []reply.Field {
+	var out []reply.Field
+	add := func(label, value string) { out = append(out, reply.Field{Label: p.T(label), Value: value}) }
+	if c.Path.Customers > 0 {
+		add(locale.Key("path"), p.T("%d days from first contact to first order, %d interactions before it (medians)", c.Path.MedianDays, c.Path.Interactions))
+	}
+	if len(c.Path.Moves) > 0 {
+		moves := make([]string, len(c.Path.Moves))
+		for i, m := range c.Path.Moves {
+			moves[i] = p.T("%s → %s (%d)", p.T(m.From), p.T(m.To), m.Count)
+		}
+		add(locale.Key("stage moves"), strings.Join(moves, ", "))
+	}
+	for _, v := range []struct {
+		label  string
+		values []personas.ValueShare
+	}{{locale.Key("interests"), c.Interests}, {locale.Key("categories"), c.Categories}, {locale.Key("channels"), c.Channels}} {
+		if len(v.values) > 0 {
+			parts := make([]string, len(v.values))
+			for i, x := range v.values {
+				parts[i] = x.Value + " " + p.Percent(x.Share*100, 0)
+			}
+			add(v.label, strings.Join(parts, ", "))
+		}
+	}
+	st := c.Satisfaction
+	if st.Answers == 0 {
+		add(locale.Key("answers"), p.T("none yet"))
+		return out
+	}
+	add(locale.Key("answers"), p.T("%d answers to %d questionnaires, %s to %s", st.Answers, st.Questionnaires, p.Date(st.First.In(loc)), p.Date(st.Last.In(loc))))
+	var sat []string
+	if st.CSAT != nil {
+		sat = append(sat, p.T("CSAT %s (%d ratings)", p.Percent(*st.CSAT, 0), st.Ratings))
+	}
+	if st.NPS != nil {
+		sat = append(sat, p.T("NPS %s (%d answers)", p.Decimal(*st.NPS, 0), st.NPSAnswers))
+	}
+	if len(sat) > 0 {
+		add(locale.Key("satisfaction"), strings.Join(sat, ", "))
+	}
+	for _, w := range []struct {
+		label string
+		words []domain.WordCount
+	}{{locale.Key("motivations"), c.Motivations}, {locale.Key("brakes"), c.Brakes}} {
+		if len(w.words) > 0 {
+			parts := make([]string, len(w.words))
+			for i, x := range w.words {
+				parts[i] = p.T("%s (%d)", x.Word, x.Count)
+			}
+			add(w.label, strings.Join(parts, ", "))
+		}
+	}
+	return out
 }

@@ -26,6 +26,11 @@ type Store interface {
 	SamplePersonaRows(ctx context.Context, every int) ([]store.PersonaRow, error)
 	ReplacePersonaMembers(ctx context.Context, fill func(put func([]store.PersonaMember) error) error) error
 	PersonaMemberIDs(ctx context.Context, persona int) ([]int64, error)
+	PersonaInteractionsBeforeFirstOrder(ctx context.Context) ([]store.PersonaCount, error)
+	PersonaMoves(ctx context.Context) ([]store.PersonaCount, error)
+	PersonaScores(ctx context.Context) ([]store.PersonaCount, error)
+	PersonaAnswerSpans(ctx context.Context) ([]store.PersonaAnswerSpan, error)
+	EachPersonaComment(ctx context.Context, fn func(persona int, text string, tone int)) error
 	SavePersonaModel(ctx context.Context, at time.Time, model string) error
 	LatestPersonaModel(ctx context.Context) (model string, at time.Time, ok bool, err error)
 	LatestPersonaModelAt(ctx context.Context) (time.Time, error)
@@ -65,6 +70,7 @@ type Persona struct {
 	RecencyDays int   `json:"median_recency_days"`
 	Orders      int   `json:"median_orders"`
 	Spend       int64 `json:"median_spend_cents"`
+	Card
 }
 
 // Report is the personas and what they rest on.
@@ -161,15 +167,10 @@ type sample struct {
 	spends []int64
 }
 
-// assign streams every customer to its persona and fills the cards.
+// assign streams every customer to its persona, keeping each one's
+// persona, and fills the cards.
 func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEncoder, c domain.Clustering, sm sample, now time.Time) error {
-	counts := make([]map[domain.PersonaDim]int, c.K)
-	for k := range counts {
-		counts[k] = map[domain.PersonaDim]int{}
-	}
-	overall := map[domain.PersonaDim]int{}
-	sizes, revenue := make([]int, c.K), make([]int64, c.K)
-	var total int64
+	t := newTally(c.K)
 	err := s.Store.ReplacePersonaMembers(ctx, func(put func([]store.PersonaMember) error) error {
 		return s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
 			members := make([]store.PersonaMember, len(rows))
@@ -178,15 +179,7 @@ func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEn
 				p := enc.Encode(cat, num)
 				k := domain.NearestPersona(p, c)
 				members[i] = store.PersonaMember{ContactID: r.ID, Persona: k + 1, Distance: domain.PersonaDistance(p, c, k)}
-				sizes[k]++
-				revenue[k] += r.Amount
-				total += r.Amount
-				for j, v := range cat {
-					if v != "" {
-						counts[k][domain.PersonaDim{Criterion: j, Value: v}]++
-						overall[domain.PersonaDim{Criterion: j, Value: v}]++
-					}
-				}
+				t.add(k, r, cat)
 			}
 			return put(members)
 		})
@@ -194,17 +187,18 @@ func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEn
 	if err != nil {
 		return err
 	}
-	for _, sz := range sizes {
+	for _, sz := range t.sizes {
 		rep.Customers += sz
 	}
 	for k := range c.K {
-		p := Persona{Number: k + 1, Customers: sizes[k], Share: ratio(int64(sizes[k]), int64(rep.Customers)), RevenueShare: ratio(revenue[k], total),
-			Traits: domain.PersonaTraits(counts[k], sizes[k], overall, rep.Customers, 0.3, 5)}
+		p := Persona{Number: k + 1, Customers: t.sizes[k], Share: ratio(int64(t.sizes[k]), int64(rep.Customers)), RevenueShare: ratio(t.revenue[k], t.total),
+			Traits: domain.PersonaTraits(t.counts[k], t.sizes[k], t.overall, rep.Customers, 0.3, 5)}
 		p.Name = name(p.Traits)
 		p.RecencyDays, p.Orders, p.Spend = medians(sm, c.Of, k)
+		t.card(k, &p)
 		rep.Personas = append(rep.Personas, p)
 	}
-	return nil
+	return s.enrich(ctx, rep)
 }
 
 // criteria reads a customer's criteria: its categorical values, in the
