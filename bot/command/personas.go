@@ -46,6 +46,7 @@ func (e *Executor) personas(ctx context.Context, _ Actor, args []string) (*reply
 		}
 		sec.Fields = append(sec.Fields, cardFields(p, ps.Card, e.Loc)...)
 		r.Sections = append(r.Sections, sec)
+		r.Actions = append(r.Actions, reply.Action{Label: p.T("Persona %d's customers", ps.Number), Command: "find persona=" + strconv.Itoa(ps.Number)})
 	}
 	r.Sections = append(r.Sections, reply.Section{Text: p.T("Made from %d customers' sector, size, role, age, city, source, first channel and orders; the number of personas is the one that separates them best.", rep.Sample)})
 	return r, nil
