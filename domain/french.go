@@ -67,6 +67,7 @@ var French = struct {
 		"simulation": "dry-run", "essai": "dry-run",
 		"tri": "sort", "trier": "sort",
 		"limite": "limit",
+		"échantillon": "sample", "nommer": "name",
 		"dans":   "into", "vers": "into",
 		"déclencheurs": "triggers", "déclencheur": "triggers",
 		"dormants": "rotting", "dormant": "rotting",

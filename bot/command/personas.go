@@ -9,6 +9,7 @@ import (
 	"github.com/crmbot/crmbot/bot/reply"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/personas"
+	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/locale"
 )
 
@@ -129,4 +130,41 @@ func cardFields(p *locale.Printer, c personas.Card, loc *time.Location) []reply.
 		}
 	}
 	return out
+}
+
+// sampleAudience reads persona=N sample=M (persona:N as survey send
+// writes it): M customers representative of persona N, ok false without
+// a sample= word.
+func (e *Executor) sampleAudience(ctx context.Context, words []string) (survey.Audience, bool, error) {
+	size, number := 0, 0
+	for _, w := range words {
+		field, op, value, ok := domain.SplitFilter(w)
+		if !ok || op != domain.Eq {
+			continue
+		}
+		n, err := strconv.Atoi(value)
+		switch keyword(field) {
+		case "sample":
+			if err != nil || n < 1 || n > 10000 {
+				return nil, true, usageError(sendUsage, "sample= takes a number from 1 to 10000, as in sample=50 (got %s)", quote(w))
+			}
+			size = n
+		case "persona":
+			number = n
+		}
+	}
+	if size == 0 {
+		return nil, false, nil
+	}
+	if number == 0 || len(words) != 2 {
+		return nil, true, usageError(sendUsage, "sample= goes with persona:N alone, as in survey send preferences to persona:2 sample=50")
+	}
+	if e.Personas == nil {
+		return nil, true, domain.Errorf(domain.Unavailable, "personas are not set up in this crmbot process")
+	}
+	ids, err := e.Personas.Sample(ctx, number, size)
+	if err != nil {
+		return nil, true, withUsage(err, sendUsage)
+	}
+	return survey.IDs(ids), true, nil
 }

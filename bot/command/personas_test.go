@@ -1,13 +1,17 @@
 package command_test
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/personas"
+	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/locale"
 )
 
@@ -122,6 +126,112 @@ func TestActOnPersonas(t *testing.T) {
 	for _, bad := range []string{"find persona=9", "find persona=deux", "find persona>1"} {
 		if r := e.exec.Run(ctx(t), e.actor, bad); r.OK {
 			t.Errorf("%s: %s", bad, r.Text())
+		}
+	}
+}
+
+// TestPersonaSampleSend: survey send preferences to persona:N sample=10
+// picks ten builders in the persona's mix of cities (12 in Lyon, 8 in
+// Villeurbanne: 6 and 4), in each city the closest to the persona's
+// centre, not the first ten; the send goes through the throttle: the one
+// without consent is held back with its reason, the others are queued.
+func TestPersonaSampleSend(t *testing.T) {
+	e := newEnv(t)
+	e.actor.Roles = command.AllRoles
+	pol := domain.DefaultPolicy
+	pol.Zone = paris
+	svc := &survey.Service{Store: e.db, Policy: pol, Questionnaires: domain.BuiltinQuestionnaires(), Now: e.clock.Now,
+		Language: "en", Log: slog.New(slog.NewTextHandler(e.logs, nil))}
+	e.exec.Surveys = svc
+	e.exec.BotName = func(ctx context.Context) (string, error) { return "crmbot_test_bot", nil }
+	e.exec.Personas = &personas.Service{Store: e.db, Now: e.clock.Now, Seed: 1, Count: 3}
+	city := map[int64]string{}
+	for i := range 60 {
+		line := fmt.Sprintf(`add "Client %d" sector=btp city=Lyon employees=5`, i)
+		switch {
+		case i >= 40:
+			line = fmt.Sprintf(`add "Client %d" sector=santé city=Nantes employees=120`, i)
+		case i >= 20:
+			line = fmt.Sprintf(`add "Client %d" sector=commerce city=Lille employees=30`, i)
+		case i%5 == 1 || i%5 == 3:
+			line = fmt.Sprintf(`add "Client %d" sector=btp city=Villeurbanne employees=5`, i)
+		}
+		c := e.add(t, line)
+		city[c.ID] = c.City
+		e.ok(t, fmt.Sprintf("sale %s %d", c.Ref(), 200+37*(i%20))) // spends spread around the middle
+	}
+	rep := e.ok(t, "personas").Data.(*personas.Report)
+	btp := 0
+	for _, p := range rep.Personas {
+		if strings.Contains(p.Name, "btp") {
+			btp = p.Number
+		}
+	}
+	dry := e.ok(t, fmt.Sprintf("survey send preferences to persona:%d sample=10 dry-run", btp)).Data.(*command.PlanData)
+	sample := dry.Held[string(domain.NoConsent)]
+	if dry.Audience != 10 || len(sample) != 10 {
+		t.Fatalf("the sample: %+v", dry)
+	}
+	in := map[string]int{}
+	for _, id := range sample {
+		in[city[id]]++
+	}
+	if in["Lyon"] != 6 || in["Villeurbanne"] != 4 {
+		t.Errorf("the sample's cities: %v, want the persona's mix (6 Lyon, 4 Villeurbanne)", in)
+	}
+	if slices.Equal(sample, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}) {
+		t.Error("the sample is the first ten")
+	}
+	closestInCity(t, e, btp, sample, city)
+	for _, id := range sample[1:] {
+		link(t, e, svc, domain.ContactRef(id), 9000+id)
+	}
+	r := e.ok(t, fmt.Sprintf("survey send preferences to persona:%d sample=10", btp))
+	plan := r.Data.(*command.PlanData)
+	if plan.Queued != 9 || !slices.Equal(plan.Held[string(domain.NoConsent)], sample[:1]) || !strings.Contains(r.Text(), "no_consent") {
+		t.Errorf("the send through the throttle: queued %d, held %v:\n%s", plan.Queued, plan.Held, r.Text())
+	}
+	fr := e.exec.Run(locale.With(ctx(t), locale.For(locale.French)), e.actor, fmt.Sprintf("questionnaire envoyer preferences à persona:%d échantillon=10 simulation", btp))
+	if !fr.OK || fr.Data.(*command.PlanData).Audience != 10 {
+		t.Errorf("in French:\n%s", fr.Text())
+	}
+	for _, bad := range []string{"survey send preferences to sample=10", "survey send preferences to persona:1 city=Lyon sample=10", "survey send preferences to persona:1 sample=0"} {
+		if r := e.exec.Run(ctx(t), e.actor, bad); r.OK || !strings.Contains(r.Text(), "sample=") {
+			t.Errorf("%s:\n%s", bad, r.Text())
+		}
+	}
+}
+
+// closestInCity checks that the sample holds, in each city, members no
+// farther from the persona's centre than any member left out.
+func closestInCity(t *testing.T, e *env, persona int, sample []int64, city map[int64]string) {
+	t.Helper()
+	raw, err := e.db.SQLForTests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := raw.Query("SELECT contact_id, distance FROM persona_members WHERE persona = ?", persona)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	farthestIn, closestOut := map[string]float64{}, map[string]float64{}
+	for rows.Next() {
+		var id int64
+		var d float64
+		if err := rows.Scan(&id, &d); err != nil {
+			t.Fatal(err)
+		}
+		c := city[id]
+		if slices.Contains(sample, id) {
+			farthestIn[c] = max(farthestIn[c], d)
+		} else if v, ok := closestOut[c]; !ok || d < v {
+			closestOut[c] = d
+		}
+	}
+	for c, d := range farthestIn {
+		if out, ok := closestOut[c]; ok && out < d {
+			t.Errorf("in %s a member at %.3f of the centre is left out for one at %.3f", c, out, d)
 		}
 	}
 }

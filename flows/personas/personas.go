@@ -26,6 +26,7 @@ type Store interface {
 	SamplePersonaRows(ctx context.Context, every int) ([]store.PersonaRow, error)
 	ReplacePersonaMembers(ctx context.Context, fill func(put func([]store.PersonaMember) error) error) error
 	PersonaMemberIDs(ctx context.Context, persona int) ([]int64, error)
+	EachPersonaMemberRow(ctx context.Context, persona, batch int, fn func([]store.PersonaMemberRow) error) error
 	PersonaInteractionsBeforeFirstOrder(ctx context.Context) ([]store.PersonaCount, error)
 	PersonaMoves(ctx context.Context) ([]store.PersonaCount, error)
 	PersonaScores(ctx context.Context) ([]store.PersonaCount, error)
