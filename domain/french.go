@@ -67,11 +67,12 @@ var French = struct {
 		"simulation": "dry-run", "essai": "dry-run",
 		"tri": "sort", "trier": "sort",
 		"limite": "limit",
-		"échantillon": "sample", "nommer": "name",
 		"dans":   "into", "vers": "into",
 		"déclencheurs": "triggers", "déclencheur": "triggers",
 		"dormants": "rotting", "dormant": "rotting",
 		"désinscrit": "opted_out", "désinscrits": "opted_out", "effacé": "erased", "effacés": "erased",
+
+		"échantillon": "sample", "nommer": "name", // personas
 	},
 }
 
