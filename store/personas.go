@@ -104,32 +104,33 @@ func (db *DB) SavePersonaModel(ctx context.Context, at time.Time, model string) 
 	return nil
 }
 
-// LatestPersonaModel returns the last run of personas' model and when it
-// was made; ok is false before the first run.
-func (db *DB) LatestPersonaModel(ctx context.Context) (model string, at time.Time, ok bool, err error) {
+// LatestPersonaModel returns the last model of personas kept, its id and
+// when its personas were made; ok is false before the first run.
+func (db *DB) LatestPersonaModel(ctx context.Context) (id int64, model string, at time.Time, ok bool, err error) {
 	var rows []struct {
+		ID    int64
 		At    time.Time
 		Model string
 	}
-	if err := db.conn(ctx).Raw("SELECT at, model FROM persona_models ORDER BY id DESC LIMIT 1").Scan(&rows).Error; err != nil {
-		return "", time.Time{}, false, fmt.Errorf("read the personas' model: %w", err)
+	if err := db.conn(ctx).Raw("SELECT id, at, model FROM persona_models ORDER BY id DESC LIMIT 1").Scan(&rows).Error; err != nil {
+		return 0, "", time.Time{}, false, fmt.Errorf("read the personas' model: %w", err)
 	}
 	if len(rows) == 0 {
-		return "", time.Time{}, false, nil
+		return 0, "", time.Time{}, false, nil
 	}
-	return rows[0].Model, rows[0].At.UTC(), true, nil
+	return rows[0].ID, rows[0].Model, rows[0].At.UTC(), true, nil
 }
 
-// LatestPersonaModelAt returns when the last model of personas was made,
-// zero before the first: a reader keeps the model it decoded while it is
-// still the last.
-func (db *DB) LatestPersonaModelAt(ctx context.Context) (time.Time, error) {
-	var rows []struct{ At time.Time }
-	if err := db.conn(ctx).Raw("SELECT at FROM persona_models ORDER BY id DESC LIMIT 1").Scan(&rows).Error; err != nil {
-		return time.Time{}, fmt.Errorf("read the personas' model: %w", err)
+// LatestPersonaModelID returns the id of the last model of personas kept,
+// 0 before the first: a reader keeps the model it decoded while it is
+// still the last (a run, or a persona named, keeps a new one).
+func (db *DB) LatestPersonaModelID(ctx context.Context) (int64, error) {
+	var rows []struct{ ID int64 }
+	if err := db.conn(ctx).Raw("SELECT id FROM persona_models ORDER BY id DESC LIMIT 1").Scan(&rows).Error; err != nil {
+		return 0, fmt.Errorf("read the personas' model: %w", err)
 	}
 	if len(rows) == 0 {
-		return time.Time{}, nil
+		return 0, nil
 	}
-	return rows[0].At.UTC(), nil
+	return rows[0].ID, nil
 }

@@ -13,7 +13,10 @@ import (
 	"github.com/crmbot/crmbot/locale"
 )
 
-const personasUsage = "personas"
+const (
+	personasUsage = "personas"
+	personaUsage  = "persona name <number> <name>"
+)
 
 // criterionNames are the personas' criteria as the cards name them.
 var criterionNames = []string{locale.Key("sector"), locale.Key("size"), locale.Key("role"), locale.Key("age"), locale.Key("city"),
@@ -167,4 +170,63 @@ func (e *Executor) sampleAudience(ctx context.Context, words []string) (survey.A
 		return nil, true, withUsage(err, sendUsage)
 	}
 	return survey.IDs(ids), true, nil
+}
+
+// persona answers persona name <number> <name>: names and pins a
+// persona of the last run.
+func (e *Executor) persona(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
+	if e.Personas == nil {
+		return nil, domain.Errorf(domain.Unavailable, "personas are not set up in this crmbot process")
+	}
+	if len(args) < 3 || keyword(args[0]) != "name" {
+		return nil, usageError(personaUsage, `persona name takes a persona's number and its name, as in persona name 2 "Artisans BTP"`)
+	}
+	n, err := strconv.Atoi(args[1])
+	if err != nil {
+		return nil, usageError(personaUsage, "persona name takes a persona's number, as in persona name 2 (got %s)", quote(args[1]))
+	}
+	ps, err := e.Personas.Name(ctx, n, strings.Join(args[2:], " "), a.ID)
+	if err != nil {
+		return nil, withUsage(err, personaUsage)
+	}
+	p := locale.From(ctx)
+	return &reply.Reply{Title: p.T("Persona %d is now %s, pinned: the next runs of personas keep its number and name while a persona stays near it.", ps.Number, ps.Name),
+		Data: ps, Actions: []reply.Action{{Label: p.T("Persona %d's customers", ps.Number), Command: "find persona=" + strconv.Itoa(ps.Number)}}}, nil
+}
+
+// personasMonthSection draws the personas of the month in the digest of
+// its first week: each one's size and revenue share with their change
+// since the month before, and the personas that appeared or faded.
+func personasMonthSection(p *locale.Printer, ch *personas.Change) reply.Section {
+	t := &reply.Table{Columns: []string{p.T("persona"), p.T("customers"), p.T("change"), p.T("share of revenue"), p.T("change")}}
+	for _, mp := range ch.Personas {
+		share := "–"
+		if mp.ShareChange != nil {
+			share = p.T("%s pts", signed(p.Decimal(*mp.ShareChange, 1)))
+		}
+		t.Rows = append(t.Rows, []string{strconv.Itoa(mp.Number) + " " + mp.Name, strconv.Itoa(mp.Customers), change(mp.CustomersChange),
+			pct(p, 100*mp.RevenueShare, 1), share})
+	}
+	var notes []string
+	switch {
+	case ch.Previous == "":
+		notes = append(notes, p.T("No earlier month to compare with."))
+	default:
+		notes = append(notes, p.T("Compared with %s.", ch.Previous))
+	}
+	if len(ch.Appeared) > 0 {
+		notes = append(notes, p.T("New: %s.", strings.Join(ch.Appeared, "; ")))
+	}
+	if len(ch.Faded) > 0 {
+		notes = append(notes, p.T("Faded: %s.", strings.Join(ch.Faded, "; ")))
+	}
+	return reply.Section{Heading: p.T("Personas of %s", ch.Month), Table: t, Text: strings.Join(notes, " ")}
+}
+
+// signed puts a + before a number written without a sign.
+func signed(s string) string {
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+		return s
+	}
+	return "+" + s
 }

@@ -7,9 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmbot/crmbot/bot/command"
 	"github.com/crmbot/crmbot/domain"
+	"github.com/crmbot/crmbot/flows/digest"
 	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/locale"
@@ -233,5 +235,91 @@ func closestInCity(t *testing.T, e *env, persona int, sample []int64, city map[i
 		if out, ok := closestOut[c]; ok && out < d {
 			t.Errorf("in %s a member at %.3f of the centre is left out for one at %.3f", c, out, d)
 		}
+	}
+}
+
+// TestPinPersona: persona name N "Artisans BTP" names and pins the
+// builders' persona; when the other kinds grow so that numbering by size
+// would move the builders, the next run keeps their number and name, and
+// find and the contact's card follow.
+func TestPinPersona(t *testing.T) {
+	e := newEnv(t)
+	e.exec.Personas = &personas.Service{Store: e.db, Now: e.clock.Now, Seed: 1}
+	kinds := map[string]string{"btp": "city=Lyon employees=5", "commerce": "city=Lille employees=30", "santé": "city=Nantes employees=120"}
+	added := 0
+	plant := func(sector string, n int) {
+		for range n {
+			added++
+			c := e.add(t, fmt.Sprintf(`add "%s %d" sector=%s %s`, sector, added, sector, kinds[sector]))
+			e.ok(t, fmt.Sprintf("sale %s 500", c.Ref()))
+		}
+	}
+	plant("btp", 20)
+	plant("commerce", 10)
+	plant("santé", 10)
+	first := e.ok(t, "personas").Data.(*personas.Report)
+	if !strings.Contains(first.Personas[0].Name, "btp") {
+		t.Fatalf("the builders are not the largest persona: %+v", first.Personas)
+	}
+	if r := e.exec.Run(ctx(t), e.actor, `persona name 1 "Artisans BTP"`); r.OK || !strings.Contains(r.Text(), "manager") {
+		t.Errorf("a salesperson names a persona:\n%s", r.Text())
+	}
+	e.actor.Roles = []command.Role{command.Manager}
+	r := e.ok(t, `persona name 1 "Artisans BTP"`)
+	if !strings.Contains(r.Title, "Persona 1 is now Artisans BTP, pinned") {
+		t.Errorf("persona name:\n%s", r.Text())
+	}
+	if card := e.ok(t, "show C1").Text(); !strings.Contains(card, "Closest persona: 1 — Artisans BTP") {
+		t.Errorf("the builder's card, named at once:\n%s", card)
+	}
+	plant("commerce", 30)
+	plant("santé", 20)
+	next := e.ok(t, "personas").Data.(*personas.Report)
+	if p := next.Personas[0]; p.Number != 1 || p.Name != "Artisans BTP" || !p.Pinned || p.Customers != 20 {
+		t.Errorf("the pinned persona after the others grew: %+v", next.Personas)
+	}
+	if n := next.Personas[1]; n.Number != 2 || !strings.Contains(n.Name, "commerce") {
+		t.Errorf("the others take the numbers left, the largest first: %+v", next.Personas)
+	}
+	if got := e.ok(t, "find persona=1 limit=50").Data.(map[string]any)["total"]; got != int64(20) {
+		t.Errorf("find persona=1: %v", got)
+	}
+	fr := e.exec.Run(locale.With(ctx(t), locale.For(locale.French)), e.actor, `persona nommer 1 "Artisans du bâtiment"`)
+	if !fr.OK || !strings.Contains(fr.Text(), "Le persona 1 s'appelle désormais Artisans du bâtiment") {
+		t.Errorf("in French:\n%s", fr.Text())
+	}
+	for _, bad := range []string{"persona name 9 X", "persona name deux X", "persona rename 1 X", `persona name 1 ""`} {
+		if r := e.exec.Run(ctx(t), e.actor, bad); r.OK {
+			t.Errorf("%s: %s", bad, r.Text())
+		}
+	}
+}
+
+// TestDigestPersonas: the digest of the first week of December has the
+// personas of December beside November's, naming the persona that
+// appeared; the digest of the second week has none.
+func TestDigestPersonas(t *testing.T) {
+	e := newEnv(t)
+	svc := &personas.Service{Store: e.db, Now: e.clock.Now, Seed: 1}
+	e.exec.Personas = svc
+	e.exec.Digests = &digest.Service{Store: e.db, Options: digest.Options{Loc: paris, Personas: svc}}
+	plantPersonas(t, e) // 25 November: November's snapshot
+	e.clock.Set(time.Date(2026, 12, 2, 9, 0, 0, 0, paris))
+	for i := range 20 {
+		c := e.add(t, fmt.Sprintf(`add "Usine %d" sector=industrie city=Grenoble employees=400`, i))
+		e.ok(t, fmt.Sprintf("sale %s 9000", c.Ref()))
+	}
+	r := e.ok(t, "digest")
+	d := r.Data.(*digest.Digest)
+	if d.Personas == nil || d.Personas.Month != "2026-12" || d.Personas.Previous != "2026-11" || len(d.Personas.Appeared) != 1 ||
+		!strings.Contains(d.Personas.Appeared[0], "industrie") {
+		t.Fatalf("the digest's personas: %+v", d.Personas)
+	}
+	mustContain(t, "digest", r.Text(), "Personas of 2026-12", "Compared with 2026-11.", "New: "+d.Personas.Appeared[0])
+	fr := e.exec.Run(locale.With(ctx(t), locale.For(locale.French)), e.actor, "bilan")
+	mustContain(t, "bilan", fr.Text(), "Personas de 2026-12", "Comparé à 2026-11.", "Nouveau : ")
+	e.clock.Set(time.Date(2026, 12, 9, 9, 0, 0, 0, paris))
+	if d := e.ok(t, "digest").Data.(*digest.Digest); d.Personas != nil {
+		t.Errorf("the second week's digest has personas: %+v", d.Personas)
 	}
 }

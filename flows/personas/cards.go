@@ -157,10 +157,10 @@ func topValues(counts map[string]int, size int) []ValueShare {
 // interactions before the first order, stage moves, answers and comments.
 func (s *Service) enrich(ctx context.Context, rep *Report) error {
 	of := func(number int) *Persona {
-		if number < 1 || number > len(rep.Personas) {
-			return nil
+		if i := rep.index(number); i >= 0 {
+			return &rep.Personas[i]
 		}
-		return &rep.Personas[number-1]
+		return nil
 	}
 	inter, err := s.Store.PersonaInteractionsBeforeFirstOrder(ctx)
 	if err != nil {
@@ -171,8 +171,8 @@ func (s *Service) enrich(ctx context.Context, rep *Report) error {
 		hist[i] = map[int]int{}
 	}
 	for _, c := range inter {
-		if of(c.Persona) != nil {
-			hist[c.Persona-1][c.N] += c.Count
+		if i := rep.index(c.Persona); i >= 0 {
+			hist[i][c.N] += c.Count
 		}
 	}
 	for i := range rep.Personas {
@@ -207,7 +207,7 @@ func (s *Service) enrich(ctx context.Context, rep *Report) error {
 	if err := s.satisfaction(ctx, of); err != nil {
 		return err
 	}
-	return s.comments(ctx, rep, of)
+	return s.comments(ctx, rep)
 }
 
 // satisfaction fills each card's answers, CSAT and NPS.
@@ -270,18 +270,19 @@ func (s *Service) satisfaction(ctx context.Context, of func(int) *Persona) error
 
 // comments counts the words of each persona's satisfied and dissatisfied
 // comments, as they stream.
-func (s *Service) comments(ctx context.Context, rep *Report, of func(int) *Persona) error {
+func (s *Service) comments(ctx context.Context, rep *Report) error {
 	pos, neg := make([]map[string]int, len(rep.Personas)), make([]map[string]int, len(rep.Personas))
 	for i := range pos {
 		pos[i], neg[i] = map[string]int{}, map[string]int{}
 	}
 	err := s.Store.EachPersonaComment(ctx, func(persona int, text string, tone int) {
-		if of(persona) == nil || tone == 0 {
+		i := rep.index(persona)
+		if i < 0 || tone == 0 {
 			return
 		}
-		counts := pos[persona-1]
+		counts := pos[i]
 		if tone < 0 {
-			counts = neg[persona-1]
+			counts = neg[i]
 		}
 		for _, w := range domain.CommentWords(text) {
 			counts[w]++
@@ -294,4 +295,10 @@ func (s *Service) comments(ctx context.Context, rep *Report, of func(int) *Perso
 		rep.Personas[i].Motivations, rep.Personas[i].Brakes = domain.TopWords(pos[i], shown), domain.TopWords(neg[i], shown)
 	}
 	return nil
+}
+
+// index returns the place of persona number among the report's, -1 for
+// none.
+func (r *Report) index(number int) int {
+	return slices.IndexFunc(r.Personas, func(p Persona) bool { return p.Number == number })
 }

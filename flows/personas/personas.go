@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,9 +33,14 @@ type Store interface {
 	PersonaScores(ctx context.Context) ([]store.PersonaCount, error)
 	PersonaAnswerSpans(ctx context.Context) ([]store.PersonaAnswerSpan, error)
 	EachPersonaComment(ctx context.Context, fn func(persona int, text string, tone int)) error
+	PersonaPins(ctx context.Context) ([]store.PersonaPin, error)
+	SavePersonaPin(ctx context.Context, p store.PersonaPin) error
+	SavePersonaSnapshot(ctx context.Context, month string, rows []store.PersonaSnapshot) error
+	PersonaSnapshots(ctx context.Context, month string) ([]store.PersonaSnapshot, error)
+	PersonaSnapshotMonths(ctx context.Context, month string, n int) ([]string, error)
 	SavePersonaModel(ctx context.Context, at time.Time, model string) error
-	LatestPersonaModel(ctx context.Context) (model string, at time.Time, ok bool, err error)
-	LatestPersonaModelAt(ctx context.Context) (time.Time, error)
+	LatestPersonaModel(ctx context.Context) (id int64, model string, at time.Time, ok bool, err error)
+	LatestPersonaModelID(ctx context.Context) (int64, error)
 }
 
 // Service computes the personas.
@@ -49,7 +55,8 @@ type Service struct {
 	Seed uint64
 
 	mu       sync.Mutex
-	cached   *model // the last run's, decoded; cachedAt when it was made
+	cached   *model // the last model kept, decoded; cachedID its id
+	cachedID int64
 	cachedAt time.Time
 }
 
@@ -64,8 +71,10 @@ type Persona struct {
 	Number       int                   `json:"number"` // 1, 2… by size
 	Name         string                `json:"name"`
 	Customers    int                   `json:"customers"`
-	Share        float64               `json:"share"`         // of the customers, 0–1
-	RevenueShare float64               `json:"revenue_share"` // of the revenue, 0–1
+	Share        float64               `json:"share"` // of the customers, 0–1
+	Revenue      int64                 `json:"revenue_cents"`
+	RevenueShare float64               `json:"revenue_share"`    // of the revenue, 0–1
+	Pinned       bool                  `json:"pinned,omitempty"` // named by the team, kept across runs
 	Traits       []domain.PersonaTrait `json:"traits"`
 	// Medians of the persona's customers in the sample.
 	RecencyDays int   `json:"median_recency_days"`
@@ -115,7 +124,14 @@ func (s *Service) Compute(ctx context.Context) (*Report, error) {
 	if c.K == 0 {
 		return rep, nil
 	}
-	if err := s.assign(ctx, rep, enc, c, sample{nums, spends}, now); err != nil {
+	ids, err := s.identify(ctx, enc, &c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.assign(ctx, rep, enc, c, ids, sample{nums, spends}, now); err != nil {
+		return nil, err
+	}
+	if err := s.keep(ctx, rep, enc, c, ids, now); err != nil {
 		return nil, err
 	}
 	return rep, s.save(ctx, model{Encoder: enc, Centers: c.Centers, Personas: rep.Personas}, now)
@@ -170,7 +186,7 @@ type sample struct {
 
 // assign streams every customer to its persona, keeping each one's
 // persona, and fills the cards.
-func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEncoder, c domain.Clustering, sm sample, now time.Time) error {
+func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEncoder, c domain.Clustering, ids identities, sm sample, now time.Time) error {
 	t := newTally(c.K)
 	err := s.Store.ReplacePersonaMembers(ctx, func(put func([]store.PersonaMember) error) error {
 		return s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
@@ -179,7 +195,7 @@ func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEn
 				cat, num := criteria(r, now)
 				p := enc.Encode(cat, num)
 				k := domain.NearestPersona(p, c)
-				members[i] = store.PersonaMember{ContactID: r.ID, Persona: k + 1, Distance: domain.PersonaDistance(p, c, k)}
+				members[i] = store.PersonaMember{ContactID: r.ID, Persona: ids.numbers[k], Distance: domain.PersonaDistance(p, c, k)}
 				t.add(k, r, cat)
 			}
 			return put(members)
@@ -192,9 +208,13 @@ func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEn
 		rep.Customers += sz
 	}
 	for k := range c.K {
-		p := Persona{Number: k + 1, Customers: t.sizes[k], Share: ratio(int64(t.sizes[k]), int64(rep.Customers)), RevenueShare: ratio(t.revenue[k], t.total),
+		p := Persona{Number: ids.numbers[k], Customers: t.sizes[k], Share: ratio(int64(t.sizes[k]), int64(rep.Customers)),
+			Revenue: t.revenue[k], RevenueShare: ratio(t.revenue[k], t.total),
 			Traits: domain.PersonaTraits(t.counts[k], t.sizes[k], t.overall, rep.Customers, 0.3, 5)}
 		p.Name = name(p.Traits)
+		if pinned, ok := ids.names[k]; ok {
+			p.Name, p.Pinned = pinned, true
+		}
 		p.RecencyDays, p.Orders, p.Spend = medians(sm, c.Of, k)
 		t.card(k, &p)
 		rep.Personas = append(rep.Personas, p)
@@ -277,18 +297,19 @@ func median(v []float64) float64 {
 	return v[len(v)/2]
 }
 
-// lastModel returns the last run's model, decoded once per run.
+// lastModel returns the last model kept, decoded once, and when its
+// personas were made.
 func (s *Service) lastModel(ctx context.Context) (*model, time.Time, error) {
-	at, err := s.Store.LatestPersonaModelAt(ctx)
-	if err != nil || at.IsZero() {
-		return nil, at, err
+	id, err := s.Store.LatestPersonaModelID(ctx)
+	if err != nil || id == 0 {
+		return nil, time.Time{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cached != nil && s.cachedAt.Equal(at) {
-		return s.cached, at, nil
+	if s.cached != nil && s.cachedID == id {
+		return s.cached, s.cachedAt, nil
 	}
-	raw, at, ok, err := s.Store.LatestPersonaModel(ctx)
+	id, raw, at, ok, err := s.Store.LatestPersonaModel(ctx)
 	if err != nil || !ok {
 		return nil, at, err
 	}
@@ -297,7 +318,7 @@ func (s *Service) lastModel(ctx context.Context) (*model, time.Time, error) {
 		return nil, at, fmt.Errorf("read the personas' model of %s: %v", at.Format(time.DateOnly), err)
 	}
 	m.Encoder.Reindex()
-	s.cached, s.cachedAt = &m, at
+	s.cached, s.cachedID, s.cachedAt = &m, id, at
 	return &m, at, nil
 }
 
@@ -319,8 +340,15 @@ func (s *Service) persona(ctx context.Context, number int) (*Persona, error) {
 		return nil, err
 	case m == nil:
 		return nil, domain.Errorf(domain.NotFound, "there are no personas yet: personas makes them")
-	case number < 1 || number > len(m.Personas):
-		return nil, domain.Errorf(domain.Invalid, "there is no persona %d: the last personas are numbered 1 to %d", number, len(m.Personas))
 	}
-	return &m.Personas[number-1], nil
+	for i := range m.Personas {
+		if m.Personas[i].Number == number {
+			return &m.Personas[i], nil
+		}
+	}
+	numbers := make([]string, len(m.Personas))
+	for i, p := range m.Personas {
+		numbers[i] = strconv.Itoa(p.Number)
+	}
+	return nil, domain.Errorf(domain.Invalid, "there is no persona %d: the last personas are %s", number, strings.Join(numbers, ", "))
 }
