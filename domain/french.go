@@ -72,6 +72,8 @@ var French = struct {
 		"dormants": "rotting", "dormant": "rotting",
 		"profil": "fit", "adéquation": "fit",
 		"désinscrit": "opted_out", "désinscrits": "opted_out", "effacé": "erased", "effacés": "erased",
+
+		"échantillon": "sample", "nommer": "name", // personas
 	},
 }
 

@@ -323,6 +323,11 @@ func bySize(c Clustering) Clustering {
 // prospect's, so that a lead can be recognised early.
 func NearestPersona(point []float64, c Clustering) int { return nearest(point, c.Centers) }
 
+// PersonaDistance is the distance from point to persona k's centre.
+func PersonaDistance(point []float64, c Clustering, k int) float64 {
+	return math.Sqrt(dist2(point, c.Centers[k]))
+}
+
 // PersonaTrait is a criterion's value more frequent among a persona's
 // customers than among all: Share of the persona holds it, Overall of all,
 // Lift is their ratio.

@@ -147,6 +147,10 @@ type ScoreEnv struct {
 	Attrs            map[string]string `expr:"attrs"`
 	Stage            string            `expr:"stage"`
 	Owner            string            `expr:"owner"`
+	// Persona is the customer's persona in the last run of personas (1
+	// to 5), 0 for none: saved segments' filters see it (persona == 2),
+	// scoring rules do not (it is 0 there).
+	Persona int `expr:"persona"`
 
 	DaysSinceLastContact int     `expr:"days_since_last_contact"`
 	DaysSinceCreated     int     `expr:"days_since_created"`

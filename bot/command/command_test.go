@@ -63,7 +63,7 @@ func TestHelp(t *testing.T) {
 			}
 		}
 		want := []string{"help", "add", "edit", "show", "find", "move", "log", "sale", "score", "top", "pipeline",
-			"segments", "segment", "why", "handled", "invite", "survey", "forget", "dupes", "merge", "suppressed", "personas", "alerts", "checkin", "digest"}
+			"segments", "segment", "why", "handled", "invite", "survey", "forget", "dupes", "merge", "suppressed", "personas", "persona", "alerts", "checkin", "digest"}
 		if len(rows) != len(want) {
 			t.Fatalf("%q: %d rows, want %d", line, len(rows), len(want))
 		}

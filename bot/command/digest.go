@@ -104,6 +104,9 @@ func DigestReplyIn(p *locale.Printer, d *digest.Digest) *reply.Reply {
 	r.Sections = append(r.Sections, reply.Section{Heading: p.T("Top scores"), Table: top}, fitEngagementSection(p, d.FitEngagement),
 		peopleSection(p, p.T("Prospects with no interaction for %d days: %d", 30, d.QuietProspects.Count), d.QuietProspects),
 		reply.Section{Heading: p.T("Questionnaires"), Text: questionnairesText(p, d.Questionnaires)})
+	if d.Personas != nil {
+		r.Sections = append(r.Sections, personasMonthSection(p, d.Personas))
+	}
 	return r
 }
 

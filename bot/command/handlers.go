@@ -208,6 +208,11 @@ func (e *Executor) query(ctx context.Context, args []string, usage string) (doma
 			continue
 		case "fit":
 			field = name // profil=A reads as fit=A
+		case "persona":
+			if err := e.personaFilter(ctx, &q, op, value, usage); err != nil {
+				return q, 0, err
+			}
+			continue
 		}
 		f, err := domain.ParseFilter(field, op, value, e.now())
 		if err != nil {

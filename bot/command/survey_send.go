@@ -200,6 +200,9 @@ func findWords(words []string) []string {
 		if name, ok := cutFold(w, "segment:"); ok {
 			w = "segment=" + name
 		}
+		if number, ok := cutFold(w, "persona:"); ok {
+			w = "persona=" + number
+		}
 		out[i] = w
 	}
 	return out
@@ -220,12 +223,16 @@ func cutFold(s, prefix string) (string, bool) {
 func (e *Executor) audience(ctx context.Context, words []string) (a survey.Audience, many bool, err error) {
 	for _, w := range words {
 		_, hasSegment := cutFold(w, "segment:")
-		if _, _, _, ok := domain.SplitFilter(w); ok || hasSegment {
+		_, hasPersona := cutFold(w, "persona:")
+		if _, _, _, ok := domain.SplitFilter(w); ok || hasSegment || hasPersona {
 			many = true
 		}
 	}
 	if !many {
 		return e.contactsAudience(ctx, words)
+	}
+	if a, ok, err := e.sampleAudience(ctx, findWords(words)); ok || err != nil {
+		return a, true, err
 	}
 	fw := findWords(words)
 	for _, w := range fw {

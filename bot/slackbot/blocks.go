@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/bot/reply"
+	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/locale"
 	"github.com/slack-go/slack"
 )
@@ -45,6 +46,9 @@ func Draw(r *reply.Reply) ([]slack.Block, string) {
 	actions := actionBlocks("crm_actions", r.Actions)
 	if r.Error != nil {
 		return append(drawError(p, r.Error), actions...), text
+	}
+	if _, ok := r.Data.(*personas.Report); ok {
+		return drawPersonas(r, actions), text
 	}
 	d := &drawing{room: maxBlocks - len(actions) - 1} // one for the cut note
 	if r.Title != "" {

@@ -52,6 +52,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.crm = &crm.Service{Store: m.db, Scoring: cfg.File.Scoring, Now: m.Now, Loc: cfg.Zone, Rot: cfg.File.Rot}
 	m.segments = m.segmentsService()
+	m.personas = &personas.Service{Store: m.db, Now: m.Now, Seed: 1}
 	m.digests = m.digestService()
 	m.survey = m.surveyService()
 	m.nudges = &nudge.Service{Store: m.db, CRM: m.crm, Hot: cfg.File.Hot, Now: m.Now, Loc: cfg.Zone, Log: m.log,
@@ -59,7 +60,7 @@ func (m *Main) open(ctx context.Context) error {
 	m.exec = &command.Executor{CRM: m.crm, Segments: m.segments, Digests: m.digests, Surveys: m.survey,
 		BotName: m.botName, Now: m.Now, Loc: cfg.Zone, Logger: m.log,
 		Dupes: &dupes.Service{Store: m.db}, Merger: &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}, Suppressions: m.db,
-		Personas: &personas.Service{Store: m.db, Now: m.Now, Seed: 1}, Nudges: m.nudges}
+		Personas: m.personas, Nudges: m.nudges}
 	return nil
 }
 

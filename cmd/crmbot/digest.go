@@ -182,7 +182,8 @@ func timer(w io.Writer) func(part string) {
 // thresholds as the segments command, and posts it through the process's
 // Slack client when Slack and the digest's channels are configured.
 func (m *Main) digestService() *digest.Service {
-	svc := &digest.Service{Store: m.db, Options: digest.Options{Loc: m.Config.Zone, ABC: m.segments.ABC, WindowDays: m.segments.WindowDays, Rot: m.Config.File.Rot}}
+	svc := &digest.Service{Store: m.db, Options: digest.Options{Loc: m.Config.Zone, ABC: m.segments.ABC, WindowDays: m.segments.WindowDays, Rot: m.Config.File.Rot,
+		Personas: m.personas}}
 	if m.Config.canPostDigest() {
 		svc.Poster = slackDigest{m}
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/crmbot/crmbot/flows/crm"
 	"github.com/crmbot/crmbot/flows/digest"
 	"github.com/crmbot/crmbot/flows/nudge"
+	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/flows/segments"
 	"github.com/crmbot/crmbot/flows/survey"
 	"github.com/crmbot/crmbot/store"
@@ -66,6 +67,7 @@ type Main struct {
 	log      *slog.Logger
 	crm      *crm.Service
 	segments *segments.Service
+	personas *personas.Service
 	digests  *digest.Service
 	survey   *survey.Service
 	nudges   *nudge.Service

@@ -68,6 +68,7 @@ var needs = map[string]Role{
 	"segment delete": Manager,
 	"forget":         Admin,
 	"merge":          Manager,
+	"persona name":   Manager,
 }
 
 // Needs returns the role that running command (by its name) with args

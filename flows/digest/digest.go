@@ -13,6 +13,7 @@ import (
 
 	"github.com/crmbot/crmbot/domain"
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/flows/personas"
 	"github.com/crmbot/crmbot/locale"
 	"golang.org/x/sync/errgroup"
 )
@@ -59,6 +60,17 @@ type Options struct {
 	// Rot says when a deal rots (pipeline.rot_days); with it the digest
 	// counts the rotting deals per stage and per owner.
 	Rot domain.RotPolicy
+	// Personas, when set, gives the digest of a month's first week the
+	// personas' sizes and revenue shares and their change since the month
+	// before.
+	Personas PersonaMonths
+}
+
+// PersonaMonths compares the personas' monthly snapshots (see
+// personas.Service.MonthChange); compute lets it make the month's
+// snapshot when there is none yet.
+type PersonaMonths interface {
+	MonthChange(ctx context.Context, day time.Time, compute bool) (*personas.Change, error)
 }
 
 // timer returns a function that reports to opt.Timing the time since its
@@ -111,6 +123,9 @@ type Digest struct {
 	// per owner, on how many contacts of last week's check-in they acted.
 	HotAlerts int64          `json:"hot_alerts"`
 	CheckedIn []domain.Acted `json:"checkins_acted_on,omitempty"`
+	// Personas, in a month's first week, are the personas of the month
+	// and their change since the month before.
+	Personas *personas.Change `json:"personas,omitempty"`
 	// Lang is the language its text and chart are written in: the
 	// reader's, from the context it was built with (In changes it). Its
 	// data and their JSON names do not depend on it.
@@ -266,13 +281,24 @@ func Build(ctx context.Context, st Store, asOf time.Time, opt Options) (*Digest,
 	wg.Go(func() { segErr = run(step{"segments", d.segments}) })
 	err := run(step{"pipeline", d.pipeline}, step{"revenue", d.revenue}, step{"scores", d.scores},
 		step{"fit × engagement", d.fitEngagement}, step{"quiet prospects", d.quiet},
-		step{"questionnaires", d.questionnaires}, step{"nudges", d.nudges})
+		step{"questionnaires", d.questionnaires}, step{"nudges", d.nudges}, step{"personas", d.personas})
 	wg.Wait()
 	if segErr != nil || err != nil {
 		// The first failure, not the cancellation it caused in the other.
 		return nil, context.Cause(ctx)
 	}
 	return d, nil
+}
+
+// personas reads, in a month's first seven days, how the personas changed
+// since the month before; it makes the month's snapshot when it has none
+// yet and the digest takes snapshots.
+func (d *Digest) personas(ctx context.Context, _ Store, s span, opt Options) (err error) {
+	if opt.Personas == nil || s.day.Day() > 7 {
+		return nil
+	}
+	d.Personas, err = opt.Personas.MonthChange(ctx, s.day, opt.Snapshot)
+	return err
 }
 
 func (d *Digest) pipeline(ctx context.Context, st Store, s span, opt Options) error {

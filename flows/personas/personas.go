@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,9 +24,23 @@ import (
 type Store interface {
 	CountCustomers(ctx context.Context) (int64, error)
 	EachPersonaRow(ctx context.Context, batch int, fn func([]store.PersonaRow) error) error
+	SamplePersonaRows(ctx context.Context, every int) ([]store.PersonaRow, error)
+	ReplacePersonaMembers(ctx context.Context, fill func(put func([]store.PersonaMember) error) error) error
+	PersonaMemberIDs(ctx context.Context, persona int) ([]int64, error)
+	EachPersonaMemberRow(ctx context.Context, persona, batch int, fn func([]store.PersonaMemberRow) error) error
+	PersonaInteractionsBeforeFirstOrder(ctx context.Context) ([]store.PersonaCount, error)
+	PersonaMoves(ctx context.Context) ([]store.PersonaCount, error)
+	PersonaScores(ctx context.Context) ([]store.PersonaCount, error)
+	PersonaAnswerSpans(ctx context.Context) ([]store.PersonaAnswerSpan, error)
+	EachPersonaComment(ctx context.Context, fn func(persona int, text string, tone int)) error
+	PersonaPins(ctx context.Context) ([]store.PersonaPin, error)
+	SavePersonaPin(ctx context.Context, p store.PersonaPin) error
+	SavePersonaSnapshot(ctx context.Context, month string, rows []store.PersonaSnapshot) error
+	PersonaSnapshots(ctx context.Context, month string) ([]store.PersonaSnapshot, error)
+	PersonaSnapshotMonths(ctx context.Context, month string, n int) ([]string, error)
 	SavePersonaModel(ctx context.Context, at time.Time, model string) error
-	LatestPersonaModel(ctx context.Context) (model string, at time.Time, ok bool, err error)
-	LatestPersonaModelAt(ctx context.Context) (time.Time, error)
+	LatestPersonaModel(ctx context.Context) (id int64, model string, at time.Time, ok bool, err error)
+	LatestPersonaModelID(ctx context.Context) (int64, error)
 }
 
 // Service computes the personas.
@@ -40,7 +55,8 @@ type Service struct {
 	Seed uint64
 
 	mu       sync.Mutex
-	cached   *model // the last run's, decoded; cachedAt when it was made
+	cached   *model // the last model kept, decoded; cachedID its id
+	cachedID int64
 	cachedAt time.Time
 }
 
@@ -55,13 +71,16 @@ type Persona struct {
 	Number       int                   `json:"number"` // 1, 2… by size
 	Name         string                `json:"name"`
 	Customers    int                   `json:"customers"`
-	Share        float64               `json:"share"`         // of the customers, 0–1
-	RevenueShare float64               `json:"revenue_share"` // of the revenue, 0–1
+	Share        float64               `json:"share"` // of the customers, 0–1
+	Revenue      int64                 `json:"revenue_cents"`
+	RevenueShare float64               `json:"revenue_share"`    // of the revenue, 0–1
+	Pinned       bool                  `json:"pinned,omitempty"` // named by the team, kept across runs
 	Traits       []domain.PersonaTrait `json:"traits"`
 	// Medians of the persona's customers in the sample.
 	RecencyDays int   `json:"median_recency_days"`
 	Orders      int   `json:"median_orders"`
 	Spend       int64 `json:"median_spend_cents"`
+	Card
 }
 
 // Report is the personas and what they rest on.
@@ -82,23 +101,14 @@ func (s *Service) Compute(ctx context.Context) (*Report, error) {
 		return &Report{Customers: int(n)}, err
 	}
 	now := s.Now()
-	step := max(1, int(n)/sampleMax)
-	var cats [][]string
-	var nums [][]float64
-	var spends []int64
-	i := 0
-	err = s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
-		for _, r := range rows {
-			if i%step == 0 {
-				cat, num := criteria(r, now)
-				cats, nums, spends = append(cats, cat), append(nums, num), append(spends, r.Amount)
-			}
-			i++
-		}
-		return nil
-	})
+	rows, err := s.Store.SamplePersonaRows(ctx, max(1, int(n)/sampleMax))
 	if err != nil {
 		return nil, err
+	}
+	cats, nums, spends := make([][]string, len(rows)), make([][]float64, len(rows)), make([]int64, len(rows))
+	for i, r := range rows {
+		cats[i], nums[i] = criteria(r, now)
+		spends[i] = r.Amount
 	}
 	enc := domain.FitPersonaEncoder(cats, nums)
 	points := make([][]float64, len(cats))
@@ -114,7 +124,14 @@ func (s *Service) Compute(ctx context.Context) (*Report, error) {
 	if c.K == 0 {
 		return rep, nil
 	}
-	if err := s.assign(ctx, rep, enc, c, sample{nums, spends}, now); err != nil {
+	ids, err := s.identify(ctx, enc, &c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.assign(ctx, rep, enc, c, ids, sample{nums, spends}, now); err != nil {
+		return nil, err
+	}
+	if err := s.keep(ctx, rep, enc, c, ids, now); err != nil {
 		return nil, err
 	}
 	return rep, s.save(ctx, model{Encoder: enc, Centers: c.Centers, Personas: rep.Personas}, now)
@@ -167,45 +184,42 @@ type sample struct {
 	spends []int64
 }
 
-// assign streams every customer to its persona and fills the cards.
-func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEncoder, c domain.Clustering, sm sample, now time.Time) error {
-	counts := make([]map[domain.PersonaDim]int, c.K)
-	for k := range counts {
-		counts[k] = map[domain.PersonaDim]int{}
-	}
-	overall := map[domain.PersonaDim]int{}
-	sizes, revenue := make([]int, c.K), make([]int64, c.K)
-	var total int64
-	err := s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
-		for _, r := range rows {
-			cat, num := criteria(r, now)
-			k := domain.NearestPersona(enc.Encode(cat, num), c)
-			sizes[k]++
-			revenue[k] += r.Amount
-			total += r.Amount
-			for j, v := range cat {
-				if v != "" {
-					counts[k][domain.PersonaDim{Criterion: j, Value: v}]++
-					overall[domain.PersonaDim{Criterion: j, Value: v}]++
-				}
+// assign streams every customer to its persona, keeping each one's
+// persona, and fills the cards.
+func (s *Service) assign(ctx context.Context, rep *Report, enc *domain.PersonaEncoder, c domain.Clustering, ids identities, sm sample, now time.Time) error {
+	t := newTally(c.K)
+	err := s.Store.ReplacePersonaMembers(ctx, func(put func([]store.PersonaMember) error) error {
+		return s.Store.EachPersonaRow(ctx, 5000, func(rows []store.PersonaRow) error {
+			members := make([]store.PersonaMember, len(rows))
+			for i, r := range rows {
+				cat, num := criteria(r, now)
+				p := enc.Encode(cat, num)
+				k := domain.NearestPersona(p, c)
+				members[i] = store.PersonaMember{ContactID: r.ID, Persona: ids.numbers[k], Distance: domain.PersonaDistance(p, c, k)}
+				t.add(k, r, cat)
 			}
-		}
-		return nil
+			return put(members)
+		})
 	})
 	if err != nil {
 		return err
 	}
-	for _, sz := range sizes {
+	for _, sz := range t.sizes {
 		rep.Customers += sz
 	}
 	for k := range c.K {
-		p := Persona{Number: k + 1, Customers: sizes[k], Share: ratio(int64(sizes[k]), int64(rep.Customers)), RevenueShare: ratio(revenue[k], total),
-			Traits: domain.PersonaTraits(counts[k], sizes[k], overall, rep.Customers, 0.3, 5)}
+		p := Persona{Number: ids.numbers[k], Customers: t.sizes[k], Share: ratio(int64(t.sizes[k]), int64(rep.Customers)),
+			Revenue: t.revenue[k], RevenueShare: ratio(t.revenue[k], t.total),
+			Traits: domain.PersonaTraits(t.counts[k], t.sizes[k], t.overall, rep.Customers, 0.3, 5)}
 		p.Name = name(p.Traits)
+		if pinned, ok := ids.names[k]; ok {
+			p.Name, p.Pinned = pinned, true
+		}
 		p.RecencyDays, p.Orders, p.Spend = medians(sm, c.Of, k)
+		t.card(k, &p)
 		rep.Personas = append(rep.Personas, p)
 	}
-	return nil
+	return s.enrich(ctx, rep)
 }
 
 // criteria reads a customer's criteria: its categorical values, in the
@@ -283,18 +297,19 @@ func median(v []float64) float64 {
 	return v[len(v)/2]
 }
 
-// lastModel returns the last run's model, decoded once per run.
+// lastModel returns the last model kept, decoded once, and when its
+// personas were made.
 func (s *Service) lastModel(ctx context.Context) (*model, time.Time, error) {
-	at, err := s.Store.LatestPersonaModelAt(ctx)
-	if err != nil || at.IsZero() {
-		return nil, at, err
+	id, err := s.Store.LatestPersonaModelID(ctx)
+	if err != nil || id == 0 {
+		return nil, time.Time{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cached != nil && s.cachedAt.Equal(at) {
-		return s.cached, at, nil
+	if s.cached != nil && s.cachedID == id {
+		return s.cached, s.cachedAt, nil
 	}
-	raw, at, ok, err := s.Store.LatestPersonaModel(ctx)
+	id, raw, at, ok, err := s.Store.LatestPersonaModel(ctx)
 	if err != nil || !ok {
 		return nil, at, err
 	}
@@ -303,6 +318,37 @@ func (s *Service) lastModel(ctx context.Context) (*model, time.Time, error) {
 		return nil, at, fmt.Errorf("read the personas' model of %s: %v", at.Format(time.DateOnly), err)
 	}
 	m.Encoder.Reindex()
-	s.cached, s.cachedAt = &m, at
+	s.cached, s.cachedID, s.cachedAt = &m, id, at
 	return &m, at, nil
+}
+
+// Members returns the ids of persona number's customers in the last run,
+// in id order: what find persona=2 and top persona=2 keep.
+func (s *Service) Members(ctx context.Context, number int) ([]int64, error) {
+	if _, err := s.persona(ctx, number); err != nil {
+		return nil, err
+	}
+	return s.Store.PersonaMemberIDs(ctx, number)
+}
+
+// persona returns persona number's card of the last run, or an error
+// that says why there is none.
+func (s *Service) persona(ctx context.Context, number int) (*Persona, error) {
+	m, _, err := s.lastModel(ctx)
+	switch {
+	case err != nil:
+		return nil, err
+	case m == nil:
+		return nil, domain.Errorf(domain.NotFound, "there are no personas yet: personas makes them")
+	}
+	for i := range m.Personas {
+		if m.Personas[i].Number == number {
+			return &m.Personas[i], nil
+		}
+	}
+	numbers := make([]string, len(m.Personas))
+	for i, p := range m.Personas {
+		numbers[i] = strconv.Itoa(p.Number)
+	}
+	return nil, domain.Errorf(domain.Invalid, "there is no persona %d: the last personas are %s", number, strings.Join(numbers, ", "))
 }

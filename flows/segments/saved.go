@@ -35,7 +35,7 @@ func (s *Service) Save(ctx context.Context, actor, name, filter string) (*Saved,
 	}
 	out := &Saved{}
 	var failures domain.RuleFailures
-	err = s.eachEnv(ctx, func(id int64, env *domain.ScoreEnv) {
+	err = s.eachEnv(ctx, usesPersona(seg.Filter), func(id int64, env *domain.ScoreEnv) {
 		out.Contacts++
 		ok, err := f.MatchErr(env)
 		if err != nil {
@@ -77,7 +77,11 @@ func (s *Service) List(ctx context.Context) ([]Saved, error) {
 	if len(segs) == 0 {
 		return out, nil
 	}
-	err = s.eachEnv(ctx, func(_ int64, env *domain.ScoreEnv) {
+	srcs := make([]string, len(segs))
+	for i, seg := range segs {
+		srcs[i] = seg.Filter
+	}
+	err = s.eachEnv(ctx, usesPersona(srcs...), func(_ int64, env *domain.ScoreEnv) {
 		for i, f := range filters {
 			if f != nil && f.Match(env) {
 				out[i].Members++

@@ -24,6 +24,7 @@ type Store interface {
 	SavedSegments(ctx context.Context) ([]domain.SavedSegment, error)
 	SavedSegmentNamed(ctx context.Context, name string) (*domain.SavedSegment, error)
 	DeleteSegment(ctx context.Context, name string) error
+	PersonasOf(ctx context.Context, ids []int64) (map[int64]int, error)
 }
 
 // batch is how many contacts are read at a time.
@@ -43,12 +44,42 @@ type Service struct {
 func (s *Service) today() time.Time { return s.Now().In(s.Loc) }
 
 // eachEnv calls fn with the ScoreEnv of every contact, with their facts as
-// of now: crm's walk over the contacts, chunk by chunk.
-func (s *Service) eachEnv(ctx context.Context, fn func(id int64, env *domain.ScoreEnv)) error {
+// of now: crm's walk over the contacts, chunk by chunk. With personas, the
+// env has the contact's persona too, read a chunk at a time.
+func (s *Service) eachEnv(ctx context.Context, personas bool, fn func(id int64, env *domain.ScoreEnv)) error {
 	now := s.Now()
+	if !personas {
+		return crm.EachWithFacts(ctx, s.Store, now, nil, func(c *domain.Contact, f *domain.Facts) {
+			fn(c.ID, domain.NewScoreEnv(c, f, now))
+		}, nil)
+	}
+	var ids []int64
+	var envs []*domain.ScoreEnv
 	return crm.EachWithFacts(ctx, s.Store, now, nil, func(c *domain.Contact, f *domain.Facts) {
-		fn(c.ID, domain.NewScoreEnv(c, f, now))
-	}, nil)
+		ids, envs = append(ids, c.ID), append(envs, domain.NewScoreEnv(c, f, now))
+	}, func() error {
+		of, err := s.Store.PersonasOf(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i, env := range envs {
+			env.Persona = of[ids[i]]
+			fn(ids[i], env)
+		}
+		ids, envs = ids[:0], envs[:0]
+		return nil
+	})
+}
+
+// usesPersona reports whether a filter reads the persona, which costs a
+// read of the personas' members beside the contacts.
+func usesPersona(filters ...string) bool {
+	for _, f := range filters {
+		if strings.Contains(f, "persona") {
+			return true
+		}
+	}
+	return false
 }
 
 // Members returns the ids of the contacts in segment name, in id order: an
@@ -81,7 +112,7 @@ func (s *Service) Members(ctx context.Context, name string) ([]int64, string, er
 		return nil, "", err
 	}
 	ids := []int64{}
-	err = s.eachEnv(ctx, func(id int64, env *domain.ScoreEnv) {
+	err = s.eachEnv(ctx, usesPersona(saved.Filter), func(id int64, env *domain.ScoreEnv) {
 		if f.Match(env) {
 			ids = append(ids, id)
 		}
