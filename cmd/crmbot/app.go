@@ -52,7 +52,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.crm = &crm.Service{Store: m.db, Scoring: cfg.File.Scoring, Now: m.Now, Loc: cfg.Zone, Rot: cfg.File.Rot}
 	m.segments = m.segmentsService()
-	m.personas = &personas.Service{Store: m.db, Now: m.Now, Seed: 1}
+	m.personas = &personas.Service{Store: m.db, Now: m.Now, Loc: cfg.Zone, Seed: 1}
 	m.digests = m.digestService()
 	m.survey = m.surveyService()
 	m.nudges = &nudge.Service{Store: m.db, CRM: m.crm, Hot: cfg.File.Hot, Now: m.Now, Loc: cfg.Zone, Log: m.log,

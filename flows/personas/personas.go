@@ -47,6 +47,9 @@ type Store interface {
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// Loc is the team's time zone, which months are read in (UTC when
+	// nil).
+	Loc *time.Location
 	// Count fixes the number of personas (personas.count); 0 lets the
 	// data choose from 3 to 5.
 	Count int

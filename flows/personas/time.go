@@ -128,10 +128,17 @@ func (s *Service) keep(ctx context.Context, rep *Report, enc *domain.PersonaEnco
 	for i, p := range rep.Personas {
 		rows[i] = store.PersonaSnapshot{Number: p.Number, Name: p.Name, Customers: p.Customers, Revenue: p.Revenue, At: now}
 	}
-	return s.Store.SavePersonaSnapshot(ctx, month(now), rows)
+	return s.Store.SavePersonaSnapshot(ctx, s.month(now), rows)
 }
 
-func month(t time.Time) string { return t.UTC().Format("2006-01") }
+// month names t's month in the team's time zone, as 2026-12.
+func (s *Service) month(t time.Time) string {
+	loc := s.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2006-01")
+}
 
 // named writes a centre by its dimensions' names (criterion=value, #j
 // for the measures), leaving out the zeros: an encoder of another run
@@ -227,12 +234,12 @@ type MonthPersona struct {
 // and the month has no snapshot yet, the personas are computed first,
 // which makes it. It returns nil when there is no snapshot at all.
 func (s *Service) MonthChange(ctx context.Context, day time.Time, compute bool) (*Change, error) {
-	m := month(day)
+	m := s.month(day)
 	months, err := s.Store.PersonaSnapshotMonths(ctx, m, 2)
 	if err != nil {
 		return nil, err
 	}
-	if compute && (len(months) == 0 || months[0] != m) && m == month(s.Now()) {
+	if compute && (len(months) == 0 || months[0] != m) && m == s.month(s.Now()) {
 		if _, err := s.Compute(ctx); err != nil {
 			return nil, err
 		}
