@@ -61,24 +61,25 @@ var (
 
 func TestDecayHalfLife(t *testing.T) {
 	for _, tc := range []struct {
-		days      int
-		factor    float64
-		decayed   float64
-		score     int
-		halfLife  int
-		wantDecay bool
+		days       int
+		factor     float64
+		decayed    float64
+		score      int
+		engagement int // the share of the rule's 10 points the decayed ones are
+		halfLife   int
+		wantDecay  bool
 	}{
-		{days: 0, factor: 1, decayed: 10, score: 10, halfLife: 30, wantDecay: true},
-		{days: 30, factor: 0.5, decayed: 5, score: 5, halfLife: 30, wantDecay: true},
-		{days: 60, factor: 0.25, decayed: 2.5, score: 3, halfLife: 30, wantDecay: true}, // 2.5 rounds half away from zero
-		{days: 365, factor: math.Pow(0.5, 365.0/30), decayed: 10 * math.Pow(0.5, 365.0/30), score: 0, halfLife: 30, wantDecay: true},
-		{days: 60, score: 10, halfLife: 0}, // decay off: the points count whole
+		{days: 0, factor: 1, decayed: 10, score: 10, engagement: 100, halfLife: 30, wantDecay: true},
+		{days: 30, factor: 0.5, decayed: 5, score: 5, engagement: 50, halfLife: 30, wantDecay: true},
+		{days: 60, factor: 0.25, decayed: 2.5, score: 3, engagement: 25, halfLife: 30, wantDecay: true}, // 2.5 rounds half away from zero
+		{days: 365, factor: math.Pow(0.5, 365.0/30), decayed: 10 * math.Pow(0.5, 365.0/30), score: 0, engagement: 0, halfLife: 30, wantDecay: true},
+		{days: 60, score: 10, engagement: 100, halfLife: 0}, // decay off: the points count whole
 	} {
 		c, f := quiet()
 		withForm(tc.days)(c, f)
 		r := decayEngine(t, tc.halfLife, formRule).Score(c, f, scoreNow)
-		if len(r.Fired) != 1 || r.Score != tc.score || r.Engagement != tc.score {
-			t.Errorf("%d days, half-life %d: score %d, engagement %d, fired %+v; want score %d", tc.days, tc.halfLife, r.Score, r.Engagement, r.Fired, tc.score)
+		if len(r.Fired) != 1 || r.Score != tc.score || r.Engagement != tc.engagement {
+			t.Errorf("%d days, half-life %d: score %d, engagement %d, fired %+v; want score %d, engagement %d", tc.days, tc.halfLife, r.Score, r.Engagement, r.Fired, tc.score, tc.engagement)
 			continue
 		}
 		d := r.Fired[0].Decay
@@ -98,8 +99,8 @@ func TestDecayRoundsOnceAtTheTotal(t *testing.T) {
 	withForm(60)(c, f)
 	lastOf(domain.Click, 60)(c, f)
 	r := decayEngine(t, 30, formRule, clickRule).Score(c, f, scoreNow)
-	if r.Raw != 5 || r.Score != 5 || r.Engagement != 5 {
-		t.Errorf("raw %d score %d engagement %d, want 5", r.Raw, r.Score, r.Engagement)
+	if r.Raw != 5 || r.Score != 5 || r.Engagement != 25 { // 5 of the 20 points the two rules give
+		t.Errorf("raw %d score %d engagement %d, want 5, 5 and 25", r.Raw, r.Score, r.Engagement)
 	}
 }
 
@@ -199,8 +200,8 @@ func TestFitAndEngagement(t *testing.T) {
 	counts(domain.Form, 1, 1, 1)(c, f)                                  // +10
 	counts(domain.Request, 1, 0, 1)(c, f)                               // +15
 	r := e.Score(c, f, scoreNow)
-	if r.FitPoints != 50 || r.Fit != "A" || r.Engagement != 30 || r.Score != 80 {
-		t.Errorf("fit %d (%s), engagement %d, score %d; want 50 (A), 30, 80", r.FitPoints, r.Fit, r.Engagement, r.Score)
+	if r.FitPoints != 50 || r.Fit != "A" || r.Engagement != 67 || r.Score != 80 { // 30 of the 45 engagement points
+		t.Errorf("fit %d (%s), engagement %d, score %d; want 50 (A), 67, 80", r.FitPoints, r.Fit, r.Engagement, r.Score)
 	}
 	// Engagement is clamped at 0: a penalty alone gives 0, not -10.
 	c2, f2 := quiet()

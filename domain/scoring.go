@@ -338,6 +338,9 @@ type Engine struct {
 	fitGrades Grades
 	// halfLife is scoring.decay.half_life_days; 0: no decay.
 	halfLife float64
+	// engagementMax is the sum of the engagement rules' positive points:
+	// what a contact doing everything they reward earns, engagement 100.
+	engagementMax int
 	scratch  sync.Pool // of *scratch
 }
 
@@ -386,6 +389,9 @@ func NewEngine(rules []Rule, grades Grades, opts ...EngineOption) (*Engine, erro
 		if e.meta[i], err = newRuleMeta(r, p); err != nil {
 			return nil, &RuleError{Index: i, Rule: r, Err: err}
 		}
+		if e.meta[i].axis == Engagement && r.Points > 0 {
+			e.engagementMax += r.Points
+		}
 	}
 	e.scratch.New = func() any { return new(scratch) }
 	return e, nil
@@ -423,8 +429,9 @@ type ScoreResult struct {
 	Raw   int     `json:"raw"` // the sum (decayed, rounded once) before clamping to 0–100
 	Fired []Fired `json:"fired"`
 	// Fit is the fit grade A–D, from FitPoints, the sum of the fit rules'
-	// points; Engagement the engagement rules' points, decayed, rounded
-	// once and clamped to 0–100.
+	// points; Engagement is the engagement rules' points, decayed, as a
+	// share of all the positive points they can give (0–100), so that
+	// engagement reads the same whatever the rules' scale.
 	Fit        string `json:"fit"`
 	FitPoints  int    `json:"fit_points"`
 	Engagement int    `json:"engagement"`
@@ -472,7 +479,9 @@ func (e *Engine) ScoreTally(c *Contact, f *Facts, now time.Time, failures *RuleF
 	res.Score = min(max(res.Raw, 0), 100)
 	res.Grade = e.grades.Grade(res.Score)
 	res.Fit = e.fitGrades.Grade(res.FitPoints)
-	res.Engagement = min(max(int(math.Round(engagement)), 0), 100)
+	if e.engagementMax > 0 {
+		res.Engagement = min(max(int(math.Round(engagement*100/float64(e.engagementMax))), 0), 100)
+	}
 	return res
 }
 

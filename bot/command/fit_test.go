@@ -34,7 +34,7 @@ func TestDecayAndAxes(t *testing.T) {
 		e.ok(t, "log C2 "+kind)
 	}
 	r := e.ok(t, "score C1")
-	for _, want := range []string{"form filled (60 days ago, ×0.25) → +2.5", "Total 52.5, rounded to 53.", "fit         A (50 points)", "engagement  3 of 100"} {
+	for _, want := range []string{"form filled (60 days ago, ×0.25) → +2.5", "Total 52.5, rounded to 53.", "fit         A (50 points)", "engagement  5 of 100"} { // 2.5 of the 55 engagement points
 		if !strings.Contains(r.Text(), want) {
 			t.Errorf("score C1 lacks %q:\n%s", want, r.Text())
 		}
@@ -71,14 +71,14 @@ func TestDecayAndAxes(t *testing.T) {
 	if r := e.exec.Run(fr, e.actor, "score C1"); !strings.Contains(r.Text(), "form filled (il y a 60 jours, ×0,25) → +2,5") || !strings.Contains(r.Text(), "Total 52,5, arrondi à 53.") {
 		t.Errorf("score C1 in French:\n%s", r.Text())
 	}
-	if r := e.ok(t, "show C2"); !strings.Contains(r.Text(), "fit         A (50 points)") || !strings.Contains(r.Text(), "engagement  55 of 100") ||
+	if r := e.ok(t, "show C2"); !strings.Contains(r.Text(), "fit         A (50 points)") || !strings.Contains(r.Text(), "engagement  100 of 100") ||
 		strings.Contains(r.Text(), "days ago") {
 		t.Errorf("show C2:\n%s", r.Text())
 	}
 	e.exec.Digests = &digest.Service{Store: e.db, Options: digest.Options{Loc: paris}}
 	r = e.ok(t, "digest")
-	if d := r.Data.(*digest.Digest); d.FitEngagement != (domain.FitMatrix{{1, 0, 1, 0}}) {
-		t.Errorf("digest matrix %v, want Ada (A, 0–24) and Bob (A, 50–74)", d.FitEngagement)
+	if d := r.Data.(*digest.Digest); d.FitEngagement != (domain.FitMatrix{{1, 0, 0, 1}}) {
+		t.Errorf("digest matrix %v, want Ada (A, 0–24) and Bob (A, 75–100)", d.FitEngagement)
 	}
 	if !strings.Contains(r.Text(), "Fit × engagement") {
 		t.Errorf("the digest lacks its matrix:\n%s", r.Text())

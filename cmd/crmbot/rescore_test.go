@@ -41,16 +41,16 @@ func TestDecayRescoreAndSimulate(t *testing.T) {
 		if r := crmbotEnv(t, dsn, withDecay, "exec", "score C1"); !strings.Contains(r.stdout, "+20    Form (60 days ago, ×0.25) → +5") {
 			t.Errorf("score C1:\n%s", r.stdout)
 		}
-		if r := crmbotEnv(t, dsn, withDecay, "exec", "find fit=A engagement>=5 engagement<25"); !strings.Contains(r.stdout, "Ada Martin") {
-			t.Errorf("find fit=A engagement>=5 engagement<25:\n%s", r.stdout)
+		if r := crmbotEnv(t, dsn, withDecay, "exec", "find fit=A engagement>=25 engagement<50"); !strings.Contains(r.stdout, "Ada Martin") {
+			t.Errorf("find fit=A engagement>=25 engagement<50:\n%s", r.stdout)
 		}
 		db, err := store.Open(t.Context(), dsn, store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		if n := storetest.Count(t, db, "SELECT COUNT(*) FROM contacts WHERE score = 45 AND fit = 'A' AND engagement = 5"); n != 1 {
-			t.Errorf("%d contacts stored with score 45, fit A, engagement 5; want 1", n)
+		if n := storetest.Count(t, db, "SELECT COUNT(*) FROM contacts WHERE score = 45 AND fit = 'A' AND engagement = 25"); n != 1 {
+			t.Errorf("%d contacts stored with score 45, fit A, engagement 25 (5 of its 20 points); want 1", n)
 		}
 	})
 }

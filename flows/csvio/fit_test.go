@@ -22,9 +22,9 @@ func TestImportStoresFitAndEngagement(t *testing.T) {
 				t.Errorf("C%d: fit %q engagement %d (%v), want %s and %d", id, c.Fit, c.Engagement, err, fit, engagement)
 			}
 		}
-		check(1, "A", 5) // 15 + 10 + 10 + 15 fit; created now: contacted within 30 days
-		check(2, "D", 5)
+		check(1, "A", 11) // 5 of the 45 engagement points; 15 + 10 + 10 + 15 fit; created now: contacted within 30 days
+		check(2, "D", 11)
 		imp(t, db, csvio.Interactions, "contact,kind,date\nC2,request,"+now.Format("2006-01-02")+"\n")
-		check(2, "D", 20) // + a specific request (90 days)
+		check(2, "D", 44) // 20 of 45: + a specific request (90 days)
 	})
 }
