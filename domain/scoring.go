@@ -341,7 +341,7 @@ type Engine struct {
 	// engagementMax is the sum of the engagement rules' positive points:
 	// what a contact doing everything they reward earns, engagement 100.
 	engagementMax int
-	scratch  sync.Pool // of *scratch
+	scratch       sync.Pool // of *scratch
 }
 
 // scratch is what one scoring goroutine reuses from contact to contact.
