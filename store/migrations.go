@@ -436,7 +436,9 @@ CREATE INDEX contacts_fit_engagement ON contacts (fit, engagement);
 	// What tells the team what to do next: every score change (kept a
 	// week and a day, for "gained N points in 7 days"), the hot-lead
 	// alerts sent, the contacts an owner snoozed or muted, and the weekly
-	// check-ins with the contacts each listed.
+	// check-ins with the contacts each listed. The contacts scored before
+	// version 19 lack their fit grade and engagement: crmbot run rescores
+	// them all once (RescorePending).
 	{20, "score changes, hot-lead alerts, snoozes and the owners' check-ins", `
 CREATE TABLE score_changes (
 	id {{id}},
@@ -483,6 +485,7 @@ CREATE TABLE checkin_items (
 	kind {{text}} NOT NULL,
 	PRIMARY KEY (owner, week, contact_id)
 );
+INSERT INTO settings (name, value) VALUES ('rescore_pending', 'the fit grade and engagement of version 19');
 `},
 	// Each new migration goes at the end of this list, with the next
 	// version.

@@ -86,6 +86,9 @@ type Main struct {
 	// nudged, if set, is told each time crmbot run ended an alert round
 	// ("alerts") or a check-in round ("checkin").
 	nudged func(what string)
+	// rescored, if set, is told each rescore of every contact crmbot run
+	// made, with how many changed score or grade.
+	rescored func(changed int)
 }
 
 // NewMain returns a Main fed by the process's environment, clock and

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/flows/crm"
+	"github.com/crmbot/crmbot/store"
 	"github.com/spf13/cobra"
 )
 
@@ -20,6 +21,9 @@ func (m *Main) rescoreCmd() *cobra.Command {
 			engine := m.Config.File.Scoring
 			changed, err := crm.Rescore(ctx, m.db, engine, m.Now())
 			if err != nil {
+				return err
+			}
+			if err := m.db.DeleteSetting(ctx, store.RescorePending); err != nil {
 				return err
 			}
 			decay := "no decay"
@@ -42,18 +46,43 @@ const (
 
 // startDailyRescore rescores every contact once a day while crmbot run
 // runs, when scores decay (they change with time alone); one process of
-// those sharing the database does it each day. The function it returns
-// stops it and waits for it.
+// those sharing the database does it each day. Without decay it rescores
+// once when the database asks for it (store.RescorePending: the upgrade
+// that added the fit grade and engagement). The function it returns stops
+// it and waits for it.
 func (m *Main) startDailyRescore(ctx context.Context) (stop func()) {
 	engine := m.Config.File.Scoring
-	if engine.HalfLife() == 0 {
+	_, pending, err := m.db.Setting(ctx, store.RescorePending)
+	if err != nil {
+		m.log.Error("could not tell whether the contacts need rescoring", "err", err)
+	}
+	if engine.HalfLife() == 0 && !pending {
 		return func() {}
 	}
 	holder := processName() + rescoreHolder
 	d := &crm.DailyRescore{Store: m.db, Engine: engine, Now: m.Now, Log: m.log,
 		Claim: func(ctx context.Context, now, until time.Time) (bool, error) {
 			return m.db.AcquireLease(ctx, rescoreLease, holder, now, until)
+		},
+		Rescored: func(changed int) {
+			if pending {
+				if err := m.db.DeleteSetting(context.WithoutCancel(ctx), store.RescorePending); err != nil {
+					m.log.Error("rescored every contact, but could not record it", "err", err)
+				}
+				pending = false
+			}
+			if m.rescored != nil {
+				m.rescored(changed)
+			}
 		}}
+	if engine.HalfLife() == 0 {
+		m.log.Info("every contact is rescored once, for its fit grade and engagement")
+		return goUntilStopped(ctx, func(ctx context.Context) {
+			if _, err := d.Round(ctx); err != nil && ctx.Err() == nil {
+				m.log.Error("the rescore of every contact failed; crmbot rescore does it", "err", err)
+			}
+		})
+	}
 	m.log.Info("scores decay: every contact is rescored daily", "half_life_days", engine.HalfLife(),
 		"holder", strings.TrimSuffix(holder, rescoreHolder))
 	return goUntilStopped(ctx, d.Run)

@@ -54,3 +54,36 @@ func TestDecayRescoreAndSimulate(t *testing.T) {
 		}
 	})
 }
+
+// TestRunRescoresOnceAfterUpgrade: contacts scored before the fit grade and
+// engagement existed read D and 0; the first crmbot run rescores them all
+// once, and records that it did.
+func TestRunRescoresOnceAfterUpgrade(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.DSN(t, "sqlite")
+	mustOK(t, execJSON(t, dsn, `add "Ada Martin" role=CEO employees=80 sector=btp budget=15000`))
+	db, err := store.Open(t.Context(), dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := storetest.SQL(t, db).Exec(`UPDATE contacts SET fit = 'D', engagement = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if _, pending, err := db.Setting(t.Context(), store.RescorePending); err != nil || !pending {
+		t.Fatalf("a new database asks for no rescore: %v %v", pending, err)
+	}
+	rescored := make(chan int, 1)
+	startRunWith(t, func(m *Main) { m.rescored = func(n int) { rescored <- n } }, "CRMBOT_DATABASE="+dsn)
+	select {
+	case <-rescored:
+	case <-time.After(30 * time.Second):
+		t.Fatal("crmbot run did not rescore the contacts")
+	}
+	if n := storetest.Count(t, db, "SELECT COUNT(*) FROM contacts WHERE fit = 'A' AND engagement > 0"); n != 1 {
+		t.Errorf("%d contacts with their fit grade and engagement, want 1", n)
+	}
+	if _, pending, err := db.Setting(t.Context(), store.RescorePending); err != nil || pending {
+		t.Errorf("the rescore is still asked for: %v %v", pending, err)
+	}
+}
