@@ -83,7 +83,8 @@ func cardFields(p *locale.Printer, c personas.Card, loc *time.Location) []reply.
 	var out []reply.Field
 	add := func(label, value string) { out = append(out, reply.Field{Label: p.T(label), Value: value}) }
 	if c.Path.Customers > 0 {
-		add(locale.Key("path"), p.T("%d days from first contact to first order, %d interactions before it (medians)", c.Path.MedianDays, c.Path.Interactions))
+		add(locale.Key("path"), p.N(c.Path.Interactions, "%[2]d days from first contact to first order, %[1]d interaction before it (medians)",
+			"%[2]d days from first contact to first order, %[1]d interactions before it (medians)", c.Path.Interactions, c.Path.MedianDays))
 	}
 	if len(c.Path.Moves) > 0 {
 		moves := make([]string, len(c.Path.Moves))
