@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -12,16 +13,9 @@ import (
 // crmbot run delivers them to Slack.
 func (m *Main) nudgesCmd() *cobra.Command {
 	var checkin bool
-	c := &cobra.Command{
-		Use:   "nudges",
-		Short: "Record the hot-lead alerts due now and, with --checkin, this week's check-ins (crmbot run delivers them)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := m.open(cmd.Context()); err != nil {
-				return err
-			}
-			defer m.close()
-			n, err := m.nudges.AlertRound(cmd.Context())
+	c := m.profiledCmd("nudges", "Record the hot-lead alerts due now and, with --checkin, this week's check-ins (crmbot run delivers them)",
+		func(ctx context.Context) error {
+			n, err := m.nudges.AlertRound(ctx)
 			if err != nil {
 				return err
 			}
@@ -29,14 +23,14 @@ func (m *Main) nudgesCmd() *cobra.Command {
 			if !checkin {
 				return nil
 			}
-			owners, err := m.nudges.CheckinRound(cmd.Context(), m.Now())
+			owners, err := m.nudges.CheckinRound(ctx, m.Now())
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stdout, "Made %d check-ins.\n", len(owners))
 			return nil
-		},
-	}
+		})
 	c.Flags().BoolVar(&checkin, "checkin", false, "also make this week's check-in of every owner who has none yet")
 	return c
 }
+
