@@ -33,4 +33,3 @@ func (m *Main) nudgesCmd() *cobra.Command {
 	c.Flags().BoolVar(&checkin, "checkin", false, "also make this week's check-in of every owner who has none yet")
 	return c
 }
-
