@@ -6,6 +6,7 @@
 package nudge
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -153,7 +154,7 @@ func (s *Service) alertBatch(ctx context.Context, changes []domain.ScoreChange) 
 		n = 0
 		ok, err := s.Store.CheckScoreChanges(ctx, changeIDs)
 		if err != nil || !ok {
-			return cmpErr(err, errTaken)
+			return cmp.Or(err, errTaken)
 		}
 		cases, err := s.Store.HotCases(ctx, ids, now.Add(-p.Window), now)
 		if err != nil {
@@ -183,13 +184,6 @@ func (s *Service) alertBatch(ctx context.Context, changes []domain.ScoreChange) 
 		return s.Store.AddOutgoing(ctx, owed)
 	})
 	return n, err
-}
-
-func cmpErr(err, otherwise error) error {
-	if err != nil {
-		return err
-	}
-	return otherwise
 }
 
 // alertBody is the outbox body of an alert: the alert's id; what it shows
