@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/crmbot/crmbot/domain"
@@ -73,6 +74,9 @@ type Service struct {
 	Sender Sender
 	Wake   func()
 	Log    *slog.Logger
+
+	mu     sync.Mutex
+	pruned time.Time // when the examined changes were last pruned
 }
 
 // Policy is the hot-lead policy in force.
@@ -111,8 +115,8 @@ var errTaken = errors.New("another process examined these score changes")
 
 // AlertRound examines every score change not examined yet, records an
 // alert for each contact that turned hot (with the message it owes to its
-// owner), and returns how many it recorded. It forgets the changes older
-// than the window, which only gains within the window need.
+// owner), and returns how many it recorded. Once an hour it forgets the
+// changes older than the window, which only gains within the window need.
 func (s *Service) AlertRound(ctx context.Context) (int, error) {
 	total := 0
 	for {
@@ -132,7 +136,27 @@ func (s *Service) AlertRound(ctx context.Context) (int, error) {
 	if total > 0 {
 		s.wake()
 	}
-	return total, s.Store.PruneScoreChanges(ctx, s.Now().Add(-s.hot().Window-24*time.Hour))
+	return total, s.prune(ctx)
+}
+
+// pruneEvery is how often the examined changes older than the window are
+// forgotten: their delete reads the whole log, not worth doing each minute.
+const pruneEvery = time.Hour
+
+// prune forgets the examined changes that only gains within the window
+// needed, at most once per pruneEvery.
+func (s *Service) prune(ctx context.Context) error {
+	now := s.Now()
+	s.mu.Lock()
+	due := now.Sub(s.pruned) >= pruneEvery
+	if due {
+		s.pruned = now
+	}
+	s.mu.Unlock()
+	if !due {
+		return nil
+	}
+	return s.Store.PruneScoreChanges(ctx, now.Add(-s.hot().Window-24*time.Hour))
 }
 
 // alertBatch examines changes in one transaction, which first marks them

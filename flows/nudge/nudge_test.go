@@ -184,10 +184,10 @@ func TestAlertsTwoProcesses(t *testing.T) {
 			f.log(c, "form")
 			f.log(c, "request")
 		}
-		other := *f.n
+		other := &nudge.Service{Store: f.n.Store, CRM: f.n.CRM, Now: f.n.Now, Loc: f.n.Loc, Reachable: f.n.Reachable}
 		var wg sync.WaitGroup
 		counts := make([]int, 2)
-		for i, s := range []*nudge.Service{f.n, &other} {
+		for i, s := range []*nudge.Service{f.n, other} {
 			wg.Go(func() {
 				n, err := s.AlertRound(context.Background())
 				if err != nil {
@@ -199,6 +199,31 @@ func TestAlertsTwoProcesses(t *testing.T) {
 		wg.Wait()
 		if counts[0]+counts[1] != 30 || f.owed(nudge.HotAlertKind) != 30 {
 			t.Errorf("alerts %v, owed %d; want 30 in all", counts, f.owed(nudge.HotAlertKind))
+		}
+	})
+}
+
+// TestPrune: the examined changes are forgotten once older than the
+// window and a day, at the first round of an hour.
+func TestPrune(t *testing.T) {
+	each(t, func(f *fixture) {
+		c := f.add("U0SALES1", "Lead", fit...)
+		f.log(c, "form")
+		f.round()
+		count := func() int64 { return storetest.Count(f.t, f.db, "SELECT COUNT(*) FROM score_changes") }
+		if n := count(); n != 2 {
+			f.t.Fatalf("%d changes logged, want 2 (the creation, the form)", n)
+		}
+		f.clock.Add(7 * 24 * time.Hour)
+		f.log(c, "request")
+		f.round()
+		if n := count(); n != 3 {
+			f.t.Errorf("%d changes after a week, want 3: none is past the window and a day", n)
+		}
+		f.clock.Add(2 * 24 * time.Hour)
+		f.round()
+		if n := count(); n != 1 {
+			f.t.Errorf("%d changes after 9 days, want 1 (the request's)", n)
 		}
 	})
 }
