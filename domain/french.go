@@ -73,7 +73,7 @@ var French = struct {
 		"profil": "fit", "adéquation": "fit",
 		"désinscrit": "opted_out", "désinscrits": "opted_out", "effacé": "erased", "effacés": "erased",
 
-		"échantillon": "sample", "nommer": "name", // personas
+		"échantillon": "sample", "nommer": "name", "désépingler": "unpin", // personas
 	},
 }
 

@@ -35,6 +35,16 @@ func (db *DB) SavePersonaPin(ctx context.Context, p PersonaPin) error {
 	})
 }
 
+// DeletePersonaPin lifts the pin of persona number, and reports whether
+// there was one.
+func (db *DB) DeletePersonaPin(ctx context.Context, number int) (bool, error) {
+	res := db.conn(ctx).Exec("DELETE FROM persona_pins WHERE number = ?", number)
+	if res.Error != nil {
+		return false, fmt.Errorf("unpin persona %d: %w", number, res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
 // PersonaPins returns the pinned personas, by number.
 func (db *DB) PersonaPins(ctx context.Context) ([]PersonaPin, error) {
 	var out []PersonaPin

@@ -15,7 +15,7 @@ import (
 
 const (
 	personasUsage = "personas"
-	personaUsage  = "persona name <number> <name>"
+	personaUsage  = "persona name <number> <name> | persona unpin <number>"
 )
 
 // criterionNames are the personas' criteria as the cards name them.
@@ -173,11 +173,14 @@ func (e *Executor) sampleAudience(ctx context.Context, words []string) (survey.A
 	return survey.IDs(ids), true, nil
 }
 
-// persona answers persona name <number> <name>: names and pins a
-// persona of the last run.
+// persona answers persona name <number> <name>, which names and pins a
+// persona of the last run, and persona unpin <number>.
 func (e *Executor) persona(ctx context.Context, a Actor, args []string) (*reply.Reply, error) {
 	if e.Personas == nil {
 		return nil, domain.Errorf(domain.Unavailable, "personas are not set up in this crmbot process")
+	}
+	if len(args) > 0 && keyword(args[0]) == "unpin" {
+		return e.unpinPersona(ctx, args[1:])
 	}
 	if len(args) < 3 || keyword(args[0]) != "name" {
 		return nil, usageError(personaUsage, `persona name takes a persona's number and its name, as in persona name 2 "Artisans BTP"`)
@@ -193,6 +196,19 @@ func (e *Executor) persona(ctx context.Context, a Actor, args []string) (*reply.
 	p := locale.From(ctx)
 	return &reply.Reply{Title: p.T("Persona %d is now %s, pinned: the next runs of personas keep its number and name while a persona stays near it.", ps.Number, ps.Name),
 		Data: ps, Actions: []reply.Action{{Label: p.T("Persona %d's customers", ps.Number), Command: "find persona=" + strconv.Itoa(ps.Number)}}}, nil
+}
+
+// unpinPersona answers persona unpin <number>.
+func (e *Executor) unpinPersona(ctx context.Context, args []string) (*reply.Reply, error) {
+	n, err := strconv.Atoi(strings.Join(args, " "))
+	if err != nil {
+		return nil, usageError(personaUsage, "persona unpin takes a persona's number, as in persona unpin 2")
+	}
+	if err := e.Personas.Unpin(ctx, n); err != nil {
+		return nil, withUsage(err, personaUsage)
+	}
+	p := locale.From(ctx)
+	return &reply.Reply{Title: p.T("Persona %d is no longer pinned: the next run of personas numbers and names it afresh.", n)}, nil
 }
 
 // personasMonthSection draws the personas of the month in the digest of

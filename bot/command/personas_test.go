@@ -289,10 +289,22 @@ func TestPinPersona(t *testing.T) {
 	if !fr.OK || !strings.Contains(fr.Text(), "Le persona 1 s'appelle désormais Artisans du bâtiment") {
 		t.Errorf("in French:\n%s", fr.Text())
 	}
-	for _, bad := range []string{"persona name 9 X", "persona name deux X", "persona rename 1 X", `persona name 1 ""`} {
+	for _, bad := range []string{"persona name 9 X", "persona name deux X", "persona rename 1 X", `persona name 1 ""`, "persona unpin 2", "persona unpin one"} {
 		if r := e.exec.Run(ctx(t), e.actor, bad); r.OK {
 			t.Errorf("%s: %s", bad, r.Text())
 		}
+	}
+	// Unpinned, the builders go back to numbering by size: the largest
+	// persona now is commerce, and takes number 1.
+	if r := e.ok(t, "persona unpin 1"); !strings.Contains(r.Title, "Persona 1 is no longer pinned") {
+		t.Errorf("persona unpin:\n%s", r.Text())
+	}
+	if r := e.exec.Run(ctx(t), e.actor, "persona unpin 1"); r.OK || !strings.Contains(r.Text(), "not pinned") {
+		t.Errorf("unpinned twice:\n%s", r.Text())
+	}
+	after := e.ok(t, "personas").Data.(*personas.Report)
+	if p := after.Personas[0]; p.Pinned || p.Name == "Artisans du bâtiment" || !strings.Contains(p.Name, "commerce") {
+		t.Errorf("after unpin: %+v", after.Personas)
 	}
 }
 

@@ -69,6 +69,7 @@ var needs = map[string]Role{
 	"forget":         Admin,
 	"merge":          Manager,
 	"persona name":   Manager,
+	"persona unpin":  Manager,
 }
 
 // Needs returns the role that running command (by its name) with args

@@ -35,6 +35,7 @@ type Store interface {
 	EachPersonaComment(ctx context.Context, fn func(persona int, text string, tone int)) error
 	PersonaPins(ctx context.Context) ([]store.PersonaPin, error)
 	SavePersonaPin(ctx context.Context, p store.PersonaPin) error
+	DeletePersonaPin(ctx context.Context, number int) (bool, error)
 	SavePersonaSnapshot(ctx context.Context, month string, rows []store.PersonaSnapshot) error
 	PersonaSnapshots(ctx context.Context, month string) ([]store.PersonaSnapshot, error)
 	PersonaSnapshotMonths(ctx context.Context, month string, n int) ([]string, error)

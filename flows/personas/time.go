@@ -206,6 +206,16 @@ func (s *Service) Name(ctx context.Context, number int, name, author string) (*P
 	return &renamed.Personas[i], s.save(ctx, renamed, at) // the same personas, made when they were
 }
 
+// Unpin lifts the pin of persona number: the next runs number and name it
+// afresh, like any persona.
+func (s *Service) Unpin(ctx context.Context, number int) error {
+	ok, err := s.Store.DeletePersonaPin(ctx, number)
+	if err == nil && !ok {
+		return domain.Errorf(domain.NotFound, "persona %d is not pinned (persona name pins one)", number)
+	}
+	return err
+}
+
 // Change is how the personas changed from one month's snapshot to the
 // next: each persona of the month with its size and revenue share, and
 // their change (absent without an earlier month, or for a persona new
