@@ -48,9 +48,13 @@ func (e *Executor) alerts(ctx context.Context, a Actor, args []string) (*reply.R
 }
 
 // alertList lists the alerts of the last week, of owner's contacts only
-// when owner is not empty.
+// when owner is not empty. It makes the alerts due first, as crmbot run
+// does each minute, so that they read as of now without Slack too.
 func (e *Executor) alertList(ctx context.Context, n *nudge.Service, owner string) (*reply.Reply, error) {
 	p := locale.From(ctx)
+	if _, err := n.AlertRound(ctx); err != nil {
+		return nil, err
+	}
 	views, total, err := n.Alerts(ctx, owner, alertsShown)
 	if err != nil {
 		return nil, err

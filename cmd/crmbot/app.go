@@ -56,7 +56,7 @@ func (m *Main) open(ctx context.Context) error {
 	m.digests = m.digestService()
 	m.survey = m.surveyService()
 	m.nudges = &nudge.Service{Store: m.db, CRM: m.crm, Hot: cfg.File.Hot, Now: m.Now, Loc: cfg.Zone, Log: m.log,
-		Reachable: slackbot.IsUser}
+		Reachable: reachable(cfg)}
 	m.exec = &command.Executor{CRM: m.crm, Segments: m.segments, Digests: m.digests, Surveys: m.survey,
 		BotName: m.botName, Now: m.Now, Loc: cfg.Zone, Logger: m.log,
 		Dupes: &dupes.Service{Store: m.db}, Merger: &dupes.Merger{Store: m.db, CRM: m.crm, Now: m.Now}, Suppressions: m.db,
@@ -96,4 +96,14 @@ func loginName() string {
 		return u.Username
 	}
 	return "cli"
+}
+
+// reachable says which owners a direct message reaches: Slack members,
+// when Slack is configured; without it, none (their alerts are recorded
+// for alerts to list, and no message is owed that nothing would send).
+func reachable(cfg *Config) func(owner string) bool {
+	if cfg.Slack.BotToken == "" {
+		return func(string) bool { return false }
+	}
+	return slackbot.IsUser
 }

@@ -32,7 +32,8 @@ func TestKilledNudgesAlertOnce(t *testing.T) {
 	writeLines(t, active, "contact,kind,date,note", n, func(i int) string {
 		return fmt.Sprintf("l%d@example.com,request,%s,quote\nl%[1]d@example.com,form,%[2]s,site", i, today)
 	})
-	env := []string{"CRMBOT_TIMEZONE=Europe/Paris"}
+	// With Slack configured (it is not called), the owners' DMs are owed.
+	env := []string{"CRMBOT_TIMEZONE=Europe/Paris", "SLACK_BOT_TOKEN=xoxb-test"}
 	for _, args := range [][]string{{"import", "contacts", contacts}, {"import", "interactions", active, "--alerts"}} {
 		if res := runBinary(t, dsn, nil, env, args...); res.code != 0 {
 			t.Fatalf("%v: %s", args, res.stderr)
@@ -40,7 +41,7 @@ func TestKilledNudgesAlertOnce(t *testing.T) {
 	}
 	for i, wait := range []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond} {
 		cmd := exec.Command(binary(t), "nudges", "--checkin")
-		cmd.Env = binaryEnv([]string{"CRMBOT_DATABASE=" + dsn, "CRMBOT_TIMEZONE=Europe/Paris"})
+		cmd.Env = binaryEnv(append([]string{"CRMBOT_DATABASE=" + dsn}, env...))
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -67,7 +67,9 @@ type Service struct {
 	// Loc is the team's time zone, which weeks are counted in.
 	Loc *time.Location
 	// Reachable reports whether an owner can receive a direct message
-	// (a Slack user id); nil reaches everyone.
+	// (a Slack user id, with Slack configured); nil reaches everyone.
+	// Alerts are recorded for every owner; only those reached are sent,
+	// and only they get a check-in.
 	Reachable func(owner string) bool
 	// Sender delivers the messages; Wake (when set) is called once some
 	// are owed, to deliver them at once.
@@ -114,8 +116,9 @@ const batch = 1000
 var errTaken = errors.New("another process examined these score changes")
 
 // AlertRound examines every score change not examined yet, records an
-// alert for each contact that turned hot (with the message it owes to its
-// owner), and returns how many it recorded. Once an hour it forgets the
+// alert for each contact of an owner that turned hot (with the message it
+// owes to the owner, when a DM reaches them), and returns how many it
+// recorded. Once an hour it forgets the
 // changes older than the window, which only gains within the window need.
 func (s *Service) AlertRound(ctx context.Context) (int, error) {
 	total := 0
@@ -187,7 +190,7 @@ func (s *Service) alertBatch(ctx context.Context, changes []domain.ScoreChange) 
 		var alerts []domain.HotAlert
 		for _, id := range ids {
 			c := cases[id]
-			if c == nil || !s.reachable(c.Owner) {
+			if c == nil || c.Owner == "" {
 				continue
 			}
 			c.Changes = byContact[id]
@@ -200,9 +203,13 @@ func (s *Service) alertBatch(ctx context.Context, changes []domain.ScoreChange) 
 		if err != nil {
 			return err
 		}
-		owed := make([]domain.Outgoing, len(alerts))
-		for i, a := range alerts {
-			owed[i] = owe(HotAlertKind, alertBody{Alert: a.ID})
+		// Every alert is recorded (alerts lists it); a DM is owed to the
+		// owners a DM reaches.
+		var owed []domain.Outgoing
+		for _, a := range alerts {
+			if s.reachable(a.Owner) {
+				owed = append(owed, owe(HotAlertKind, alertBody{Alert: a.ID}))
+			}
 		}
 		n = len(alerts)
 		return s.Store.AddOutgoing(ctx, owed)
@@ -285,6 +292,7 @@ func (s *Service) view(ctx context.Context, a domain.HotAlert) (*AlertView, erro
 		return nil, err
 	}
 	now := s.Now()
+	a.At = a.At.In(s.loc()) // shown in the team's time zone
 	before := s.CRM.Scoring.Score(card.Contact, card.Facts.Before(a.At.Add(-s.hot().Window), recent, orders), now)
 	v := &AlertView{Alert: a, Contact: card.Contact, Policy: s.hot(), Rules: domain.RulesGained(before, card.Score),
 		Recent: recent[:min(len(recent), recentShown)]}

@@ -112,8 +112,8 @@ var fit = []string{"role", "CEO", "employees", "60", "sector", "btp", "budget", 
 // TestHotLeadAlertedOnce: a contact that enters grade A is alerted to its
 // owner once, with the rules its activity brought; more activity within
 // the week alerts no more; a contact gaining 25 points without reaching A
-// is alerted for the gain; a snoozed one is not; an owner with no Slack id
-// is not.
+// is alerted for the gain; a snoozed one is not; the contact of an owner
+// with no Slack id is alerted, with no DM owed.
 func TestHotLeadAlertedOnce(t *testing.T) {
 	each(t, func(f *fixture) {
 		t := f.t
@@ -164,8 +164,14 @@ func TestHotLeadAlertedOnce(t *testing.T) {
 		}
 		f.log(local, "form")
 		f.log(local, "request")
-		if n := f.round(); n != 1 {
-			t.Fatalf("%d alerts, want 1 (the jump)", n)
+		if n := f.round(); n != 2 {
+			t.Fatalf("%d alerts, want 2 (the jump, the local owner's lead)", n)
+		}
+		if n := f.owed(nudge.HotAlertKind); n != 2 {
+			t.Errorf("%d alerts owed, want 2: none to the owner without a Slack id", n)
+		}
+		if views, _, _ := f.n.Alerts(t.Context(), "marie", 10); len(views) != 1 || views[0].Contact.ID != local.ID {
+			t.Errorf("alerts of marie: %+v", views)
 		}
 		views, _, _ = f.n.Alerts(t.Context(), "U0SALES2", 10)
 		if len(views) != 1 || views[0].Contact.ID != jump.ID || views[0].Alert.Reason != domain.Jumped || views[0].Alert.Gained < 20 {
