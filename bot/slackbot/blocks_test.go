@@ -18,6 +18,19 @@ import (
 // limit); an actions block's elements 25, a button's text 75 and its
 // value 2,000; block and action ids 255; no text empty (Slack refuses the
 // message).
+// drawWithinLimits draws r, checks the blocks against Slack's limits, and
+// returns them as JSON, one by one, and the fallback text.
+func drawWithinLimits(t *testing.T, r *reply.Reply) (js string, raw []json.RawMessage, text string) {
+	t.Helper()
+	blocks, text := slackbot.Draw(r)
+	b := mustJSON(t, blocks)
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	checkLimits(t, raw)
+	return string(b), raw, text
+}
+
 func checkLimits(t *testing.T, blocks []json.RawMessage) {
 	t.Helper()
 	if len(blocks) > 50 {
@@ -118,15 +131,7 @@ func TestDrawKeepsSlackLimits(t *testing.T) {
 		{Heading: "Long text", Text: strings.Repeat("<&> ", 2000)},
 		{Table: table},
 	}}
-	blocks, text := slackbot.Draw(r)
-	js, err := json.Marshal(blocks)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var raw []json.RawMessage
-	json.Unmarshal(js, &raw)
-	checkLimits(t, raw)
-	all := string(js)
+	all, _, text := drawWithinLimits(t, r)
 	mustContain(t, "blocks", all, "more lines do not fit in one Slack message", "show C29", "\\u0026lt;Martin\\u0026gt;")
 	if strings.Contains(all, strings.Repeat("x", 2001)) {
 		t.Error("a button holds a value over 2,000 characters")

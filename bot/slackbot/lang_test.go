@@ -242,19 +242,14 @@ func TestDigestWithinSlackLimitsInEveryLanguage(t *testing.T) {
 			d := bigDigest(lang)
 			r := command.DigestReply(d)
 			r.Lang = d.Lang
-			blocks, text := slackbot.Draw(r)
-			var raw []json.RawMessage
-			if err := json.Unmarshal(mustJSON(t, blocks), &raw); err != nil {
-				t.Fatal(err)
-			}
-			checkLimits(t, raw)
+			js, raw, text := drawWithinLimits(t, r)
 			if len(raw) < 20 {
 				t.Errorf("only %d blocks: the digest lost its content", len(raw))
 			}
 			if n := utf8.RuneCountInString(text); n > 3000 {
 				t.Errorf("fallback of %d characters", n)
 			}
-			if lang == locale.French && strings.Contains(string(mustJSON(t, blocks)), "do not fit") {
+			if lang == locale.French && strings.Contains(js, "do not fit") {
 				t.Error("the French digest has an English note")
 			}
 		})
