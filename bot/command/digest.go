@@ -75,7 +75,7 @@ func DigestReplyIn(p *locale.Printer, d *digest.Digest) *reply.Reply {
 	if len(d.CheckedIn) > 0 {
 		acted := reply.Section{Heading: p.T("Last week's check-ins: what each owner acted on")}
 		for _, a := range d.CheckedIn {
-			acted.Fields = append(acted.Fields, reply.Field{Label: ownerName(p, a.Owner), Value: p.T("%d of %d", a.Acted, a.Listed)})
+			acted.Fields = append(acted.Fields, reply.Field{Label: reply.Person(a.Owner), Value: p.T("%d of %d", a.Acted, a.Listed)})
 		}
 		r.Sections = append(r.Sections, acted)
 	}

@@ -187,7 +187,7 @@ func (e *Executor) checkin(ctx context.Context, a Actor, args []string) (*reply.
 // CheckinReply is an owner's weekly check-in as a reply: each list with
 // its first contacts, each contact with its buttons.
 func CheckinReply(p *locale.Printer, v *nudge.CheckinView) *reply.Reply {
-	r := &reply.Reply{OK: true, Command: "checkin", Title: p.T("Your week, %s", ownerName(p, v.Owner)), Data: v}
+	r := &reply.Reply{OK: true, Command: "checkin", Title: p.T("Your week, %s", reply.Person(v.Owner)), Data: v}
 	if v.Empty() {
 		r.Sections = []reply.Section{{Text: p.T("No hot lead, rotting deal or quiet prospect: nothing waits for you.")}}
 		return r
@@ -199,13 +199,6 @@ func CheckinReply(p *locale.Printer, v *nudge.CheckinView) *reply.Reply {
 		}
 	}
 	return r
-}
-
-func ownerName(p *locale.Printer, owner string) string {
-	if strings.HasPrefix(owner, "U") || strings.HasPrefix(owner, "W") {
-		return "<@" + owner + ">"
-	}
-	return owner
 }
 
 func nudgeHeading(p *locale.Printer, l nudge.List) string {

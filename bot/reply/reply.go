@@ -5,6 +5,7 @@ package reply
 
 import (
 	"bytes"
+	"regexp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -234,4 +235,21 @@ func Wrap(text string, width int) string {
 		writeWrapped(&b, "", para, width)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// slackUser matches a Slack member id: U… in a workspace, W… in an
+// Enterprise Grid.
+var slackUser = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+
+// IsSlackUser reports whether id is a Slack member id (a contact added
+// from the console has a local name as its owner instead).
+func IsSlackUser(id string) bool { return slackUser.MatchString(id) }
+
+// Person writes who id is: a Slack mention of a member id, which Slack
+// shows as their name, else id as it is.
+func Person(id string) string {
+	if IsSlackUser(id) {
+		return "<@" + id + ">"
+	}
+	return id
 }

@@ -178,3 +178,13 @@ func mustMarshal(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// A Slack member id is written as a mention; a local name, even one that
+// starts with U, as it is.
+func TestPerson(t *testing.T) {
+	for id, want := range map[string]string{"U0SALES1": "<@U0SALES1>", "W0GRID2": "<@W0GRID2>", "Ursula": "Ursula", "alice": "alice", "": ""} {
+		if got := reply.Person(id); got != want {
+			t.Errorf("Person(%q) = %q, want %q", id, got, want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,9 +17,6 @@ import (
 // The bot is the Slack side of the questionnaires' detractor alert.
 var _ survey.Alerter = (*Bot)(nil)
 
-// slackUser matches a Slack user id: U… in a workspace, W… in an
-// Enterprise Grid.
-var slackUser = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 
 // DetractorAlert tells the owner of a.Contact at once about a detractor
 // answer: a direct message (conversations.open, then chat.postMessage) with
@@ -46,7 +42,7 @@ func (b *Bot) DetractorAlert(ctx context.Context, a survey.Alert) (err error) {
 	}
 	team := locale.For(b.cfg.TeamLanguage)
 	owner := strings.TrimSpace(a.Contact.Owner)
-	if !slackUser.MatchString(owner) {
+	if !IsUser(owner) {
 		if len(b.cfg.DigestChannels) == 0 {
 			return fmt.Errorf("slack: the detractor alert of %s cannot be sent: its owner %q has no Slack id, and no digest channels are configured", a.Contact.Ref(), owner)
 		}

@@ -17,7 +17,7 @@ var _ nudge.Sender = (*Bot)(nil)
 
 // IsUser reports whether owner is a Slack user id, who can receive a
 // direct message (a contact added from the console has a local name).
-func IsUser(owner string) bool { return slackUser.MatchString(owner) }
+func IsUser(owner string) bool { return reply.IsSlackUser(owner) }
 
 // SendHotAlert sends a hot-lead alert to the contact's owner, in their
 // language, with its buttons (conversations.open, chat.postMessage).
