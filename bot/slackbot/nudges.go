@@ -65,7 +65,7 @@ func (b *Bot) publishHome(ctx context.Context, user string) {
 		b.log.Error("could not draw a member's Home tab", "user", user, "err", err)
 		return
 	}
-	_, alerts, err := n.Store.HotAlerts(ctx, user, n.Now().Add(-n.Policy().Every), 1) // the count is what the tab shows
+	alerts, err := n.WeekAlerts(ctx, user)
 	if err != nil {
 		b.log.Error("could not draw a member's Home tab", "user", user, "err", err)
 		return

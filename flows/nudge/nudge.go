@@ -300,6 +300,12 @@ func (s *Service) view(ctx context.Context, a domain.HotAlert) (*AlertView, erro
 	return v, nil
 }
 
+// WeekAlerts counts the alerts of owner's contacts of the last week.
+func (s *Service) WeekAlerts(ctx context.Context, owner string) (int64, error) {
+	_, n, err := s.Store.HotAlerts(ctx, owner, s.Now().Add(-s.hot().Every), 1)
+	return n, err
+}
+
 // Alerts returns the views of the alerts of the last week, of owner's
 // contacts only when owner is not empty, newest first, up to limit, and
 // how many there are.
