@@ -5,9 +5,9 @@ package reply
 
 import (
 	"bytes"
-	"regexp"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 

@@ -17,7 +17,6 @@ import (
 // The bot is the Slack side of the questionnaires' detractor alert.
 var _ survey.Alerter = (*Bot)(nil)
 
-
 // DetractorAlert tells the owner of a.Contact at once about a detractor
 // answer: a direct message (conversations.open, then chat.postMessage) with
 // the questionnaire, the question, the answer and the comments, and two
